@@ -1,0 +1,29 @@
+"""The reference interpreter: runs the IR op by op with each op's NumPy semantics.
+
+This is the executable specification. It is slow and simple on purpose; the
+Cython executor and the emitted C are checked against it, and it against TFLite
+Micro.
+"""
+import numpy as np
+
+from . import ops as optable
+from .ir import Graph
+
+
+def run(graph: Graph, inputs: list) -> list:
+    """Run the graph on a list of input arrays (graph input order); return the outputs."""
+    values = {}
+    for name, x in zip(graph.inputs, inputs):
+        t = graph.tensor(name)
+        values[name] = np.asarray(x, dtype=t.dtype).reshape(t.shape)
+    for t in graph.tensors():
+        if t.is_const:
+            values[t.name] = t.data
+    for op in graph.ops():
+        ins = [values[n] if n is not None else None for n in op.inputs]
+        outs = optable.get(op.kind).reference(op, graph, ins)
+        for name, y in zip(op.outputs, outs):
+            t = graph.tensor(name)
+            assert y.dtype == t.dtype and y.shape == tuple(t.shape), (op.where(), y.dtype, y.shape, t.shape)
+            values[name] = y
+    return [values[n] for n in graph.outputs]

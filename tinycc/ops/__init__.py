@@ -1,0 +1,245 @@
+"""The op table: one OpDef per TFLite operator, everything tinycc knows about it.
+
+Each op module (conv.py, pool.py, ...) registers its OpDefs here. An OpDef holds
+the op's options parser, its support constraints (small functions whose
+docstrings are the error text and the supported-ops doc), its shape rule, its
+NumPy reference semantics (the executable spec), its fusion class, and its
+lowering to kernel calls shared by every backend.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..errors import IRError, UnsupportedError
+from ..fixedpoint import quantize_value
+
+# Fusion classes (as in TVM): what a fusion pass may do with an op.
+OPAQUE = "opaque"                    # nothing fuses through it
+ELEMENTWISE = "elementwise"          # out[i] depends on in[i] only
+INJECTIVE = "injective"              # pure data movement (reshape, copy)
+OUT_FUSABLE = "out_elementwise_fusable"  # an elementwise consumer can fuse into its output
+
+
+@dataclass
+class KernelCall:
+    """One call of a backend kernel: the ABI shared by the host executor and the C targets.
+
+    ``bufs`` are operands in kernel order: a tensor name (lives in the arena) or a
+    NumPy array (a constant, already packed in the layout the kernel wants).
+    ``params`` are named integer parameters, ``fparams`` named float parameters.
+    """
+    kernel: str
+    bufs: list
+    params: dict = field(default_factory=dict)
+    fparams: dict = field(default_factory=dict)
+
+
+@dataclass
+class OpDef:
+    name: str
+    parse: Callable  # (tflite op, BuiltinOptions table or None) -> options dataclass
+    shapes: Callable  # (op, graph) -> list of expected output shapes
+    reference: Callable  # (op, graph, list of input arrays) -> list of output arrays
+    lower: Callable  # (op, graph) -> list[KernelCall]
+    constraints: tuple = ()  # functions (op, graph) -> bool; docstring = the rule
+    fusion: str = OPAQUE
+    doc: str = ""
+    dtypes: tuple = ("int8", "float32")
+
+    def check_support(self, op, graph):
+        for c in self.constraints:
+            if not c(op, graph):
+                raise UnsupportedError(
+                    f"{op.where()} is not supported: {c.__doc__.strip()} "
+                    f"({describe_operands(op, graph)})")
+
+    def check_shapes(self, op, graph):
+        expect = self.shapes(op, graph)
+        got = [tuple(graph.tensor(o).shape) for o in op.outputs]
+        if [tuple(int(d) for d in s) for s in expect] != got:
+            raise IRError(f"{op.where()}: output shape {got} but the inputs give {expect}")
+
+
+_TABLE: dict[str, OpDef] = {}
+
+
+def register(opdef: OpDef) -> OpDef:
+    _TABLE[opdef.name] = opdef
+    return opdef
+
+
+def get(name: str) -> OpDef:
+    try:
+        return _TABLE[name]
+    except KeyError:
+        raise UnsupportedError(f"operator {name} is not supported; supported: {', '.join(supported())}") from None
+
+
+def get_or_unsupported(name: str, index: int) -> OpDef:
+    if name not in _TABLE:
+        raise UnsupportedError(f"operator #{index} ({name}) is not supported; supported operators: "
+                               f"{', '.join(supported())}")
+    return _TABLE[name]
+
+
+def supported() -> list[str]:
+    return sorted(_TABLE)
+
+
+def table() -> dict[str, OpDef]:
+    return dict(_TABLE)
+
+
+def describe_operands(op, graph) -> str:
+    def d(n):
+        if n is None:
+            return "-"
+        t = graph.tensor(n)
+        return f"{t.dtype.name}{list(t.shape)}"
+    return "inputs " + ", ".join(d(n) for n in op.inputs) + "; outputs " + ", ".join(d(n) for n in op.outputs)
+
+
+# ---- helpers shared by op modules ------------------------------------------------------
+
+ACTIVATIONS = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6"}
+PADDINGS = {0: "SAME", 1: "VALID"}
+
+
+def activation_name(code: int, where: str) -> str:
+    if code not in ACTIVATIONS:
+        names = {4: "TANH", 5: "SIGN_BIT"}
+        raise UnsupportedError(f"{where}: fused activation {names.get(code, code)} is not supported "
+                               f"(supported: {', '.join(ACTIVATIONS.values())})")
+    return ACTIVATIONS[code]
+
+
+def padding_name(code: int, where: str) -> str:
+    if code not in PADDINGS:
+        raise UnsupportedError(f"{where}: padding code {code} is not supported (SAME or VALID)")
+    return PADDINGS[code]
+
+
+def activation_range_q(activation: str, t) -> tuple[int, int]:
+    """CalculateActivationRangeQuantized: the int clamp range of a fused activation."""
+    info = np.iinfo(t.dtype)
+    lo, hi = int(info.min), int(info.max)
+    s, zp = t.scale, t.zero_point
+    if activation == "RELU":
+        lo = max(lo, quantize_value(0.0, s, zp))
+    elif activation == "RELU6":
+        lo = max(lo, quantize_value(0.0, s, zp))
+        hi = min(hi, quantize_value(6.0, s, zp))
+    elif activation == "RELU_N1_TO_1":
+        lo = max(lo, quantize_value(-1.0, s, zp))
+        hi = min(hi, quantize_value(1.0, s, zp))
+    return lo, hi
+
+
+def activation_range_f(activation: str) -> tuple[float, float]:
+    return {"NONE": (-np.inf, np.inf), "RELU": (0.0, np.inf), "RELU6": (0.0, 6.0),
+            "RELU_N1_TO_1": (-1.0, 1.0)}[activation]
+
+
+def act_params(activation: str, out) -> tuple[dict, dict]:
+    """Kernel parameters of a fused activation: int clamp for int8, float clamp for float."""
+    if out.dtype == np.float32:
+        lo, hi = activation_range_f(activation)
+        return {}, {"act_min": float(max(lo, -3.4e38)), "act_max": float(min(hi, 3.4e38))}
+    lo, hi = activation_range_q(activation, out)
+    return {"act_min": lo, "act_max": hi}, {}
+
+
+def apply_activation(y, activation: str, out):
+    if out.dtype == np.float32:
+        lo, hi = activation_range_f(activation)
+        return np.clip(y, lo, hi).astype(np.float32)
+    lo, hi = activation_range_q(activation, out)
+    return np.clip(y, lo, hi).astype(out.dtype)
+
+
+def same_or_valid(padding: str, in_size: int, k: int, stride: int, dilation: int) -> tuple[int, int]:
+    """(output size, padding before) of one spatial dimension, as TFLite computes them."""
+    eff = (k - 1) * dilation + 1
+    if padding == "SAME":
+        out = (in_size + stride - 1) // stride
+    else:
+        out = (in_size - eff + stride) // stride
+    pad = max((out - 1) * stride + eff - in_size, 0)
+    return out, pad // 2
+
+
+def T(graph, op, i, outputs=False):
+    """The i-th input (or output) tensor of op, or None when absent."""
+    names = op.outputs if outputs else op.inputs
+    if i >= len(names) or names[i] is None:
+        return None
+    return graph.tensor(names[i])
+
+
+def per_channel_multipliers(in_t, w_t, out_t, channels: int):
+    """Per-output-channel (multiplier, shift) as TFLite computes them (double precision)."""
+    from ..fixedpoint import quantize_multiplier
+    scales = np.broadcast_to(w_t.quant.scale, (channels,)) if w_t.quant.scale.size == 1 else w_t.quant.scale
+    mult = np.zeros(channels, np.int32)
+    shift = np.zeros(channels, np.int32)
+    for c in range(channels):
+        real = float(np.float32(in_t.scale)) * float(np.float32(scales[c])) / float(np.float32(out_t.scale))
+        mult[c], shift[c] = quantize_multiplier(real)
+    return mult, shift
+
+
+# ---- constraints shared by several ops ---------------------------------------------------
+
+def c_int8_or_float(op, graph):
+    """activations must be all int8 (quantized) or all float32"""
+    ts = [graph.tensor(n) for n in op.inputs[:1] + op.outputs]
+    return all(t.dtype == np.int8 for t in ts) or all(t.dtype == np.float32 for t in ts)
+
+
+def c_rank4(op, graph):
+    """input and output must be 4-D (NHWC)"""
+    return len(T(graph, op, 0).shape) == 4 and len(T(graph, op, 0, True).shape) == 4
+
+
+def c_per_tensor_activations(op, graph):
+    """activation tensors must be quantized per tensor"""
+    return all(graph.tensor(n).quant is None or not graph.tensor(n).quant.per_channel
+               for n in op.inputs[:1] + op.outputs)
+
+
+def c_zero_weight_zp(op, graph):
+    """quantized weights must be symmetric (zero point 0)"""
+    w = T(graph, op, 1)
+    return w.dtype != np.int8 or w.quant is None or not np.any(w.quant.zero_point)
+
+
+def c_weights_const(op, graph):
+    """weights and bias must be constant tensors"""
+    return all(graph.tensor(n).is_const for n in op.inputs[1:3] if n is not None)
+
+
+def c_no_hybrid(op, graph):
+    """hybrid models (float32 activations with int8 weights) are not supported: convert the
+    model with full-integer quantization, or keep the weights float32"""
+    return not (T(graph, op, 0).dtype == np.float32 and T(graph, op, 1).dtype == np.int8)
+
+
+def c_weight_types(op, graph):
+    """int8 activations need int8 weights and an int32 bias; float32 activations float32 ones"""
+    x, w, b = T(graph, op, 0), T(graph, op, 1), T(graph, op, 2)
+    if x.dtype == np.int8:
+        return w.dtype == np.int8 and w.quant is not None and (b is None or b.dtype == np.int32)
+    return w.dtype == np.float32 and (b is None or b.dtype == np.float32)
+
+
+def c_quantized(op, graph):
+    """int8 tensors must carry scale and zero point"""
+    return all(graph.tensor(n).quant is not None for n in op.inputs + op.outputs
+               if n is not None and graph.tensor(n).dtype == np.int8)
+
+
+# op modules register themselves on import
+from . import conv, fully_connected, pool, elementwise, softmax, shape, quantize  # noqa: E402,F401

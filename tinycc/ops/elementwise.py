@@ -1,0 +1,95 @@
+"""Binary elementwise ops with NumPy broadcasting: ADD."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import (ELEMENTWISE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
+               c_per_tensor_activations, c_quantized, register)
+from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+
+MAX_RANK = 6
+
+
+@dataclass
+class BinaryOptions:
+    activation: str = "NONE"
+
+
+def _parse(where, o):
+    return BinaryOptions(activation_name(o.FusedActivationFunction(), where) if o is not None else "NONE")
+
+
+def _shapes(op, graph):
+    return [tuple(np.broadcast_shapes(tuple(T(graph, op, 0).shape), tuple(T(graph, op, 1).shape)))]
+
+
+def add_params(a, b, y):
+    """TFLite's int8 ADD rescaling: both inputs to a common 2*max scale, << 20, then to output."""
+    left_shift = 20
+    twice_max = 2 * max(float(np.float32(a.scale)), float(np.float32(b.scale)))
+    m1, s1 = quantize_multiplier(float(np.float32(a.scale)) / twice_max)
+    m2, s2 = quantize_multiplier(float(np.float32(b.scale)) / twice_max)
+    mo, so = quantize_multiplier(twice_max / ((1 << left_shift) * float(np.float32(y.scale))))
+    return dict(in1_off=-a.zero_point, in2_off=-b.zero_point, out_off=y.zero_point, left_shift=left_shift,
+                m1=m1, s1=s1, m2=m2, s2=s2, mo=mo, so=so)
+
+
+def _reference(op, graph, ins):
+    a, b = ins
+    at, bt, yt = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
+    if yt.dtype == np.float32:
+        return [apply_activation(a + b, op.options.activation, yt)]
+    p = add_params(at, bt, yt)
+    sa = multiply_by_quantized_multiplier((a.astype(np.int64) + p["in1_off"]) << p["left_shift"], p["m1"], p["s1"])
+    sb = multiply_by_quantized_multiplier((b.astype(np.int64) + p["in2_off"]) << p["left_shift"], p["m2"], p["s2"])
+    out = multiply_by_quantized_multiplier(sa + sb, p["mo"], p["so"]) + p["out_off"]
+    return [apply_activation(out, op.options.activation, yt)]
+
+
+def broadcast_params(shape_a, shape_b, shape_out):
+    """Output dims and per-input element strides (0 where broadcast), padded to MAX_RANK."""
+    rank = len(shape_out)
+    out = [1] * (MAX_RANK - rank) + list(shape_out)
+
+    def strides(shape):
+        shape = [1] * (MAX_RANK - len(shape)) + list(shape)
+        st, acc = [0] * MAX_RANK, 1
+        for i in range(MAX_RANK - 1, -1, -1):
+            st[i] = acc if shape[i] != 1 else 0
+            acc *= shape[i]
+        return st
+    p = {}
+    for i, (d, sa, sb) in enumerate(zip(out, strides(shape_a), strides(shape_b))):
+        p[f"d{i}"], p[f"a{i}"], p[f"b{i}"] = d, sa, sb
+    return p
+
+
+def _lower(op, graph):
+    a, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
+    p = broadcast_params(a.shape, b.shape, y.shape)
+    ip, fp = act_params(op.options.activation, y)
+    p.update(ip)
+    if y.dtype == np.int8:
+        p.update(add_params(a, b, y))
+        return [KernelCall("add_s8", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
+    return [KernelCall("add_f32", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
+
+
+def c_same_dtype(op, graph):
+    """both inputs and the output must be all int8 or all float32"""
+    ts = [graph.tensor(n) for n in op.inputs + op.outputs]
+    return all(t.dtype == np.int8 for t in ts) or all(t.dtype == np.float32 for t in ts)
+
+
+def c_broadcastable(op, graph):
+    """input shapes must broadcast (NumPy rules) to at most 6 dimensions"""
+    try:
+        s = np.broadcast_shapes(tuple(T(graph, op, 0).shape), tuple(T(graph, op, 1).shape))
+    except ValueError:
+        return False
+    return len(s) <= MAX_RANK
+
+
+register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
+               constraints=(c_same_dtype, c_quantized, c_per_tensor_activations, c_broadcastable),
+               fusion=ELEMENTWISE, doc="elementwise add with broadcasting, fused activation"))

@@ -1,0 +1,97 @@
+"""AVERAGE_POOL_2D and MAX_POOL_2D (NHWC)."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import (OPAQUE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
+               c_int8_or_float, c_per_tensor_activations, c_quantized, c_rank4, padding_name, register,
+               same_or_valid)
+
+
+@dataclass
+class PoolOptions:
+    padding: str = "VALID"
+    stride_h: int = 1
+    stride_w: int = 1
+    filter_h: int = 1
+    filter_w: int = 1
+    activation: str = "NONE"
+
+
+def _parse(where, o):
+    if o is None:
+        return PoolOptions()
+    return PoolOptions(padding_name(o.Padding(), where), o.StrideH(), o.StrideW(), o.FilterHeight(),
+                       o.FilterWidth(), activation_name(o.FusedActivationFunction(), where))
+
+
+def geometry(op, graph):
+    x = T(graph, op, 0)
+    o = op.options
+    n, h, w, c = x.shape
+    oh, pt = same_or_valid(o.padding, h, o.filter_h, o.stride_h, 1)
+    ow, pl = same_or_valid(o.padding, w, o.filter_w, o.stride_w, 1)
+    return dict(n=n, h=h, w=w, c=c, oh=oh, ow=ow, kh=o.filter_h, kw=o.filter_w, sh=o.stride_h,
+                sw=o.stride_w, pt=pt, pl=pl)
+
+
+def _shapes(op, graph):
+    g = geometry(op, graph)
+    return [(g["n"], g["oh"], g["ow"], g["c"])]
+
+
+def _reference(op, graph, ins):
+    x = ins[0]
+    xt, yt = T(graph, op, 0), T(graph, op, 0, True)
+    g = geometry(op, graph)
+    is_max = op.kind == "MAX_POOL_2D"
+    quant = xt.dtype == np.int8
+    out = np.zeros(yt.shape, np.float64)
+    for oy in range(g["oh"]):
+        y0 = oy * g["sh"] - g["pt"]
+        ys = slice(max(y0, 0), min(y0 + g["kh"], g["h"]))
+        for ox in range(g["ow"]):
+            x0 = ox * g["sw"] - g["pl"]
+            win = x[:, ys, max(x0, 0):min(x0 + g["kw"], g["w"]), :].astype(np.float64)
+            count = win.shape[1] * win.shape[2]
+            if is_max:
+                out[:, oy, ox, :] = win.max(axis=(1, 2))
+            elif quant:
+                s = win.sum(axis=(1, 2)).astype(np.int64)
+                half = count // 2  # round half away from zero, C division
+                out[:, oy, ox, :] = np.where(s > 0, (s + half) // count, -((half - s) // count))
+            else:
+                out[:, oy, ox, :] = win.astype(np.float32).sum(axis=(1, 2), dtype=np.float32) / np.float32(count)
+    return [apply_activation(out.astype(np.float32) if not quant else out.astype(np.int64),
+                             op.options.activation, yt)]
+
+
+def _lower(op, graph):
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    g = geometry(op, graph)
+    ip, fp = act_params(op.options.activation, y)
+    g.update(ip)
+    kind = "maxpool" if op.kind == "MAX_POOL_2D" else "avgpool"
+    return [KernelCall(f"{kind}_{'s8' if x.dtype == np.int8 else 'f32'}", [op.inputs[0], op.outputs[0]], g, fp)]
+
+
+def c_pool_geometry(op, graph):
+    """filter and strides must be >= 1 and every output window must cover at least one input"""
+    o = op.options
+    if min(o.stride_h, o.stride_w, o.filter_h, o.filter_w) < 1:
+        return False
+    g = geometry(op, graph)
+    return g["oh"] >= 1 and g["ow"] >= 1 and g["pt"] < o.filter_h and g["pl"] < o.filter_w
+
+
+def c_same_quant(op, graph):
+    """int8 pooling needs the same scale and zero point on input and output"""
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    return x.dtype != np.int8 or (x.scale == y.scale and x.zero_point == y.zero_point)
+
+
+for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
+    register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
+                   constraints=(c_int8_or_float, c_quantized, c_rank4, c_per_tensor_activations,
+                                c_pool_geometry, c_same_quant),
+                   fusion=OPAQUE, doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))

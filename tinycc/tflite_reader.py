@@ -1,0 +1,222 @@
+"""Frontend: a .tflite flatbuffer -> tinycc Graph.
+
+Every read from the flatbuffer goes through checks so that a truncated or corrupt
+file raises ModelFormatError, never an arbitrary exception, a huge allocation or a
+long loop.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import tflite
+from tflite.BuiltinOperator import BuiltinOperator
+from tflite.BuiltinOptions import BuiltinOptions
+
+from . import ops as optable
+from .errors import ModelFormatError, TinyccError, UnsupportedError
+from .ir import Graph, Quant, Tensor
+
+_OP_NAMES = {v: k for k, v in vars(BuiltinOperator).items() if not k.startswith("_")}
+_OPTION_CLASSES = {v: getattr(tflite, k, None) for k, v in vars(BuiltinOptions).items() if not k.startswith("_")}
+
+_DTYPES = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16, 9: np.int8}
+_DTYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
+                7: "INT16", 8: "COMPLEX64", 9: "INT8", 10: "FLOAT64", 11: "COMPLEX128", 12: "UINT64",
+                13: "RESOURCE", 14: "VARIANT", 15: "UINT32", 16: "UINT16", 17: "INT4"}
+
+MAX_TENSOR_BYTES = 1 << 30  # a tensor larger than this cannot be meant for a microcontroller
+
+
+def load(path_or_bytes) -> Graph:
+    """Read a model from a path or from bytes."""
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        data, name = bytes(path_or_bytes), "model"
+    else:
+        path = os.fspath(path_or_bytes)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise ModelFormatError(f"cannot read model {path!r}: {e.strerror}") from None
+        name = os.path.splitext(os.path.basename(path))[0]
+    return Reader(data, name).graph()
+
+
+class Reader:
+    def __init__(self, data: bytes, name: str):
+        self.data = data
+        self.name = name
+        if len(data) < 8 or data[4:8] != b"TFL3":
+            raise ModelFormatError(
+                f"{name}: not a TFLite model (a .tflite flatbuffer starts with the identifier 'TFL3' "
+                f"at byte 4; got {data[4:8]!r} in a file of {len(data)} bytes)")
+
+    def _len(self, n: int, what: str, elem: int = 4) -> int:
+        if n < 0 or n * elem > len(self.data):
+            raise ModelFormatError(f"{self.name}: corrupt model: {what} claims {n} entries in a "
+                                   f"{len(self.data)}-byte file")
+        return n
+
+    def graph(self) -> Graph:
+        try:
+            return self._graph()
+        except TinyccError:
+            raise
+        except (RecursionError, MemoryError) as e:
+            raise ModelFormatError(f"{self.name}: corrupt model ({type(e).__name__})") from None
+        except Exception as e:  # flatbuffers raises struct.error, IndexError, ValueError, ... on bad offsets
+            raise ModelFormatError(f"{self.name}: truncated or corrupt flatbuffer "
+                                   f"({type(e).__name__}: {e})") from None
+
+    def _graph(self) -> Graph:
+        m = tflite.Model.GetRootAsModel(self.data, 0)
+        nsub = self._len(m.SubgraphsLength(), "subgraph list")
+        if nsub != 1:
+            raise UnsupportedError(f"{self.name}: the model has {nsub} subgraphs; tinycc supports models "
+                                   f"with exactly one subgraph (no control flow such as WHILE or IF)")
+        sg = m.Subgraphs(0)
+        g = Graph(self.name)
+        ntensors = self._len(sg.TensorsLength(), "tensor list")
+        nbuffers = self._len(m.BuffersLength(), "buffer list")
+        names = []
+        for i in range(ntensors):
+            t = self._tensor(m, sg.Tensors(i), i, nbuffers, set(names))
+            names.append(t.name)
+            g.add_tensor(t)
+
+        def tensor_name(idx, where):
+            idx = int(idx)
+            if idx == -1:
+                return None
+            if not 0 <= idx < ntensors:
+                raise ModelFormatError(f"{self.name}: corrupt model: {where} refers to tensor {idx}, "
+                                       f"but the subgraph has {ntensors} tensors")
+            return names[idx]
+
+        g.inputs = [tensor_name(i, "subgraph input") for i in self._ivec(sg, "Inputs")]
+        g.outputs = [tensor_name(i, "subgraph output") for i in self._ivec(sg, "Outputs")]
+        if None in g.inputs or None in g.outputs:
+            raise ModelFormatError(f"{self.name}: corrupt model: subgraph input/output index -1")
+        nops = self._len(sg.OperatorsLength(), "operator list")
+        ncodes = self._len(m.OperatorCodesLength(), "operator code list")
+        written = {}
+        for i in range(nops):
+            op = sg.Operators(i)
+            kind = self._op_kind(m, op, i, ncodes)
+            where = f"operator #{i} ({kind})"
+            ins = [tensor_name(x, f"{where} input") for x in self._ivec(op, "Inputs")]
+            outs = [tensor_name(x, f"{where} output") for x in self._ivec(op, "Outputs")]
+            if None in outs or not outs:
+                raise ModelFormatError(f"{self.name}: corrupt model: {where} has a missing output")
+            for o in outs:
+                if o in written:
+                    raise ModelFormatError(f"{self.name}: corrupt model: tensor {o!r} is written by "
+                                           f"operator #{written[o]} and operator #{i}")
+                if g.tensor(o).is_const:
+                    raise ModelFormatError(f"{self.name}: corrupt model: {where} writes constant tensor {o!r}")
+                written[o] = i
+            opdef = optable.get_or_unsupported(kind, i)
+            options = opdef.parse(where, self._options(op))
+            g.add_op(kind, ins, outs, options, index=i)
+        return g
+
+    def _ivec(self, table, field):
+        n = self._len(getattr(table, field + "Length")(), field.lower())
+        if n == 0:
+            return []
+        return [int(v) for v in getattr(table, field + "AsNumpy")()]
+
+    def _op_kind(self, m, op, i, ncodes) -> str:
+        idx = op.OpcodeIndex()
+        if not 0 <= idx < ncodes:
+            raise ModelFormatError(f"{self.name}: corrupt model: operator #{i} uses opcode {idx}, "
+                                   f"but the model has {ncodes} operator codes")
+        oc = m.OperatorCodes(idx)
+        code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())
+        if code == BuiltinOperator.CUSTOM:
+            custom = oc.CustomCode()
+            custom = custom.decode(errors="replace") if custom else "?"
+            raise UnsupportedError(f"{self.name}: operator #{i} is the custom operator {custom!r}; custom "
+                                   f"operators are not supported (supported: {', '.join(optable.supported())})")
+        return _OP_NAMES.get(code, f"BUILTIN_{code}")
+
+    def _options(self, op):
+        cls = _OPTION_CLASSES.get(op.BuiltinOptionsType())
+        table = op.BuiltinOptions()
+        if cls is None or table is None:
+            return None
+        obj = cls()
+        obj.Init(table.Bytes, table.Pos)
+        return obj
+
+    def _tensor(self, m, t, i, nbuffers, taken) -> Tensor:
+        raw_name = t.Name()
+        name = raw_name.decode(errors="replace") if raw_name else f"tensor{i}"
+        if name in taken:
+            name = f"{name}#{i}"
+        code = t.Type()
+        if code not in _DTYPES:
+            raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) has dtype {_DTYPE_NAMES.get(code, code)}; "
+                                   f"supported dtypes: FLOAT32, INT8, INT16, INT32, INT64, UINT8, BOOL")
+        dtype = np.dtype(_DTYPES[code])
+        shape = tuple(int(d) for d in self._ivec(t, "Shape"))
+        if any(d < 0 for d in shape):
+            raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) has dynamic shape {list(shape)}; "
+                                   f"tinycc needs static shapes (set the batch size when converting)")
+        size = int(np.prod(shape, dtype=object)) if shape else 1
+        if size * dtype.itemsize > MAX_TENSOR_BYTES:
+            raise ModelFormatError(f"{self.name}: tensor {i} ({name!r}) of shape {list(shape)} would need "
+                                   f"{size * dtype.itemsize} bytes")
+        if t.IsVariable():
+            raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) is a variable (stateful) tensor; "
+                                   f"not supported")
+        if t.Sparsity() is not None:
+            raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) is sparse; not supported")
+        data = self._buffer(m, t.Buffer(), nbuffers, i, name)
+        if data is not None:
+            if len(data) != size * dtype.itemsize:
+                raise ModelFormatError(f"{self.name}: corrupt model: tensor {i} ({name!r}) of shape "
+                                       f"{list(shape)} {dtype.name} needs {size * dtype.itemsize} bytes but its "
+                                       f"buffer holds {len(data)}")
+            data = np.frombuffer(data, dtype=dtype.newbyteorder("<")).astype(dtype).reshape(shape)
+            data.setflags(write=False)
+        return Tensor(name, shape, dtype, self._quant(t, i, name), data, i)
+
+    def _buffer(self, m, b, nbuffers, i, name):
+        if b == 0:
+            return None
+        if not 0 <= b < nbuffers:
+            raise ModelFormatError(f"{self.name}: corrupt model: tensor {i} ({name!r}) uses buffer {b}, "
+                                   f"but the model has {nbuffers} buffers")
+        buf = m.Buffers(b)
+        off, sz = buf.Offset(), buf.Size()
+        if off > 1:  # large models keep buffer data after the flatbuffer
+            if off + sz > len(self.data):
+                raise ModelFormatError(f"{self.name}: corrupt model: buffer {b} spans bytes {off}..{off + sz} "
+                                       f"of a {len(self.data)}-byte file")
+            return self.data[off:off + sz] if sz else None
+        n = self._len(buf.DataLength(), f"buffer {b}", 1)
+        if n == 0:
+            return None
+        return buf.DataAsNumpy().tobytes()
+
+    def _quant(self, t, i, name):
+        q = t.Quantization()
+        if q is None:
+            return None
+        ns = self._len(q.ScaleLength(), f"tensor {i} scales")
+        if ns == 0:
+            return None
+        nz = self._len(q.ZeroPointLength(), f"tensor {i} zero points", 8)
+        scale = q.ScaleAsNumpy().astype(np.float32)
+        zp = q.ZeroPointAsNumpy().astype(np.int64) if nz else np.zeros(ns, np.int64)
+        if zp.size == 1 and ns > 1:
+            zp = np.full(ns, zp[0], np.int64)
+        if zp.size != ns:
+            raise ModelFormatError(f"{self.name}: corrupt model: tensor {i} ({name!r}) has {ns} scales and "
+                                   f"{zp.size} zero points")
+        if not np.all(np.isfinite(scale)) or np.any(scale <= 0):
+            raise ModelFormatError(f"{self.name}: tensor {i} ({name!r}) has invalid quantization scale(s) "
+                                   f"{scale[:4].tolist()}")
+        return Quant(scale, zp, int(q.QuantizedDimension()))
