@@ -48,6 +48,7 @@ class OpDef:
     fusion: str = OPAQUE
     doc: str = ""
     dtypes: tuple = ("int8", "float32")
+    macs: Callable = lambda op, graph: 0  # multiply-accumulates per inference
 
     def check_support(self, op, graph):
         for c in self.constraints:

@@ -115,6 +115,12 @@ def _lower(op, graph):
     return [KernelCall(name, bufs, g, fp)]
 
 
+def _macs(op, graph):
+    g = geometry(op, graph)
+    per_output = g["kh"] * g["kw"] * (1 if op.kind == "DEPTHWISE_CONV_2D" else g["c"])
+    return g["n"] * g["oh"] * g["ow"] * g["oc"] * per_output
+
+
 def c_depthwise_channels(op, graph):
     """depthwise output channels must equal input channels x depth_multiplier"""
     return op.kind != "DEPTHWISE_CONV_2D" or (
@@ -161,6 +167,6 @@ CONSTRAINTS = (c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_rank
 for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
-        lower=_lower, constraints=CONSTRAINTS, fusion=OUT_FUSABLE,
+        lower=_lower, constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs,
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
             + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights"))

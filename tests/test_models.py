@@ -1,0 +1,62 @@
+"""The shared MLPerf Tiny models against the oracles: TFLite Micro (int8, bit-exact) and
+LiteRT (float32, relative error <= 1e-5 of the output range)."""
+import numpy as np
+import pytest
+
+import tinycc
+from tinycc.oracle import TFLM, LiteRT, random_inputs
+
+from conftest import FLOAT_MODELS, HYBRID_MODELS, INT8_MODELS, model_path
+
+SAMPLES = 100
+
+
+@pytest.mark.parametrize("name", INT8_MODELS)
+def test_int8_model_bit_exact_with_tflm(name):
+    path = model_path(name)
+    m = tinycc.compile(path)
+    oracle = TFLM(path, len(m.outputs))
+    rng = np.random.default_rng(sum(map(ord, name)))
+    outputs = set()
+    for i in range(SAMPLES):
+        xs = random_inputs(m.inputs, rng)
+        want = oracle(xs)[0]
+        got = m(xs[0])
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want, err_msg=f"{name}: Cython executor, sample {i}")
+        if i < 25:  # the reference interpreter is slow; it is the spec, checked on a subset here
+            np.testing.assert_array_equal(m.reference(xs[0]), want, err_msg=f"{name}: reference, sample {i}")
+        outputs.add(got.tobytes())
+    assert len(outputs) > 1, "random inputs should not all give the same output"
+
+
+@pytest.mark.parametrize("name", INT8_MODELS)
+def test_reference_interpreter_bit_exact_with_tflm(name):
+    path = model_path(name)
+    m = tinycc.compile(path)
+    oracle = TFLM(path, len(m.outputs))
+    rng = np.random.default_rng(7 + sum(map(ord, name)))
+    for i in range(SAMPLES - 25):
+        xs = random_inputs(m.inputs, rng)
+        np.testing.assert_array_equal(m.reference(xs[0]), oracle(xs)[0], err_msg=f"{name}: sample {i}")
+
+
+@pytest.mark.parametrize("name", FLOAT_MODELS)
+def test_float_model_matches_litert(name):
+    path = model_path(name)
+    m = tinycc.compile(path)
+    oracle = LiteRT(path, kernels="builtin")
+    rng = np.random.default_rng(5)
+    for i in range(20):
+        xs = random_inputs(m.inputs, rng)
+        want = oracle(xs)[0]
+        span = max(float(np.ptp(want)), 1e-6)
+        for got in (m(xs[0]), m.reference(xs[0])):
+            assert got.dtype == np.float32 and got.shape == want.shape
+            assert np.abs(got - want).max() <= 1e-5 * span, f"{name} sample {i}"
+
+
+@pytest.mark.parametrize("name", HYBRID_MODELS)
+def test_hybrid_model_is_refused_clearly(name):
+    with pytest.raises(tinycc.UnsupportedError, match=r"operator #0 \(CONV_2D\).*hybrid"):
+        tinycc.compile(model_path(name))

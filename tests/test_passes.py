@@ -1,0 +1,53 @@
+"""Graph passes: honest modified flag, idempotence, unchanged outputs."""
+import numpy as np
+import pytest
+
+from tinycc import compiler, interpreter
+from tinycc.ir import Tensor, verify
+from tinycc.oracle import random_inputs
+from tinycc.passes import PASSES, eliminate_dead_ops, run_passes
+from tinycc.runtime import _info
+
+from conftest import INT8_MODELS, model_path
+
+
+def outputs(g, xs):
+    return interpreter.run(g, xs)
+
+
+@pytest.mark.parametrize("name", INT8_MODELS)
+@pytest.mark.parametrize("p", PASSES, ids=lambda p: p.__name__)
+def test_pass_is_idempotent_and_preserves_outputs(name, p):
+    g = compiler.frontend(model_path(name))
+    before = g.copy()
+    n_before = len(g.g)
+    modified = p(g)
+    verify(g, after=p.__name__)
+    if not modified:
+        assert len(g.g) == n_before, "a pass that reports no change must not change the graph"
+    assert p(g) is False, "a second run must change nothing"
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        xs = random_inputs([_info(before.tensor(n)) for n in before.inputs], rng)
+        for a, b in zip(outputs(before, xs), outputs(g, xs)):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_dead_ops_are_removed():
+    g = compiler.frontend(model_path("kws_ref_model"))
+    n_ops = len(g.ops())
+    # a dead branch: a copy of the first op writing a tensor nobody reads
+    first = g.ops()[0]
+    src = g.tensor(first.outputs[0])
+    g.add_tensor(Tensor("dead", src.shape, src.dtype, src.quant))
+    g.add_op(first.kind, first.inputs, ["dead"], first.options, index=99)
+    verify(g)
+    assert len(g.ops()) == n_ops + 1
+    assert eliminate_dead_ops(g) is True
+    assert len(g.ops()) == n_ops and "dead" not in g.g
+    assert eliminate_dead_ops(g) is False
+
+
+def test_pass_manager_reports_applied_passes():
+    g = compiler.frontend(model_path("kws_ref_model"))
+    assert run_passes(g) == []

@@ -1,0 +1,68 @@
+"""The memory planner and its independent checker."""
+import copy
+
+import pytest
+
+from tinycc import compiler, passes, planner
+from tinycc.errors import PlanError
+
+from conftest import INT8_MODELS, model_path
+
+
+def planned(name):
+    g = compiler.frontend(model_path(name))
+    passes.run_passes(g)
+    order = compiler.schedule(g)
+    return g, order, planner.plan(g, order)
+
+
+@pytest.mark.parametrize("name", INT8_MODELS)
+def test_plan_is_valid_and_not_above_the_no_inplace_lower_bound_plus_alignment(name):
+    g, order, mp = planned(name)
+    planner.check(g, order, mp)
+    # lower bound: the largest set of activation bytes live at one op
+    live_max = 0
+    for i, op in enumerate(order):
+        live = {n for n in op.inputs + op.outputs if n is not None and not g.tensor(n).is_const}
+        live |= {b.name for b in mp.buffers.values() if b.start <= 2 * i + 1 <= b.end}
+        live_max = max(live_max, sum(g.tensor(n).nbytes for n in live))
+    assert live_max <= mp.arena_bytes
+
+
+def test_checker_rejects_overlapping_live_buffers():
+    g, order, mp = planned("kws_ref_model")
+    broken = copy.deepcopy(mp)
+    op = order[1]  # the first depthwise conv: its input and output are live together
+    broken.buffers[op.outputs[0]].offset = broken.buffers[op.inputs[0]].offset
+    with pytest.raises(PlanError, match="overlap in the arena while both are live"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_buffer_outside_arena_and_misalignment():
+    g, order, mp = planned("kws_ref_model")
+    broken = copy.deepcopy(mp)
+    broken.arena_bytes = 64
+    with pytest.raises(PlanError, match="outside"):
+        planner.check(g, order, broken)
+    broken = copy.deepcopy(mp)
+    next(iter(broken.buffers.values())).offset = 3
+    with pytest.raises(PlanError, match="misaligned"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_missing_buffer():
+    g, order, mp = planned("kws_ref_model")
+    broken = copy.deepcopy(mp)
+    broken.buffers.pop(order[2].outputs[0])
+    with pytest.raises(PlanError, match="missing"):
+        planner.check(g, order, broken)
+
+
+@pytest.mark.parametrize("alignment", [1, 4, 64])
+def test_alignment_is_honoured(alignment):
+    g = compiler.frontend(model_path("pretrainedResnet_quant"))
+    order = compiler.schedule(g)
+    mp = planner.plan(g, order, alignment)
+    assert all(b.offset % alignment == 0 for b in mp.buffers.values())
+    with pytest.raises(PlanError, match="power of two"):
+        planner.plan(g, order, 3)

@@ -1,0 +1,189 @@
+"""The tinycc command line: compile, run, report, verify, demo.
+
+User errors print one line to stderr and exit with status 2; `verify` exits 1 on a mismatch.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+from .errors import InputError, TinyccError
+
+
+def _compile(args):
+    from . import compile
+    return compile(args.model, target=args.target)
+
+
+def _load_npy(path, what="input"):
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot read {what} {path!r}: {e}") from None
+
+
+def cmd_compile(args):
+    m = _compile(args)
+    out = args.output or os.path.splitext(os.path.basename(args.model))[0] + "_tinycc"
+    os.makedirs(out, exist_ok=True)
+    rep = m.report()
+    rep["kernel_calls"] = [{"op": op.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
+                           for op, c in m.program.calls]
+    path = os.path.join(out, "plan.json")
+    with open(path, "w") as f:
+        json.dump(rep, f, indent=1)
+    print(f"compiled {rep['model']} for {args.target}: {len(rep['ops'])} ops, arena {rep['arena_bytes']} B, "
+          f"weights {rep['weights_bytes']} B -> {path}")
+
+
+def cmd_run(args):
+    from .oracle import random_inputs
+    m = _compile(args)
+    if args.input:
+        x = _load_npy(args.input)
+        if len(m.inputs) != 1:
+            raise InputError(f"the model has {len(m.inputs)} inputs; --input takes single-input models")
+        shape = m.inputs[0].shape
+        stacked = x.shape != shape and x.shape[1:] == shape
+        results = [m(xi) for xi in x] if stacked else [m(x)]
+    elif args.random:
+        rng = np.random.default_rng(args.seed)
+        results = [m(random_inputs(m.inputs, rng)) for _ in range(args.random)]
+    else:
+        raise InputError("give --input IN.npy or --random N")
+    if args.output:
+        np.save(args.output, np.stack(results) if len(results) > 1 else results[0])
+        print(f"wrote {args.output}")
+    else:
+        np.set_printoptions(linewidth=120, threshold=64)
+        for y in results:
+            print(y)
+
+
+def cmd_report(args):
+    from .report import format_text
+    rep = _compile(args).report()
+    print(json.dumps(rep, indent=1) if args.json else format_text(rep))
+
+
+def verify(model_path, target="host", samples=100, seed=0, reference=True, out=print) -> bool:
+    """Run tinycc and the oracle on the same random inputs; return True when they agree."""
+    from . import compile
+    from .oracle import TFLM, LiteRT, random_inputs
+    m = compile(model_path, target=target)
+    integer = all(np.issubdtype(o.dtype, np.integer) for o in m.outputs + m.inputs)
+    oracle_name = "TFLite Micro" if integer else "LiteRT (builtin kernels)"
+    oracle = TFLM(model_path, len(m.outputs)) if integer else LiteRT(model_path, kernels="builtin")
+    rng = np.random.default_rng(seed)
+    runners = [("tinycc " + target, lambda xs: m(xs))]
+    if reference:
+        runners.append(("reference interpreter", lambda xs: m.reference(xs)))
+    worst = {name: [0.0, 0, 0.0] for name, _ in runners}  # max abs diff, mismatching elements, max rel err
+    for _ in range(samples):
+        xs = random_inputs(m.inputs, rng)
+        want = oracle(xs)
+        for name, run in runners:
+            got = run(xs)
+            got = got if isinstance(got, list) else [got]
+            for g, w in zip(got, want):
+                d = np.abs(g.astype(np.float64) - w.astype(np.float64))
+                span = max(float(np.ptp(w)), 1e-30)
+                worst[name][0] = max(worst[name][0], float(d.max()))
+                worst[name][1] += int(np.count_nonzero(d))
+                worst[name][2] = max(worst[name][2], float(d.max()) / span)
+    ok = True
+    for name, (maxd, count, rel) in worst.items():
+        agree = count == 0 if integer else rel <= 1e-5
+        ok &= agree
+        extra = "" if integer else f", max error / output range {rel:.2e}"
+        out(f"{os.path.basename(str(model_path))}: {name} vs {oracle_name} on {samples} random inputs: "
+            f"max abs diff {maxd:g}, mismatching elements {count}{extra} -> {'OK' if agree else 'MISMATCH'}")
+    return ok
+
+
+def cmd_verify(args):
+    if not verify(args.model, args.target, args.samples, args.seed, reference=not args.no_reference):
+        sys.exit(1)
+
+
+def cmd_demo(args):
+    from . import compile
+    from .oracle import random_inputs
+    from .report import format_text
+    from .testing import dscnn_model
+    out = args.output or "tinycc_demo"
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "dscnn.tflite")
+    with open(path, "wb") as f:
+        f.write(dscnn_model(seed=0))
+    print(f"built a keyword-spotting DS-CNN (int8, seeded weights): {path}")
+    t0 = time.perf_counter()
+    m = compile(path)
+    print(f"compiled in {1e3 * (time.perf_counter() - t0):.0f} ms\n")
+    print(format_text(m.report()) + "\n")
+    rng = np.random.default_rng(args.seed)
+    for i in range(3):
+        x = random_inputs(m.inputs, rng)[0]
+        y = m(x)
+        probs = m.dequantize_output(y)
+        print(f"input {i}: class {int(np.argmax(y))} p={probs.max():.3f}  raw {y.ravel().tolist()}")
+    try:
+        import tflite_micro  # noqa: F401
+    except ImportError:
+        print("\n(install '.[test]' to also check against TFLite Micro)")
+        return
+    print()
+    if not verify(path, samples=20, seed=args.seed):
+        sys.exit(1)
+
+
+def build_parser():
+    from .compiler import TARGETS
+    p = argparse.ArgumentParser(prog="tinycc", description="TinyML compiler: TFLite -> bit-exact kernels and C")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def model_cmd(name, fn, help):
+        s = sub.add_parser(name, help=help)
+        s.add_argument("model", help="the .tflite model")
+        s.add_argument("--target", default="host", choices=TARGETS)
+        s.set_defaults(fn=fn)
+        return s
+
+    s = model_cmd("compile", cmd_compile, "compile a model")
+    s.add_argument("-o", "--output", help="output directory")
+    s = model_cmd("run", cmd_run, "compile and run a model")
+    s.add_argument("--input", help="input .npy (one input, or a stack of inputs)")
+    s.add_argument("--output", help="write the output(s) to this .npy")
+    s.add_argument("--random", type=int, default=0, metavar="N", help="run N random inputs")
+    s.add_argument("--seed", type=int, default=0)
+    s = model_cmd("report", cmd_report, "ops, MACs, weights and arena bytes")
+    s.add_argument("--json", action="store_true")
+    s = model_cmd("verify", cmd_verify, "compare with TFLite Micro on random inputs")
+    s.add_argument("--samples", type=int, default=100)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--no-reference", action="store_true", help="skip the reference interpreter")
+    s = sub.add_parser("demo", help="build, compile and run a default DS-CNN keyword-spotting model")
+    s.add_argument("-o", "--output", help="directory for the demo model (default ./tinycc_demo)")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(fn=cmd_demo)
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        args.fn(args)
+    except TinyccError as e:
+        print(f"tinycc: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""The compile driver: the pipeline, one stage per line.
+
+    frontend -> verify -> support check -> passes (verified after each) -> schedule
+             -> memory plan (independently checked) -> backend
+"""
+from __future__ import annotations
+
+from . import ops as optable
+from . import passes as graph_passes
+from . import planner, tflite_reader
+from .errors import IRError, ModelFormatError, UnsupportedError
+from .ir import Graph, verify
+
+TARGETS = ("host",)
+
+
+def frontend(model) -> Graph:
+    """Read a .tflite model (path, bytes or an already-built Graph) and check it is well formed."""
+    graph = model if isinstance(model, Graph) else tflite_reader.load(model)
+    for op in graph.ops():
+        optable.get_or_unsupported(op.kind, op.index).check_support(op, graph)
+    try:
+        verify(graph, after="frontend")
+    except IRError as e:
+        raise ModelFormatError(f"{graph.name}: inconsistent model: {e}") from None
+    return graph
+
+
+def schedule(graph: Graph) -> list:
+    return graph.ops()
+
+
+def compile(model, target: str = "host", alignment: int = 16, passes=None):
+    """Compile a TFLite model for a target; returns a CompiledModel (host) ready to call."""
+    from .runtime import CompiledModel
+    if target not in TARGETS:
+        raise UnsupportedError(f"unknown target {target!r}; targets: {', '.join(TARGETS)}")
+    graph = frontend(model)
+    source = graph.copy()
+    applied = graph_passes.run_passes(graph, passes)
+    order = schedule(graph)
+    plan = planner.plan(graph, order, alignment)
+    return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)

@@ -1,0 +1,89 @@
+"""Reference runtimes tinycc is checked against: TFLite Micro (bit-exact ground truth for
+integer models) and LiteRT (the TFLite interpreter; float reference and speed anchor)."""
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np
+
+from .errors import TinyccError
+
+INSTALL_HINT = "install the test extras: pip install '.[test]'"
+
+
+def _read(model) -> bytes:
+    if isinstance(model, (bytes, bytearray)):
+        return bytes(model)
+    with open(model, "rb") as f:
+        return f.read()
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """TFLM and LiteRT print banners to the C-level stderr; keep the CLI's output clean."""
+    fd = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+class TFLM:
+    """TFLite Micro's Python interpreter."""
+
+    def __init__(self, model, n_outputs: int = 1):
+        try:
+            from tflite_micro.python.tflite_micro import runtime
+        except ImportError:
+            raise TinyccError(f"the tflite-micro package is not installed; {INSTALL_HINT}") from None
+        with _quiet_stderr():
+            self.ip = runtime.Interpreter.from_bytes(_read(model))
+        self.n_outputs = n_outputs
+
+    def __call__(self, inputs: list) -> list:
+        for i, x in enumerate(inputs):
+            self.ip.set_input(x, i)
+        self.ip.invoke()
+        return [self.ip.get_output(i) for i in range(self.n_outputs)]
+
+
+class LiteRT:
+    """The LiteRT (TFLite) interpreter; ``kernels`` is "xnnpack" (default delegate),
+    "builtin" (no delegates) or "reference" (the reference kernels)."""
+
+    def __init__(self, model, kernels: str = "xnnpack", threads: int = 1):
+        try:
+            from ai_edge_litert import interpreter as litert
+        except ImportError:
+            raise TinyccError(f"the ai-edge-litert package is not installed; {INSTALL_HINT}") from None
+        resolver = {"xnnpack": litert.OpResolverType.AUTO,
+                    "builtin": litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+                    "reference": litert.OpResolverType.BUILTIN_REF}[kernels]
+        with _quiet_stderr():
+            self.ip = litert.Interpreter(model_content=_read(model), num_threads=threads,
+                                         experimental_op_resolver_type=resolver)
+            self.ip.allocate_tensors()
+        self.ins = [d["index"] for d in self.ip.get_input_details()]
+        self.outs = [d["index"] for d in self.ip.get_output_details()]
+
+    def __call__(self, inputs: list) -> list:
+        for i, x in zip(self.ins, inputs):
+            self.ip.set_tensor(i, x)
+        self.ip.invoke()
+        return [self.ip.get_tensor(o) for o in self.outs]
+
+
+def random_inputs(infos, rng) -> list:
+    """One random input per model input: the full integer range, or N(0, 1) floats."""
+    xs = []
+    for info in infos:
+        if np.issubdtype(info.dtype, np.integer):
+            lim = np.iinfo(info.dtype)
+            xs.append(rng.integers(lim.min, int(lim.max) + 1, size=info.shape).astype(info.dtype))
+        else:
+            xs.append(rng.standard_normal(info.shape).astype(info.dtype))
+    return xs
