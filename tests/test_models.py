@@ -6,7 +6,7 @@ import pytest
 import tinycc
 from tinycc.oracle import TFLM, LiteRT, random_inputs
 
-from conftest import FLOAT_MODELS, HYBRID_MODELS, INT8_MODELS, model_path
+from shared_models import FLOAT_MODELS, HYBRID_MODELS, INT8_MODELS, model_path
 
 SAMPLES = 100
 

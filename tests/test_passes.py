@@ -8,7 +8,7 @@ from tinycc.oracle import random_inputs
 from tinycc.passes import PASSES, eliminate_dead_ops, run_passes
 from tinycc.runtime import _info
 
-from conftest import INT8_MODELS, model_path
+from shared_models import INT8_MODELS, model_path
 
 
 def outputs(g, xs):

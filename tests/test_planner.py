@@ -6,7 +6,7 @@ import pytest
 from tinycc import compiler, passes, planner
 from tinycc.errors import PlanError
 
-from conftest import INT8_MODELS, model_path
+from shared_models import INT8_MODELS, model_path
 
 
 def planned(name):
