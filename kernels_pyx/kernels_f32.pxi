@@ -155,8 +155,7 @@ cdef void k_pool_f32(Step* s, char* scratch, bint is_max) noexcept nogil:
                         xp = x + ((b * h + iy) * wd + ix) * c
                         if is_max:
                             for i in range(c):
-                                # np.max propagates NaN: keep a NaN once seen
-                                if not (xp[i] <= acc[i]):
+                                if xp[i] > acc[i]:
                                     acc[i] = xp[i]
                         else:
                             for i in range(c):
