@@ -147,5 +147,5 @@ cdef inline int32_t get_reciprocal(int32_t x, int x_integer_bits, int* num_bits_
     cdef int headroom_plus_one = count_leading_zeros32(<uint32_t>x)
     num_bits_over_unit[0] = x_integer_bits - headroom_plus_one
     # headroom_plus_one may be 32 (x == 0): shift in 64 bits as the reference does
-    cdef uint32_t shifted = <uint32_t>((<uint64_t><uint32_t>x << headroom_plus_one) & 0xFFFFFFFF)
+    cdef uint32_t shifted = <uint32_t>(<uint64_t><uint32_t>x << headroom_plus_one)  # low 32 bits
     return one_over_one_plus_x_for_x_in_0_1(wrap32(<int64_t>shifted - (<int64_t>1 << 31)))

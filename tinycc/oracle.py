@@ -40,8 +40,9 @@ class TFLM:
             from tflite_micro.python.tflite_micro import runtime
         except ImportError:
             raise TinyccError(f"the tflite-micro package is not installed; {INSTALL_HINT}") from None
-        with _quiet_stderr():
-            self.ip = runtime.Interpreter.from_bytes(_read(model))
+        data = _read(model)
+        with _quiet_stderr():  # the default arena (10x the model) is too small for some models
+            self.ip = runtime.Interpreter.from_bytes(data, arena_size=10 * len(data) + (4 << 20))
         self.n_outputs = n_outputs
 
     def __call__(self, inputs: list) -> list:

@@ -287,7 +287,7 @@ class ModelBuilder:
         inputs, outputs = list(inputs), list(outputs)
         if spec.prepare is not None:
             inputs = spec.prepare(self, inputs, outputs, options)
-        fields = spec.options(**options) if spec.options is not None else {}
+        fields = (spec.options or _no_options)(**options)
         ins = [self._index(t) for t in inputs]
         outs = [self._index(t) for t in outputs]
         if -1 in outs or not outs:
@@ -507,7 +507,7 @@ DSCNN_CLASSES = 12
 DSCNN_INPUT_QUANT = (0.25, -3)  # scale, zero point of the int8 input
 
 
-def _np_conv(x, w, b, stride, pad_same=True, depthwise=False):
+def _np_conv(x, w, b, stride, depthwise=False):
     """Float NHWC convolution (SAME padding) for calibration; w is OHWI or 1HWO (depthwise)."""
     n, h, wd, c = x.shape
     kh, kw = w.shape[1], w.shape[2]

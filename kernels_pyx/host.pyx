@@ -1,0 +1,502 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: nonecheck=False, overflowcheck=False, embedsignature=True
+"""tinycc._host: the host executor.
+
+``Executor(arena_nbytes, steps, consts)`` takes a kernel plan (one step per kernel call:
+kernel name, buffers, integer and float parameters), validates every step once, and then
+``run()`` executes the whole plan in one call with the GIL released and no Python between
+kernels. Kernel semantics are those of the NumPy reference in ``tinycc/ops``; int8 kernels
+are bit-exact with it (and so with TFLite Micro).
+
+Safety contract: the constructor computes, from each step's parameters, exactly how many
+bytes each kernel touches in each buffer and rejects the step unless that fits the buffer,
+the buffer fits its space (the arena or a constant array), the parameters are sane (sizes >=
+1, strides >= 1, shifts in range, ...), 4-byte operands are 4-byte aligned, and the output is
+in the arena. After that the kernels check nothing per element and never touch memory
+outside their buffers. Buffers may overlap (the planner decides what may run in place); the
+kernels stay memory-safe whatever the overlap.
+"""
+from libc.stdint cimport (int8_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t, uintptr_t,
+                          INT32_MIN, INT32_MAX)
+from libc.string cimport memmove
+from libc.stdlib cimport calloc, free
+from libc.math cimport floor, fabs, expf
+
+import math
+import operator
+
+import numpy as np
+
+cdef struct Step:
+    int kind
+    char* buf[6]
+    int64_t ip[32]
+    double fp[4]
+
+cdef struct AddS8Params:
+    int32_t act_min, act_max, in1_off, in2_off, out_off
+    int left_shift
+    int32_t m1, m2, mo
+    int l1, r1, l2, r2, lo, ro
+
+include "fixedpoint.pxi"
+include "kernels_s8.pxi"
+include "kernels_f32.pxi"
+
+# kernel ids, in the order of _SPECS below
+cdef enum:
+    K_CONV2D_S8, K_DWCONV2D_S8, K_FC_S8, K_AVGPOOL_S8, K_MAXPOOL_S8, K_ADD_S8, K_SOFTMAX_S8,
+    K_COPY, K_QUANTIZE_F32_S8, K_REQUANTIZE_S8, K_DEQUANTIZE_S8_F32,
+    K_CONV2D_F32, K_DWCONV2D_F32, K_FC_F32, K_AVGPOOL_F32, K_MAXPOOL_F32, K_ADD_F32, K_SOFTMAX_F32
+
+
+cdef void run_step(Step* s, char* scratch) noexcept nogil:
+    cdef int k = s.kind
+    if k == K_CONV2D_S8:
+        k_conv2d_s8(s, scratch)
+    elif k == K_DWCONV2D_S8:
+        k_dwconv2d_s8(s, scratch)
+    elif k == K_FC_S8:
+        k_fc_s8(s, scratch)
+    elif k == K_AVGPOOL_S8:
+        k_pool_s8(s, scratch, False)
+    elif k == K_MAXPOOL_S8:
+        k_pool_s8(s, scratch, True)
+    elif k == K_ADD_S8:
+        k_add_s8(s, scratch)
+    elif k == K_SOFTMAX_S8:
+        k_softmax_s8(s, scratch)
+    elif k == K_COPY:
+        k_copy(s, scratch)
+    elif k == K_QUANTIZE_F32_S8:
+        k_quantize_f32_s8(s, scratch)
+    elif k == K_REQUANTIZE_S8:
+        k_requantize_s8(s, scratch)
+    elif k == K_DEQUANTIZE_S8_F32:
+        k_dequantize_s8_f32(s, scratch)
+    elif k == K_CONV2D_F32:
+        k_conv2d_f32(s, scratch)
+    elif k == K_DWCONV2D_F32:
+        k_dwconv2d_f32(s, scratch)
+    elif k == K_FC_F32:
+        k_fc_f32(s, scratch)
+    elif k == K_AVGPOOL_F32:
+        k_pool_f32(s, scratch, False)
+    elif k == K_MAXPOOL_F32:
+        k_pool_f32(s, scratch, True)
+    elif k == K_ADD_F32:
+        k_add_f32(s, scratch)
+    elif k == K_SOFTMAX_F32:
+        k_softmax_f32(s, scratch)
+
+
+# ---- parameter validation (Python, runs once per step in the constructor) -----------------------
+
+_I32_MIN = -(1 << 31)
+_I32_MAX = (1 << 31) - 1
+_SIZE_LIMIT = 1 << 62  # any byte count or index product above this is rejected as overflow
+_FLT_MAX = 3.4028234663852886e38
+
+
+class _Bad(Exception):
+    """A step's parameters are invalid; the constructor turns it into a ValueError."""
+
+
+def _prod(*xs):
+    r = 1
+    for x in xs:
+        r *= x
+        if r > _SIZE_LIMIT:
+            raise _Bad(f"size product {' * '.join(map(str, xs))} overflows 64-bit arithmetic")
+    return r
+
+
+def _dims(p, *names):
+    for k in names:
+        if p[k] < 1:
+            raise _Bad(f"{k} = {p[k]} must be >= 1")
+
+
+def _rng(p, name, lo, hi):
+    if not lo <= p[name] <= hi:
+        raise _Bad(f"{name} = {p[name]} must be in [{lo}, {hi}]")
+
+
+def _act_s8(p):
+    _rng(p, "act_min", -128, 127)
+    _rng(p, "act_max", -128, 127)
+    if p["act_min"] > p["act_max"]:
+        raise _Bad(f"act_min = {p['act_min']} > act_max = {p['act_max']}")
+
+
+def _act_f32(f):
+    if f["act_min"] > f["act_max"]:
+        raise _Bad(f"act_min = {f['act_min']} > act_max = {f['act_max']}")
+
+
+def _zp(p, *names):
+    for k in names:
+        _rng(p, k, -128, 127)
+
+
+def _shift(p, *names):
+    for k in names:
+        _rng(p, k, -31, 31)
+
+
+def _conv(p, f, quant, depthwise):
+    _dims(p, "n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw", "dh", "dw")
+    _rng(p, "pt", 0, _I32_MAX)
+    _rng(p, "pl", 0, _I32_MAX)
+    # the kernels compute oy * sh - pt + ky * dh in 64 bits
+    _prod(p["oh"], p["sh"]) + _prod(p["kh"], p["dh"])
+    _prod(p["ow"], p["sw"]) + _prod(p["kw"], p["dw"])
+    if depthwise:
+        _dims(p, "dm")
+        if p["oc"] != _prod(p["c"], p["dm"]):
+            raise _Bad(f"oc = {p['oc']} must equal c * dm = {p['c']} * {p['dm']}")
+    if quant:
+        _act_s8(p)
+        _zp(p, "in_zp", "out_zp")
+    else:
+        _act_f32(f)
+    e = 1 if quant else 4
+    nx = _prod(p["n"], p["h"], p["w"], p["c"], e)
+    ny = _prod(p["n"], p["oh"], p["ow"], p["oc"], e)
+    nw = _prod(p["kh"], p["kw"], p["oc"], e) if depthwise else _prod(p["oc"], p["kh"], p["kw"], p["c"], e)
+    nb = _prod(p["oc"], 4)
+    scratch = _prod(p["oc"], 4) if depthwise else 0
+    if quant:
+        return [nx, ny, nw, nb, nb, nb], scratch, p["oc"]
+    return [nx, ny, nw, nb], scratch, p["oc"]
+
+
+def _fc(p, f, quant):
+    _dims(p, "batches", "depth", "units")
+    e = 1 if quant else 4
+    nx = _prod(p["batches"], p["depth"], e)
+    ny = _prod(p["batches"], p["units"], e)
+    nw = _prod(p["units"], p["depth"], e)
+    nb = _prod(p["units"], 4)
+    if quant:
+        _act_s8(p)
+        _zp(p, "in_zp", "out_zp")
+        return [nx, ny, nw, nb, nb, nb], 0, p["units"]
+    _act_f32(f)
+    return [nx, ny, nw, nb], 0, p["units"]
+
+
+def _pool(p, f, quant, is_max):
+    _dims(p, "n", "h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw")
+    _rng(p, "pt", 0, _I32_MAX)
+    _rng(p, "pl", 0, _I32_MAX)
+    # every window must cover at least one input pixel (windows move monotonically, so the
+    # first and the last one decide)
+    if p["pt"] >= p["kh"] or p["pl"] >= p["kw"]:
+        raise _Bad(f"padding (pt={p['pt']}, pl={p['pl']}) must be smaller than the window "
+                   f"({p['kh']}x{p['kw']})")
+    if _prod(p["oh"] - 1, p["sh"]) - p["pt"] >= p["h"] or _prod(p["ow"] - 1, p["sw"]) - p["pl"] >= p["w"]:
+        raise _Bad(f"the last {p['oh']}x{p['ow']} output window starts outside the "
+                   f"{p['h']}x{p['w']} input")
+    if quant:
+        _act_s8(p)
+        if not is_max and min(p["kh"], p["h"]) * min(p["kw"], p["w"]) > (1 << 23):
+            raise _Bad("the pooling window is too large for the int32 sum")
+    else:
+        _act_f32(f)
+    e = 1 if quant else 4
+    return [_prod(p["n"], p["h"], p["w"], p["c"], e), _prod(p["n"], p["oh"], p["ow"], p["c"], e)], \
+        _prod(p["c"], 4), 0
+
+
+def _add(p, f, quant):
+    d = [p[f"d{i}"] for i in range(6)]
+    _dims(p, *[f"d{i}" for i in range(6)])
+    for k in [f"a{i}" for i in range(6)] + [f"b{i}" for i in range(6)]:
+        _rng(p, k, 0, _I32_MAX)
+    e = 1 if quant else 4
+    need1 = (sum(_prod(d[i] - 1, p[f"a{i}"]) for i in range(6)) + 1) * e
+    need2 = (sum(_prod(d[i] - 1, p[f"b{i}"]) for i in range(6)) + 1) * e
+    ny = _prod(*d, e)
+    if quant:
+        _act_s8(p)
+        _rng(p, "in1_off", -255, 255)
+        _rng(p, "in2_off", -255, 255)
+        _zp(p, "out_off")
+        _rng(p, "left_shift", 0, 31)
+        for k in ("m1", "m2", "mo"):
+            _rng(p, k, 0, _I32_MAX)
+        _shift(p, "s1", "s2", "so")
+    else:
+        _act_f32(f)
+    return [need1, need2, ny], 0, 0
+
+
+def _softmax(p, f, quant):
+    _dims(p, "outer", "depth")
+    n = _prod(p["outer"], p["depth"], 1 if quant else 4)
+    if quant:
+        _rng(p, "mult", 0, _I32_MAX)
+        _rng(p, "left_shift", 0, 31)
+        _rng(p, "diff_min", _I32_MIN, 0)
+        # every diff the kernel scales (diff_min <= diff <= 0, diff >= -255) times
+        # 2**left_shift must fit int32
+        if min(-p["diff_min"], 255) << p["left_shift"] > (1 << 31):
+            raise _Bad(f"diff_min = {p['diff_min']} with left_shift = {p['left_shift']} "
+                       f"overflows the int32 scaled difference")
+    elif not math.isfinite(f["beta"]):
+        raise _Bad(f"beta = {f['beta']} must be finite")
+    return [n, n], 0, 0
+
+
+def _copy(p, f):
+    _rng(p, "nbytes", 0, _I32_MAX)
+    return [p["nbytes"], p["nbytes"]], 0, 0
+
+
+def _positive_scale(f):
+    if not (math.isfinite(f["scale"]) and f["scale"] > 0):
+        raise _Bad(f"scale = {f['scale']} must be finite and > 0")
+
+
+def _quantize(p, f):
+    _rng(p, "size", 0, _I32_MAX)
+    _zp(p, "zp")
+    _positive_scale(f)
+    return [_prod(p["size"], 4), p["size"]], 0, 0
+
+
+def _requantize(p, f):
+    _rng(p, "size", 0, _I32_MAX)
+    _zp(p, "in_zp", "out_zp")
+    _rng(p, "mult", 0, _I32_MAX)
+    _shift(p, "shift")
+    return [p["size"], p["size"]], 0, 0
+
+
+def _dequantize(p, f):
+    _rng(p, "size", 0, _I32_MAX)
+    _zp(p, "zp")
+    _positive_scale(f)
+    return [p["size"], _prod(p["size"], 4)], 0, 0
+
+
+_CONV_GEOM = ("n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw", "dh", "dw", "pt", "pl")
+_POOL_GEOM = ("n", "h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl")
+_ADD_GEOM = tuple(f"d{i}" for i in range(6)) + tuple(f"a{i}" for i in range(6)) + tuple(f"b{i}" for i in range(6))
+_S8_CONV_BUFS = ("in", "out", "w", "bias", "mult", "shift")
+_F32_CONV_BUFS = ("in", "out", "w", "bias")
+_ACT = ("act_min", "act_max")
+
+# name: (kernel id, buffer names, element size of each buffer (alignment), index of the output
+#        buffer, iparam names, fparam names, check(p, f) -> ([bytes per buffer], scratch bytes,
+#        number of per-channel shifts in buffer "shift" (0: no such buffer)))
+_SPECS = {
+    "conv2d_s8": (K_CONV2D_S8, _S8_CONV_BUFS, (1, 1, 1, 4, 4, 4), 1,
+                  _CONV_GEOM + _ACT + ("in_zp", "out_zp"), (), lambda p, f: _conv(p, f, True, False)),
+    "dwconv2d_s8": (K_DWCONV2D_S8, _S8_CONV_BUFS, (1, 1, 1, 4, 4, 4), 1,
+                    _CONV_GEOM + _ACT + ("in_zp", "out_zp", "dm"), (), lambda p, f: _conv(p, f, True, True)),
+    "fc_s8": (K_FC_S8, _S8_CONV_BUFS, (1, 1, 1, 4, 4, 4), 1,
+              ("batches", "depth", "units") + _ACT + ("in_zp", "out_zp"), (), lambda p, f: _fc(p, f, True)),
+    "avgpool_s8": (K_AVGPOOL_S8, ("in", "out"), (1, 1), 1, _POOL_GEOM + _ACT, (),
+                   lambda p, f: _pool(p, f, True, False)),
+    "maxpool_s8": (K_MAXPOOL_S8, ("in", "out"), (1, 1), 1, _POOL_GEOM + _ACT, (),
+                   lambda p, f: _pool(p, f, True, True)),
+    "add_s8": (K_ADD_S8, ("in1", "in2", "out"), (1, 1, 1), 2,
+               _ADD_GEOM + _ACT + ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2",
+                                   "mo", "so"), (), lambda p, f: _add(p, f, True)),
+    "softmax_s8": (K_SOFTMAX_S8, ("in", "out"), (1, 1), 1, ("outer", "depth", "mult", "left_shift", "diff_min"),
+                   (), lambda p, f: _softmax(p, f, True)),
+    "copy": (K_COPY, ("in", "out"), (1, 1), 1, ("nbytes",), (), _copy),
+    "quantize_f32_s8": (K_QUANTIZE_F32_S8, ("in", "out"), (4, 1), 1, ("size", "zp"), ("scale",), _quantize),
+    "requantize_s8": (K_REQUANTIZE_S8, ("in", "out"), (1, 1), 1, ("size", "in_zp", "out_zp", "mult", "shift"),
+                      (), _requantize),
+    "dequantize_s8_f32": (K_DEQUANTIZE_S8_F32, ("in", "out"), (1, 4), 1, ("size", "zp"), ("scale",), _dequantize),
+    "conv2d_f32": (K_CONV2D_F32, _F32_CONV_BUFS, (4, 4, 4, 4), 1, _CONV_GEOM, _ACT,
+                   lambda p, f: _conv(p, f, False, False)),
+    "dwconv2d_f32": (K_DWCONV2D_F32, _F32_CONV_BUFS, (4, 4, 4, 4), 1, _CONV_GEOM + ("dm",), _ACT,
+                     lambda p, f: _conv(p, f, False, True)),
+    "fc_f32": (K_FC_F32, _F32_CONV_BUFS, (4, 4, 4, 4), 1, ("batches", "depth", "units"), _ACT,
+               lambda p, f: _fc(p, f, False)),
+    "avgpool_f32": (K_AVGPOOL_F32, ("in", "out"), (4, 4), 1, _POOL_GEOM, _ACT, lambda p, f: _pool(p, f, False, False)),
+    "maxpool_f32": (K_MAXPOOL_F32, ("in", "out"), (4, 4), 1, _POOL_GEOM, _ACT, lambda p, f: _pool(p, f, False, True)),
+    "add_f32": (K_ADD_F32, ("in1", "in2", "out"), (4, 4, 4), 2, _ADD_GEOM, _ACT, lambda p, f: _add(p, f, False)),
+    "softmax_f32": (K_SOFTMAX_F32, ("in", "out"), (4, 4), 1, ("outer", "depth"), ("beta",),
+                    lambda p, f: _softmax(p, f, False)),
+}
+
+#: kernel name -> (buffer names, iparam names, fparam names): the executor's ABI
+KERNELS = {name: (spec[1], spec[4], spec[5]) for name, spec in _SPECS.items()}
+
+
+def _int(v, what):
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise _Bad(f"{what} must be an integer, got {v!r}") from None
+
+
+def _aligned_array(Py_ssize_t nbytes):
+    """A zeroed uint8 array of nbytes whose data is 64-byte aligned (a view; it keeps its base)."""
+    raw = np.zeros(nbytes + 64, np.uint8)
+    off = (-raw.ctypes.data) % 64
+    return raw[off:off + nbytes]
+
+
+cdef class Executor:
+    """Runs a validated kernel plan over one arena; see the module docstring."""
+
+    cdef Step* _steps
+    cdef Py_ssize_t _nsteps
+    cdef char* _scratch
+    cdef object _arena, _scratch_arr, _consts
+    cdef readonly Py_ssize_t scratch_nbytes
+
+    def __cinit__(self):
+        self._steps = NULL
+        self._nsteps = 0
+
+    def __init__(self, arena_nbytes, steps, consts):
+        try:
+            arena_nbytes = operator.index(arena_nbytes)
+        except TypeError:
+            raise ValueError(f"arena_nbytes must be an integer, got {arena_nbytes!r}") from None
+        if not 0 <= arena_nbytes <= _SIZE_LIMIT:
+            raise ValueError(f"arena_nbytes = {arena_nbytes} is out of range")
+        consts = list(consts)
+        steps = list(steps)
+        spaces = []  # (address, nbytes) per const space
+        for k, a in enumerate(consts):
+            if not isinstance(a, np.ndarray):
+                raise ValueError(f"consts[{k}] must be a numpy array, got {type(a).__name__}")
+            if not a.flags.c_contiguous:
+                raise ValueError(f"consts[{k}] must be C-contiguous")
+            spaces.append((a.ctypes.data, a.nbytes))
+        arena = _aligned_array(arena_nbytes)
+        arena_addr = arena.ctypes.data
+
+        checked = [self._check(i, st, arena_addr, arena_nbytes, spaces, consts) for i, st in enumerate(steps)]
+        scratch_nbytes = max([c[3] for c in checked], default=0)
+
+        if self._steps != NULL:  # __init__ called twice
+            free(self._steps)
+            self._steps = NULL
+            self._nsteps = 0
+        self._steps = <Step*>calloc(max(len(checked), 1), sizeof(Step))
+        if self._steps == NULL:
+            raise MemoryError()
+        cdef Step* s
+        cdef Py_ssize_t i, j
+        for i in range(len(checked)):
+            kid, addrs, ip, fp, _ = checked[i]
+            s = &self._steps[i]
+            s.kind = kid
+            for j in range(len(addrs)):
+                s.buf[j] = <char*><uintptr_t>addrs[j]
+            for j in range(len(ip)):
+                s.ip[j] = ip[j]
+            for j in range(len(fp)):
+                s.fp[j] = fp[j]
+        self._nsteps = len(checked)
+        self._arena = arena
+        self._consts = consts  # keeps every constant array alive as long as the executor
+        self._scratch_arr = _aligned_array(scratch_nbytes)
+        self._scratch = <char*><uintptr_t>self._scratch_arr.ctypes.data
+        self.scratch_nbytes = scratch_nbytes
+
+    def _check(self, i, st, arena_addr, arena_nbytes, spaces, consts):
+        """Validate step i; return (kernel id, buffer addresses, iparams, fparams, scratch bytes)."""
+        name = "?"
+        try:
+            try:
+                name, bufs, iparams, fparams = st
+            except (TypeError, ValueError):
+                raise _Bad("a step must be (kernel name, bufs, iparams, fparams)") from None
+            if name not in _SPECS:
+                raise _Bad(f"unknown kernel {name!r}; known: {', '.join(sorted(_SPECS))}")
+            kid, bnames, esizes, out_index, inames, fnames, check = _SPECS[name]
+            bufs, iparams, fparams = list(bufs), list(iparams), list(fparams)
+            if len(bufs) != len(bnames):
+                raise _Bad(f"expects {len(bnames)} buffers ({', '.join(bnames)}), got {len(bufs)}")
+            if len(iparams) != len(inames):
+                raise _Bad(f"expects {len(inames)} iparams ({', '.join(inames)}), got {len(iparams)}")
+            if len(fparams) != len(fnames):
+                raise _Bad(f"expects {len(fnames)} fparams ({', '.join(fnames) or 'none'}), got {len(fparams)}")
+            p = {}
+            for k, v in zip(inames, iparams):
+                v = _int(v, f"iparam {k}")
+                if not _I32_MIN <= v <= _I32_MAX:
+                    raise _Bad(f"iparam {k} = {v} is outside the int32 range")
+                p[k] = v
+            f = {}
+            for k, v in zip(fnames, fparams):
+                try:
+                    v = float(v)
+                except (TypeError, ValueError):
+                    raise _Bad(f"fparam {k} must be a float, got {v!r}") from None
+                if math.isnan(v) or (math.isfinite(v) and abs(v) > _FLT_MAX):
+                    raise _Bad(f"fparam {k} = {v} is not a float32 value")
+                f[k] = v
+            needs, scratch, nshift = check(p, f)
+            addrs = []
+            for j, (b, bname, esize) in enumerate(zip(bufs, bnames, esizes)):
+                try:
+                    space, off, nbytes = (operator.index(x) for x in b)
+                except (TypeError, ValueError):
+                    raise _Bad(f"buffer {bname} must be (space, offset, nbytes) integers, got {b!r}") from None
+                if space == -1:
+                    base, size, where = arena_addr, arena_nbytes, "the arena"
+                elif 0 <= space < len(spaces):
+                    base, size = spaces[space]
+                    where = f"consts[{space}]"
+                else:
+                    raise _Bad(f"buffer {bname}: space {space} does not exist (-1 = arena, "
+                               f"0..{len(spaces) - 1} = consts)")
+                if off < 0 or nbytes < 0 or off + nbytes > size:
+                    raise _Bad(f"buffer {bname}: bytes [{off}, {off + nbytes}) are outside {where} "
+                               f"({size} bytes)")
+                if needs[j] > nbytes:
+                    raise _Bad(f"buffer {bname}: the parameters make the kernel touch {needs[j]} bytes, "
+                               f"but the buffer has {nbytes}")
+                if (base + off) % esize:
+                    raise _Bad(f"buffer {bname}: address {base + off:#x} is not {esize}-byte aligned")
+                if j == out_index and space != -1:
+                    raise _Bad(f"buffer {bname} is the output and must be in the arena, not {where}")
+                if bname == "shift" and space >= 0 and nshift:
+                    vals = np.frombuffer(consts[space].reshape(-1).view(np.uint8), np.uint8,
+                                         count=nshift * 4, offset=off).view(np.int32)
+                    if vals.size and (vals.min() < -31 or vals.max() > 31):
+                        raise _Bad(f"buffer shift holds shifts outside [-31, 31] "
+                                   f"({int(vals.min())}..{int(vals.max())})")
+                addrs.append(base + off)
+            return (kid, addrs, [p[k] for k in inames], [f[k] for k in fnames], scratch)
+        except _Bad as e:
+            raise ValueError(f"step {i} ({name}): {e}") from None
+
+    def __dealloc__(self):
+        if self._steps != NULL:
+            free(self._steps)
+            self._steps = NULL
+
+    @property
+    def arena(self):
+        """The arena: a writable uint8 array, 64-byte aligned."""
+        return self._arena
+
+    @property
+    def nsteps(self):
+        return self._nsteps
+
+    def run(self):
+        """Run every step in order, in one call, with the GIL released."""
+        cdef Py_ssize_t i, n = self._nsteps
+        cdef Step* steps = self._steps
+        cdef char* scratch = self._scratch
+        if steps == NULL:
+            raise RuntimeError("Executor was not initialised")
+        with nogil:
+            for i in range(n):
+                run_step(&steps[i], scratch)
+
+    def __repr__(self):
+        return f"<tinycc._host.Executor: {self._nsteps} steps, arena {self._arena.nbytes} bytes>"

@@ -1,0 +1,50 @@
+"""Build tinycc and its Cython host executor, the extension module tinycc._host.
+
+Compiled with -O3 -march=native; set TINYCC_PORTABLE=1 to leave out -march=native (for a
+wheel meant to run on other machines).
+"""
+import os
+import sys
+
+from setuptools import Extension, setup
+
+try:
+    from Cython.Build import cythonize
+except ImportError:  # pragma: no cover - pyproject.toml lists Cython as a build requirement
+    sys.exit("building tinycc needs Cython >= 3.0 (pip install cython), or use `pip install .`")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+if sys.platform == "win32":
+    flags = ["/O2"]
+else:
+    flags = ["-O3"]
+    if os.environ.get("TINYCC_PORTABLE") != "1":
+        flags.append("-march=native")
+
+host = Extension(
+    "tinycc._host",
+    sources=["kernels_pyx/host.pyx"],
+    include_dirs=["kernels_pyx"],
+    extra_compile_args=flags,
+)
+
+setup(
+    name="tinycc",
+    version="0.1.0",
+    description="A TinyML compiler: TFLite models to a host executor and to C for microcontrollers",
+    packages=["tinycc", "tinycc.ops"],
+    ext_modules=cythonize(
+        [host],
+        include_path=[os.path.join(HERE, "kernels_pyx")],
+        compiler_directives={"language_level": "3"},
+    ),
+    python_requires=">=3.9",
+    install_requires=["numpy", "networkx", "tflite", "cython"],
+    extras_require={
+        "test": ["pytest", "pytest-benchmark", "hypothesis", "tflite-micro==0.dev20261023182759",
+                 "ai-edge-litert==2.3.0"],
+    },
+    entry_points={"console_scripts": ["tinycc=tinycc.cli:main"]},
+    zip_safe=False,
+)
