@@ -48,7 +48,7 @@ def exercise(data: bytes, rng):
 
 
 @pytest.mark.parametrize("kind", list(CASES))
-def test_fuzz_models(kind):
+def test_fuzz_models(kind, tmp_path):
     rng = np.random.default_rng(sum(map(ord, kind)))
     originals = [model_path(n).read_bytes() for n in MODELS]
     outcomes = {}
@@ -58,7 +58,7 @@ def test_fuzz_models(kind):
         try:
             r = exercise(data, rng)
         except Exception as e:  # anything but a TinyccError is a bug
-            path = f"fuzz_failure_{kind}_{i}.tflite"
+            path = tmp_path / f"fuzz_failure_{kind}_{i}.tflite"
             with open(path, "wb") as f:
                 f.write(data)
             raise AssertionError(f"case {i} ({MODELS[i % len(MODELS)]}): {type(e).__name__}: {e}; saved {path}")

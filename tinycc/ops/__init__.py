@@ -44,6 +44,8 @@ class OpDef:
     shapes: Callable  # (op, graph) -> list of expected output shapes
     reference: Callable  # (op, graph, list of input arrays) -> list of output arrays
     lower: Callable  # (op, graph) -> list[KernelCall]
+    inputs: tuple = ("input",)  # operand names; a trailing "?" marks an optional one
+    outputs: tuple = ("output",)
     constraints: tuple = ()  # functions (op, graph) -> bool; docstring = the rule
     fusion: str = OPAQUE
     doc: str = ""
@@ -51,6 +53,13 @@ class OpDef:
     macs: Callable = lambda op, graph: 0  # multiply-accumulates per inference
 
     def check_support(self, op, graph):
+        required = [n for n in self.inputs if not n.endswith("?")]
+        given = op.inputs[:len(required)]
+        if not len(required) <= len(op.inputs) <= len(self.inputs) or None in given \
+                or len(op.outputs) != len(self.outputs):
+            raise UnsupportedError(
+                f"{op.where()} has {len(op.inputs)} inputs and {len(op.outputs)} outputs; it takes inputs "
+                f"({', '.join(self.inputs)}) and outputs ({', '.join(self.outputs)})")
         for c in self.constraints:
             if not c(op, graph):
                 raise UnsupportedError(

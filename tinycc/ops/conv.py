@@ -167,6 +167,6 @@ CONSTRAINTS = (c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_rank
 for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
-        lower=_lower, constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs,
+        lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs,
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
             + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights"))

@@ -90,6 +90,6 @@ def c_broadcastable(op, graph):
     return len(s) <= MAX_RANK
 
 
-register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
+register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input1", "input2"),
                constraints=(c_same_dtype, c_quantized, c_per_tensor_activations, c_broadcastable),
                fusion=ELEMENTWISE, doc="elementwise add with broadcasting, fused activation"))

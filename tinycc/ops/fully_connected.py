@@ -86,6 +86,7 @@ def c_fc_channel_axis(op, graph):
 
 register(OpDef(
     "FULLY_CONNECTED", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
+    inputs=("input", "weights", "bias?"),
     constraints=(c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_fc_shapes, c_weights_const,
                  c_per_tensor_activations, c_zero_weight_zp, c_fc_channel_axis),
     fusion=OUT_FUSABLE, macs=lambda op, graph: int(np.prod(list(geometry(op, graph).values()))),

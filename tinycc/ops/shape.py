@@ -58,6 +58,6 @@ def c_reshape_shape_const(op, graph):
     return s is None or (s.is_const and s.dtype in (np.int32, np.int64))
 
 
-register(OpDef("RESHAPE", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
+register(OpDef("RESHAPE", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input", "shape?"),
                constraints=(c_reshape_size, c_reshape_shape_const), fusion=INJECTIVE,
                dtypes=("int8", "float32", "int32"), doc="reshape; output shape from the shape tensor or option"))
