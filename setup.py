@@ -3,6 +3,7 @@
 Compiled with -O3 -march=native; set TINYCC_PORTABLE=1 to leave out -march=native (for a
 wheel meant to run on other machines).
 """
+import glob
 import os
 import sys
 
@@ -18,13 +19,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if sys.platform == "win32":
     flags = ["/O2"]
 else:
-    flags = ["-O3"]
+    # -fno-strict-aliasing: the kernels view the one byte arena as int8, int32 and float32
+    flags = ["-O3", "-fno-strict-aliasing"]
     if os.environ.get("TINYCC_PORTABLE") != "1":
         flags.append("-march=native")
 
 host = Extension(
     "tinycc._host",
     sources=["kernels_pyx/host.pyx"],
+    # the .pxi files host.pyx includes: rebuild when they change, and ship them in an sdist
+    depends=sorted(glob.glob("kernels_pyx/*.pxi") + glob.glob("kernels_pyx/*.h")),
     include_dirs=["kernels_pyx"],
     extra_compile_args=flags,
 )

@@ -14,9 +14,14 @@ the buffer fits its space (the arena or a constant array), the parameters are sa
 1, strides >= 1, shifts in range, ...), 4-byte operands are 4-byte aligned, and the output is
 in the arena. After that the kernels check nothing per element and never touch memory
 outside their buffers. Buffers may overlap (the planner decides what may run in place); the
-kernels stay memory-safe whatever the overlap.
+kernels stay memory-safe whatever the overlap, and compute the right result in place (output
+at exactly the input's offset) for: copy (any overlap), requantize_s8, quantize_f32_s8,
+softmax_s8, softmax_f32, and add_s8 / add_f32 when the aliased input is not broadcast. Not
+in place: convolutions, fully connected, pooling, dequantize_s8_f32.
+
+int32 and float32 buffers must be 4-byte aligned (arena offsets multiple of 4).
 """
-from libc.stdint cimport (int8_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t, uintptr_t,
+from libc.stdint cimport (int8_t, int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t, uintptr_t,
                           INT32_MIN, INT32_MAX)
 from libc.string cimport memmove
 from libc.stdlib cimport calloc, free
@@ -357,6 +362,8 @@ cdef class Executor:
         self._nsteps = 0
 
     def __init__(self, arena_nbytes, steps, consts):
+        if self._steps != NULL:
+            raise RuntimeError("an Executor is initialised once")
         try:
             arena_nbytes = operator.index(arena_nbytes)
         except TypeError:
@@ -372,16 +379,13 @@ cdef class Executor:
             if not a.flags.c_contiguous:
                 raise ValueError(f"consts[{k}] must be C-contiguous")
             spaces.append((a.ctypes.data, a.nbytes))
+        # validate everything before allocating anything (the arena's base is 64-byte aligned,
+        # so validating arena offsets against base 0 checks their alignment)
+        checked = [self._check(i, st, arena_nbytes, spaces, consts) for i, st in enumerate(steps)]
+        scratch_nbytes = max([c[4] for c in checked], default=0)
         arena = _aligned_array(arena_nbytes)
         arena_addr = arena.ctypes.data
 
-        checked = [self._check(i, st, arena_addr, arena_nbytes, spaces, consts) for i, st in enumerate(steps)]
-        scratch_nbytes = max([c[3] for c in checked], default=0)
-
-        if self._steps != NULL:  # __init__ called twice
-            free(self._steps)
-            self._steps = NULL
-            self._nsteps = 0
         self._steps = <Step*>calloc(max(len(checked), 1), sizeof(Step))
         if self._steps == NULL:
             raise MemoryError()
@@ -392,7 +396,7 @@ cdef class Executor:
             s = &self._steps[i]
             s.kind = kid
             for j in range(len(addrs)):
-                s.buf[j] = <char*><uintptr_t>addrs[j]
+                s.buf[j] = <char*><uintptr_t>(addrs[j][1] + (arena_addr if addrs[j][0] == -1 else 0))
             for j in range(len(ip)):
                 s.ip[j] = ip[j]
             for j in range(len(fp)):
@@ -404,15 +408,17 @@ cdef class Executor:
         self._scratch = <char*><uintptr_t>self._scratch_arr.ctypes.data
         self.scratch_nbytes = scratch_nbytes
 
-    def _check(self, i, st, arena_addr, arena_nbytes, spaces, consts):
-        """Validate step i; return (kernel id, buffer addresses, iparams, fparams, scratch bytes)."""
+    def _check(self, i, st, arena_nbytes, spaces, consts):
+        """Validate step i; return (kernel id, buffer (space, address), iparams, fparams, scratch bytes).
+
+        The address of an arena buffer is its offset (the arena does not exist yet)."""
         name = "?"
         try:
             try:
                 name, bufs, iparams, fparams = st
             except (TypeError, ValueError):
                 raise _Bad("a step must be (kernel name, bufs, iparams, fparams)") from None
-            if name not in _SPECS:
+            if not isinstance(name, str) or name not in _SPECS:
                 raise _Bad(f"unknown kernel {name!r}; known: {', '.join(sorted(_SPECS))}")
             kid, bnames, esizes, out_index, inames, fnames, check = _SPECS[name]
             bufs, iparams, fparams = list(bufs), list(iparams), list(fparams)
@@ -445,7 +451,7 @@ cdef class Executor:
                 except (TypeError, ValueError):
                     raise _Bad(f"buffer {bname} must be (space, offset, nbytes) integers, got {b!r}") from None
                 if space == -1:
-                    base, size, where = arena_addr, arena_nbytes, "the arena"
+                    base, size, where = 0, arena_nbytes, "the arena"
                 elif 0 <= space < len(spaces):
                     base, size = spaces[space]
                     where = f"consts[{space}]"
@@ -468,7 +474,7 @@ cdef class Executor:
                     if vals.size and (vals.min() < -31 or vals.max() > 31):
                         raise _Bad(f"buffer shift holds shifts outside [-31, 31] "
                                    f"({int(vals.min())}..{int(vals.max())})")
-                addrs.append(base + off)
+                addrs.append((space, base + off))
             return (kid, addrs, [p[k] for k in inames], [f[k] for k in fnames], scratch)
         except _Bad as e:
             raise ValueError(f"step {i} ({name}): {e}") from None

@@ -16,12 +16,14 @@ cdef inline int32_t dot_s8(const int8_t* x, const int8_t* w, Py_ssize_t n, int32
     """sum (x[i] - zp) * w[i], wrapped to int32; the inner loop is a plain vectorizable dot."""
     cdef uint32_t total = 0
     cdef int32_t acc
+    cdef int16_t zp16 = <int16_t>zp
     cdef Py_ssize_t i, m
     while n > 0:
         m = n if n < DOT_CHUNK else DOT_CHUNK
         acc = 0
         for i in range(m):
-            acc += (<int32_t>x[i] - zp) * <int32_t>w[i]
+            # int16 operands, int32 products: gcc turns this into pmaddwd-style dot products
+            acc += <int32_t><int16_t>(x[i] - zp16) * <int32_t><int16_t>w[i]
         total += <uint32_t>acc
         x += m
         w += m
@@ -112,6 +114,7 @@ cdef void k_dwconv2d_s8(Step* s, char* scratch) noexcept nogil:
     cdef int32_t act_min = <int32_t>s.ip[15], act_max = <int32_t>s.ip[16]
     cdef int32_t in_zp = <int32_t>s.ip[17], out_zp = <int32_t>s.ip[18]
     cdef Py_ssize_t dm = s.ip[19]
+    cdef int16_t zp16 = <int16_t>in_zp
     cdef uint32_t* acc = <uint32_t*>scratch  # oc accumulators
     cdef Py_ssize_t b, oy, ox, o, i, m, ky, kx, iy0, ix0, ky0, ky1, kx0, kx1
     cdef const int8_t* xp
@@ -132,8 +135,9 @@ cdef void k_dwconv2d_s8(Step* s, char* scratch) noexcept nogil:
                         xp = x + ((b * h + iy0 + ky * dh) * wd + ix0 + kx * dw) * c
                         wp = w + (ky * kw + kx) * oc
                         if dm == 1:
+                            # |(x - zp) * w| <= 255 * 128 fits int16: 16-bit multiplies
                             for i in range(c):
-                                acc[i] += <uint32_t>((<int32_t>xp[i] - in_zp) * <int32_t>wp[i])
+                                acc[i] += <uint32_t><int32_t><int16_t>((xp[i] - zp16) * wp[i])
                         else:
                             for i in range(c):
                                 xv = <int32_t>xp[i] - in_zp
