@@ -35,6 +35,9 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None):
     from .runtime import CompiledModel
     if target not in TARGETS:
         raise UnsupportedError(f"unknown target {target!r}; targets: {', '.join(TARGETS)}")
+    if alignment < 4:
+        raise UnsupportedError(f"alignment {alignment}: the host kernels need arena offsets aligned to at "
+                               f"least 4 bytes")
     graph = frontend(model)
     source = graph.copy()
     applied = graph_passes.run_passes(graph, passes)

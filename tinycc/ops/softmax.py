@@ -83,6 +83,12 @@ def c_softmax_shape(op, graph):
     return len(x.shape) >= 1 and x.shape[-1] >= 1 and tuple(x.shape) == tuple(y.shape)
 
 
+def c_softmax_scale(op, graph):
+    """int8 softmax needs beta * input_scale >= 2**-26 (TFLite's fixed-point input range)"""
+    x = T(graph, op, 0)
+    return x.dtype != np.int8 or float(np.float32(op.options.beta)) * x.scale * (1 << 26) >= 1.0
+
+
 register(OpDef("SOFTMAX", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
-               constraints=(c_softmax_types, c_quantized, c_per_tensor_activations, c_softmax_shape),
+               constraints=(c_softmax_types, c_quantized, c_per_tensor_activations, c_softmax_shape, c_softmax_scale),
                fusion=OPAQUE, doc="softmax over the last axis with beta"))
