@@ -63,7 +63,7 @@ class OpDef:
         for c in self.constraints:
             if not c(op, graph):
                 raise UnsupportedError(
-                    f"{op.where()} is not supported: {c.__doc__.strip()} "
+                    f"{op.where()} is not supported: {' '.join(c.__doc__.split())} "
                     f"({describe_operands(op, graph)})")
 
     def check_shapes(self, op, graph):
