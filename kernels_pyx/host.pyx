@@ -17,13 +17,33 @@ outside their buffers. Buffers may overlap (the planner decides what may run in 
 kernels stay memory-safe whatever the overlap, and compute the right result in place (output
 at exactly the input's offset) for: copy (any overlap), requantize_s8, quantize_f32_s8,
 softmax_s8, softmax_f32, and add_s8 / add_f32 when the aliased input is not broadcast. Not
-in place: convolutions, fully connected, pooling, dequantize_s8_f32.
+in place: convolutions, fully connected, pooling, dequantize_s8_f32 (but see streaming).
 
 int32 and float32 buffers must be 4-byte aligned (arena offsets multiple of 4).
+
+Row streaming. A step may be ``(name, bufs, iparams, fparams, stream)``. ``stream`` is None
+or ``(delay, epilogue)`` or ``(delay, epilogue, reverse)``, allowed for the kernels in
+``STREAMABLE`` (convolutions, depthwise convolutions, pooling) with n = 1, 0 <= delay <= oh.
+The step then computes its output one row at a time into a ring of ``delay + 1`` rows in
+scratch, and writes output row q only once rows 0..q + delay are computed; so the output may
+overlap the input whenever the bytes of rows 0..q are no longer read by rows q + delay + 1
+onward (the planner proves that). With ``reverse`` (default False) the rows run from the
+last to the first: row q is written once rows oh - 1..q - delay are computed, for an output
+that overlaps the input from above. ``epilogue`` is None or ``(add_kernel, other_buf,
+add_iparams, add_fparams, conv_first)``: a fused elementwise ADD of the same shape, applied
+as each row is written: out[q] = ADD(row q, other[q]) (``conv_first``) or ADD(other[q], row
+q). ``add_kernel`` is
+"add_s8" for the int8 kernels (add_iparams: act_min, act_max, in1_off, in2_off, out_off,
+left_shift, m1, s1, m2, s2, mo, so; no fparams) or "add_f32" (no iparams; add_fparams:
+act_min, act_max); ``other_buf`` is (space, offset, nbytes) holding the oh * ow * channels
+output-typed elements, and may be the output itself (row q of other is read just before
+output row q is written). A streamed step needs the kernel's scratch, rounded up to 64
+bytes, plus ``(delay + 1) * ow * channels * element size``; the results are bit for bit
+those of the plain kernel (then the ADD kernel).
 """
 from libc.stdint cimport (int8_t, int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t, uintptr_t,
                           INT32_MIN, INT32_MAX)
-from libc.string cimport memmove
+from libc.string cimport memcpy, memmove, memset
 from libc.stdlib cimport calloc, free
 from libc.math cimport floor, fabs, expf
 
@@ -37,6 +57,18 @@ cdef struct Step:
     char* buf[6]
     int64_t ip[32]
     double fp[4]
+    # row streaming (see run_streamed); zero (calloc) for a step run as one kernel call
+    int stream             # 1: run row by row through a ring in scratch
+    int reverse            # rows from the last to the first
+    int pt_index, sh_index  # where the kernel keeps pt and sh in ip (oh is ip[4])
+    int64_t delay          # rows computed ahead of the row being flushed
+    int64_t rb             # bytes per output row (ow * channels * element size)
+    int64_t ring_off       # the ring's offset in scratch (after the kernel's own scratch)
+    int epi_kind           # -1: no epilogue; K_ADD_S8 / K_ADD_F32: fused ADD on flush
+    int conv_first         # the kernel's row is the ADD's input1 (else input2)
+    char* other            # the ADD's other operand, oh rows of rb bytes
+    int64_t eip[12]        # the ADD's iparams after its geometry
+    double efp[2]          # the ADD's fparams
 
 cdef struct AddS8Params:
     int32_t act_min, act_max, in1_off, in2_off, out_off
@@ -55,7 +87,7 @@ cdef enum:
     K_CONV2D_F32, K_DWCONV2D_F32, K_FC_F32, K_AVGPOOL_F32, K_MAXPOOL_F32, K_ADD_F32, K_SOFTMAX_F32
 
 
-cdef void run_step(Step* s, char* scratch) noexcept nogil:
+cdef void run_kernel(Step* s, char* scratch) noexcept nogil:
     cdef int k = s.kind
     if k == K_CONV2D_S8:
         k_conv2d_s8(s, scratch)
@@ -93,6 +125,80 @@ cdef void run_step(Step* s, char* scratch) noexcept nogil:
         k_add_f32(s, scratch)
     elif k == K_SOFTMAX_F32:
         k_softmax_f32(s, scratch)
+
+
+cdef inline void flush_row(Step* s, Step* add, Py_ssize_t q, char* slot) noexcept nogil:
+    """Output row q from its ring slot: a copy, or the fused ADD with row q of the other operand."""
+    cdef char* dst = s.buf[1] + q * s.rb
+    if s.epi_kind < 0:
+        memcpy(dst, slot, <size_t>s.rb)
+        return
+    if s.conv_first:
+        add.buf[0] = slot
+        add.buf[1] = s.other + q * s.rb
+    else:
+        add.buf[0] = s.other + q * s.rb
+        add.buf[1] = slot
+    add.buf[2] = dst
+    run_kernel(add, NULL)  # the ADD kernels use no scratch
+
+
+cdef void run_streamed(Step* s, char* scratch) noexcept nogil:
+    """A sliding-window kernel one output row at a time (n == 1).
+
+    Row r is computed alone (oh = 1 and pt - r * sh, so the kernel's first input row is
+    r * sh - pt as in the full call) into ring slot r % (delay + 1) in scratch; once row r is
+    computed, row r - delay is flushed to the output. So output row q is written only after
+    rows 0..q + delay have been computed: it may overwrite input the later rows no longer
+    read. In reverse, rows run from oh - 1 down to 0 and row r + delay is flushed after row r.
+    Every address stays inside the buffers the constructor validated for the full call: the
+    ring is in scratch, row q of the output and of `other` are within their oh rows."""
+    cdef Step row = s[0]
+    cdef Step add
+    cdef Py_ssize_t oh = s.ip[4], d = s.delay, i, r, q, j
+    cdef Py_ssize_t nslot = s.delay + 1
+    cdef int64_t pt = s.ip[s.pt_index], sh = s.ip[s.sh_index]
+    cdef char* ring = scratch + s.ring_off
+    row.stream = 0
+    row.ip[4] = 1
+    memset(&add, 0, sizeof(Step))
+    if s.epi_kind >= 0:
+        add.kind = s.epi_kind
+        for j in range(6):
+            add.ip[j] = 1        # d0..d5 = 1, ..., 1, ow * channels
+            add.ip[6 + j] = 0    # input1 strides
+            add.ip[12 + j] = 0   # input2 strides
+        add.ip[5] = s.rb // (1 if s.epi_kind == K_ADD_S8 else 4)
+        add.ip[11] = 1
+        add.ip[17] = 1
+        for j in range(12):
+            add.ip[18 + j] = s.eip[j]
+        add.fp[0] = s.efp[0]
+        add.fp[1] = s.efp[1]
+    # forward: rows 0, 1, ..., oh - 1, row i - d flushed after row i; reverse: rows oh - 1, ...,
+    # 0, row r + d flushed after row r. Then the rows still in the ring, in the same order.
+    for i in range(oh):
+        r = oh - 1 - i if s.reverse else i
+        row.ip[s.pt_index] = pt - r * sh
+        row.buf[1] = ring + (r % nslot) * s.rb
+        run_kernel(&row, scratch)
+        if i >= d:
+            q = r + d if s.reverse else r - d
+            flush_row(s, &add, q, ring + (q % nslot) * s.rb)
+    i = oh - d
+    if i < 0:
+        i = 0
+    while i < oh:
+        q = oh - 1 - i if s.reverse else i
+        flush_row(s, &add, q, ring + (q % nslot) * s.rb)
+        i += 1
+
+
+cdef void run_step(Step* s, char* scratch) noexcept nogil:
+    if s.stream:
+        run_streamed(s, scratch)
+    else:
+        run_kernel(s, scratch)
 
 
 # ---- parameter validation (Python, runs once per step in the constructor) -----------------------
@@ -348,6 +454,136 @@ def _aligned_array(Py_ssize_t nbytes):
     return raw[off:off + nbytes]
 
 
+def _iparams(names, values):
+    p = {}
+    for k, v in zip(names, values):
+        v = _int(v, f"iparam {k}")
+        if not _I32_MIN <= v <= _I32_MAX:
+            raise _Bad(f"iparam {k} = {v} is outside the int32 range")
+        p[k] = v
+    return p
+
+
+def _fparams(names, values):
+    f = {}
+    for k, v in zip(names, values):
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            raise _Bad(f"fparam {k} must be a float, got {v!r}") from None
+        if math.isnan(v) or (math.isfinite(v) and abs(v) > _FLT_MAX):
+            raise _Bad(f"fparam {k} = {v} is not a float32 value")
+        f[k] = v
+    return f
+
+
+def _buffer(bname, b, esize, need, is_out, arena_nbytes, spaces):
+    """Validate one (space, offset, nbytes) buffer; return (space, address)."""
+    try:
+        space, off, nbytes = (operator.index(x) for x in b)
+    except (TypeError, ValueError):
+        raise _Bad(f"buffer {bname} must be (space, offset, nbytes) integers, got {b!r}") from None
+    if space == -1:
+        base, size, where = 0, arena_nbytes, "the arena"
+    elif 0 <= space < len(spaces):
+        base, size = spaces[space]
+        where = f"consts[{space}]"
+    else:
+        raise _Bad(f"buffer {bname}: space {space} does not exist (-1 = arena, "
+                   f"0..{len(spaces) - 1} = consts)")
+    if off < 0 or nbytes < 0 or off + nbytes > size:
+        raise _Bad(f"buffer {bname}: bytes [{off}, {off + nbytes}) are outside {where} "
+                   f"({size} bytes)")
+    if need > nbytes:
+        raise _Bad(f"buffer {bname}: the parameters make the kernel touch {need} bytes, "
+                   f"but the buffer has {nbytes}")
+    if (base + off) % esize:
+        raise _Bad(f"buffer {bname}: address {base + off:#x} is not {esize}-byte aligned")
+    if is_out and space != -1:
+        raise _Bad(f"buffer {bname} is the output and must be in the arena, not {where}")
+    return space, base + off
+
+
+#: kernel name -> (index of pt in iparams, index of sh in iparams, index of the channel count
+#: of the output (oc or c) in iparams, element size): the kernels that accept a `stream`
+_STREAM = {
+    "conv2d_s8": (13, 9, 6, 1), "dwconv2d_s8": (13, 9, 6, 1),
+    "avgpool_s8": (10, 8, 3, 1), "maxpool_s8": (10, 8, 3, 1),
+    "conv2d_f32": (13, 9, 6, 4), "dwconv2d_f32": (13, 9, 6, 4),
+    "avgpool_f32": (10, 8, 3, 4), "maxpool_f32": (10, 8, 3, 4),
+}
+
+#: the kernels whose steps may carry a `stream` (row streaming, optionally with a fused ADD)
+STREAMABLE = frozenset(_STREAM)
+
+_ADD_S8_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2",
+                  "s2", "mo", "so")
+
+
+def _stream(name, ip, kscratch, stream, arena_nbytes, spaces):
+    """Validate a step's `stream` = (delay, epilogue); return (its Step fields, scratch bytes)."""
+    if name not in _STREAM:
+        raise _Bad(f"stream is only supported for {', '.join(sorted(_STREAM))}")
+    try:
+        stream = tuple(stream)
+        if len(stream) == 3:
+            delay, epilogue, reverse = stream
+        else:
+            delay, epilogue = stream
+            reverse = False
+    except (TypeError, ValueError):
+        raise _Bad(f"stream must be None, (delay, epilogue) or (delay, epilogue, reverse), got {stream!r}") from None
+    if not isinstance(reverse, (bool, np.bool_)):
+        raise _Bad(f"stream reverse must be True or False, got {reverse!r}")
+    pt_index, sh_index, ch_index, e = _STREAM[name]
+    n, oh, ow, ch = ip[0], ip[4], ip[5], ip[ch_index]
+    if n != 1:
+        raise _Bad(f"stream needs n = 1, got n = {n}")
+    delay = _int(delay, "stream delay")
+    if not 0 <= delay <= oh:
+        raise _Bad(f"stream delay = {delay} must be in [0, oh = {oh}]")
+    rb = _prod(ow, ch, e)
+    ring_off = (kscratch + 63) // 64 * 64
+    scratch = ring_off + _prod(delay + 1, rb)
+    fields = dict(stream=1, reverse=int(bool(reverse)), pt_index=pt_index, sh_index=sh_index, delay=delay, rb=rb, ring_off=ring_off,
+                  epi_kind=-1, conv_first=0, other=(None, 0), eip=[], efp=[])
+    if epilogue is None:
+        return fields, scratch
+    try:
+        add_kernel, other, add_ip, add_fp, conv_first = epilogue
+    except (TypeError, ValueError):
+        raise _Bad("stream epilogue must be None or (add_kernel, other_buf, add_iparams, add_fparams, "
+                   f"conv_first), got {epilogue!r}") from None
+    want = "add_s8" if e == 1 else "add_f32"
+    if add_kernel != want:
+        raise _Bad(f"stream epilogue kernel must be {want!r}, got {add_kernel!r}")
+    inames = _ADD_S8_PARAMS if e == 1 else ()
+    fnames = () if e == 1 else _ACT
+    add_ip, add_fp = list(add_ip), list(add_fp)
+    if len(add_ip) != len(inames):
+        raise _Bad(f"stream epilogue {want} expects {len(inames)} iparams ({', '.join(inames) or 'none'}), "
+                   f"got {len(add_ip)}")
+    if len(add_fp) != len(fnames):
+        raise _Bad(f"stream epilogue {want} expects {len(fnames)} fparams ({', '.join(fnames) or 'none'}), "
+                   f"got {len(add_fp)}")
+    if not isinstance(conv_first, (bool, np.bool_)):
+        raise _Bad(f"stream epilogue conv_first must be True or False, got {conv_first!r}")
+    try:
+        p = _iparams(inames, add_ip)
+        f = _fparams(fnames, add_fp)
+        # the ADD of one output row: rank 1, ow * channels elements, unit strides
+        for j in range(6):
+            p[f"d{j}"], p[f"a{j}"], p[f"b{j}"] = 1, 0, 0
+        p["d5"], p["a5"], p["b5"] = rb // e, 1, 1
+        _add(p, f, e == 1)
+    except _Bad as err:
+        raise _Bad(f"stream epilogue {want}: {err}") from None
+    space, addr = _buffer("other", other, e, _prod(oh, rb), False, arena_nbytes, spaces)
+    fields.update(epi_kind=K_ADD_S8 if e == 1 else K_ADD_F32, conv_first=int(bool(conv_first)),
+                  other=(space, addr), eip=[p[k] for k in inames], efp=[f[k] for k in fnames])
+    return fields, scratch
+
+
 cdef class Executor:
     """Runs a validated kernel plan over one arena; see the module docstring."""
 
@@ -392,7 +628,7 @@ cdef class Executor:
         cdef Step* s
         cdef Py_ssize_t i, j
         for i in range(len(checked)):
-            kid, addrs, ip, fp, _ = checked[i]
+            kid, addrs, ip, fp, _, st = checked[i]
             s = &self._steps[i]
             s.kind = kid
             for j in range(len(addrs)):
@@ -401,6 +637,23 @@ cdef class Executor:
                 s.ip[j] = ip[j]
             for j in range(len(fp)):
                 s.fp[j] = fp[j]
+            if st is not None:
+                s.stream = 1
+                s.reverse = st["reverse"]
+                s.pt_index = st["pt_index"]
+                s.sh_index = st["sh_index"]
+                s.delay = st["delay"]
+                s.rb = st["rb"]
+                s.ring_off = st["ring_off"]
+                s.epi_kind = st["epi_kind"]
+                s.conv_first = st["conv_first"]
+                space, addr = st["other"]
+                if space is not None:
+                    s.other = <char*><uintptr_t>(addr + (arena_addr if space == -1 else 0))
+                for j in range(len(st["eip"])):
+                    s.eip[j] = st["eip"][j]
+                for j in range(len(st["efp"])):
+                    s.efp[j] = st["efp"][j]
         self._nsteps = len(checked)
         self._arena = arena
         self._consts = consts  # keeps every constant array alive as long as the executor
@@ -409,15 +662,20 @@ cdef class Executor:
         self.scratch_nbytes = scratch_nbytes
 
     def _check(self, i, st, arena_nbytes, spaces, consts):
-        """Validate step i; return (kernel id, buffer (space, address), iparams, fparams, scratch bytes).
+        """Validate step i; return (kernel id, buffer (space, address), iparams, fparams, scratch bytes,
+        stream fields or None).
 
         The address of an arena buffer is its offset (the arena does not exist yet)."""
         name = "?"
         try:
             try:
-                name, bufs, iparams, fparams = st
+                if len(st) == 5:
+                    name, bufs, iparams, fparams, stream = st
+                else:
+                    name, bufs, iparams, fparams = st
+                    stream = None
             except (TypeError, ValueError):
-                raise _Bad("a step must be (kernel name, bufs, iparams, fparams)") from None
+                raise _Bad("a step must be (kernel name, bufs, iparams, fparams[, stream])") from None
             if not isinstance(name, str) or name not in _SPECS:
                 raise _Bad(f"unknown kernel {name!r}; known: {', '.join(sorted(_SPECS))}")
             kid, bnames, esizes, out_index, inames, fnames, check = _SPECS[name]
@@ -428,54 +686,25 @@ cdef class Executor:
                 raise _Bad(f"expects {len(inames)} iparams ({', '.join(inames)}), got {len(iparams)}")
             if len(fparams) != len(fnames):
                 raise _Bad(f"expects {len(fnames)} fparams ({', '.join(fnames) or 'none'}), got {len(fparams)}")
-            p = {}
-            for k, v in zip(inames, iparams):
-                v = _int(v, f"iparam {k}")
-                if not _I32_MIN <= v <= _I32_MAX:
-                    raise _Bad(f"iparam {k} = {v} is outside the int32 range")
-                p[k] = v
-            f = {}
-            for k, v in zip(fnames, fparams):
-                try:
-                    v = float(v)
-                except (TypeError, ValueError):
-                    raise _Bad(f"fparam {k} must be a float, got {v!r}") from None
-                if math.isnan(v) or (math.isfinite(v) and abs(v) > _FLT_MAX):
-                    raise _Bad(f"fparam {k} = {v} is not a float32 value")
-                f[k] = v
+            p = _iparams(inames, iparams)
+            f = _fparams(fnames, fparams)
             needs, scratch, nshift = check(p, f)
             addrs = []
             for j, (b, bname, esize) in enumerate(zip(bufs, bnames, esizes)):
-                try:
-                    space, off, nbytes = (operator.index(x) for x in b)
-                except (TypeError, ValueError):
-                    raise _Bad(f"buffer {bname} must be (space, offset, nbytes) integers, got {b!r}") from None
-                if space == -1:
-                    base, size, where = 0, arena_nbytes, "the arena"
-                elif 0 <= space < len(spaces):
-                    base, size = spaces[space]
-                    where = f"consts[{space}]"
-                else:
-                    raise _Bad(f"buffer {bname}: space {space} does not exist (-1 = arena, "
-                               f"0..{len(spaces) - 1} = consts)")
-                if off < 0 or nbytes < 0 or off + nbytes > size:
-                    raise _Bad(f"buffer {bname}: bytes [{off}, {off + nbytes}) are outside {where} "
-                               f"({size} bytes)")
-                if needs[j] > nbytes:
-                    raise _Bad(f"buffer {bname}: the parameters make the kernel touch {needs[j]} bytes, "
-                               f"but the buffer has {nbytes}")
-                if (base + off) % esize:
-                    raise _Bad(f"buffer {bname}: address {base + off:#x} is not {esize}-byte aligned")
-                if j == out_index and space != -1:
-                    raise _Bad(f"buffer {bname} is the output and must be in the arena, not {where}")
+                space, addr = _buffer(bname, b, esize, needs[j], j == out_index, arena_nbytes, spaces)
                 if bname == "shift" and space >= 0 and nshift:
+                    off = addr - spaces[space][0]
                     vals = np.frombuffer(consts[space].reshape(-1).view(np.uint8), np.uint8,
                                          count=nshift * 4, offset=off).view(np.int32)
                     if vals.size and (vals.min() < -31 or vals.max() > 31):
                         raise _Bad(f"buffer shift holds shifts outside [-31, 31] "
                                    f"({int(vals.min())}..{int(vals.max())})")
-                addrs.append((space, base + off))
-            return (kid, addrs, [p[k] for k in inames], [f[k] for k in fnames], scratch)
+                addrs.append((space, addr))
+            ip = [p[k] for k in inames]
+            fields = None
+            if stream is not None:
+                fields, scratch = _stream(name, ip, scratch, stream, arena_nbytes, spaces)
+            return (kid, addrs, ip, [f[k] for k in fnames], scratch, fields)
         except _Bad as e:
             raise ValueError(f"step {i} ({name}): {e}") from None
 

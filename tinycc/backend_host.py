@@ -25,19 +25,59 @@ def _extension():
     return _host
 
 
-def lower(graph, schedule) -> list:
-    """All kernel calls of the schedule, in order, tagged with the op they implement."""
+# the ADD parameters a fused epilogue takes (the geometry comes from the producer's row)
+_EPILOGUE_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2",
+                    "mo", "so")
+
+
+def lower(graph, schedule, plan) -> list:
+    """Kernel calls of the schedule, in order: (op, call, stream). Aliases run no kernel; a fused
+    ADD runs inside its producer's call as an epilogue; ops placed in place by the plan stream
+    their rows. ``stream`` is None or (delay, epilogue, reverse)."""
+    by_id = {op.id: op for op in schedule}
     calls = []
     for op in schedule:
-        for call in optable.get(op.kind).lower(op, graph):
-            calls.append((op, call))
+        if op.attrs.get("alias") or "fused_into" in op.attrs:
+            continue
+        opdef = optable.get(op.kind)
+        for call in opdef.lower(op, graph):
+            stream = None
+            ip = plan.inplace.get(op.id)
+            if ip is not None and ip.rows:
+                stream = (ip.delay, None, ip.reverse)
+            if "epilogue" in op.attrs:
+                add_id, k = op.attrs["epilogue"]
+                add = by_id[add_id]
+                (acall,) = optable.get(add.kind).lower(add, graph)
+                call.bufs[1] = add.outputs[0]  # the producer writes the sum
+                epilogue = (acall.kernel, add.inputs[1 - k], [acall.params[n] for n in _EPILOGUE_PARAMS
+                                                              if n in acall.params],
+                            [acall.fparams[n] for n in ("act_min", "act_max") if n in acall.fparams], k == 0)
+                stream = (0, epilogue, False)
+            calls.append((op, call, stream))
     return calls
+
+
+def kernel_scratch(op, graph) -> int:
+    """Bytes of scratch the host kernel of an op needs (depthwise keeps int32 accumulators)."""
+    if op.kind == "DEPTHWISE_CONV_2D":
+        return 4 * graph.tensor(op.outputs[0]).shape[-1]
+    return 0
 
 
 def pack(graph, plan, calls, signatures):
     """Kernel calls -> (steps, consts) in the executor's format."""
     steps, consts = [], []
-    for op, call in calls:
+
+    def buf(b):
+        if isinstance(b, str) and graph.tensor(b).is_const:
+            b = graph.tensor(b).data  # an operand folded to a constant
+        if isinstance(b, str):
+            return (ARENA, plan.offset(b), graph.tensor(b).nbytes)
+        arr = np.ascontiguousarray(b)
+        consts.append(arr.view(np.uint8).reshape(-1) if arr.size else np.zeros(1, np.uint8))
+        return (len(consts) - 1, 0, arr.nbytes)
+    for op, call, stream in calls:
         if call.kernel not in signatures:
             raise PlanError(f"{op.where()}: the host backend has no kernel {call.kernel!r}")
         buf_names, inames, fnames = signatures[call.kernel]
@@ -46,16 +86,13 @@ def pack(graph, plan, calls, signatures):
         if set(call.params) != set(inames) or set(call.fparams) != set(fnames):
             raise PlanError(f"{op.where()}: kernel {call.kernel} parameters {sorted(call.params)} + "
                             f"{sorted(call.fparams)} do not match its signature {inames} + {fnames}")
-        bufs = []
-        for b in call.bufs:
-            if isinstance(b, str):
-                bufs.append((ARENA, plan.offset(b), graph.tensor(b).nbytes))
-            else:
-                arr = np.ascontiguousarray(b)
-                consts.append(arr.view(np.uint8).reshape(-1) if arr.size else np.zeros(1, np.uint8))
-                bufs.append((len(consts) - 1, 0, arr.nbytes))
-        steps.append((call.kernel, bufs, [int(call.params[n]) for n in inames],
-                      [float(call.fparams[n]) for n in fnames]))
+        if stream is not None and stream[1] is not None:
+            kind, other, ips, fps, first = stream[1]
+            stream = (stream[0], (kind, buf(other), ips, fps, first), stream[2])
+        sc = plan.scratch(op)
+        steps.append((call.kernel, [buf(b) for b in call.bufs], [int(call.params[n]) for n in inames],
+                      [float(call.fparams[n]) for n in fnames], stream,
+                      (ARENA, sc.offset, sc.size) if sc is not None else None))
     return steps, consts
 
 
@@ -64,7 +101,7 @@ class HostProgram:
 
     def __init__(self, graph, schedule, plan):
         ext = _extension()
-        self.calls = lower(graph, schedule)
+        self.calls = lower(graph, schedule, plan)
         steps, consts = pack(graph, plan, self.calls, ext.KERNELS)
         try:
             self.executor = ext.Executor(plan.arena_bytes, steps, consts)

@@ -33,7 +33,7 @@ def cmd_compile(args):
     os.makedirs(out, exist_ok=True)
     rep = m.report()
     rep["kernel_calls"] = [{"op": op.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
-                           for op, c in m.program.calls]
+                           for op, c, _ in m.program.calls]
     path = os.path.join(out, "plan.json")
     with open(path, "w") as f:
         json.dump(rep, f, indent=1)
@@ -68,6 +68,9 @@ def cmd_run(args):
 def cmd_report(args):
     from .report import format_text
     rep = _compile(args).report()
+    if args.plot:
+        from .plot import write
+        write(rep, args.plot)
     print(json.dumps(rep, indent=1) if args.json else format_text(rep))
 
 
@@ -163,6 +166,7 @@ def build_parser():
     s.add_argument("--seed", type=int, default=0)
     s = model_cmd("report", cmd_report, "ops, MACs, weights and arena bytes")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--plot", metavar="FILE", help="draw the memory plan to FILE (.png or .svg)")
     s = model_cmd("verify", cmd_verify, "compare with TFLite Micro on random inputs")
     s.add_argument("--samples", type=int, default=100)
     s.add_argument("--seed", type=int, default=0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import ops as optable
 from . import passes as graph_passes
-from . import planner, tflite_reader
+from . import backend_host, planner, scheduler, tflite_reader
 from .errors import IRError, ModelFormatError, UnsupportedError
 from .ir import Graph, verify
 
@@ -27,7 +27,7 @@ def frontend(model) -> Graph:
 
 
 def schedule(graph: Graph) -> list:
-    return graph.ops()
+    return scheduler.schedule(graph)
 
 
 def compile(model, target: str = "host", alignment: int = 16, passes=None):
@@ -42,5 +42,5 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None):
     source = graph.copy()
     applied = graph_passes.run_passes(graph, passes)
     order = schedule(graph)
-    plan = planner.plan(graph, order, alignment)
+    plan = planner.plan(graph, order, alignment, kernel_scratch=lambda op: backend_host.kernel_scratch(op, graph))
     return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)

@@ -1,11 +1,26 @@
 """Graph passes. Each pass is a function (graph) -> bool "modified"; PASSES lists them in order.
 
 The pass manager runs the list to a fixpoint and verifies the IR after every pass
-that changed something, naming the pass that broke it.
+that changed something, naming the pass that broke it. Rewrites that remove work
+change the graph (folding, cancelling, dead code); fusions that change how ops run but
+not what they compute annotate ops (``attrs``), so the reference interpreter still runs
+the graph unchanged and checks the fused kernels bit for bit.
 """
 from __future__ import annotations
 
+import numpy as np
+
+from . import ops as optable
 from .ir import Graph, verify
+
+
+def _replace_uses(graph: Graph, old: str, new: str) -> bool:
+    """Make every reader of tensor ``old`` read ``new``; False when ``old`` is a graph output."""
+    if old in graph.outputs:
+        return False
+    for op in graph.consumers(old):
+        graph.rewire(op, inputs=[new if n == old else n for n in op.inputs])
+    return True
 
 
 def eliminate_dead_ops(graph: Graph) -> bool:
@@ -22,7 +37,88 @@ def eliminate_dead_ops(graph: Graph) -> bool:
     return modified
 
 
-PASSES = [eliminate_dead_ops]
+def fold_constants(graph: Graph) -> bool:
+    """Evaluate ops whose inputs are all constants at compile time (their outputs become constants)."""
+    modified = False
+    for op in graph.ops():
+        ins = [n for n in op.inputs if n is not None]
+        if not ins or not all(graph.tensor(n).is_const for n in ins) or any(o in graph.outputs for o in op.outputs):
+            continue
+        values = optable.get(op.kind).reference(op, graph, [graph.tensor(n).data if n else None for n in op.inputs])
+        graph.remove_op(op)
+        for name, v in zip(op.outputs, values):
+            t = graph.tensor(name)
+            t.data = np.ascontiguousarray(v, dtype=t.dtype).reshape(t.shape)
+            t.data.setflags(write=False)
+        modified = True
+    graph.remove_dead_tensors()
+    return modified
+
+
+def cancel_quantize_pairs(graph: Graph) -> bool:
+    """Drop QUANTIZE int8->int8 with identical parameters, and DEQUANTIZE->QUANTIZE round trips
+    that land on the original parameters: their readers read the original tensor."""
+    modified = False
+    for op in graph.ops():
+        if op.kind != "QUANTIZE":
+            continue
+        x, y = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+        source = None
+        if x.dtype == y.dtype and x.quant == y.quant:
+            source = x.name
+        else:
+            dq = graph.producer(x.name)
+            if dq is not None and dq.kind == "DEQUANTIZE":
+                orig = graph.tensor(dq.inputs[0])
+                if orig.dtype == y.dtype and orig.quant == y.quant:
+                    source = orig.name
+        if source is not None and _replace_uses(graph, y.name, source):
+            modified = True
+    if modified:
+        eliminate_dead_ops(graph)
+    return modified
+
+
+def alias_reshapes(graph: Graph) -> bool:
+    """Data-movement ops that keep the bytes as they are (RESHAPE) become zero-copy aliases:
+    the output shares the input's arena buffer and no kernel runs."""
+    modified = False
+    for op in graph.ops():
+        if optable.get(op.kind).fusion == optable.INJECTIVE and op.kind == "RESHAPE" \
+                and not op.attrs.get("alias") and not graph.tensor(op.inputs[0]).is_const:
+            op.attrs["alias"] = True
+            modified = True
+    return modified
+
+
+def fuse_add_into_producer(graph: Graph) -> bool:
+    """ADD(conv(x), other) -> the convolution adds ``other`` to each output row as it writes
+    it: the convolution's own output never exists in memory, and the sum can be written over
+    ``other`` in place. Applies when the conv output feeds only the ADD and ``other`` has the
+    output's shape (no broadcast)."""
+    modified = False
+    for add in graph.ops():
+        if add.kind != "ADD" or "fused_into" in add.attrs:
+            continue
+        y = graph.tensor(add.outputs[0])
+        for k in (0, 1):
+            p = graph.producer(add.inputs[k])
+            other = add.inputs[1 - k]
+            if p is None or optable.get(p.kind).fusion != optable.OUT_FUSABLE or p.kind == "FULLY_CONNECTED":
+                continue
+            mid = graph.tensor(add.inputs[k])
+            if ("epilogue" in p.attrs or len(graph.consumers(mid.name)) != 1 or mid.name in graph.outputs
+                    or other == mid.name or tuple(graph.tensor(other).shape) != tuple(y.shape)
+                    or mid.shape[0] != 1 or mid.dtype != y.dtype):
+                continue
+            p.attrs["epilogue"] = (add.id, k)
+            add.attrs["fused_into"] = p.id
+            modified = True
+            break
+    return modified
+
+
+PASSES = [fold_constants, cancel_quantize_pairs, eliminate_dead_ops, alias_reshapes, fuse_add_into_producer]
 
 
 def run_passes(graph: Graph, passes=None, max_rounds: int = 10) -> list[str]:

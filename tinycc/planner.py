@@ -1,25 +1,49 @@
-"""Static memory planning: lifetimes over the schedule, arena offsets, and an independent checker.
+"""Static memory planning: lifetimes over the schedule, in-place decisions, arena offsets,
+and an independent checker.
 
-Time is doubled (as in Vela): op i occupies times 2*i and 2*i+1. Its outputs are
-live from 2*i+1; its inputs stay live through 2*i+1, so an op never writes over
-what it still reads. (An op declared in-place will end an input at 2*i instead.)
-Every activation buffer lives in one arena at an offset fixed at compile time.
+Storage. Every activation tensor lives in one arena at an offset fixed at compile time.
+Zero-copy aliases (a RESHAPE output) share their source's storage; the output of a
+producer whose ADD is fused into it is never stored (it streams through a row ring).
+
+Time is doubled (as in Vela): op i occupies times 2i and 2i+1. Outputs are live from
+2i+1; inputs stay live through 2i+1, so an op never overwrites what it still reads —
+unless the op table says it can (``OpDef.inplace``) and the planner uses it: then the
+output is placed at a fixed distance below the dying input (``out = in - delta``) and
+the two overlap by declaration. Scratch (row rings, accumulators) is a buffer live at
+its op only, in the same arena.
+
+Placement. Storages linked by in-place decisions form rigid groups (relative offsets
+fixed). Groups are placed largest first, each at the lowest offset where none of its
+members collides with an already placed buffer live at the same time; small problems
+try every group order. In-place links that make a group drift (delta != 0) are dropped
+one by one while that lowers the arena.
+
+``check`` re-derives everything from the schedule and the op table and verifies that no
+two buffers live at the same time share a byte, except an in-place pair exactly as its
+op allows.
 """
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from dataclasses import dataclass, field
+from typing import Callable, Optional
 
+from . import ops as optable
 from .errors import PlanError
 from .ir import Graph
+
+EXACT_GROUPS = 7  # try every placement order up to this many groups
 
 
 @dataclass
 class Buffer:
     name: str
     size: int
-    start: int  # first time the buffer holds live data (doubled time axis)
+    start: int  # first time it holds live data (doubled time axis)
     end: int    # last time it is read
     offset: int = -1
+    members: tuple = ()  # tensors stored here (aliases share one buffer)
 
     def overlaps_in_time(self, other: "Buffer") -> bool:
         return self.start <= other.end and other.start <= self.end
@@ -30,91 +54,321 @@ class Buffer:
 
 @dataclass
 class MemoryPlan:
-    buffers: dict = field(default_factory=dict)  # name -> Buffer
+    buffers: dict = field(default_factory=dict)  # storage name -> Buffer (incl. "<op id>:scratch")
+    storage: dict = field(default_factory=dict)  # tensor name -> storage name ("" when not stored)
+    inplace: dict = field(default_factory=dict)  # op id -> InPlace used
     arena_bytes: int = 0
     alignment: int = 16
 
-    def offset(self, name: str) -> int:
-        return self.buffers[name].offset
+    def offset(self, tensor: str) -> int:
+        return self.buffers[self.storage[tensor]].offset
+
+    def scratch(self, op) -> Optional[Buffer]:
+        return self.buffers.get(f"{op.id}:scratch")
 
 
 def align(n: int, a: int) -> int:
     return (n + a - 1) // a * a
 
 
-def lifetimes(graph: Graph, schedule: list) -> dict:
-    """Live range of every non-constant tensor over the schedule (doubled time)."""
-    last = 2 * len(schedule)
+# ---- storage and lifetimes ----------------------------------------------------------------
+
+def storage_map(graph: Graph) -> dict:
+    """tensor -> storage name: aliases resolve to their source, fused intermediates to ""."""
+    st = {t.name: t.name for t in graph.tensors() if not t.is_const}
+    for op in graph.ops():  # topological: a chain of aliases resolves front to back
+        if op.attrs.get("alias"):
+            st[op.outputs[0]] = st[op.inputs[0]]
+        if "epilogue" in op.attrs:
+            st[op.outputs[0]] = ""
+    return st
+
+
+def lifetimes(graph: Graph, schedule: list, storage: dict) -> dict:
+    """Live range and size of every storage over the schedule."""
     bufs = {}
+
+    def touch(name, t):
+        s = storage[name]
+        if not s:
+            return
+        b = bufs.setdefault(s, Buffer(s, 0, t, t, members=()))
+        b.start, b.end = min(b.start, t), max(b.end, t)
+        b.size = max(b.size, graph.tensor(name).nbytes)
+        if name not in b.members:
+            b.members += (name,)
     for name in graph.inputs:
-        t = graph.tensor(name)
-        bufs[name] = Buffer(name, t.nbytes, 0, 0)
+        touch(name, 0)
     for i, op in enumerate(schedule):
-        for name in op.outputs:
-            bufs[name] = Buffer(name, graph.tensor(name).nbytes, 2 * i + 1, 2 * i + 1)
+        for name in op.outputs:  # a fused ADD's sum is written while its producer (op i-1) runs
+            touch(name, 2 * i - 1 if "fused_into" in op.attrs else 2 * i + 1)
         for name in op.inputs:
-            if name is not None and name in bufs:
-                bufs[name].end = max(bufs[name].end, 2 * i + 1)
-            elif name is not None and not graph.tensor(name).is_const:
-                raise PlanError(f"{op.where()} reads {name!r} before it is written")
+            if name is not None and not graph.tensor(name).is_const:
+                if storage.get(name, None) is None:
+                    raise PlanError(f"{op.where()} reads {name!r}, which has no storage")
+                touch(name, 2 * i + 1)
     for name in graph.outputs:
-        bufs[name].end = last
+        touch(name, 2 * len(schedule))
     return bufs
 
 
-def place_greedy_by_size(bufs: list, alignment: int) -> int:
-    """Largest first; each buffer goes in the lowest aligned gap free for its whole lifetime."""
-    placed = []
-    for b in sorted(bufs, key=lambda b: (-b.size, b.start, b.name)):
-        busy = sorted((p.offset, p.offset + p.size) for p in placed if p.overlaps_in_time(b))
-        offset = 0
-        for lo, hi in busy:
-            if offset + b.size <= lo:
+# ---- in-place decisions --------------------------------------------------------------------
+
+def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict) -> list:
+    """(op index, op, InPlace, input storage, output storage) the planner may use, best per op."""
+    out = []
+    for i, op in enumerate(schedule):
+        if op.attrs.get("alias") or "epilogue" in op.attrs:
+            continue
+        y = storage[op.outputs[0]]
+        if not y or len(op.outputs) != 1:
+            continue
+        best = None
+        for ip in optable.get(op.kind).inplace(op, graph):
+            x = storage.get(op.inputs[ip.input_index] or "", "")
+            if not x or x == y or bufs[x].end != 2 * i + 1:
+                continue  # the input must die here (a graph input lives in the arena too: it may)
+            fp = optable.footprint(ip, bufs[x].size, bufs[y].size)
+            key = (ip.delta != 0, fp)
+            if best is None or key < best[0]:
+                best = (key, ip, x)
+        if best is not None and best[0][1] < bufs[best[2]].size + bufs[y].size:
+            out.append((i, op, best[1], best[2], y))
+    return out
+
+
+def allows(derived: list, ip) -> bool:
+    """Is ``ip`` one of the op's in-place options? A forward option stays safe with the output
+    placed further below the input (larger delta), a reverse one with it further above."""
+    for d in derived:
+        if (d.input_index, d.delay, d.reverse, d.rows, d.scratch) == \
+                (ip.input_index, ip.delay, ip.reverse, ip.rows, ip.scratch):
+            if ip.delta == d.delta or (ip.delta > d.delta if not d.reverse else ip.delta < d.delta):
+                return True
+    return False
+
+
+# ---- placement ------------------------------------------------------------------------------
+
+def _groups(bufs: dict, links: list) -> list:
+    """Rigid groups: lists of (storage, relative offset) from the in-place links."""
+    parent = {n: (n, 0) for n in bufs}  # name -> (root, offset relative to root)
+
+    def find(n):
+        r, off = parent[n]
+        if r == n:
+            return n, 0
+        rr, roff = find(r)
+        parent[n] = (rr, off + roff)
+        return parent[n]
+    for (_, _, ip, x, y) in links:
+        rx, ox = find(x)
+        ry, oy = find(y)
+        if rx != ry:
+            # y.offset = x.offset - delta  ->  ry + oy = rx + ox - delta
+            parent[ry] = (rx, ox - ip.delta - oy)
+    groups = {}
+    for n in bufs:
+        r, off = find(n)
+        groups.setdefault(r, []).append((n, off))
+    return list(groups.values())
+
+
+def _consistent(group, bufs, allowed) -> bool:
+    """Members of a group that are live together must not collide, except linked pairs."""
+    for (a, oa), (b, ob) in itertools.combinations(group, 2):
+        A, B = bufs[a], bufs[b]
+        if A.overlaps_in_time(B) and oa < ob + B.size and ob < oa + A.size and frozenset((a, b)) not in allowed:
+            return False
+    return True
+
+
+def _place(groups, bufs, alignment) -> int:
+    placed = []  # (offset, size, start, end)
+    offsets = {}
+    for group in groups:
+        lo = -min(off for _, off in group)
+        cands = sorted({lo} | {align(max(lo, p[0] + p[1] - off), alignment) for p in placed for _, off in group})
+        for base in cands:
+            base = align(base, alignment)
+            ok = True
+            for n, off in group:
+                b, o = bufs[n], base + off
+                for (po, ps, pst, pen) in placed:
+                    if o < po + ps and po < o + b.size and b.start <= pen and pst <= b.end:
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if ok:
                 break
-            offset = max(offset, align(hi, alignment))
-        b.offset = offset
-        placed.append(b)
-    return max((align(b.offset + b.size, alignment) for b in placed), default=0)
+        for n, off in group:
+            offsets[n] = base + off
+            placed.append((base + off, bufs[n].size, bufs[n].start, bufs[n].end))
+    for n, o in offsets.items():
+        bufs[n].offset = o
+    return max((align(b.offset + b.size, alignment) for b in bufs.values()), default=0)
 
 
-def plan(graph: Graph, schedule: list, alignment: int = 16) -> MemoryPlan:
+def _arrange(bufs: dict, links: list, alignment: int) -> int:
+    groups = _groups(bufs, links)
+    # relative offsets must be aligned, or the link is unusable
+    if any(off % alignment for g in groups for _, off in g):
+        return -1
+    allowed = {frozenset((x, y)) for (_, _, _, x, y) in links}
+    if not all(_consistent(g, bufs, allowed) for g in groups):
+        return -1
+
+    def weight(g):
+        return (-max(bufs[n].size for n, _ in g), -sum(bufs[n].size for n, _ in g), g[0][0])
+    groups.sort(key=weight)
+    if len(groups) <= EXACT_GROUPS:
+        best = None
+        for perm in itertools.permutations(groups):
+            arena = _place(list(perm), bufs, alignment)
+            if best is None or arena < best[0]:
+                best = (arena, perm)
+        return _place(list(best[1]), bufs, alignment)
+    return _place(groups, bufs, alignment)
+
+
+def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True,
+         kernel_scratch: Callable = lambda op: 0) -> MemoryPlan:
+    """Plan the arena; ``kernel_scratch(op)`` is the backend's own scratch need per op."""
     if alignment < 1 or alignment & (alignment - 1):
         raise PlanError(f"alignment must be a power of two, got {alignment}")
-    bufs = lifetimes(graph, schedule)
-    arena = place_greedy_by_size(list(bufs.values()), alignment)
-    result = MemoryPlan(bufs, arena, alignment)
+    storage = storage_map(graph)
+    bufs = lifetimes(graph, schedule, storage)
+    links = candidates(graph, schedule, storage, bufs) if inplace else []
+    links = [(i, op, dataclasses.replace(ip, delta=align(ip.delta, alignment)) if not ip.reverse else ip, x, y)
+             for (i, op, ip, x, y) in links if ip.delta % alignment == 0 or not ip.reverse]
+    used = {op.id: ip for (_, op, ip, _, _) in links}
+    for i, op in enumerate(schedule):
+        ring = used[op.id].scratch if op.id in used else 0
+        if "epilogue" in op.attrs:
+            ring = _epilogue_ring(op, graph)
+        need = ring + kernel_scratch(op)
+        if need:
+            bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
+    links += _fused_links(graph, schedule, storage, bufs)
+
+    arena = _arrange(bufs, links, alignment)
+    improved = True
+    while improved:  # drop links whose drift costs more than their overlap saves
+        improved = False
+        for l in [l for l in links if l[2].delta != 0]:
+            trial = [m for m in links if m is not l]
+            a = _arrange(bufs, trial, alignment)
+            if 0 <= a < arena or arena < 0:
+                links, arena, improved = trial, a, True
+                break
+    if arena < 0:
+        links = []
+        arena = _arrange(bufs, links, alignment)
+    _arrange(bufs, links, alignment)  # leave the offsets of the chosen arrangement in bufs
+    result = MemoryPlan(bufs, storage, {op.id: ip for (_, op, ip, _, _) in links}, arena, alignment)
     check(graph, schedule, result)
     return result
 
 
-def check(graph: Graph, schedule: list, mp: MemoryPlan):
-    """Independent check of a plan: from the schedule alone, find the tensors live at each
-    op (written by it or earlier, read by it or later, graph outputs to the end) and verify
-    that no two of them share an arena byte, and that every buffer is aligned and fits."""
-    first, last = {n: 0 for n in graph.inputs}, {n: 0 for n in graph.inputs}
+def _epilogue_ring(op, graph) -> int:
+    y = graph.tensor(op.outputs[0])
+    return y.shape[2] * y.shape[3] * y.dtype.itemsize if len(y.shape) == 4 else y.nbytes
+
+
+def _fused_links(graph, schedule, storage, bufs) -> list:
+    """A fused ADD writes its sum over ``other`` when ``other`` dies there (elementwise, in place)."""
+    links = []
+    by_id = {op.id: (i, op) for i, op in enumerate(schedule)}
     for i, op in enumerate(schedule):
-        for n in op.outputs:
-            first[n] = last[n] = i
-        for n in op.inputs:
-            if n is not None and not graph.tensor(n).is_const:
-                last[n] = i
-    for n in graph.outputs:
-        last[n] = len(schedule)
-    if set(first) != set(mp.buffers):
-        raise PlanError(f"memory plan covers the wrong tensors (missing {sorted(set(first) - set(mp.buffers))}, "
-                        f"extra {sorted(set(mp.buffers) - set(first))})")
-    for n in first:
-        b, size = mp.buffers[n], graph.tensor(n).nbytes
-        if b.size != size:
-            raise PlanError(f"memory plan: {n!r} has {b.size} bytes, the tensor needs {size}")
-        if b.offset < 0 or b.offset % mp.alignment or b.offset + size > mp.arena_bytes:
-            raise PlanError(f"memory plan: {n!r} at offset {b.offset} (+{size}) is misaligned or outside "
+        if "fused_into" not in op.attrs:
+            continue
+        conv_id = op.attrs["fused_into"]
+        k = by_id[conv_id][1].attrs["epilogue"][1]
+        other = storage[op.inputs[1 - k]]
+        y = storage[op.outputs[0]]
+        if other and bufs[other].end == 2 * i + 1:
+            links.append((i, op, optable.InPlace(1 - k, 0), other, y))
+    return links
+
+
+# ---- the checker ----------------------------------------------------------------------------
+
+def check(graph: Graph, schedule: list, mp: MemoryPlan):
+    """Independent check of a plan. From the schedule and the IR alone: which tensors are
+    live at each op (written by it or earlier, read by it or later, graph outputs to the
+    end); every stored tensor fits its buffer; buffers are aligned and inside the arena; no
+    two buffers live at the same op share a byte, except an input and output of an op that
+    the op table allows to run in place, placed exactly as it allows."""
+    n = len(schedule)
+    first, last = {}, {}
+    for name in graph.inputs:
+        first[name] = last[name] = 0
+    pos = {op.id: i for i, op in enumerate(schedule)}
+    for i, op in enumerate(schedule):
+        for name in op.outputs:  # a fused ADD's sum is written while its producer runs
+            first.setdefault(name, i - 1 if "fused_into" in op.attrs else i)
+            last[name] = max(last.get(name, i), i)
+        for name in op.inputs:
+            if name is not None and not graph.tensor(name).is_const:
+                last[name] = i
+        if "fused_into" in op.attrs and pos.get(op.attrs["fused_into"]) != i - 1:
+            raise PlanError(f"{op.where()} is fused into an op that does not run just before it")
+    for name in graph.outputs:
+        last[name] = n
+    live_at = {}
+    for name in first:
+        s = mp.storage.get(name)
+        if s is None:
+            raise PlanError(f"memory plan: tensor {name!r} has no storage")
+        if s == "":
+            producer = graph.producer(name)
+            readers = graph.consumers(name)
+            if producer is None or "epilogue" not in producer.attrs or len(readers) != 1 \
+                    or readers[0].id != producer.attrs["epilogue"][0] or name in graph.outputs:
+                raise PlanError(f"memory plan: {name!r} is not stored but is not a fused intermediate")
+            continue
+        b = mp.buffers.get(s)
+        size = graph.tensor(name).nbytes
+        if b is None or b.size < size:
+            raise PlanError(f"memory plan: {name!r} ({size} bytes) does not fit its buffer {s!r}")
+        if b.offset < 0 or b.offset % mp.alignment or b.offset + b.size > mp.arena_bytes:
+            raise PlanError(f"memory plan: {s!r} at offset {b.offset} (+{b.size}) is misaligned or outside "
                             f"the {mp.arena_bytes}-byte arena")
-    for i in range(len(schedule) + 1):
-        live = sorted((mp.buffers[n].offset, n) for n in first if first[n] <= i <= last[n] and mp.buffers[n].size)
-        for (off_a, a), (off_b, b) in zip(live, live[1:]):
+        for i in range(first[name], last[name] + 1):
+            live_at.setdefault(i, set()).add(s)
+    for i, op in enumerate(schedule):
+        sc = mp.buffers.get(f"{op.id}:scratch")
+        if sc is not None:
+            if sc.offset < 0 or sc.offset + sc.size > mp.arena_bytes:
+                raise PlanError(f"memory plan: scratch of {op.where()} is outside the arena")
+            live_at.setdefault(i, set()).add(sc.name)
+    allowed = {}
+    for op_id, ip in mp.inplace.items():
+        i = pos[op_id]
+        op = schedule[i]
+        x, y = op.inputs[ip.input_index], op.outputs[0]
+        derived = optable.get(op.kind).inplace(op, graph) if "fused_into" not in op.attrs \
+            else [optable.InPlace(ip.input_index, 0)]
+        if not allows(derived, ip):
+            raise PlanError(f"memory plan: {op.where()} runs in place in a way its op does not allow")
+        if last[x] != i or x in graph.outputs:
+            raise PlanError(f"memory plan: {op.where()} overwrites {x!r}, which is still needed")
+        if mp.offset(y) != mp.offset(x) - ip.delta:
+            raise PlanError(f"memory plan: {op.where()} in place needs its output at input offset - {ip.delta}")
+        pair = frozenset((mp.storage[x], mp.storage[y]))
+        allowed[i] = pair
+        if "fused_into" in op.attrs:
+            allowed[i - 1] = pair
+    for i in range(n + 1):
+        live = sorted((mp.buffers[s].offset, s) for s in live_at.get(i, ()) if mp.buffers[s].size)
+        for j, (off_a, a) in enumerate(live):
             end_a = off_a + mp.buffers[a].size
-            if off_b < end_a:
+            for off_b, b in live[j + 1:]:
+                if off_b >= end_a:
+                    break
+                if allowed.get(i) == frozenset((a, b)):
+                    continue
                 raise PlanError(f"memory plan: {a!r} [{off_a}, {end_a}) and {b!r} [{off_b}, "
                                 f"{off_b + mp.buffers[b].size}) overlap in the arena while both are live "
                                 f"at op {i}")

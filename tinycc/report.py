@@ -16,17 +16,32 @@ def report(m) -> dict:
             "macs": int(optable.get(op.kind).macs(op, g)),
         })
     weights = sum(t.nbytes for t in g.tensors() if t.is_const)
-    tensors = [{"name": b.name, "offset": b.offset, "size": b.size, "first_op": b.start // 2,
-                "last_op": min(b.end // 2, len(m.schedule) - 1)}
-               for b in sorted(m.plan.buffers.values(), key=lambda b: (b.start, b.name))]
+    plan = m.plan
+    n = len(m.schedule)
+    tensors = []
+    for b in sorted(plan.buffers.values(), key=lambda b: (b.start, b.name)):
+        tensors.append({"name": b.name, "tensors": list(b.members), "offset": b.offset, "size": b.size,
+                        "first_op": max(b.start - 1, 0) // 2, "last_op": min(b.end // 2, n - 1),
+                        "scratch": b.name.endswith(":scratch")})
+    live = [0] * n  # activation bytes live at each op, without in-place reuse
+    top = [0] * n  # highest arena byte in use at each op, as planned
+    for b in plan.buffers.values():
+        for i in range(max(b.start - 1, 0) // 2, min(b.end // 2, n - 1) + 1):
+            if not b.name.endswith(":scratch"):
+                live[i] += b.size
+            top[i] = max(top[i], b.offset + b.size)
+    peak = max(range(n), key=lambda i: top[i]) if n else 0
     return {
         "model": g.name,
         "target": m.target,
         "ops": ops,
         "macs": sum(o["macs"] for o in ops),
         "weights_bytes": int(weights),
-        "arena_bytes": int(m.plan.arena_bytes),
-        "alignment": m.plan.alignment,
+        "arena_bytes": int(plan.arena_bytes),
+        "lower_bound_bytes": int(max(live, default=0)),
+        "peak_op": peak,
+        "alignment": plan.alignment,
+        "inplace_ops": sorted(op.index for op in m.schedule if op.id in plan.inplace),
         "inputs": [{"name": i.name, "shape": list(i.shape), "dtype": i.dtype.name, "scale": i.scale,
                     "zero_point": i.zero_point} for i in m.inputs],
         "outputs": [{"name": o.name, "shape": list(o.shape), "dtype": o.dtype.name, "scale": o.scale,
@@ -41,5 +56,6 @@ def format_text(r: dict) -> str:
              f"{'#':>3}  {'op':<20} {'output':<18} {'dtype':<8} {'MACs':>10}"]
     for o in r["ops"]:
         lines.append(f"{o['index']:>3}  {o['op']:<20} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}")
-    lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B")
+    lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B "
+                 f"(no-in-place lower bound {r['lower_bound_bytes']:,} B, peak at op {r['peak_op']})")
     return "\n".join(lines)

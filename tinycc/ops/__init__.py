@@ -37,6 +37,23 @@ class KernelCall:
     fparams: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class InPlace:
+    """An op may write its output over input ``input_index`` at output base = input base - delta.
+
+    ``delay`` output rows are held back in a ring of ``delay + 1`` rows (``scratch`` bytes)
+    and rows are produced in reverse order when ``reverse``; ``rows`` is False for
+    elementwise ops, which need neither. The op table proves the condition; the planner
+    decides whether to use it, and the plan checker re-derives it.
+    """
+    input_index: int
+    delta: int
+    delay: int = 0
+    reverse: bool = False
+    scratch: int = 0
+    rows: bool = False
+
+
 @dataclass
 class OpDef:
     name: str
@@ -51,6 +68,7 @@ class OpDef:
     doc: str = ""
     dtypes: tuple = ("int8", "float32")
     macs: Callable = lambda op, graph: 0  # multiply-accumulates per inference
+    inplace: Callable = lambda op, graph: []  # (op, graph) -> [InPlace]: ways to write over an input
 
     def check_support(self, op, graph):
         required = [n for n in self.inputs if not n.endswith("?")]
@@ -199,6 +217,35 @@ def per_channel_multipliers(in_t, w_t, out_t, channels: int):
         real = float(np.float32(in_t.scale)) * float(np.float32(scales[c])) / float(np.float32(out_t.scale))
         mult[c], shift[c] = quantize_multiplier(real)
     return mult, shift
+
+
+def streaming_inplace(h, oh, in_row_bytes, out_row_bytes, sh, pt, kh, dh, max_delay=2) -> list:
+    """In-place options of a sliding-window op (N = 1) computed one output row at a time.
+
+    Forward with delay d: output row q is written once rows 0..q+d are computed, so every
+    byte written up to then must lie below the first input byte rows q+d+1.. still read:
+    (q+1)*ORB - delta <= first_row(q+d+1)*IRB. Reverse (rows from the bottom): the bytes
+    written from row q up must lie above the last input byte rows ..q-d-1 still read.
+    Returns the least-footprint option per (direction, delay).
+    """
+    def first_row(r):
+        return min(h, max(0, r * sh - pt))
+
+    def last_row_end(r):
+        return min(h, max(0, r * sh - pt + (kh - 1) * dh + 1))
+    options = []
+    for d in range(min(max_delay, oh) + 1):
+        fwd = [(q + 1) * out_row_bytes - first_row(q + d + 1) * in_row_bytes for q in range(oh - d - 1)]
+        options.append(InPlace(0, max([0] + fwd), d, False, (d + 1) * out_row_bytes, True))
+        rev = [q * out_row_bytes - last_row_end(q - d - 1) * in_row_bytes for q in range(d + 1, oh)]
+        if not rev or min(rev) >= 0:
+            options.append(InPlace(0, 0, d, True, (d + 1) * out_row_bytes, True))
+    return options
+
+
+def footprint(inp: InPlace, in_bytes: int, out_bytes: int) -> int:
+    """Bytes spanned by input and output together when the output is placed in place."""
+    return max(in_bytes, out_bytes - inp.delta) - min(0, -inp.delta) + inp.scratch
 
 
 # ---- constraints shared by several ops ---------------------------------------------------

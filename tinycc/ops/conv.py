@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import (OUT_FUSABLE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
+from . import (OUT_FUSABLE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
                c_int8_or_float, c_no_hybrid, c_per_tensor_activations, c_quantized, c_rank4,
                c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
                per_channel_multipliers, register, same_or_valid)
@@ -121,6 +121,16 @@ def _macs(op, graph):
     return g["n"] * g["oh"] * g["ow"] * g["oc"] * per_output
 
 
+def _inplace(op, graph):
+    """Row-streamed: the output may overwrite the input rows no later row reads."""
+    g = geometry(op, graph)
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    if g["n"] != 1:
+        return []
+    return streaming_inplace(g["h"], g["oh"], g["w"] * g["c"] * x.dtype.itemsize,
+                             g["ow"] * g["oc"] * y.dtype.itemsize, g["sh"], g["pt"], g["kh"], g["dh"])
+
+
 def c_depthwise_channels(op, graph):
     """depthwise output channels must equal input channels x depth_multiplier"""
     return op.kind != "DEPTHWISE_CONV_2D" or (
@@ -167,6 +177,6 @@ CONSTRAINTS = (c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_rank
 for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
-        lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs,
+        lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace,
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
             + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights"))

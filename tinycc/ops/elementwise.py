@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import (ELEMENTWISE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
+from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
                c_per_tensor_activations, c_quantized, register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 
@@ -75,6 +75,12 @@ def _lower(op, graph):
     return [KernelCall("add_f32", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
 
 
+def _inplace(op, graph):
+    """Elementwise: the output may take the place of an input of its own shape."""
+    y = T(graph, op, 0, True)
+    return [InPlace(i, 0) for i in (0, 1) if tuple(T(graph, op, i).shape) == tuple(y.shape)]
+
+
 def c_same_dtype(op, graph):
     """both inputs and the output must be all int8 or all float32"""
     ts = [graph.tensor(n) for n in op.inputs + op.outputs]
@@ -92,4 +98,4 @@ def c_broadcastable(op, graph):
 
 register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input1", "input2"),
                constraints=(c_same_dtype, c_quantized, c_per_tensor_activations, c_broadcastable),
-               fusion=ELEMENTWISE, doc="elementwise add with broadcasting, fused activation"))
+               fusion=ELEMENTWISE, inplace=_inplace, doc="elementwise add with broadcasting, fused activation"))

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import (OPAQUE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
+from . import (OPAQUE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
                c_int8_or_float, c_per_tensor_activations, c_quantized, c_rank4, padding_name, register,
                same_or_valid)
 
@@ -75,6 +75,15 @@ def _lower(op, graph):
     return [KernelCall(f"{kind}_{'s8' if x.dtype == np.int8 else 'f32'}", [op.inputs[0], op.outputs[0]], g, fp)]
 
 
+def _inplace(op, graph):
+    g = geometry(op, graph)
+    isz = T(graph, op, 0).dtype.itemsize
+    if g["n"] != 1:
+        return []
+    return streaming_inplace(g["h"], g["oh"], g["w"] * g["c"] * isz, g["ow"] * g["c"] * isz, g["sh"], g["pt"],
+                             g["kh"], 1)
+
+
 def c_pool_geometry(op, graph):
     """filter and strides must be >= 1 and every output window must cover at least one input"""
     o = op.options
@@ -94,4 +103,4 @@ for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
     register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                    constraints=(c_int8_or_float, c_quantized, c_rank4, c_per_tensor_activations,
                                 c_pool_geometry, c_same_quant),
-                   fusion=OPAQUE, doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))
+                   fusion=OPAQUE, inplace=_inplace, doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))

@@ -1,7 +1,7 @@
 """QUANTIZE (float32 -> int8, int8 -> int8 requantize) and DEQUANTIZE (int8 -> float32)."""
 import numpy as np
 
-from . import ELEMENTWISE, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
+from . import ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 
 
@@ -66,6 +66,7 @@ def c_dequantize_types(op, graph):
 
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
                constraints=(c_quantize_types, c_quantized, c_per_tensor_activations), fusion=ELEMENTWISE,
+               inplace=lambda op, graph: [InPlace(0, 0)],  # element i is written after it is read
                doc="float32 -> int8 (round half away from zero), or int8 -> int8 requantize"))
 register(OpDef("DEQUANTIZE", parse=_parse, shapes=_same_shape, reference=_dequantize_ref,
                lower=_dequantize_lower, constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations),

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import OPAQUE, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
+from . import OPAQUE, InPlace, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
 from .. import fixedpoint as fx
 
 SCALED_DIFF_INTEGER_BITS = 5
@@ -91,4 +91,4 @@ def c_softmax_scale(op, graph):
 
 register(OpDef("SOFTMAX", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                constraints=(c_softmax_types, c_quantized, c_per_tensor_activations, c_softmax_shape, c_softmax_scale),
-               fusion=OPAQUE, doc="softmax over the last axis with beta"))
+               fusion=OPAQUE, inplace=lambda op, graph: [InPlace(0, 0)], doc="softmax over the last axis with beta"))

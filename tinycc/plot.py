@@ -1,0 +1,94 @@
+"""Draw a memory plan: ops on x, arena addresses on y, one box per buffer, the peak marked.
+
+SVG is written as text; PNG is rasterised here and encoded with zlib, so plotting needs
+no extra package.
+"""
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+
+W, H, LEFT, BOTTOM, TOP = 900, 480, 70, 40, 30
+
+
+def _boxes(r):
+    n = max(len(r["ops"]), 1)
+    arena = max(r["arena_bytes"], 1)
+    sx = (W - LEFT - 20) / n
+    sy = (H - BOTTOM - TOP) / arena
+    for t in r["tensors"]:
+        x0 = LEFT + t["first_op"] * sx
+        x1 = LEFT + (t["last_op"] + 1) * sx
+        y1 = H - BOTTOM - t["offset"] * sy
+        y0 = H - BOTTOM - (t["offset"] + t["size"]) * sy
+        yield t, x0, y0, x1, y1
+
+
+def _color(i, scratch):
+    if scratch:
+        return (150, 150, 150)
+    hue = (i * 0.61803) % 1.0
+    r, g, b = (np.array([0, 2, 4]) / 6.0 + hue) % 1.0
+    return tuple(int(90 + 140 * abs(2 * v - 1)) for v in (r, g, b))
+
+
+def svg(r) -> str:
+    n = max(len(r["ops"]), 1)
+    sx = (W - LEFT - 20) / n
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" '
+           f'font-size="10">', f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{LEFT}" y="18" font-size="13">{r["model"]}: arena {r["arena_bytes"]:,} B '
+           f'(no-in-place lower bound {r["lower_bound_bytes"]:,} B)</text>']
+    for i, (t, x0, y0, x1, y1) in enumerate(_boxes(r)):
+        c = "rgb(%d,%d,%d)" % _color(i, t["scratch"])
+        out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{max(x1 - x0, 1):.1f}" height="{max(y1 - y0, 0.5):.1f}" '
+                   f'fill="{c}" stroke="black" stroke-width="0.4"><title>{t["name"]}: offset {t["offset"]}, '
+                   f'{t["size"]} B, ops {t["first_op"]}-{t["last_op"]}</title></rect>')
+    px = LEFT + (r["peak_op"] + 0.5) * sx
+    out.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{H - BOTTOM}" stroke="red" stroke-dasharray="4"/>')
+    out.append(f'<text x="{px + 3:.1f}" y="{TOP + 10}" fill="red">peak (op {r["peak_op"]})</text>')
+    out.append(f'<line x1="{LEFT}" y1="{H - BOTTOM}" x2="{W - 20}" y2="{H - BOTTOM}" stroke="black"/>')
+    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{H - BOTTOM}" stroke="black"/>')
+    out.append(f'<text x="{LEFT - 5}" y="{TOP + 4}" text-anchor="end">{r["arena_bytes"]:,}</text>')
+    out.append(f'<text x="{LEFT - 5}" y="{H - BOTTOM}" text-anchor="end">0</text>')
+    for o in r["ops"]:
+        x = LEFT + (o["index"] + 0.5) * sx
+        out.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 12}" text-anchor="middle" font-size="8">{o["index"]}</text>')
+    out.append(f'<text x="{W / 2}" y="{H - 8}" text-anchor="middle">operator (schedule order)</text>')
+    out.append('</svg>')
+    return "\n".join(out)
+
+
+def png(r) -> bytes:
+    img = np.full((H, W, 3), 255, np.uint8)
+    n = max(len(r["ops"]), 1)
+    sx = (W - LEFT - 20) / n
+    for i, (t, x0, y0, x1, y1) in enumerate(_boxes(r)):
+        a, b = int(x0), max(int(x1), int(x0) + 1)
+        c, d = int(y0), max(int(round(y1)), int(y0) + 1)
+        img[c:d, a:b] = _color(i, t["scratch"])
+        img[c:d, a] = img[c:d, b - 1] = img[c, a:b] = img[d - 1, a:b] = 0
+    img[TOP:H - BOTTOM, LEFT] = 0
+    img[H - BOTTOM, LEFT:W - 20] = 0
+    px = int(LEFT + (r["peak_op"] + 0.5) * sx)
+    img[TOP:H - BOTTOM:2, px] = (220, 0, 0)
+    raw = b"".join(b"\x00" + row.tobytes() for row in img)
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", W, H, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def write(r, path: str):
+    if path.endswith(".svg"):
+        with open(path, "w") as f:
+            f.write(svg(r))
+    elif path.endswith(".png"):
+        with open(path, "wb") as f:
+            f.write(png(r))
+    else:
+        from .errors import InputError
+        raise InputError(f"--plot {path!r}: the file name must end in .png or .svg")
