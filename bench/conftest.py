@@ -19,12 +19,13 @@ def pytest_sessionfinish(session, exitstatus):
     out = ROOT / "bench" / "results"
     for table, rows in RESULTS.items():
         cols = sorted({c for r in rows.values() for c in r}, key=lambda c: (not c.startswith("tinycc"), c))
-        lines = [f"\n== {table} ==", f"{'model':<26}" + "".join(f"{c:>24}" for c in cols)]
+        wd = max([24] + [len(c) + 2 for c in cols])
+        lines = [f"\n== {table} ==", f"{'model':<26}" + "".join(f"{c:>{wd}}" for c in cols)]
         for model, r in rows.items():
             cells = []
             for c in cols:
                 v = r.get(c)
-                cells.append(f"{v:>24.3f}" if isinstance(v, float) else f"{str(v if v is not None else '-'):>24}")
+                cells.append(f"{v:>{wd}.3f}" if isinstance(v, float) else f"{str(v if v is not None else '-'):>{wd}}")
             lines.append(f"{model:<26}" + "".join(cells))
         text = "\n".join(lines)
         print(text)

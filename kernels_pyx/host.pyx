@@ -55,6 +55,7 @@ import numpy as np
 cdef struct Step:
     int kind
     char* buf[6]
+    char* scratch          # the step's scratch in the arena, or NULL: the executor's own
     int64_t ip[32]
     double fp[4]
     # row streaming (see run_streamed); zero (calloc) for a step run as one kernel call
@@ -618,7 +619,8 @@ cdef class Executor:
         # validate everything before allocating anything (the arena's base is 64-byte aligned,
         # so validating arena offsets against base 0 checks their alignment)
         checked = [self._check(i, st, arena_nbytes, spaces, consts) for i, st in enumerate(steps)]
-        scratch_nbytes = max([c[4] for c in checked], default=0)
+        # steps given their own scratch buffer in the arena do not use the executor's
+        scratch_nbytes = max([c[4] for c in checked if c[6] is None], default=0)
         arena = _aligned_array(arena_nbytes)
         arena_addr = arena.ctypes.data
 
@@ -628,9 +630,11 @@ cdef class Executor:
         cdef Step* s
         cdef Py_ssize_t i, j
         for i in range(len(checked)):
-            kid, addrs, ip, fp, _, st = checked[i]
+            kid, addrs, ip, fp, _, st, sc = checked[i]
             s = &self._steps[i]
             s.kind = kid
+            if sc is not None:
+                s.scratch = <char*><uintptr_t>(arena_addr + sc)
             for j in range(len(addrs)):
                 s.buf[j] = <char*><uintptr_t>(addrs[j][1] + (arena_addr if addrs[j][0] == -1 else 0))
             for j in range(len(ip)):
@@ -669,13 +673,16 @@ cdef class Executor:
         name = "?"
         try:
             try:
-                if len(st) == 5:
+                scratch_buf = None
+                if len(st) == 6:
+                    name, bufs, iparams, fparams, stream, scratch_buf = st
+                elif len(st) == 5:
                     name, bufs, iparams, fparams, stream = st
                 else:
                     name, bufs, iparams, fparams = st
                     stream = None
             except (TypeError, ValueError):
-                raise _Bad("a step must be (kernel name, bufs, iparams, fparams[, stream])") from None
+                raise _Bad("a step must be (kernel name, bufs, iparams, fparams[, stream[, scratch]])") from None
             if not isinstance(name, str) or name not in _SPECS:
                 raise _Bad(f"unknown kernel {name!r}; known: {', '.join(sorted(_SPECS))}")
             kid, bnames, esizes, out_index, inames, fnames, check = _SPECS[name]
@@ -704,7 +711,11 @@ cdef class Executor:
             fields = None
             if stream is not None:
                 fields, scratch = _stream(name, ip, scratch, stream, arena_nbytes, spaces)
-            return (kid, addrs, ip, [f[k] for k in fnames], scratch, fields)
+            sc = None
+            if scratch_buf is not None:
+                space, addr = _buffer("scratch", scratch_buf, 4, scratch, True, arena_nbytes, spaces)
+                sc = addr
+            return (kid, addrs, ip, [f[k] for k in fnames], scratch, fields, sc)
         except _Bad as e:
             raise ValueError(f"step {i} ({name}): {e}") from None
 
@@ -731,7 +742,7 @@ cdef class Executor:
             raise RuntimeError("Executor was not initialised")
         with nogil:
             for i in range(n):
-                run_step(&steps[i], scratch)
+                run_step(&steps[i], steps[i].scratch if steps[i].scratch != NULL else scratch)
 
     def __repr__(self):
         return f"<tinycc._host.Executor: {self._nsteps} steps, arena {self._arena.nbytes} bytes>"

@@ -138,3 +138,14 @@ def test_plot_writes_svg_and_png(tmp_path):
     write(rep, str(tmp_path / "p.png"))
     assert (tmp_path / "p.svg").read_text().startswith("<svg")
     assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_executor_rejects_a_scratch_buffer_smaller_than_the_step_needs():
+    from tinycc import _host, backend_host
+    m = tinycc.compile(model_path("kws_ref_model"))
+    steps, consts = backend_host.pack(m.graph, m.plan, m.program.calls, _host.KERNELS)
+    i = next(i for i, st in enumerate(steps) if st[5] is not None)
+    space, off, nbytes = steps[i][5]
+    steps[i] = steps[i][:5] + ((space, off, nbytes - 16),)
+    with pytest.raises(ValueError, match=f"step {i} .*scratch"):
+        _host.Executor(m.plan.arena_bytes, steps, consts)

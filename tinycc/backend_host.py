@@ -59,9 +59,10 @@ def lower(graph, schedule, plan) -> list:
 
 
 def kernel_scratch(op, graph) -> int:
-    """Bytes of scratch the host kernel of an op needs (depthwise keeps int32 accumulators)."""
+    """Bytes of scratch the host kernel of an op needs ahead of any row ring (depthwise keeps int32
+    accumulators; the executor starts a ring at the next multiple of 64)."""
     if op.kind == "DEPTHWISE_CONV_2D":
-        return 4 * graph.tensor(op.outputs[0]).shape[-1]
+        return (4 * graph.tensor(op.outputs[0]).shape[-1] + 63) // 64 * 64
     return 0
 
 
