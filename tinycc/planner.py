@@ -250,7 +250,7 @@ def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True
         need = ring + kernel_scratch(op)
         if need:
             bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
-    links += _fused_links(graph, schedule, storage, bufs)
+    links += _fused_links(graph, schedule, storage, bufs) if inplace else []
 
     arena = _arrange(bufs, links, alignment)
     improved = True
