@@ -721,28 +721,36 @@ def _fuzz_one(name, ip, fp, rng):
     return True
 
 
-def fuzz(n_per_kernel, seed):
+def fuzz(n_per_kernel, seed, names=None, one=None):
+    """Run ``one(name, iparams, fparams, rng)`` on random parameters per kernel; count the runs."""
+    one = one or _fuzz_one
     rng = np.random.default_rng(seed)
     ran = {}
-    for name in sorted(_host.KERNELS):
+    for name in sorted(names or _host.KERNELS):
         ran[name] = 0
         for _ in range(n_per_kernel):
             ip, fp = _fuzz_params(name, rng)
-            ran[name] += _fuzz_one(name, ip, fp, rng)
+            ran[name] += one(name, ip, fp, rng)
     return ran
 
 
-def test_fuzz_memory_safety():
+def fuzz_in_subprocess(call):
+    """Evaluate ``call`` (a Python expression over this test directory's modules) in a fresh
+    process, so that a memory error fails the test instead of killing pytest."""
+    import json
     import subprocess
     import sys
-    code = ("import sys, json; sys.path.insert(0, %r); import test_host_kernels as t; "
-            "print(json.dumps(t.fuzz(60, 1234)))" % os.path.dirname(os.path.abspath(__file__)))
+    code = ("import sys, json; sys.path.insert(0, %r); import test_host_kernels, test_streaming; "
+            "print(json.dumps(%s))" % (os.path.dirname(os.path.abspath(__file__)), call))
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, f"fuzzing crashed (exit {res.returncode}):\n{res.stdout[-2000:]}\n{res.stderr[-4000:]}"
-    import json
     ran = json.loads(res.stdout.strip().splitlines()[-1])
     # most random parameter sets are valid, so every kernel really ran
     assert all(v >= 10 for v in ran.values()), ran
+
+
+def test_fuzz_memory_safety():
+    fuzz_in_subprocess("test_host_kernels.fuzz(60, 1234)")
 
 
 # ---- the shared models, whole, on a naive plan ----------------------------------------------

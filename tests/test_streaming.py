@@ -503,25 +503,7 @@ def _fuzz_stream_one(name, ip, fp, rng):
     return True
 
 
-def fuzz_stream(n_per_kernel, seed):
-    from test_host_kernels import _fuzz_params
-    rng = np.random.default_rng(seed)
-    ran = {}
-    for name in sorted(_host.STREAMABLE):
-        ran[name] = 0
-        for _ in range(n_per_kernel):
-            ip, fp = _fuzz_params(name, rng)
-            ran[name] += _fuzz_stream_one(name, ip, fp, rng)
-    return ran
-
-
 def test_fuzz_stream_memory_safety():
-    import json
-    import subprocess
-    import sys
-    code = ("import sys, json; sys.path.insert(0, %r); import test_streaming as t; "
-            "print(json.dumps(t.fuzz_stream(60, 4321)))" % os.path.dirname(os.path.abspath(__file__)))
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, f"fuzzing crashed (exit {res.returncode}):\n{res.stdout[-2000:]}\n{res.stderr[-4000:]}"
-    ran = json.loads(res.stdout.strip().splitlines()[-1])
-    assert all(v >= 10 for v in ran.values()), ran
+    from test_host_kernels import fuzz_in_subprocess
+    fuzz_in_subprocess("test_host_kernels.fuzz(60, 4321, test_streaming._host.STREAMABLE, "
+                       "test_streaming._fuzz_stream_one)")
