@@ -746,3 +746,13 @@ cdef class Executor:
 
     def __repr__(self):
         return f"<tinycc._host.Executor: {self._nsteps} steps, arena {self._arena.nbytes} bytes>"
+
+
+def kernel_scratch(name, iparams, fparams):
+    """Scratch bytes a kernel call needs of its own (before any row ring), rounded up to 64."""
+    kid, bnames, esizes, out_index, inames, fnames, check = _SPECS[name]
+    try:
+        _, scratch, _ = check(_iparams(inames, list(iparams)), _fparams(fnames, list(fparams)))
+    except _Bad as e:
+        raise ValueError(f"{name}: {e}") from None
+    return (scratch + 63) // 64 * 64

@@ -124,7 +124,9 @@ def test_alias_and_fusion_passes_report_their_annotations():
 
 @pytest.mark.parametrize("name", INT8_MODELS)
 def test_report_memory_fields(name):
-    rep = tinycc.compile(model_path(name)).report()
+    m = tinycc.compile(model_path(name))
+    assert m.program.executor.scratch_nbytes == 0, "every kernel's scratch must be planned in the arena"
+    rep = m.report()
     assert rep["arena_bytes"] >= max(t["offset"] + t["size"] for t in rep["tensors"])
     assert 0 <= rep["peak_op"] < len(rep["ops"])
     for t in rep["tensors"]:

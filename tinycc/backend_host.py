@@ -59,11 +59,17 @@ def lower(graph, schedule, plan) -> list:
 
 
 def kernel_scratch(op, graph) -> int:
-    """Bytes of scratch the host kernel of an op needs ahead of any row ring (depthwise keeps int32
-    accumulators; the executor starts a ring at the next multiple of 64)."""
-    if op.kind == "DEPTHWISE_CONV_2D":
-        return (4 * graph.tensor(op.outputs[0]).shape[-1] + 63) // 64 * 64
-    return 0
+    """Bytes of scratch the host kernels of an op need ahead of any row ring (accumulators), as
+    the executor computes them; the planner places them in the arena."""
+    if op.attrs.get("alias") or "fused_into" in op.attrs:
+        return 0
+    ext = _extension()
+    need = 0
+    for call in optable.get(op.kind).lower(op, graph):
+        _, inames, fnames = ext.KERNELS[call.kernel]
+        need = max(need, ext.kernel_scratch(call.kernel, [int(call.params[n]) for n in inames],
+                                            [float(call.fparams[n]) for n in fnames]))
+    return need
 
 
 def pack(graph, plan, calls, signatures):
