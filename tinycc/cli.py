@@ -32,13 +32,21 @@ def cmd_compile(args):
     out = args.output or os.path.splitext(os.path.basename(args.model))[0] + "_tinycc"
     os.makedirs(out, exist_ok=True)
     rep = m.report()
-    rep["kernel_calls"] = [{"op": op.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
-                           for op, c, _ in m.program.calls]
-    path = os.path.join(out, "plan.json")
-    with open(path, "w") as f:
-        json.dump(rep, f, indent=1)
-    print(f"compiled {rep['model']} for {args.target}: {len(rep['ops'])} ops, arena {rep['arena_bytes']} B, "
-          f"weights {rep['weights_bytes']} B -> {path}")
+    if args.target == "host":
+        rep["kernel_calls"] = [{"op": op.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
+                               for op, c, _ in m.program.calls]
+        path = os.path.join(out, "plan.json")
+        with open(path, "w") as f:
+            json.dump(rep, f, indent=1)
+        print(f"compiled {rep['model']} for host: {len(rep['ops'])} ops, arena {rep['arena_bytes']} B, "
+              f"weights {rep['weights_bytes']} B -> {path}")
+        return
+    files = m.write(out)
+    fallbacks = m.program.fallbacks
+    print(f"compiled {rep['model']} for {args.target}: {len(files)} files in {out} (model.h, model.c, "
+          f"tinycc.mk, {len([f for f in files if f.startswith('tc_')])} kernel files), arena "
+          f"{rep['arena_bytes']} B, weights {rep['weights_bytes']} B"
+          + (f"; portable kernels used for: {', '.join(fallbacks)}" if fallbacks else ""))
 
 
 def cmd_run(args):

@@ -11,7 +11,7 @@ from . import backend_host, planner, scheduler, tflite_reader
 from .errors import IRError, ModelFormatError, UnsupportedError
 from .ir import Graph, verify
 
-TARGETS = ("host",)
+TARGETS = ("host", "c", "cortex-m55", "rv64gcv")
 
 
 def frontend(model) -> Graph:
@@ -31,7 +31,9 @@ def schedule(graph: Graph) -> list:
 
 
 def compile(model, target: str = "host", alignment: int = 16, passes=None):
-    """Compile a TFLite model for a target; returns a CompiledModel (host) ready to call."""
+    """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
+    CTargetModel (C targets) that writes the C library and runs it on the target."""
+    from .ctarget import CTargetModel
     from .runtime import CompiledModel
     if target not in TARGETS:
         raise UnsupportedError(f"unknown target {target!r}; targets: {', '.join(TARGETS)}")
@@ -43,4 +45,5 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None):
     applied = graph_passes.run_passes(graph, passes)
     order = schedule(graph)
     plan = planner.plan(graph, order, alignment, kernel_scratch=lambda op: backend_host.kernel_scratch(op, graph))
-    return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)
+    model = CompiledModel if target == "host" else CTargetModel
+    return model(graph, order, plan, target, source=source, passes_applied=applied)

@@ -1,0 +1,259 @@
+"""C backends: the planned graph as a self-contained C library for a microcontroller.
+
+The output directory holds ``model.h`` (the invoke function, arena size and alignment,
+input/output shapes and quantization), ``model.c`` (constant weights in flash, one kernel
+call per step at fixed arena offsets), the kernel sources the model needs, and
+``tinycc.mk`` (the source list and flags for a firmware build). No malloc, no stdio.
+
+A target is a small subclass: which directory each kernel comes from (a table; a kernel
+missing from the table is a hard error, and using the portable kernel on a vector target
+is allowed only where the table says so) and the compiler flags.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import re
+
+import numpy as np
+
+from .backend_host import _extension, lower
+from .errors import PlanError, UnsupportedError
+
+TARGETS_DIR = pathlib.Path(__file__).resolve().parent.parent / "targets"
+_CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float",
+           np.dtype(np.uint8): "uint8_t", np.dtype(np.int16): "int16_t"}
+GENERIC = "generic"
+
+
+class CTarget:
+    """Portable C99."""
+    name = "c"
+    #: kernel -> the targets/ subdirectory implementing it; None = every kernel is generic
+    kernels: dict = {}
+    #: kernels this target runs with the portable implementation on purpose
+    generic_fallback: frozenset = frozenset()
+    cflags = "-std=c99 -O2"
+
+    def kernel_source(self, kernel: str) -> str:
+        """The directory implementing a kernel on this target (a missing rule is an error)."""
+        if kernel in self.kernels:
+            return self.kernels[kernel]
+        if self.name == "c" or kernel in self.generic_fallback:
+            return GENERIC
+        raise UnsupportedError(f"target {self.name} has no kernel {kernel!r} and no rule allowing the "
+                               f"portable one")
+
+    def report_fallbacks(self, used: set) -> list:
+        return sorted(k for k in used if self.name != "c" and self.kernel_source(k) == GENERIC)
+
+
+class CortexM55(CTarget):
+    """Cortex-M55/M85 with Helium (MVE). Vector kernels are chosen in ``kernels``."""
+    name = "cortex-m55"
+    kernels = {}
+    generic_fallback = frozenset(_k for _k in (
+        "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
+        "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
+        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"))
+    cflags = "-std=c99 -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -O2"
+
+
+class RV64GCV(CTarget):
+    """RV64GC with the V extension (RVV 1.0), any VLEN."""
+    name = "rv64gcv"
+    kernels = {}
+    generic_fallback = CortexM55.generic_fallback
+    cflags = "-std=c99 --target=riscv64-linux-gnu -march=rv64gcv -O2"
+
+
+C_TARGETS = {t.name: t for t in (CTarget(), CortexM55(), RV64GCV())}
+
+
+def _kernel_files(directory: pathlib.Path) -> dict:
+    """kernel name -> the .c file in ``directory`` defining tc_<kernel>."""
+    found = {}
+    for f in sorted(directory.glob("*.c")):
+        for m in re.finditer(r"^void\s+tc_(\w+)\s*\(", f.read_text(), re.M):
+            found[m.group(1)] = f
+    return found
+
+
+class CProgram:
+    """Generates the C library of a planned graph for a target."""
+
+    def __init__(self, graph, schedule, plan, target: str):
+        if target not in C_TARGETS:
+            raise UnsupportedError(f"unknown C target {target!r}; targets: {', '.join(C_TARGETS)}")
+        self.target = C_TARGETS[target]
+        self.graph, self.schedule, self.plan = graph, schedule, plan
+        self.calls = lower(graph, schedule, plan)
+        self.signatures = _extension().KERNELS
+        self._consts = {}  # digest -> (c name, array)
+
+    # -- constants ---------------------------------------------------------------------------
+    def _const(self, arr) -> str:
+        arr = np.ascontiguousarray(arr)
+        if arr.dtype not in _CTYPES:
+            raise PlanError(f"no C type for constant of dtype {arr.dtype}")
+        key = hashlib.sha1(arr.dtype.str.encode() + arr.tobytes()).hexdigest()
+        if key not in self._consts:
+            self._consts[key] = (f"tc_c{len(self._consts)}", arr)
+        return self._consts[key][0]
+
+    @staticmethod
+    def _array(ctype, name, values, fmt) -> str:
+        body = ",".join(fmt(v) for v in values)
+        lines = [body[i:i + 100] for i in range(0, len(body), 100)] or ["0"]
+        return f"static const {ctype} {name}[{max(len(values), 1)}] TC_ALIGN(16) = {{\n  " + "\n  ".join(lines) + "\n};"
+
+    @staticmethod
+    def _float(v) -> str:
+        v = float(np.float32(v))
+        if v == float("inf"):
+            return "3.40282347e+38f"
+        if v == float("-inf"):
+            return "-3.40282347e+38f"
+        return f"{v:.9g}f" if ("e" in f"{v:.9g}" or "." in f"{v:.9g}") else f"{v:.1f}f"
+
+    # -- emission ----------------------------------------------------------------------------
+    def _operand(self, b) -> str:
+        if isinstance(b, str) and self.graph.tensor(b).is_const:
+            b = self.graph.tensor(b).data
+        if isinstance(b, str):
+            return f"A + {self.plan.offset(b)}"
+        return f"(void *){self._const(b)}"
+
+    def _step(self, k, op, call, stream) -> list:
+        bufs, inames, fnames = self.signatures[call.kernel]
+        ip = [int(call.params[n]) for n in inames]
+        fp = [float(call.fparams[n]) for n in fnames]
+        sc = self.plan.scratch(op)
+        scratch = f"A + {sc.offset}" if sc is not None else "NULL"
+        ops = ", ".join(self._operand(b) for b in call.bufs)
+        lines = [f"  /* {op.where()}: {call.kernel} */", "  {",
+                 f"    static const int32_t ip[{len(ip)}] = {{{', '.join(map(str, ip))}}};"]
+        if fp:
+            lines.append(f"    static const float fp[{len(fp)}] = {{{', '.join(self._float(v) for v in fp)}}};")
+        lines.append(f"    void *const b[{len(call.bufs)}] = {{{ops}}};")
+        fpn = "fp" if fp else "NULL"
+        if stream is None:
+            lines.append(f"    tc_{call.kernel}(b, ip, {fpn}, {scratch});")
+        else:
+            delay, epilogue, reverse = stream
+            p = dict(zip(inames, ip))
+            esize = 4 if call.kernel.endswith("f32") else 1
+            rb = p["ow"] * p.get("oc", p.get("c")) * esize
+            kscratch = _extension().kernel_scratch(call.kernel, ip, fp)
+            epi, first, other, eip, efp = 0, 0, "NULL", "NULL", "NULL"
+            if epilogue is not None:
+                kind, other_name, e_ip, e_fp, conv_first = epilogue
+                epi, first = (1 if kind == "add_s8" else 2), int(conv_first)
+                other = self._operand(other_name)
+                if e_ip:
+                    lines.append(f"    static const int32_t eip[{len(e_ip)}] = {{{', '.join(map(str, e_ip))}}};")
+                    eip = "eip"
+                if e_fp:
+                    lines.append(f"    static const float efp[{len(e_fp)}] = "
+                                 f"{{{', '.join(self._float(v) for v in e_fp)}}};")
+                    efp = "efp"
+            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, {inames.index('pt')}, "
+                         f"{inames.index('sh')}, {rb}, {kscratch}, {epi}, {first}, {other}, {eip}, {efp}}};")
+            lines.append(f"    tc_run_streamed(tc_{call.kernel}, b, ip, {fpn}, {scratch}, &st);")
+        lines.append("  }")
+        return lines
+
+    def files(self) -> dict:
+        """{file name: text} of the library."""
+        g, plan = self.graph, self.plan
+        used = sorted({c.kernel for _, c, _ in self.calls})
+        body = []
+        for k, (op, call, stream) in enumerate(self.calls):
+            body += self._step(k, op, call, stream)
+        ins = [g.tensor(n) for n in g.inputs]
+        outs = [g.tensor(n) for n in g.outputs]
+        consts = [self._array(_CTYPES[a.dtype], name, a.ravel().tolist(),
+                              self._float if a.dtype == np.float32 else str)
+                  for name, a in self._consts.values()]
+        model_c = ["/* Generated by tinycc for target %s. */" % self.target.name,
+                   '#include <string.h>', '#include "model.h"', '#include "tinycc_kernels.h"', ""] + consts + [
+            "",
+            "void tinycc_invoke_io(const void *const *inputs, void *const *outputs, uint8_t *arena)",
+            "{",
+            "  uint8_t *const A = arena;"]
+        for i, t in enumerate(ins):
+            model_c.append(f"  if (inputs && inputs[{i}]) memcpy(A + {plan.offset(t.name)}, inputs[{i}], {t.nbytes});")
+        model_c += body
+        for i, t in enumerate(outs):
+            model_c.append(f"  if (outputs && outputs[{i}]) memcpy(outputs[{i}], A + {plan.offset(t.name)}, {t.nbytes});")
+        model_c += ["}", "",
+                    "void tinycc_invoke(const void *input, void *output, uint8_t *arena)", "{",
+                    "  const void *in[1]; void *out[1];", "  in[0] = input; out[0] = output;",
+                    "  tinycc_invoke_io(in, out, arena);" if len(ins) == 1 and len(outs) == 1
+                    else "  (void)in; (void)out; (void)arena; /* several inputs or outputs: use tinycc_invoke_io */",
+                    "}", ""]
+        model_h = self._header(ins, outs)
+        files = {"model.c": "\n".join(model_c), "model.h": model_h}
+        sources = {}
+        for kernel in used:
+            d = TARGETS_DIR / self.target.kernel_source(kernel)
+            table = _kernel_files(d)
+            if kernel not in table:
+                raise UnsupportedError(f"target {self.target.name}: targets/{d.name} has no tc_{kernel}")
+            sources[table[kernel].name] = table[kernel]
+        if any(s is not None for _, _, s in self.calls):
+            d = TARGETS_DIR / GENERIC
+            f = _kernel_files(d).get("run_streamed")
+            if f is None:
+                raise UnsupportedError("targets/generic has no tc_run_streamed")
+            sources[f.name] = f
+        for name, path in sources.items():
+            files[name] = path.read_text()
+        for h in sorted((TARGETS_DIR / GENERIC).glob("*.h")):
+            files[h.name] = h.read_text()
+        srcs = " ".join(["model.c"] + sorted(sources))
+        files["tinycc.mk"] = (f"# Generated by tinycc: add these to your firmware build.\n"
+                              f"TINYCC_DIR ?= $(dir $(lastword $(MAKEFILE_LIST)))\n"
+                              f"TINYCC_SRCS := $(addprefix $(TINYCC_DIR),{srcs})\n"
+                              f"TINYCC_CFLAGS := {self.target.cflags} -I$(TINYCC_DIR)\n")
+        self.kernels_used = used
+        self.fallbacks = self.target.report_fallbacks(set(used))
+        return files
+
+    def _header(self, ins, outs) -> str:
+        plan = self.plan
+        lines = ["/* Generated by tinycc: the model's C interface. */", "#ifndef TINYCC_MODEL_H",
+                 "#define TINYCC_MODEL_H", "#include <stdint.h>", "",
+                 f"#define TINYCC_ARENA_SIZE {plan.arena_bytes}",
+                 f"#define TINYCC_ARENA_ALIGN {max(plan.alignment, 16)}",
+                 f"#define TINYCC_NUM_INPUTS {len(ins)}", f"#define TINYCC_NUM_OUTPUTS {len(outs)}"]
+        for kind, ts in (("INPUT", ins), ("OUTPUT", outs)):
+            for i, t in enumerate(ts):
+                sfx = "" if i == 0 else str(i)
+                lines += [f"#define TINYCC_{kind}{sfx}_BYTES {t.nbytes}",
+                          f"#define TINYCC_{kind}{sfx}_OFFSET {plan.offset(t.name)} /* in the arena */",
+                          f"#define TINYCC_{kind}{sfx}_SHAPE {{{', '.join(map(str, t.shape))}}}",
+                          f"#define TINYCC_{kind}{sfx}_RANK {len(t.shape)}",
+                          f"#define TINYCC_{kind}{sfx}_TYPE {_CTYPES.get(np.dtype(t.dtype), 'uint8_t')}"]
+                if t.quant is not None:
+                    lines += [f"#define TINYCC_{kind}{sfx}_SCALE {self._float(t.scale)}",
+                              f"#define TINYCC_{kind}{sfx}_ZERO_POINT {t.zero_point}"]
+        lines += ["",
+                  "/* Run the model. arena: TINYCC_ARENA_SIZE bytes aligned to TINYCC_ARENA_ALIGN. A NULL input",
+                  "   means the caller already wrote it at TINYCC_INPUT_OFFSET in the arena; a NULL output",
+                  "   means it is read from TINYCC_OUTPUT_OFFSET. */",
+                  "void tinycc_invoke(const void *input, void *output, uint8_t *arena);",
+                  "void tinycc_invoke_io(const void *const *inputs, void *const *outputs, uint8_t *arena);",
+                  "", "#endif", ""]
+        return "\n".join(lines)
+
+    def write(self, out_dir) -> list:
+        os.makedirs(out_dir, exist_ok=True)
+        written = []
+        for name, text in self.files().items():
+            with open(os.path.join(out_dir, name), "w") as f:
+                f.write(text)
+            written.append(name)
+        return written
+
