@@ -17,7 +17,7 @@ from .errors import InputError, TinyccError
 
 def _compile(args):
     from . import compile
-    return compile(args.model, target=args.target)
+    return compile(args.model, target=args.target, vlen=getattr(args, "vlen", 128))
 
 
 def _load_npy(path, what="input"):
@@ -52,6 +52,10 @@ def cmd_compile(args):
 def cmd_run(args):
     from .oracle import random_inputs
     m = _compile(args)
+    if args.count_instructions:
+        if args.target in ("host", "c"):
+            raise InputError("--count-instructions needs an emulated target: cortex-m55 or rv64gcv")
+        m.count_instructions = True
     if args.input:
         x = _load_npy(args.input)
         if len(m.inputs) != 1:
@@ -59,9 +63,15 @@ def cmd_run(args):
         shape = m.inputs[0].shape
         stacked = x.shape != shape and x.shape[1:] == shape
         results = [m(xi) for xi in x] if stacked else [m(x)]
+        if args.count_instructions:
+            print(f"instructions executed in the model's code: {m.last_instructions:,}")
     elif args.random:
         rng = np.random.default_rng(args.seed)
-        results = [m(random_inputs(m.inputs, rng)) for _ in range(args.random)]
+        results = []
+        for _ in range(args.random):
+            results.append(m(random_inputs(m.inputs, rng)))
+            if args.count_instructions:
+                print(f"instructions executed in the model's code: {m.last_instructions:,}")
     else:
         raise InputError("give --input IN.npy or --random N")
     if args.output:
@@ -82,11 +92,11 @@ def cmd_report(args):
     print(json.dumps(rep, indent=1) if args.json else format_text(rep))
 
 
-def verify(model_path, target="host", samples=100, seed=0, reference=True, out=print) -> bool:
+def verify(model_path, target="host", samples=100, seed=0, reference=True, out=print, vlen=128) -> bool:
     """Run tinycc and the oracle on the same random inputs; return True when they agree."""
     from . import compile
     from .oracle import TFLM, LiteRT, random_inputs
-    m = compile(model_path, target=target)
+    m = compile(model_path, target=target, vlen=vlen)
     integer = all(np.issubdtype(o.dtype, np.integer) for o in m.outputs + m.inputs)
     oracle_name = "TFLite Micro" if integer else "LiteRT (builtin kernels)"
     oracle = TFLM(model_path, len(m.outputs)) if integer else LiteRT(model_path, kernels="builtin")
@@ -118,7 +128,7 @@ def verify(model_path, target="host", samples=100, seed=0, reference=True, out=p
 
 
 def cmd_verify(args):
-    if not verify(args.model, args.target, args.samples, args.seed, reference=not args.no_reference):
+    if not verify(args.model, args.target, args.samples, args.seed, reference=not args.no_reference, vlen=args.vlen):
         sys.exit(1)
 
 
@@ -162,6 +172,7 @@ def build_parser():
         s = sub.add_parser(name, help=help)
         s.add_argument("model", help="the .tflite model")
         s.add_argument("--target", default="host", choices=TARGETS)
+        s.add_argument("--vlen", type=int, default=128, help="RVV vector length in bits for rv64gcv runs")
         s.set_defaults(fn=fn)
         return s
 
@@ -172,6 +183,8 @@ def build_parser():
     s.add_argument("--output", help="write the output(s) to this .npy")
     s.add_argument("--random", type=int, default=0, metavar="N", help="run N random inputs")
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--count-instructions", action="store_true",
+                   help="print the instructions executed in the model's code (cortex-m55, rv64gcv)")
     s = model_cmd("report", cmd_report, "ops, MACs, weights and arena bytes")
     s.add_argument("--json", action="store_true")
     s.add_argument("--plot", metavar="FILE", help="draw the memory plan to FILE (.png or .svg)")

@@ -30,7 +30,7 @@ def schedule(graph: Graph) -> list:
     return scheduler.schedule(graph)
 
 
-def compile(model, target: str = "host", alignment: int = 16, passes=None):
+def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128):
     """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
     CTargetModel (C targets) that writes the C library and runs it on the target."""
     from .ctarget import CTargetModel
@@ -45,5 +45,6 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None):
     applied = graph_passes.run_passes(graph, passes)
     order = schedule(graph)
     plan = planner.plan(graph, order, alignment, kernel_scratch=lambda op: backend_host.kernel_scratch(op, graph))
-    model = CompiledModel if target == "host" else CTargetModel
-    return model(graph, order, plan, target, source=source, passes_applied=applied)
+    if target == "host":
+        return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)
+    return CTargetModel(graph, order, plan, target, source=source, passes_applied=applied, vlen=vlen)

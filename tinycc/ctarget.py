@@ -34,7 +34,10 @@ def _run(cmd, cwd, what, timeout=600) -> subprocess.CompletedProcess:
 
 class Runner:
     """How one target builds a library with its harness and runs it on one input."""
-    target = "c"
+    count_supported = False
+
+    def __init__(self, vlen: int = 128):
+        self.vlen = vlen
 
     def build(self, lib_dir: str, sources: list) -> str:
         cc = _need(os.environ.get("CC", "gcc"))
@@ -44,18 +47,94 @@ class Runner:
              lib_dir, "building the C library")
         return exe
 
-    def run(self, exe: str, work: str) -> None:
+    def run(self, exe: str, work: str, count: bool = False):
+        if count:
+            raise ToolError("instruction counts need an emulated target (cortex-m55, rv64gcv)")
         _run([exe, "input.bin", "output.bin"], work, "running the model")
 
 
-RUNNERS = {"c": Runner}
+class QemuRunner(Runner):
+    """Builds with targets/<board>/board.mk and runs under QEMU; counts instructions executed
+    in the model's code with the TCG plugin in targets/qemu_plugin."""
+    board = ""
+    nm = ""
+    count_supported = True
+
+    def build(self, lib_dir: str, sources: list) -> str:
+        _need("make")
+        elf = os.path.join(lib_dir, "model.elf")
+        _run(["make", "-s", "-f", str(TARGETS_DIR / self.board / "board.mk"), f"MODEL_DIR={lib_dir}",
+              f"ELF={elf}", f"OPT={os.environ.get('TINYCC_OPT', '-O2')}"], lib_dir, f"building for {self.board}")
+        return elf
+
+    def qemu(self, elf: str) -> list:
+        raise NotImplementedError
+
+    def run(self, exe: str, work: str, count: bool = False):
+        cmd = self.qemu(exe)
+        if count:
+            plugin = _plugin()
+            lo, hi = _text_range(self.nm, exe)
+            cmd[1:1] = ["-plugin", f"{plugin},lo={lo:#x},hi={hi:#x},out=count.txt", "-d", "plugin"]
+        _run(cmd, work, f"running on {self.board} under QEMU")
+        if count:
+            with open(os.path.join(work, "count.txt")) as f:
+                return int(f.read().split("insns:")[1].split()[0])
+        return None
+
+
+class CortexM55Runner(QemuRunner):
+    board, nm = "cortex-m55", "arm-none-eabi-nm"
+
+    def qemu(self, elf):
+        return [_need("qemu-system-arm"), "-M", "mps3-an547", "-nographic", "-monitor", "none", "-serial", "none",
+                "-semihosting-config", "enable=on,target=native,arg=model.elf,arg=input.bin,arg=output.bin",
+                "-kernel", elf]
+
+
+class RV64Runner(QemuRunner):
+    board, nm = "rv64gcv", "riscv64-linux-gnu-nm"
+
+    def qemu(self, elf):
+        return [_need("qemu-riscv64"), "-cpu", f"rv64,v=true,vext_spec=v1.0,vlen={self.vlen},elen=64",
+                elf, "input.bin", "output.bin"]
+
+
+_PLUGIN = {}
+
+
+def _plugin() -> str:
+    """Build the instruction-count plugin once per process."""
+    if "path" not in _PLUGIN:
+        out = os.path.join(tempfile.mkdtemp(prefix="tinycc_plugin_"), "libcount.so")
+        _run(["make", "-s", "-f", str(TARGETS_DIR / "qemu_plugin" / "Makefile"), f"OUT={out}"], None,
+             "building the QEMU instruction-count plugin")
+        _PLUGIN["path"] = out
+    return _PLUGIN["path"]
+
+
+def _text_range(nm: str, elf: str) -> tuple:
+    syms = {}
+    for line in _run([_need(nm), elf], None, "reading symbols").stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] in ("__tinycc_text_start", "__tinycc_text_end"):
+            syms[parts[2]] = int(parts[0], 16)
+    if len(syms) != 2:
+        raise ToolError(f"{elf} has no __tinycc_text_start/end symbols")
+    return syms["__tinycc_text_start"], syms["__tinycc_text_end"]
+
+
+RUNNERS = {"c": Runner, "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
 
 
 class CTargetModel(CompiledModel):
     """``m.write(dir)`` emits the library; ``m(x)`` builds it once and runs it on the target."""
 
-    def __init__(self, graph, schedule, plan, target, source=None, passes_applied=()):
+    def __init__(self, graph, schedule, plan, target, source=None, passes_applied=(), vlen=128):
         self.graph, self.schedule, self.plan, self.target = graph, schedule, plan, target
+        self.vlen = vlen
+        self.count_instructions = False
+        self.last_instructions = None  # executed in the model's code by the last call, when counted
         self.source = source
         self.passes_applied = list(passes_applied)
         self.inputs = [_info(graph.tensor(n)) for n in graph.inputs]
@@ -73,7 +152,7 @@ class CTargetModel(CompiledModel):
                 raise ToolError(f"running target {self.target} is not available yet")
             self._work = tempfile.mkdtemp(prefix="tinycc_")
             files = self.write(self._work)
-            self._runner = RUNNERS[self.target]()
+            self._runner = RUNNERS[self.target](self.vlen)
             self._exe = self._runner.build(self._work, [f for f in files if f.endswith(".c")])
         return self._exe
 
@@ -84,7 +163,7 @@ class CTargetModel(CompiledModel):
         exe = self._built()
         with open(os.path.join(self._work, "input.bin"), "wb") as f:
             f.write(np.ascontiguousarray(xs[0]).tobytes())
-        self._runner.run(exe, self._work)
+        self.last_instructions = self._runner.run(exe, self._work, self.count_instructions)
         o = self.outputs[0]
         y = np.fromfile(os.path.join(self._work, "output.bin"), dtype=o.dtype).reshape(o.shape)
         return {o.name: y} if isinstance(x, dict) else y

@@ -1,0 +1,49 @@
+/* tinycc portable kernel: avgpool_s8 (int8 average pooling; TFLite rounding, divisor = the
+   number of input pixels the window covers). */
+#include "tc_internal.h"
+
+void tc_avgpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int8_t *const x = (const int8_t *)buf[0];
+  int8_t *restrict const y = (int8_t *)buf[1];
+  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
+  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
+  const int32_t act_min = ip[12], act_max = ip[13];
+  int32_t *restrict const acc = (int32_t *)scratch; /* c accumulators */
+  ptrdiff_t b, oy, ox, iy, ix, i;
+  (void)fp;
+  for (b = 0; b < n; b++) {
+    for (oy = 0; oy < oh; oy++) {
+      const int64_t ys = (int64_t)oy * sh - pt, ye = ys + kh;
+      const ptrdiff_t y0 = ys < 0 ? 0 : (ys > h ? h : (ptrdiff_t)ys);
+      const ptrdiff_t y1 = ye < 0 ? 0 : (ye > h ? h : (ptrdiff_t)ye);
+      for (ox = 0; ox < ow; ox++) {
+        const int64_t xs = (int64_t)ox * sw - pl, xe = xs + kw;
+        const ptrdiff_t x0 = xs < 0 ? 0 : (xs > wd ? wd : (ptrdiff_t)xs);
+        const ptrdiff_t x1 = xe < 0 ? 0 : (xe > wd ? wd : (ptrdiff_t)xe);
+        int8_t *const yp = y + ((b * oh + oy) * ow + ox) * c;
+        int32_t count, half;
+        if (y1 <= y0 || x1 <= x0) { /* excluded by validation; keeps a division by 0 impossible */
+          for (i = 0; i < c; i++)
+            yp[i] = (int8_t)act_min;
+          continue;
+        }
+        count = (int32_t)((y1 - y0) * (x1 - x0));
+        for (i = 0; i < c; i++)
+          acc[i] = 0;
+        for (iy = y0; iy < y1; iy++)
+          for (ix = x0; ix < x1; ix++) {
+            const int8_t *const xp = x + ((b * h + iy) * wd + ix) * c;
+            for (i = 0; i < c; i++)
+              acc[i] += xp[i];
+          }
+        half = count / 2;
+        for (i = 0; i < c; i++) {
+          const int32_t v = acc[i];
+          const int32_t q = v > 0 ? (v + half) / count : (v - half) / count; /* C division */
+          yp[i] = (int8_t)tc_clamp32(q, act_min, act_max);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,317 @@
+/* tinycc portable kernels: shared internal helpers (static inline, header only).
+ *
+ * Ported from kernels_pyx/fixedpoint.pxi and the helpers of kernels_s8.pxi / kernels_f32.pxi
+ * (TFLite / gemmlowp fixed-point arithmetic, bit-exact with TFLite Micro's reference kernels,
+ * double-rounding MultiplyByQuantizedMultiplier).
+ *
+ * No undefined behaviour: sums that may overflow int32 are done in uint32 and converted back
+ * with tc_s32() (portable, compiles to nothing); left shifts of possibly negative values go
+ * through uint32; right shifts of negative values use tc_asr32/64 (portable arithmetic shift,
+ * compiles to one instruction); every shift count is in range. The int8 helpers use no
+ * floating point; the float helpers are at the end, used only by the *_f32 kernels.
+ */
+#ifndef TC_INTERNAL_H
+#define TC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinycc_kernels.h"
+
+/* ---- integer basics ------------------------------------------------------------------------ */
+
+/* The int32 whose two's complement bit pattern is u (u modulo 2**32). */
+static inline int32_t tc_s32(uint32_t u)
+{
+  return u <= 0x7FFFFFFFu ? (int32_t)u : (int32_t)(u - 0x80000000u) - INT32_MAX - 1;
+}
+
+/* (x << n) wrapped to 32 bits, 0 <= n <= 31. */
+static inline int32_t tc_shl32(int32_t x, int n)
+{
+  return tc_s32((uint32_t)x << n);
+}
+
+/* x >> n rounding toward minus infinity (arithmetic shift), 0 <= n <= 31. */
+static inline int32_t tc_asr32(int32_t x, int n)
+{
+  return x >= 0 ? x >> n : ~(~x >> n);
+}
+
+/* x >> n rounding toward minus infinity (arithmetic shift), 0 <= n <= 63. */
+static inline int64_t tc_asr64(int64_t x, int n)
+{
+  return x >= 0 ? x >> n : ~(~x >> n);
+}
+
+static inline int32_t tc_clamp32(int32_t v, int32_t lo, int32_t hi)
+{
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* ---- gemmlowp / TFLite fixed point ---------------------------------------------------------- */
+
+/* SaturatingRoundingDoublingHighMul. */
+static inline int32_t tc_srdhm(int32_t a, int32_t b)
+{
+  int64_t ab, nudge;
+  if (a == INT32_MIN && b == INT32_MIN)
+    return INT32_MAX;
+  ab = (int64_t)a * (int64_t)b;
+  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  /* C division rounds toward zero, as gemmlowp's; the quotient fits int32 */
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* RoundingDivideByPOT on int32 (round half away from zero), 0 <= exponent <= 31. */
+static inline int32_t tc_rdbpot32(int32_t x, int exponent)
+{
+  const int32_t mask = (int32_t)(((uint32_t)1 << exponent) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return tc_asr32(x, exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* RoundingDivideByPOT on int64, 0 <= exponent <= 62 (for int32 x and exponent <= 31 it equals
+   tc_rdbpot32). */
+static inline int64_t tc_rdbpot64(int64_t x, int exponent)
+{
+  const int64_t mask = ((int64_t)1 << exponent) - 1;
+  const int64_t remainder = x & mask;
+  const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return tc_asr64(x, exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLite's shift convention -> (left, right) shift counts, clamped to 0..31. Shifts outside
+   -31..31 are invalid (the host executor rejects constant ones); the clamp only keeps such a
+   value free of undefined behaviour. */
+static inline void tc_split_shift(int32_t shift, int *left, int *right)
+{
+  if (shift > 0) {
+    *left = shift < 31 ? (int)shift : 31;
+    *right = 0;
+  } else {
+    *left = 0;
+    *right = shift > -31 ? (int)-shift : 31;
+  }
+}
+
+/* MultiplyByQuantizedMultiplier (double rounding) with pre-split shift counts. */
+static inline int32_t tc_mbqm(int32_t x, int32_t mult, int left, int right)
+{
+  return tc_rdbpot32(tc_srdhm(tc_shl32(x, left), mult), right);
+}
+
+/* int32 accumulator (as uint32 bits) -> int8: MBQM, add the output zero point, clamp.
+   The clamp happens before the zero point is added, so nothing can overflow. */
+static inline int8_t tc_requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t out_zp,
+                                   int32_t act_min, int32_t act_max)
+{
+  int left, right;
+  int32_t v;
+  tc_split_shift(shift, &left, &right);
+  v = tc_mbqm(tc_s32(acc), mult, left, right);
+  return (int8_t)(tc_clamp32(v, act_min - out_zp, act_max - out_zp) + out_zp);
+}
+
+/* gemmlowp SaturatingRoundingMultiplyByPOT, 1 <= exponent <= 31. */
+static inline int32_t tc_saturating_shl(int32_t x, int exponent)
+{
+  const int32_t threshold = (int32_t)(((uint32_t)1 << (31 - exponent)) - 1u);
+  if (x > threshold)
+    return INT32_MAX;
+  if (x < -threshold)
+    return INT32_MIN;
+  return tc_shl32(x, exponent);
+}
+
+static inline int32_t tc_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a)
+{
+  const int32_t constant_term = 1895147668;
+  const int32_t constant_1_over_3 = 715827883;
+  const int32_t x = tc_s32((uint32_t)a + ((uint32_t)1 << 28));
+  const int32_t x2 = tc_srdhm(x, x);
+  const int32_t x3 = tc_srdhm(x2, x);
+  const int32_t x4 = tc_srdhm(x2, x2);
+  const int32_t x4_over_4 = tc_rdbpot32(x4, 2);
+  const int32_t poly = tc_rdbpot32(
+      tc_s32((uint32_t)tc_srdhm(tc_s32((uint32_t)x4_over_4 + (uint32_t)x3), constant_1_over_3) + (uint32_t)x2), 1);
+  return tc_s32((uint32_t)constant_term + (uint32_t)tc_srdhm(constant_term, tc_s32((uint32_t)x + (uint32_t)poly)));
+}
+
+/* gemmlowp exp_on_negative_values for a Q5.26 input; result Q0.31. */
+static inline int32_t tc_exp_on_negative_values_5(int32_t a)
+{
+  const int frac_bits = 26;
+  const int32_t one_quarter = (int32_t)1 << (26 - 2);
+  const int32_t a_mod = tc_s32((uint32_t)(a & (one_quarter - 1)) - (uint32_t)one_quarter);
+  int32_t result = tc_exp_on_interval_between_negative_one_quarter_and_0_excl(tc_saturating_shl(a_mod, 5));
+  const int32_t remainder = tc_s32((uint32_t)a_mod - (uint32_t)a);
+  if (remainder & ((int32_t)1 << (frac_bits - 2)))
+    result = tc_srdhm(result, 1672461947);
+  if (remainder & ((int32_t)1 << (frac_bits - 1)))
+    result = tc_srdhm(result, 1302514674);
+  if (remainder & ((int32_t)1 << frac_bits))
+    result = tc_srdhm(result, 790015084);
+  if (remainder & ((int32_t)1 << (frac_bits + 1)))
+    result = tc_srdhm(result, 290630308);
+  if (remainder & ((int32_t)1 << (frac_bits + 2)))
+    result = tc_srdhm(result, 39332535);
+  if (remainder & ((int32_t)1 << (frac_bits + 3)))
+    result = tc_srdhm(result, 720401);
+  if (remainder & ((int32_t)1 << (frac_bits + 4)))
+    result = tc_srdhm(result, 242);
+  if (a == 0)
+    return INT32_MAX;
+  return result;
+}
+
+/* gemmlowp: 1 / (1 + a) for a in [0, 1); Q0.31 in and out (three Newton-Raphson steps). */
+static inline int32_t tc_one_over_one_plus_x_for_x_in_0_1(int32_t a)
+{
+  const int64_t s = (int64_t)a + INT32_MAX;
+  const int32_t half_denominator = (int32_t)((s + (s >= 0 ? 1 : -1)) / 2); /* C division */
+  int32_t x = tc_s32((uint32_t)1515870810 + (uint32_t)tc_srdhm(half_denominator, -1010580540));
+  int i;
+  for (i = 0; i < 3; i++) {
+    const int32_t one_minus = tc_s32(((uint32_t)1 << 29) - (uint32_t)tc_srdhm(half_denominator, x));
+    x = tc_s32((uint32_t)x + (uint32_t)tc_saturating_shl(tc_srdhm(x, one_minus), 2));
+  }
+  return tc_saturating_shl(x, 1);
+}
+
+/* Leading zero bits of x; 32 for 0. */
+static inline int tc_clz32(uint32_t x)
+{
+  int n = 0;
+  if (x == 0)
+    return 32;
+  if (x <= 0x0000FFFFu) { n += 16; x <<= 16; }
+  if (x <= 0x00FFFFFFu) { n += 8; x <<= 8; }
+  if (x <= 0x0FFFFFFFu) { n += 4; x <<= 4; }
+  if (x <= 0x3FFFFFFFu) { n += 2; x <<= 2; }
+  if (x <= 0x7FFFFFFFu) { n += 1; }
+  return n;
+}
+
+/* TFLite GetReciprocal: the Q0.31 reciprocal of x (with x_integer_bits integer bits). */
+static inline int32_t tc_get_reciprocal(int32_t x, int x_integer_bits, int *num_bits_over_unit)
+{
+  const int headroom_plus_one = tc_clz32((uint32_t)x);
+  /* headroom_plus_one may be 32 (x == 0): shift in 64 bits and keep the low 32 */
+  const uint32_t shifted = (uint32_t)((uint64_t)(uint32_t)x << headroom_plus_one);
+  *num_bits_over_unit = x_integer_bits - headroom_plus_one;
+  return tc_one_over_one_plus_x_for_x_in_0_1(tc_s32(shifted - 0x80000000u));
+}
+
+/* ---- ADD (int8): the parameters after the geometry and one element --------------------------- */
+
+typedef struct {
+  int32_t act_min, act_max, in1_off, in2_off, out_off;
+  int left_shift;
+  int32_t m1, m2, mo;
+  int l1, r1, l2, r2, lo, ro;
+} tc_add_s8_params;
+
+/* p: act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so. */
+static inline void tc_add_s8_setup(const int32_t *p, tc_add_s8_params *a)
+{
+  a->act_min = p[0];
+  a->act_max = p[1];
+  a->in1_off = p[2];
+  a->in2_off = p[3];
+  a->out_off = p[4];
+  a->left_shift = p[5] < 0 ? 0 : (p[5] > 31 ? 31 : (int)p[5]);
+  a->m1 = p[6];
+  tc_split_shift(p[7], &a->l1, &a->r1);
+  a->m2 = p[8];
+  tc_split_shift(p[9], &a->l2, &a->r2);
+  a->mo = p[10];
+  tc_split_shift(p[11], &a->lo, &a->ro);
+}
+
+static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_params *p)
+{
+  /* x + offset is in [-383, 382]: no overflow */
+  const int32_t a = tc_mbqm(tc_shl32(x1 + p->in1_off, p->left_shift), p->m1, p->l1, p->r1);
+  const int32_t b = tc_mbqm(tc_shl32(x2 + p->in2_off, p->left_shift), p->m2, p->l2, p->r2);
+  const int32_t v = tc_mbqm(tc_s32((uint32_t)a + (uint32_t)b), p->mo, p->lo, p->ro);
+  return (int8_t)(tc_clamp32(v, p->act_min - p->out_off, p->act_max - p->out_off) + p->out_off);
+}
+
+/* ---- sliding windows -------------------------------------------------------------------------- */
+
+/* Filter taps t in [*lo, *hi) with 0 <= start + t * dilation < size (empty when *hi <= *lo).
+   start is 64-bit so that (output index * stride - padding) never overflows. */
+static inline void tc_tap_range(int64_t start, int32_t dilation, int32_t k, int32_t size, int32_t *lo, int32_t *hi)
+{
+  if (dilation == 1) {
+    const int64_t l = start >= 0 ? 0 : -start;
+    const int64_t h = (int64_t)size - start;
+    *lo = l < k ? (int32_t)l : k;
+    *hi = h <= 0 ? 0 : (h < k ? (int32_t)h : k);
+    return;
+  }
+  if (start >= 0) {
+    *lo = 0;
+  } else {
+    const int64_t l = (-start + dilation - 1) / dilation;
+    *lo = l < k ? (int32_t)l : k;
+  }
+  if (start >= size) {
+    *hi = 0;
+  } else {
+    const int64_t h = ((int64_t)size - start + dilation - 1) / dilation;
+    *hi = h < k ? (int32_t)h : k;
+  }
+}
+
+/* A product (x - zp) * w with int8 x, w and -128 <= zp <= 127 has |p| <= 255 * 128 = 32640, so a
+   signed int32 sum of up to TC_DOT_CHUNK of them cannot overflow. */
+#define TC_DOT_CHUNK 65536
+
+/* sum (x[i] - zp) * w[i] wrapped to 32 bits (returned as uint32); the inner loop is a plain
+   int16 x int16 -> int32 dot product that compilers vectorize. */
+static inline uint32_t tc_dot_s8(const int8_t *x, const int8_t *w, ptrdiff_t n, int32_t zp)
+{
+  uint32_t total = 0;
+  const int16_t zp16 = (int16_t)zp;
+  while (n > 0) {
+    const ptrdiff_t m = n < TC_DOT_CHUNK ? n : TC_DOT_CHUNK;
+    int32_t acc = 0;
+    ptrdiff_t i;
+    for (i = 0; i < m; i++)
+      acc += (int32_t)(int16_t)(x[i] - zp16) * (int32_t)w[i];
+    total += (uint32_t)acc;
+    x += m;
+    w += m;
+    n -= m;
+  }
+  return total;
+}
+
+/* ---- float32 helpers (the *_f32 kernels only) ------------------------------------------------- */
+
+/* np.clip semantics; NaN passes through. */
+static inline float tc_clampf(float v, float lo, float hi)
+{
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* sum x[i] * w[i] with 8 independent partial sums, combined in the same order as the host
+   executor's dot_f32 (so the results are identical, not just close). */
+static inline float tc_dot_f32(const float *x, const float *w, ptrdiff_t n)
+{
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  float t = 0;
+  ptrdiff_t i = 0;
+  int j;
+  for (; i + 8 <= n; i += 8)
+    for (j = 0; j < 8; j++)
+      acc[j] += x[i + j] * w[i + j];
+  for (; i < n; i++)
+    t += x[i] * w[i];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + t;
+}
+
+#endif /* TC_INTERNAL_H */

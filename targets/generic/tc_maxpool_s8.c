@@ -1,0 +1,40 @@
+/* tinycc portable kernel: maxpool_s8 (int8 max pooling). The running maximum lives in the output
+   pixel itself (the output does not overlap the input), so the scratch is not used. */
+#include "tc_internal.h"
+
+void tc_maxpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int8_t *const x = (const int8_t *)buf[0];
+  int8_t *restrict const y = (int8_t *)buf[1];
+  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
+  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
+  const int8_t act_min = (int8_t)ip[12], act_max = (int8_t)ip[13];
+  ptrdiff_t b, oy, ox, iy, ix, i;
+  (void)fp;
+  (void)scratch;
+  for (b = 0; b < n; b++) {
+    for (oy = 0; oy < oh; oy++) {
+      const int64_t ys = (int64_t)oy * sh - pt, ye = ys + kh;
+      const ptrdiff_t y0 = ys < 0 ? 0 : (ys > h ? h : (ptrdiff_t)ys);
+      const ptrdiff_t y1 = ye < 0 ? 0 : (ye > h ? h : (ptrdiff_t)ye);
+      for (ox = 0; ox < ow; ox++) {
+        const int64_t xs = (int64_t)ox * sw - pl, xe = xs + kw;
+        const ptrdiff_t x0 = xs < 0 ? 0 : (xs > wd ? wd : (ptrdiff_t)xs);
+        const ptrdiff_t x1 = xe < 0 ? 0 : (xe > wd ? wd : (ptrdiff_t)xe);
+        int8_t *const yp = y + ((b * oh + oy) * ow + ox) * c;
+        /* clamp(max, lo, hi) == min(max(lo, x...), hi): start from act_min. An empty window
+           (excluded by validation) gives act_min, as the host executor. */
+        for (i = 0; i < c; i++)
+          yp[i] = act_min;
+        for (iy = y0; iy < y1; iy++)
+          for (ix = x0; ix < x1; ix++) {
+            const int8_t *const xp = x + ((b * h + iy) * wd + ix) * c;
+            for (i = 0; i < c; i++)
+              yp[i] = xp[i] > yp[i] ? xp[i] : yp[i];
+          }
+        for (i = 0; i < c; i++)
+          yp[i] = yp[i] < act_max ? yp[i] : act_max;
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/* tinycc portable row streaming: tc_run_streamed (a port of run_streamed in kernels_pyx/host.pyx).
+ *
+ * The fused ADD epilogue is computed here (not by calling tc_add_s8 / tc_add_f32), so this file
+ * links on its own with just the kernel it streams. The add_f32 epilogue is the only floating
+ * point in this file.
+ */
+#include <string.h>
+
+#include "tc_internal.h"
+
+/* The most iparams / buffers a streamable kernel has (dwconv2d_s8: 20 / 6). */
+#define TC_STREAM_MAX_IP 20
+#define TC_STREAM_MAX_BUF 6
+
+/* Output row q from its ring slot: a copy, or the fused ADD with row q of `other`. */
+static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_t *out, const uint8_t *ring,
+                         int32_t nslot, int32_t q)
+{
+  const ptrdiff_t rb = st->rb;
+  uint8_t *const dst = out + (ptrdiff_t)q * rb;
+  const uint8_t *const slot = ring + (ptrdiff_t)(q % nslot) * rb;
+  ptrdiff_t j;
+  if (st->epilogue == 1) {
+    /* `other` may be the output itself: each element is read before it is written */
+    const int8_t *const o = (const int8_t *)st->other + (ptrdiff_t)q * rb;
+    const int8_t *const s = (const int8_t *)slot;
+    int8_t *const d = (int8_t *)dst;
+    if (st->conv_first)
+      for (j = 0; j < rb; j++)
+        d[j] = tc_add_one_s8(s[j], o[j], ap);
+    else
+      for (j = 0; j < rb; j++)
+        d[j] = tc_add_one_s8(o[j], s[j], ap);
+  } else if (st->epilogue == 2) {
+    const float *const o = (const float *)st->other + (ptrdiff_t)q * (rb / 4);
+    const float *const s = (const float *)(const void *)slot;
+    float *const d = (float *)(void *)dst;
+    const float lo = st->efp[0], hi = st->efp[1];
+    const ptrdiff_t m = rb / 4;
+    if (st->conv_first)
+      for (j = 0; j < m; j++)
+        d[j] = tc_clampf(s[j] + o[j], lo, hi);
+    else
+      for (j = 0; j < m; j++)
+        d[j] = tc_clampf(o[j] + s[j], lo, hi);
+  } else {
+    memcpy(dst, slot, (size_t)rb); /* the ring is in scratch: no overlap */
+  }
+}
+
+void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
+                     const tc_stream *st)
+{
+  int32_t lip[TC_STREAM_MAX_IP];
+  void *lbuf[TC_STREAM_MAX_BUF];
+  tc_add_s8_params ap;
+  const int conv = st->pt_index == 13; /* else pooling (pt_index 10) */
+  const int32_t oh = ip[4], ow = ip[5], ch = conv ? ip[6] : ip[3];
+  const int32_t d = st->delay, nslot = st->delay + 1;
+  const int64_t pt = ip[st->pt_index], sh = ip[st->sh_index];
+  const int f32 = (int64_t)st->rb == (int64_t)ow * ch * 4;
+  uint8_t *const out = (uint8_t *)buf[1];
+  uint8_t *const ring = (uint8_t *)scratch + (((ptrdiff_t)st->kscratch + 63) & ~(ptrdiff_t)63);
+  int nip, nbuf, j;
+  int32_t i, r;
+
+  /* the kernel's own parameters and buffers: read no further than the caller's arrays reach */
+  if (conv) {
+    nip = f32 ? 15 : 19; /* dwconv's dm follows: synthesised below */
+    nbuf = f32 ? 4 : 6;
+  } else {
+    nip = f32 ? 12 : 14;
+    nbuf = 2;
+  }
+  for (j = 0; j < nip; j++)
+    lip[j] = ip[j];
+  for (j = nip; j < TC_STREAM_MAX_IP; j++)
+    lip[j] = 0;
+  if (conv) /* dm of a depthwise convolution (oc = c * dm); a plain convolution ignores it */
+    lip[nip] = ip[3] > 0 ? ip[6] / ip[3] : 1;
+  for (j = 0; j < nbuf; j++)
+    lbuf[j] = buf[j];
+  for (j = nbuf; j < TC_STREAM_MAX_BUF; j++)
+    lbuf[j] = 0;
+  lip[4] = 1;
+  if (st->epilogue == 1)
+    tc_add_s8_setup(st->eip, &ap);
+  else
+    memset(&ap, 0, sizeof ap);
+
+  /* forward: rows 0, 1, ..., oh - 1, row i - d flushed after row i; reverse: rows oh - 1, ...,
+     0, row r + d flushed after row r. Then the rows still in the ring, in the same order. */
+  for (i = 0; i < oh; i++) {
+    r = st->reverse ? oh - 1 - i : i;
+    lip[st->pt_index] = tc_s32((uint32_t)(uint64_t)(pt - (int64_t)r * sh));
+    lbuf[1] = ring + (ptrdiff_t)(r % nslot) * st->rb;
+    fn(lbuf, lip, fp, scratch);
+    if (i >= d)
+      tc_flush_row(st, &ap, out, ring, nslot, st->reverse ? r + d : r - d);
+  }
+  for (i = oh - d < 0 ? 0 : oh - d; i < oh; i++)
+    tc_flush_row(st, &ap, out, ring, nslot, st->reverse ? oh - 1 - i : i);
+}

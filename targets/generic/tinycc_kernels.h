@@ -1,0 +1,143 @@
+/* tinycc kernels: the C ABI shared by every C target (portable C99 in targets/generic; vector
+ * versions with the same ABI in targets/cortex-m55 and targets/rv64gcv).
+ *
+ * Every kernel is
+ *   void tc_<name>(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+ * with `buf` the buffers, `ip` the integer parameters (int32) and `fp` the float parameters
+ * (float32), each in the order of the host executor's table tinycc._host.KERNELS[name] (listed
+ * below). Semantics are those of the host executor's Cython kernels (kernels_pyx/), which are
+ * those of the NumPy reference in tinycc/ops: int8 kernels bit-exact with TFLite Micro, float32
+ * kernels summed in the same order as the host executor.
+ *
+ * Contract (the code generator only emits calls the host executor's validation accepts): sizes,
+ * strides and dilations >= 1, zero points in [-128, 127], shifts in [-31, 31], activation
+ * bounds ordered; int32 / float32 buffers 4-byte aligned; every buffer holds the bytes the
+ * parameters make the kernel touch. `scratch` (4-byte aligned) is needed only where listed, of
+ * at least the given bytes, and never overlaps a buffer; other kernels accept NULL.
+ * In place (output at exactly the input's address) is allowed for copy (any overlap),
+ * requantize_s8, quantize_f32_s8, softmax_s8, softmax_f32, and add_s8 / add_f32 when the
+ * aliased input is not broadcast. The other kernels' outputs must not overlap their inputs
+ * (they are declared restrict inside); tc_run_streamed gives them in-place row streaming.
+ *
+ * No malloc, no stdio, no floating point in the int8 kernels, no libm except expf in
+ * softmax_f32. Files (one per kernel; tc_internal.h holds the shared static inline helpers):
+ *
+ *   file                   kernel             buffers                         scratch
+ *   tc_conv2d_s8.c         conv2d_s8          in out w bias mult shift        -
+ *   tc_dwconv2d_s8.c       dwconv2d_s8        in out w bias mult shift        oc * 4
+ *   tc_fc_s8.c             fc_s8              in out w bias mult shift        -
+ *   tc_avgpool_s8.c        avgpool_s8         in out                          c * 4
+ *   tc_maxpool_s8.c        maxpool_s8         in out                          c * 4 (unused)
+ *   tc_add_s8.c            add_s8             in1 in2 out                     -
+ *   tc_softmax_s8.c        softmax_s8         in out                          -
+ *   tc_copy.c              copy               in out                          -
+ *   tc_quantize_f32_s8.c   quantize_f32_s8    in(f32) out(s8)                 -
+ *   tc_requantize_s8.c     requantize_s8      in out                          -
+ *   tc_dequantize_s8_f32.c dequantize_s8_f32  in(s8) out(f32)                 -
+ *   tc_conv2d_f32.c        conv2d_f32         in out w bias                   -
+ *   tc_dwconv2d_f32.c      dwconv2d_f32       in out w bias                   oc * 4
+ *   tc_fc_f32.c            fc_f32             in out w bias                   -
+ *   tc_avgpool_f32.c       avgpool_f32        in out                          c * 4
+ *   tc_maxpool_f32.c       maxpool_f32        in out                          c * 4
+ *   tc_add_f32.c           add_f32            in1 in2 out                     -
+ *   tc_softmax_f32.c       softmax_f32        in out                          - (uses expf)
+ *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
+ *                                              with the fused ADD epilogue built in)
+ */
+#ifndef TINYCC_KERNELS_H
+#define TINYCC_KERNELS_H
+
+#include <stdint.h>
+
+/* Alignment of the generated constant arrays. */
+#ifndef TC_ALIGN
+#if defined(__GNUC__) || defined(__clang__)
+#define TC_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define TC_ALIGN(n)
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef void (*tc_kernel_fn)(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+/* ---- int8 ------------------------------------------------------------------------------------ */
+
+/* NHWC convolution; w is [oc][kh][kw][c] int8, bias / mult / shift oc int32 (per channel).
+   ip: n h w c oh ow oc kh kw sh sw dh dw pt pl act_min act_max in_zp out_zp */
+void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* depthwise; w is [kh][kw][oc] int8, oc = c * dm.
+   ip: n h w c oh ow oc kh kw sh sw dh dw pt pl act_min act_max in_zp out_zp dm; scratch oc * 4 */
+void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* w is [units][depth]. ip: batches depth units act_min act_max in_zp out_zp */
+void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: n h w c oh ow kh kw sh sw pt pl act_min act_max; scratch c * 4 */
+void tc_avgpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_maxpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* Broadcasting add over 6-D: out is dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5.
+   ip: d0..d5 a0..a5 b0..b5 act_min act_max in1_off in2_off out_off left_shift m1 s1 m2 s2 mo so */
+void tc_add_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: outer depth mult left_shift diff_min */
+void tc_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: nbytes (memmove) */
+void tc_copy(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: size zp; fp: scale (round half away from zero, saturate; NaN -> -128) */
+void tc_quantize_f32_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: size in_zp out_zp mult shift */
+void tc_requantize_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: size zp; fp: scale */
+void tc_dequantize_s8_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+/* ---- float32 --------------------------------------------------------------------------------- */
+
+/* ip: n h w c oh ow oc kh kw sh sw dh dw pt pl; fp: act_min act_max */
+void tc_conv2d_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm; fp: act_min act_max; scratch oc * 4 */
+void tc_dwconv2d_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: batches depth units; fp: act_min act_max */
+void tc_fc_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: n h w c oh ow kh kw sh sw pt pl; fp: act_min act_max; scratch c * 4 */
+void tc_avgpool_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_maxpool_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: d0..d5 a0..a5 b0..b5; fp: act_min act_max */
+void tc_add_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: outer depth; fp: beta */
+void tc_softmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+/* ---- row streaming ------------------------------------------------------------------------- */
+
+/* A sliding-window kernel (conv2d, dwconv2d, avgpool, maxpool; s8 or f32; n == 1) one output row
+ * at a time. Row r is computed alone (oh = 1, pt - r * sh) into ring slot r % (delay + 1) of
+ * scratch; once row r is computed, row r - delay is written to the output (reverse: rows run from
+ * oh - 1 down to 0 and row r + delay is written after row r). So output row q is written only
+ * once rows 0..q + delay (reverse: oh - 1..q - delay) are computed and may overwrite input those
+ * no longer read. With an epilogue, out[q] = ADD(row q, other[q]) (conv_first) or
+ * ADD(other[q], row q); `other` may be the output itself (its row q is read just before output
+ * row q is written). Scratch: the kernel's own scratch rounded up to 64 bytes, then the ring of
+ * (delay + 1) * rb bytes. 0 <= delay <= oh. Bit for bit the plain kernel (then the ADD). */
+typedef struct {
+  int32_t delay, reverse;       /* ring of delay+1 rows; rows from the last when reverse */
+  int32_t pt_index, sh_index;   /* where the kernel keeps pt and sh in ip; oh is ip[4] */
+  int32_t rb;                   /* bytes per output row */
+  int32_t kscratch;             /* the kernel's own scratch bytes; the ring starts at scratch + ((kscratch+63)&~63) */
+  int32_t epilogue;             /* 0 none, 1 add_s8, 2 add_f32: fused ADD on each flushed row */
+  int32_t conv_first;           /* the kernel's row is the ADD's input1 */
+  const void *other;            /* the ADD's other operand (oh rows of rb bytes) */
+  const int32_t *eip;           /* add_s8: act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so */
+  const float *efp;             /* add_f32: act_min, act_max */
+} tc_stream;
+
+/* Runs fn (one of the eight streamable kernels) streamed. The parameter layout is recognised
+   from pt_index (13: convolutions, 10: pooling) and the element size rb / (ow * channels); ip
+   and buf are read only as far as that kernel's own parameters and buffers reach. */
+void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
+                     const tc_stream *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINYCC_KERNELS_H */

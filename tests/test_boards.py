@@ -1,0 +1,308 @@
+"""Board support for the emulated cores: the Cortex-M55 (QEMU mps3-an547, bare metal with
+semihosting) and RV64GCV (QEMU user mode, VLEN 128 and 256) harnesses build a stand-in model
+library, run it, and the QEMU plugin counts the instructions executed in the model's code.
+
+A missing toolchain or emulator fails these tests (bash targets/install_toolchains.sh)."""
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = ROOT / "targets"
+N = 64  # stand-in model: bytes in and out
+
+TOOLS = {
+    "cortex-m55": ["arm-none-eabi-gcc", "arm-none-eabi-nm", "arm-none-eabi-objdump", "qemu-system-arm", "make"],
+    "rv64gcv": ["clang-19", "ld.lld-19", "riscv64-linux-gnu-nm", "riscv64-linux-gnu-objdump", "qemu-riscv64", "make"],
+}
+NM = {"cortex-m55": "arm-none-eabi-nm", "rv64gcv": "riscv64-linux-gnu-nm"}
+
+
+def need(*tools):
+    missing = [t for t in tools if shutil.which(t) is None]
+    assert not missing, f"not installed: {missing}; run 'bash targets/install_toolchains.sh'"
+
+
+def sh(cmd, cwd=None, timeout=300):
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, f"{' '.join(map(str, cmd))}\n{r.stdout[-3000:]}{r.stderr[-3000:]}"
+    return r
+
+
+@pytest.fixture(scope="module")
+def plugin(tmp_path_factory):
+    need("gcc", "make")
+    out = tmp_path_factory.mktemp("plugin") / "libcount.so"
+    sh(["make", "-f", TARGETS / "qemu_plugin" / "Makefile", f"OUT={out}"])
+    return out
+
+
+# ---- stand-in model libraries ----
+
+MODEL_H = """#include <stdint.h>
+#define TINYCC_ARENA_SIZE {arena}
+#define TINYCC_ARENA_ALIGN 16
+#define TINYCC_INPUT_BYTES {nin}
+#define TINYCC_OUTPUT_BYTES {nout}
+void tinycc_invoke(const void *input, void *output, uint8_t *arena);
+"""
+
+# tinycc_invoke is placed in .text.tinycc by attribute; tc_mix (its own file, no attribute) is
+# gathered into the range because it is part of the model library (tinycc_model.o).
+MIX_MODEL = {
+    "model.c": """#include "model.h"
+void tc_mix(uint8_t *buf, int n, uint32_t r);
+__attribute__((section(".text.tinycc")))
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  const uint8_t *in = input;
+  uint8_t *out = output;
+  uint32_t r, reps = in[0];
+  int i;
+  for (i = 0; i < TINYCC_INPUT_BYTES; i++) arena[i] = in[i];
+  for (r = 0; r < reps; r++) tc_mix(arena, TINYCC_INPUT_BYTES, r);
+  for (i = 0; i < TINYCC_OUTPUT_BYTES; i++) out[i] = arena[i];
+}
+""",
+    "tc_mix.c": """#include <stdint.h>
+void tc_mix(uint8_t *buf, int n, uint32_t r)
+{
+  int i;
+  for (i = 0; i < n; i++) buf[i] = (uint8_t)(buf[i] * 5u + r + (uint32_t)i);
+}
+""",
+}
+
+
+def mix_reference(inp: bytes) -> bytes:
+    a = list(inp)
+    for r in range(inp[0]):
+        a = [(v * 5 + r + i) & 0xFF for i, v in enumerate(a)]
+    return bytes(a)
+
+
+MVE_MODEL = {
+    "model.c": """#include <arm_mve.h>
+#include "model.h"
+/* out[0:64] = in + in + 3 (int8 MVE), out[64:80] = 4 floats (in[0:4] * 1.5 + 0.25, MVE float) */
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  const uint8_t *in = input;
+  uint8_t *out = output;
+  float *f = (float *)(void *)arena;
+  int i;
+  for (i = 0; i < 64; i += 16) {
+    uint8x16_t v = vld1q_u8(in + i);
+    vst1q_u8(out + i, vaddq_n_u8(vaddq_u8(v, v), 3));
+  }
+  for (i = 0; i < 4; i++) f[i] = (float)in[i];
+  vst1q_f32(f + 4, vfmaq_n_f32(vdupq_n_f32(0.25f), vld1q_f32(f), 1.5f));
+  for (i = 0; i < 16; i++) out[64 + i] = arena[16 + i];
+}
+""",
+}
+
+RVV_MODEL = {
+    "model.c": """#include <riscv_vector.h>
+#include "model.h"
+/* out[0:64] = in + in + 3 with a vector-length-agnostic vsetvl loop, out[64] = VLMAX(e8, m1) */
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  const uint8_t *in = input;
+  uint8_t *out = output;
+  size_t n = 64, vl;
+  (void)arena;
+  for (; n > 0; n -= vl, in += vl, out += vl) {
+    vl = __riscv_vsetvl_e8m1(n);
+    vuint8m1_t v = __riscv_vle8_v_u8m1(in, vl);
+    v = __riscv_vadd_vx_u8m1(__riscv_vadd_vv_u8m1(v, v, vl), 3, vl);
+    __riscv_vse8_v_u8m1(out, v, vl);
+  }
+  *out = (uint8_t)__riscv_vsetvlmax_e8m1();
+}
+""",
+}
+
+TRAP_MODEL = {
+    "model.c": """#include "model.h"
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  (void)input; (void)output; (void)arena;
+  __builtin_trap();
+}
+""",
+}
+
+
+def write_model(d: Path, files: dict, nin=N, nout=N, arena=256):
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "model.h").write_text(MODEL_H.format(arena=arena, nin=nin, nout=nout))
+    for name, text in files.items():
+        (d / name).write_text(text)
+    return d
+
+
+def build(target, model_dir: Path, opt="-O2") -> Path:
+    need(*TOOLS[target])
+    elf = model_dir.parent / f"{model_dir.name}{opt}.elf"
+    sh(["make", "-f", TARGETS / target / "board.mk", f"MODEL_DIR={model_dir}", f"ELF={elf}", f"OPT={opt}"])
+    return elf
+
+
+def symbols(target, elf) -> dict:
+    out = sh([NM[target], elf]).stdout
+    return {p[2]: int(p[0], 16) for p in (line.split() for line in out.splitlines()) if len(p) == 3}
+
+
+def tinycc_range(target, elf):
+    s = symbols(target, elf)
+    return s["__tinycc_text_start"], s["__tinycc_text_end"]
+
+
+def qemu_cmd(target, elf, args, vlen=128):
+    if target == "cortex-m55":
+        semi = ",".join(["enable=on,target=native", f"arg={elf.name}"] + [f"arg={a}" for a in args])
+        return ["qemu-system-arm", "-M", "mps3-an547", "-nographic", "-monitor", "none", "-serial", "none",
+                "-semihosting-config", semi, "-kernel", str(elf)]
+    return ["qemu-riscv64", "-cpu", f"rv64,v=true,vext_spec=v1.0,vlen={vlen},elen=64", str(elf), *args]
+
+
+def run(target, elf, inp: bytes, work: Path, plugin=None, rng=None, vlen=128, args=("input.bin", "output.bin")):
+    """Runs the ELF on input bytes in `work`; returns (exit status, output bytes or None, count or None, stderr)."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "input.bin").write_bytes(inp)
+    for f in ("output.bin", "count.txt"):
+        (work / f).unlink(missing_ok=True)
+    cmd = qemu_cmd(target, elf, list(args), vlen)
+    if plugin is not None:
+        parg = f"{plugin}" + (f",lo={rng[0]:#x},hi={rng[1]:#x}" if rng else "") + ",out=count.txt"
+        cmd[1:1] = ["-plugin", parg, "-d", "plugin"]
+    r = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    out = (work / "output.bin").read_bytes() if (work / "output.bin").exists() else None
+    count = None
+    if plugin is not None:
+        assert (work / "count.txt").exists(), f"the plugin wrote no count: {' '.join(cmd)}\n{r.stderr[-3000:]}"
+        line = (work / "count.txt").read_text().strip()
+        assert line.startswith("insns: "), line
+        count = int(line.split()[1])
+        assert f"insns: {count}" in r.stderr, r.stderr  # also through QEMU's log (-d plugin)
+    return r.returncode, out, count, r.stderr
+
+
+def mix_input(reps):
+    return bytes([reps] + [(7 * i + 1) & 0xFF for i in range(1, N)])
+
+
+# ---- tests ----
+
+BUILDS = [("cortex-m55", "-O2"), ("cortex-m55", "-Os"), ("rv64gcv", "-O2"), ("rv64gcv", "-Os")]
+
+
+@pytest.mark.parametrize("target,opt", BUILDS)
+def test_model_runs_and_counts_scale_with_the_work(target, opt, plugin, tmp_path):
+    elf = build(target, write_model(tmp_path / "mix", MIX_MODEL), opt)
+    lo, hi = tinycc_range(target, elf)
+    syms = symbols(target, elf)
+    # the range holds the whole model library (the attributed entry and the kernel file), not the harness
+    assert lo < hi
+    assert lo <= syms["tinycc_invoke"] & ~1 < hi and lo <= syms["tc_mix"] & ~1 < hi
+    assert not lo <= syms["main"] & ~1 < hi
+    counts = {}
+    for reps in (10, 20, 40):
+        inp = mix_input(reps)
+        rc, out, count, err = run(target, elf, inp, tmp_path / f"run{reps}", plugin, (lo, hi))
+        assert rc == 0, err
+        assert out == mix_reference(inp)
+        counts[reps] = count
+    # every rep costs the same instructions: the count is affine in the work
+    per_rep = (counts[20] - counts[10]) / 10
+    assert counts[40] - counts[20] == 20 * per_rep, counts
+    assert N / 64 <= per_rep <= 16 * N, counts  # between 16-lane vectors and a slow scalar loop
+    assert 0 < counts[10] - 10 * per_rep < 40 * N, counts  # the fixed part: two 64-byte copies
+    # without a range the plugin counts every instruction (start-up, libc, I/O): more
+    rc, _, total, err = run(target, elf, mix_input(10), tmp_path / "all", plugin)
+    assert rc == 0, err
+    assert total > counts[10] + 100
+
+
+@pytest.mark.parametrize("target", ["cortex-m55", "rv64gcv"])
+def test_missing_input_file_is_exit_status_2(target, tmp_path):
+    elf = build(target, write_model(tmp_path / "mix", MIX_MODEL))
+    rc, out, _, err = run(target, elf, mix_input(1), tmp_path / "run", args=("nonexistent.bin", "output.bin"))
+    assert rc == 2 and out is None
+    assert "cannot read 64 input bytes from nonexistent.bin" in err
+
+
+def test_cortex_m55_default_file_names_with_plain_semihosting(tmp_path):
+    elf = build("cortex-m55", write_model(tmp_path / "mix", MIX_MODEL))
+    work = tmp_path / "run"
+    work.mkdir()
+    inp = mix_input(3)
+    (work / "input.bin").write_bytes(inp)
+    r = subprocess.run(["qemu-system-arm", "-M", "mps3-an547", "-nographic", "-semihosting", "-kernel", str(elf)],
+                       cwd=work, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    assert (work / "output.bin").read_bytes() == mix_reference(inp)
+
+
+def test_cortex_m55_fault_is_reported_with_exit_status_3(tmp_path):
+    elf = build("cortex-m55", write_model(tmp_path / "trap", TRAP_MODEL))
+    rc, out, _, err = run("cortex-m55", elf, bytes(N), tmp_path / "run")
+    assert rc == 3 and out is None
+    assert "fault: UsageFault" in err or "fault: HardFault" in err, err
+
+
+def test_cortex_m55_memory_map(tmp_path):
+    elf = build("cortex-m55", write_model(tmp_path / "mix", MIX_MODEL))
+    s = symbols("cortex-m55", elf)
+    assert s["board_vectors"] == 0  # vector table at the SSE-300's init-svtor
+    assert 0 < s["__tinycc_text_start"] < s["__tinycc_text_end"] <= 512 * 1024  # code in ITCM
+    assert 0x20000000 <= s["__stack_limit"] < s["__stack_top"] == 0x20080000  # stack at the top of DTCM
+    # a 3 MiB const table (weights) and a 4 MiB arena do not fit the TCMs: they go to DDR
+    model = dict(MIX_MODEL)
+    model["weights.c"] = ("#include <stdint.h>\nconst uint8_t tc_weights[3 << 20] = {1, 2, 3};\n"
+                          "uint8_t tc_weight(int i) { return tc_weights[i]; }\n")
+    model["model.c"] = ("#include <stdint.h>\nuint8_t tc_weight(int i);\n" + model["model.c"]).replace(
+        "for (i = 0; i < TINYCC_OUTPUT_BYTES; i++) out[i] = arena[i];",
+        "for (i = 0; i < TINYCC_OUTPUT_BYTES; i++) out[i] = arena[i];\n"
+        "  arena[TINYCC_ARENA_SIZE - 1] = in[2];\n"
+        "  out[0] = tc_weight(in[1] % 3);\n"
+        "  out[1] = arena[TINYCC_ARENA_SIZE - 1];")
+    elf = build("cortex-m55", write_model(tmp_path / "big", model, arena=4 << 20))
+    s = symbols("cortex-m55", elf)
+    assert s["tc_weights"] >= 0x60000000 and s["arena"] >= 0x60000000
+    inp = mix_input(2)
+    rc, out, _, err = run("cortex-m55", elf, inp, tmp_path / "run")
+    assert rc == 0, err
+    assert out == bytes([[1, 2, 3][inp[1] % 3], inp[2]]) + mix_reference(inp)[2:]
+
+
+def test_cortex_m55_mve_and_mve_float_run(plugin, tmp_path):
+    elf = build("cortex-m55", write_model(tmp_path / "mve", MVE_MODEL, nout=80))
+    dis = sh(["arm-none-eabi-objdump", "-d", "-m", "armv8.1-m.main", elf]).stdout
+    body = dis[dis.index("<tinycc_invoke>:"):]
+    assert "vldrb.u8\tq" in body and "vadd.i8\tq" in body and "vfma.f32\tq" in body, body[:3000]
+    inp = bytes((5 * i + 9) & 0xFF for i in range(N))
+    rc, out, count, err = run("cortex-m55", elf, inp, tmp_path / "run", plugin, tinycc_range("cortex-m55", elf))
+    assert rc == 0, err
+    assert out[:64] == bytes((2 * v + 3) & 0xFF for v in inp)
+    assert struct.unpack("<4f", out[64:]) == tuple(v * 1.5 + 0.25 for v in inp[:4])
+    assert 10 < count < 200
+
+
+def test_rv64gcv_vector_loop_follows_vlen(plugin, tmp_path):
+    elf = build("rv64gcv", write_model(tmp_path / "rvv", RVV_MODEL, nout=N + 1))
+    dis = sh(["riscv64-linux-gnu-objdump", "-d", elf]).stdout
+    assert "vsetvli" in dis and "vadd.vv" in dis
+    inp = bytes((5 * i + 9) & 0xFF for i in range(N))
+    rng = tinycc_range("rv64gcv", elf)
+    counts = {}
+    for vlen in (128, 256):
+        rc, out, counts[vlen], err = run("rv64gcv", elf, inp, tmp_path / f"v{vlen}", plugin, rng, vlen=vlen)
+        assert rc == 0, err
+        assert out[:N] == bytes((2 * v + 3) & 0xFF for v in inp)
+        assert out[N] == vlen // 8  # VLMAX for e8, m1
+    assert 0 < counts[256] < counts[128] < 200, counts  # 2 strips instead of 4
