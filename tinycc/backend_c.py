@@ -104,9 +104,9 @@ class CProgram:
 
     @staticmethod
     def _array(ctype, name, values, fmt) -> str:
-        body = ",".join(fmt(v) for v in values)
-        lines = [body[i:i + 100] for i in range(0, len(body), 100)] or ["0"]
-        return f"static const {ctype} {name}[{max(len(values), 1)}] TC_ALIGN(16) = {{\n  " + "\n  ".join(lines) + "\n};"
+        vals = [fmt(v) for v in values] or ["0"]
+        lines = [",".join(vals[i:i + 24]) for i in range(0, len(vals), 24)]
+        return f"static const {ctype} {name}[{len(vals)}] TC_ALIGN(16) = {{\n  " + ",\n  ".join(lines) + "\n};"
 
     @staticmethod
     def _float(v) -> str:
