@@ -1,0 +1,59 @@
+"""The C targets against TFLite Micro: every int8 shared model, built for each target and run
+(host C compiler; QEMU mps3-an547 for Cortex-M55; QEMU user mode for RV64GCV at VLEN 128 and 256),
+must be bit-exact. A missing toolchain fails these tests (bash targets/install_toolchains.sh)."""
+import subprocess
+
+import numpy as np
+import pytest
+
+import tinycc
+from tinycc.oracle import TFLM, random_inputs
+
+from shared_models import INT8_MODELS, model_path
+
+CONFIGS = [("c", 128), ("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
+SAMPLES = 3
+
+
+@pytest.mark.parametrize("target,vlen", CONFIGS, ids=[f"{t}-vlen{v}" if t == "rv64gcv" else t for t, v in CONFIGS])
+@pytest.mark.parametrize("name", INT8_MODELS)
+def test_model_bit_exact_on_target(name, target, vlen):
+    path = model_path(name)
+    m = tinycc.compile(path, target=target, vlen=vlen)
+    oracle = TFLM(path, len(m.outputs))
+    rng = np.random.default_rng(11)
+    for i in range(SAMPLES):
+        xs = random_inputs(m.inputs, rng)
+        np.testing.assert_array_equal(m(xs[0]), oracle(xs)[0], err_msg=f"{name} on {target}, sample {i}")
+
+
+@pytest.mark.parametrize("cc", [["gcc"], ["clang-19"], ["arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb",
+                                                        "-mfloat-abi=hard", "-Os"]])
+def test_library_compiles_warning_free(tmp_path, cc):
+    for name in ("pretrainedResnet_quant", "vww_96_float"):
+        m = tinycc.compile(model_path(name), target="c")
+        out = tmp_path / name
+        files = m.write(str(out))
+        for f in files:
+            if f.endswith(".c"):
+                subprocess.run(cc + ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", f, "-o",
+                                     f + ".o"], cwd=out, check=True, capture_output=True)
+
+
+def test_library_is_self_contained_and_minimal(tmp_path):
+    m = tinycc.compile(model_path("ad01_int8"), target="c")
+    files = set(m.write(str(tmp_path)))
+    assert {"model.h", "model.c", "tinycc.mk", "tinycc_kernels.h", "tc_fc_s8.c"} <= files
+    assert not any("conv" in f or "softmax" in f for f in files), "only the kernels the model uses"
+    src = (tmp_path / "model.c").read_text()
+    assert "malloc" not in src and "printf" not in src and "float" not in src
+    h = (tmp_path / "model.h").read_text()
+    assert f"#define TINYCC_ARENA_SIZE {m.plan.arena_bytes}" in h
+
+
+def test_instruction_count_is_reported(tmp_path):
+    m = tinycc.compile(model_path("ad01_int8"), target="cortex-m55")
+    m.count_instructions = True
+    m(np.zeros((1, 640), np.int8))
+    macs = m.report()["macs"]
+    assert macs / 20 < m.last_instructions < macs * 30
