@@ -42,8 +42,8 @@ class Runner:
     def build(self, lib_dir: str, sources: list) -> str:
         cc = _need(os.environ.get("CC", "gcc"))
         exe = os.path.join(lib_dir, "prog")
-        _run([cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I", lib_dir, "-o", exe]
-             + [os.path.join(lib_dir, s) for s in sources] + [str(TARGETS_DIR / "host" / "main.c")],
+        _run([cc, "-std=c99", "-O2", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Werror", "-I", lib_dir, "-o", exe]
+             + [os.path.join(lib_dir, s) for s in sources] + [str(TARGETS_DIR / "host" / "main.c"), "-lm"],
              lib_dir, "building the C library")
         return exe
 
@@ -167,6 +167,29 @@ class CTargetModel(CompiledModel):
         o = self.outputs[0]
         y = np.fromfile(os.path.join(self._work, "output.bin"), dtype=o.dtype).reshape(o.shape)
         return {o.name: y} if isinstance(x, dict) else y
+
+    def report(self) -> dict:
+        """The host report plus sizes read from the built binary: code_bytes (the model's code:
+        invoke and kernels, weights excluded), weights_bytes (its constant arrays in flash)."""
+        rep = super().report()
+        exe = self._built()
+        nm = getattr(self._runner, "nm", "") or "nm"
+        code = weights = 0
+        for line in _run([_need(nm), "-S", exe], None, "reading symbol sizes").stdout.splitlines():
+            parts = line.split()
+            if len(parts) != 4:
+                continue
+            size, kind, name = int(parts[1], 16), parts[2].lower(), parts[3]
+            if kind == "r" and name.startswith("tc_c") and name[4:].isdigit():
+                weights += size
+            elif kind == "t" and (name.startswith("tc_") or name.startswith("tinycc_invoke")):
+                code += size
+        if isinstance(self._runner, QemuRunner):
+            lo, hi = _text_range(self._runner.nm, exe)
+            code = hi - lo
+        rep.update(code_bytes=code, weights_bytes=weights, kernels=self.program.kernels_used,
+                   portable_fallbacks=self.program.fallbacks)
+        return rep
 
     def __del__(self):
         if getattr(self, "_work", None):

@@ -181,7 +181,13 @@ class Reader:
                                        f"buffer holds {len(data)}")
             data = np.frombuffer(data, dtype=dtype.newbyteorder("<")).astype(dtype).reshape(shape)
             data.setflags(write=False)
-        return Tensor(name, shape, dtype, self._quant(t, i, name), data, i)
+        quant = self._quant(t, i, name)
+        if quant is not None and np.issubdtype(dtype, np.integer):
+            lim = np.iinfo(dtype)
+            if quant.zero_point.min() < lim.min or quant.zero_point.max() > lim.max:
+                raise ModelFormatError(f"{self.name}: tensor {i} ({name!r}) is {dtype.name} but has zero point(s) "
+                                       f"outside [{lim.min}, {lim.max}]")
+        return Tensor(name, shape, dtype, quant, data, i)
 
     def _buffer(self, m, b, nbuffers, i, name):
         if b == 0:

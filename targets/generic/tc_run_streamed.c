@@ -2,7 +2,8 @@
  *
  * The fused ADD epilogue is computed here (not by calling tc_add_s8 / tc_add_f32), so this file
  * links on its own with just the kernel it streams. The add_f32 epilogue is the only floating
- * point in this file.
+ * point in this file: define TC_NO_FLOAT to leave it out (an int8 model on a core without an
+ * FPU then links no soft-float helpers); epilogue 2 must not be used then.
  */
 #include <string.h>
 
@@ -31,7 +32,9 @@ static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_
     else
       for (j = 0; j < rb; j++)
         d[j] = tc_add_one_s8(o[j], s[j], ap);
-  } else if (st->epilogue == 2) {
+  }
+#ifndef TC_NO_FLOAT
+  else if (st->epilogue == 2) {
     const float *const o = (const float *)st->other + (ptrdiff_t)q * (rb / 4);
     const float *const s = (const float *)(const void *)slot;
     float *const d = (float *)(void *)dst;
@@ -43,7 +46,9 @@ static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_
     else
       for (j = 0; j < m; j++)
         d[j] = tc_clampf(o[j] + s[j], lo, hi);
-  } else {
+  }
+#endif
+  else {
     memcpy(dst, slot, (size_t)rb); /* the ring is in scratch: no overlap */
   }
 }
@@ -92,7 +97,12 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
      0, row r + d flushed after row r. Then the rows still in the ring, in the same order. */
   for (i = 0; i < oh; i++) {
     r = st->reverse ? oh - 1 - i : i;
-    lip[st->pt_index] = tc_s32((uint32_t)(uint64_t)(pt - (int64_t)r * sh));
+    {
+      /* pt - r * sh <= pt fits int32 unless it is below INT32_MIN; then the row's window starts
+         more than INT32_MAX rows down, below any image, as it does from INT32_MIN */
+      const int64_t p = pt - (int64_t)r * sh;
+      lip[st->pt_index] = p < INT32_MIN ? INT32_MIN : (int32_t)p;
+    }
     lbuf[1] = ring + (ptrdiff_t)(r % nslot) * st->rb;
     fn(lbuf, lip, fp, scratch);
     if (i >= d)

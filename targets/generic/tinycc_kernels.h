@@ -42,7 +42,9 @@
  *   tc_add_f32.c           add_f32            in1 in2 out                     -
  *   tc_softmax_f32.c       softmax_f32        in out                          - (uses expf)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
- *                                              with the fused ADD epilogue built in)
+ *                                              with the fused ADD epilogue built in; its add_f32
+ *                                              epilogue is its only floating point: -DTC_NO_FLOAT
+ *                                              leaves it out for int8 models on FPU-less cores)
  */
 #ifndef TINYCC_KERNELS_H
 #define TINYCC_KERNELS_H
