@@ -78,7 +78,7 @@ class OpDef:
             raise UnsupportedError(
                 f"{op.where()} has {len(op.inputs)} inputs and {len(op.outputs)} outputs; it takes inputs "
                 f"({', '.join(self.inputs)}) and outputs ({', '.join(self.outputs)})")
-        for c in self.constraints:
+        for c in (c_quantized,) + tuple(self.constraints):  # later rules may read scales
             if not c(op, graph):
                 raise UnsupportedError(
                     f"{op.where()} is not supported: {' '.join(c.__doc__.split())} "
