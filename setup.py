@@ -7,6 +7,8 @@ import glob
 import os
 import sys
 
+import numpy
+
 from setuptools import Extension, setup
 
 try:
@@ -29,7 +31,8 @@ host = Extension(
     sources=["kernels_pyx/host.pyx"],
     # the .pxi files host.pyx includes: rebuild when they change, and ship them in an sdist
     depends=sorted(glob.glob("kernels_pyx/*.pxi") + glob.glob("kernels_pyx/*.h")),
-    include_dirs=["kernels_pyx"],
+    include_dirs=["kernels_pyx", numpy.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=flags,
 )
 

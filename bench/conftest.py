@@ -8,6 +8,11 @@ import os
 import pathlib
 import sys
 
+# One core for what is measured: NumPy's OpenBLAS threads (woken by compile-time matrix
+# products) busy-wait for a while after each call and would slow down whatever runs next on a
+# machine with few cores. Set before NumPy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))

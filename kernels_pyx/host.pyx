@@ -46,11 +46,14 @@ from libc.stdint cimport (int8_t, int16_t, int32_t, int64_t, uint8_t, uint32_t, 
 from libc.string cimport memcpy, memmove, memset
 from libc.stdlib cimport calloc, free
 from libc.math cimport floor, fabs, expf
+cimport numpy as cnp
 
 import math
 import operator
 
 import numpy as np
+
+cnp.import_array()
 
 cdef struct Step:
     int kind
@@ -78,6 +81,7 @@ cdef struct AddS8Params:
     int l1, r1, l2, r2, lo, ro
 
 include "fixedpoint.pxi"
+include "kernels_fast.pxi"
 include "kernels_s8.pxi"
 include "kernels_f32.pxi"
 
@@ -85,7 +89,8 @@ include "kernels_f32.pxi"
 cdef enum:
     K_CONV2D_S8, K_DWCONV2D_S8, K_FC_S8, K_AVGPOOL_S8, K_MAXPOOL_S8, K_ADD_S8, K_SOFTMAX_S8,
     K_COPY, K_QUANTIZE_F32_S8, K_REQUANTIZE_S8, K_DEQUANTIZE_S8_F32,
-    K_CONV2D_F32, K_DWCONV2D_F32, K_FC_F32, K_AVGPOOL_F32, K_MAXPOOL_F32, K_ADD_F32, K_SOFTMAX_F32
+    K_CONV2D_F32, K_DWCONV2D_F32, K_FC_F32, K_AVGPOOL_F32, K_MAXPOOL_F32, K_ADD_F32, K_SOFTMAX_F32,
+    K_CONV2D_S8_PACKED, K_FC_S8_PACKED, K_CONV2D_F32_PACKED, K_FC_F32_PACKED
 
 
 cdef void run_kernel(Step* s, char* scratch) noexcept nogil:
@@ -126,6 +131,14 @@ cdef void run_kernel(Step* s, char* scratch) noexcept nogil:
         k_add_f32(s, scratch)
     elif k == K_SOFTMAX_F32:
         k_softmax_f32(s, scratch)
+    elif k == K_CONV2D_S8_PACKED:
+        k_conv2d_s8_packed(s, scratch)
+    elif k == K_FC_S8_PACKED:
+        k_fc_s8_packed(s, scratch)
+    elif k == K_CONV2D_F32_PACKED:
+        k_conv2d_f32_packed(s, scratch)
+    elif k == K_FC_F32_PACKED:
+        k_fc_f32_packed(s, scratch)
 
 
 cdef inline void flush_row(Step* s, Step* add, Py_ssize_t q, char* slot) noexcept nogil:
@@ -298,6 +311,45 @@ def _fc(p, f, quant):
     return [nx, ny, nw, nb], 0, p["units"]
 
 
+#: output channels per block of packed weights, and the largest K of the fast kernels' panels
+PACK_BLOCK = TC_NR
+KMAX_S8 = TC_KMAX_S8
+KMAX_F32 = TC_KMAX_F32
+
+
+def _packed_weights(needs, quant, oc, K, direct):
+    """The buffer sizes of a packed convolution / fully connected step (see fast_s8.h and fast_f32.h):
+    weights in blocks of PACK_BLOCK output channels, bias (mult, shift) padded to whole blocks."""
+    ocp = _prod((oc + PACK_BLOCK - 1) // PACK_BLOCK, PACK_BLOCK)
+    if quant:
+        K2 = K + K % 2
+        if K2 > KMAX_S8:
+            raise _Bad(f"kh * kw * c = {K} is larger than the packed kernel's panel ({KMAX_S8})")
+        needs[2] = _prod(ocp, K2)
+        needs[3] = needs[4] = needs[5] = _prod(ocp, 4)
+    else:
+        if K > KMAX_F32 and not direct:
+            raise _Bad(f"kh * kw * c = {K} is larger than the packed kernel's panel ({KMAX_F32})")
+        needs[2] = _prod(ocp, K, 4)
+        needs[3] = _prod(ocp, 4)
+    return needs, ocp
+
+
+def _conv_packed(p, f, quant):
+    needs, scratch, _ = _conv(p, f, quant, False)
+    # a 1x1 float convolution whose pixels all read inside the input uses the input as its rows
+    direct = p["kh"] == 1 and p["kw"] == 1 and p["pt"] == 0 and p["pl"] == 0 and \
+        (p["oh"] - 1) * p["sh"] < p["h"] and (p["ow"] - 1) * p["sw"] < p["w"]
+    needs, ocp = _packed_weights(needs, quant, p["oc"], _prod(p["kh"], p["kw"], p["c"]), direct)
+    return needs, scratch, ocp if quant else 0
+
+
+def _fc_packed(p, f, quant):
+    needs, scratch, _ = _fc(p, f, quant)
+    needs, ocp = _packed_weights(needs, quant, p["units"], p["depth"], True)
+    return needs, scratch, ocp if quant else 0
+
+
 def _pool(p, f, quant, is_max):
     _dims(p, "n", "h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw")
     _rng(p, "pt", 0, _I32_MAX)
@@ -435,6 +487,16 @@ _SPECS = {
     "add_f32": (K_ADD_F32, ("in1", "in2", "out"), (4, 4, 4), 2, _ADD_GEOM, _ACT, lambda p, f: _add(p, f, False)),
     "softmax_f32": (K_SOFTMAX_F32, ("in", "out"), (4, 4), 1, ("outer", "depth"), ("beta",),
                     lambda p, f: _softmax(p, f, False)),
+    # the fast kernels: the parameters of the plain ones, weights packed by the host backend
+    "conv2d_s8_packed": (K_CONV2D_S8_PACKED, _S8_CONV_BUFS, (1, 1, 1, 4, 4, 4), 1,
+                         _CONV_GEOM + _ACT + ("in_zp", "out_zp"), (), lambda p, f: _conv_packed(p, f, True)),
+    "fc_s8_packed": (K_FC_S8_PACKED, _S8_CONV_BUFS, (1, 1, 1, 4, 4, 4), 1,
+                     ("batches", "depth", "units") + _ACT + ("in_zp", "out_zp"), (),
+                     lambda p, f: _fc_packed(p, f, True)),
+    "conv2d_f32_packed": (K_CONV2D_F32_PACKED, _F32_CONV_BUFS, (4, 4, 4, 4), 1, _CONV_GEOM, _ACT,
+                          lambda p, f: _conv_packed(p, f, False)),
+    "fc_f32_packed": (K_FC_F32_PACKED, _F32_CONV_BUFS, (4, 4, 4, 4), 1, ("batches", "depth", "units"), _ACT,
+                      lambda p, f: _fc_packed(p, f, False)),
 }
 
 #: kernel name -> (buffer names, iparam names, fparam names): the executor's ABI
@@ -511,6 +573,7 @@ _STREAM = {
     "conv2d_s8": (13, 9, 6, 1), "dwconv2d_s8": (13, 9, 6, 1),
     "avgpool_s8": (10, 8, 3, 1), "maxpool_s8": (10, 8, 3, 1),
     "conv2d_f32": (13, 9, 6, 4), "dwconv2d_f32": (13, 9, 6, 4),
+    "conv2d_s8_packed": (13, 9, 6, 1), "conv2d_f32_packed": (13, 9, 6, 4),
     "avgpool_f32": (10, 8, 3, 4), "maxpool_f32": (10, 8, 3, 4),
 }
 
@@ -591,6 +654,8 @@ cdef class Executor:
     cdef Step* _steps
     cdef Py_ssize_t _nsteps
     cdef char* _scratch
+    cdef char* _base       # the arena's first byte
+    cdef Py_ssize_t _arena_nbytes
     cdef object _arena, _scratch_arr, _consts
     cdef readonly Py_ssize_t scratch_nbytes
 
@@ -660,6 +725,8 @@ cdef class Executor:
                     s.efp[j] = st["efp"][j]
         self._nsteps = len(checked)
         self._arena = arena
+        self._base = <char*><uintptr_t>arena_addr
+        self._arena_nbytes = arena_nbytes
         self._consts = consts  # keeps every constant array alive as long as the executor
         self._scratch_arr = _aligned_array(scratch_nbytes)
         self._scratch = <char*><uintptr_t>self._scratch_arr.ctypes.data
@@ -733,19 +800,103 @@ cdef class Executor:
     def nsteps(self):
         return self._nsteps
 
+    cdef void _run(self) noexcept nogil:
+        cdef Py_ssize_t i
+        for i in range(self._nsteps):
+            run_step(&self._steps[i], self._steps[i].scratch if self._steps[i].scratch != NULL else self._scratch)
+
     def run(self):
         """Run every step in order, in one call, with the GIL released."""
-        cdef Py_ssize_t i, n = self._nsteps
-        cdef Step* steps = self._steps
-        cdef char* scratch = self._scratch
-        if steps == NULL:
+        if self._steps == NULL:
             raise RuntimeError("Executor was not initialised")
         with nogil:
-            for i in range(n):
-                run_step(&steps[i], steps[i].scratch if steps[i].scratch != NULL else scratch)
+            self._run()
+
+    def run_io(self, cnp.ndarray x, Py_ssize_t offset, cnp.ndarray out_view):
+        """One sample with little overhead: the bytes of x (C-contiguous) into the arena at offset,
+        run, return a copy of out_view (a view of the arena). The caller checks x's dtype and shape."""
+        cdef Py_ssize_t nbytes = cnp.PyArray_NBYTES(x)
+        if self._steps == NULL:
+            raise RuntimeError("Executor was not initialised")
+        if not cnp.PyArray_IS_C_CONTIGUOUS(x):
+            x = np.ascontiguousarray(x)
+        if offset < 0 or offset + nbytes > self._arena_nbytes:
+            raise ValueError(f"run_io: bytes [{offset}, {offset + nbytes}) are outside the arena")
+        memcpy(self._base + offset, cnp.PyArray_DATA(x), <size_t>nbytes)
+        with nogil:
+            self._run()
+        return cnp.PyArray_NewCopy(out_view, cnp.NPY_CORDER)
+
+    def run_batch(self, inputs, outputs):
+        """Run the plan once per sample, in one call with the GIL released: before sample i, row i
+        of each input array is copied into the arena at its offset; after it, the arena bytes at
+        each output offset into row i of its output array.
+
+        inputs, outputs: lists of (arena offset, array); every array C-contiguous with a first
+        axis of the same length N (the samples) and rows of the bytes to copy; outputs writable.
+        Returns N."""
+        if self._steps == NULL:
+            raise RuntimeError("Executor was not initialised")
+        cdef Py_ssize_t n = -1, k, nin = len(inputs), nout = len(outputs), i
+        cdef Py_ssize_t[16] ioff, iraw, irow, ooff, oraw, orow
+        if nin > 16 or nout > 16:
+            raise ValueError("run_batch takes at most 16 inputs and 16 outputs")
+        for k, (off, a) in enumerate(list(inputs) + list(outputs)):
+            if not isinstance(a, np.ndarray) or not a.flags.c_contiguous or a.ndim < 1:
+                raise ValueError("run_batch arrays must be C-contiguous numpy arrays with a sample axis")
+            if k >= nin and not a.flags.writeable:
+                raise ValueError("run_batch output arrays must be writable")
+            if n < 0:
+                n = a.shape[0]
+            if a.shape[0] != n:
+                raise ValueError(f"run_batch arrays have {n} and {a.shape[0]} samples")
+            row = a.nbytes // n if n else 0
+            off = operator.index(off)
+            if off < 0 or off + row > self._arena.nbytes:
+                raise ValueError(f"run_batch: bytes [{off}, {off + row}) are outside the arena "
+                                 f"({self._arena.nbytes} bytes)")
+            if k < nin:
+                ioff[k], iraw[k], irow[k] = off, a.ctypes.data, row
+            else:
+                ooff[k - nin], oraw[k - nin], orow[k - nin] = off, a.ctypes.data, row
+        cdef char* arena = self._base
+        with nogil:
+            for i in range(n if n > 0 else 0):
+                for k in range(nin):
+                    memcpy(arena + ioff[k], <char*><uintptr_t>iraw[k] + i * irow[k], <size_t>irow[k])
+                self._run()
+                for k in range(nout):
+                    memcpy(<char*><uintptr_t>oraw[k] + i * orow[k], arena + ooff[k], <size_t>orow[k])
+        return max(n, 0)
 
     def __repr__(self):
         return f"<tinycc._host.Executor: {self._nsteps} steps, arena {self._arena.nbytes} bytes>"
+
+
+def set_simd(on):
+    """Use the AVX2 kernels (True, the default when the extension was built with AVX2) or the
+    portable C ones (False, for tests); returns whether AVX2 is now in use. Affects every
+    Executor; do not switch while one runs."""
+    return bool(tc_set_simd(1 if on else 0))
+
+
+def simd():
+    """The instruction set the fast kernels use now: "avx2" or "portable"."""
+    return "avx2" if tc_simd else "portable"
+
+
+#: the fast kernels were compiled with AVX2 (the build machine has it and TINYCC_PORTABLE was not set)
+HAVE_AVX2 = bool(TC_HAVE_AVX2)
+
+
+def accepts(name, iparams, fparams):
+    """Whether kernel `name` takes these parameters (the validation of a step without its buffers)."""
+    kid, bnames, esizes, out_index, inames, fnames, check = _SPECS[name]
+    try:
+        check(_iparams(inames, list(iparams)), _fparams(fnames, list(fparams)))
+    except _Bad:
+        return False
+    return True
 
 
 def kernel_scratch(name, iparams, fparams):

@@ -76,6 +76,9 @@ cdef void k_dwconv2d_f32(Step* s, char* scratch) noexcept nogil:
     cdef const float* wp
     cdef float* yp
     cdef float xv
+    if dm == 1:
+        dwconv2d_f32_fast(s)  # fast_f32.h: channels in vector lanes
+        return
     for b in range(n):
         for oy in range(oh):
             iy0 = oy * sh - pt

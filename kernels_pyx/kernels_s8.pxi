@@ -121,6 +121,9 @@ cdef void k_dwconv2d_s8(Step* s, char* scratch) noexcept nogil:
     cdef const int8_t* wp
     cdef int8_t* yp
     cdef int32_t xv
+    if dm == 1:
+        dwconv2d_s8_fast(s)  # fast_s8.h: channels in vector lanes
+        return
     for b in range(n):
         for oy in range(oh):
             iy0 = oy * sh - pt
@@ -255,6 +258,11 @@ cdef void k_add_s8(Step* s, char* scratch) noexcept nogil:
     cdef Py_ssize_t a5 = ip[11], b5 = ip[17], d5 = ip[5]
     cdef const int8_t* pa
     cdef const int8_t* pb
+    cdef tc_add_s8 fast
+    fast.act_min, fast.act_max, fast.in1_off, fast.in2_off = p.act_min, p.act_max, p.in1_off, p.in2_off
+    fast.out_off, fast.left_shift = p.out_off, p.left_shift
+    fast.m1, fast.s1, fast.m2, fast.s2 = p.m1, <int32_t>ip[25], p.m2, <int32_t>ip[27]
+    fast.mo, fast.so = p.mo, <int32_t>ip[29]
     for i0 in range(ip[0]):
         for i1 in range(ip[1]):
             for i2 in range(ip[2]):
@@ -263,8 +271,7 @@ cdef void k_add_s8(Step* s, char* scratch) noexcept nogil:
                         pa = in1 + i0 * ip[6] + i1 * ip[7] + i2 * ip[8] + i3 * ip[9] + i4 * ip[10]
                         pb = in2 + i0 * ip[12] + i1 * ip[13] + i2 * ip[14] + i3 * ip[15] + i4 * ip[16]
                         if a5 == 1 and b5 == 1:
-                            for i5 in range(d5):
-                                y[k + i5] = add_one_s8(pa[i5], pb[i5], &p)
+                            tc_add_s8_run(&fast, pa, pb, y + k, d5)  # fast_s8.h: 8 lanes at a time
                         else:
                             for i5 in range(d5):
                                 y[k + i5] = add_one_s8(pa[i5 * a5], pb[i5 * b5], &p)

@@ -5,6 +5,7 @@ an arena (every tensor at its own offset, no reuse), run by the Executor and com
 tinycc.interpreter.run: int8 bit for bit, float32 to rounding. The whole shared models run
 the same way. The constructor's validation is tested to reject bad plans.
 """
+import contextlib
 import os
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from shared_models import FLOAT_MODELS, INT8_MODELS, model_path  # TINYCC_MODELS or ../shared/models
 
 from tinycc import _host  # a missing extension is a broken install, not a reason to skip
+from tinycc import backend_host
 from tinycc import fixedpoint as fx
 from tinycc import interpreter
 from tinycc import ops as optable
@@ -25,9 +27,28 @@ from tinycc.ops.pool import PoolOptions
 from tinycc.ops.softmax import SoftmaxOptions, softmax_s8
 
 
+# ---- the kernel variants every check runs ---------------------------------------------------------
+#
+# As lowered by the op table (the kernel ABI shared with the C targets), and as the host backend
+# runs them (backend_host.host_kernel: fast kernels with packed weights), the latter with AVX2
+# (when the extension has it) and with the portable C code.
+VARIANTS = [(False, True), (True, True), (True, False)]  # (host kernels, simd)
+
+
+@contextlib.contextmanager
+def simd_mode(on):
+    """Run the fast kernels with AVX2 (on) or their portable C code (off)."""
+    before = _host.simd() == "avx2"
+    _host.set_simd(on)
+    try:
+        yield
+    finally:
+        _host.set_simd(before)
+
+
 # ---- a naive plan: every non-constant tensor at its own 64-byte aligned arena offset --------
 
-def naive_plan(graph):
+def naive_plan(graph, host=False):
     offsets, size = {}, 0
     for t in graph.tensors():
         if not t.is_const:
@@ -38,6 +59,8 @@ def naive_plan(graph):
         opdef = optable.get(op.kind)
         opdef.check_support(op, graph)
         for call in opdef.lower(op, graph):
+            if host:
+                call = backend_host.host_kernel(call)
             bufs, inames, fnames = _host.KERNELS[call.kernel]
             assert set(call.params) == set(inames), (call.kernel, sorted(call.params), inames)
             assert set(call.fparams) == set(fnames), (call.kernel, sorted(call.fparams), fnames)
@@ -54,8 +77,8 @@ def naive_plan(graph):
     return size, steps, consts, offsets
 
 
-def run_host(graph, inputs):
-    size, steps, consts, offsets = naive_plan(graph)
+def run_host(graph, inputs, host=False):
+    size, steps, consts, offsets = naive_plan(graph, host)
     ex = _host.Executor(size, steps, consts)
     assert ex.arena.ctypes.data % 64 == 0 and ex.arena.nbytes == size
     for name, x in zip(graph.inputs, inputs):
@@ -71,13 +94,16 @@ def run_host(graph, inputs):
 
 def check(graph, inputs):
     want = interpreter.run(graph, inputs)
-    got = run_host(graph, inputs)
-    for w, g in zip(want, got):
-        assert w.dtype == g.dtype and w.shape == g.shape
-        if w.dtype == np.float32:
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5 * max(1.0, float(np.abs(w).max(initial=0))))
-        else:
-            np.testing.assert_array_equal(g, w)
+    for host, simd in VARIANTS:
+        with simd_mode(simd):
+            got = run_host(graph, inputs, host)
+        for w, g in zip(want, got):
+            assert w.dtype == g.dtype and w.shape == g.shape
+            if w.dtype == np.float32:
+                np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5 * max(1.0, float(np.abs(w).max(initial=0))),
+                                           err_msg=f"host kernels {host}, simd {simd}")
+            else:
+                np.testing.assert_array_equal(g, w, err_msg=f"host kernels {host}, simd {simd}")
 
 
 def rand_input(graph, rng):
@@ -534,13 +560,18 @@ def test_rejects_bad_other_params():
 
 
 def test_kernels_table_matches_lowering_names():
-    """Every kernel a lowering can emit is in KERNELS, with the same parameter names."""
+    """Every kernel a lowering can emit is in KERNELS, with the same parameter names; the host's
+    packed kernels take the buffers and parameters of the kernel they replace."""
+    packed = {"conv2d_s8_packed", "fc_s8_packed", "conv2d_f32_packed", "fc_f32_packed"}
     assert set(_host.KERNELS) == {
         "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
-        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"}
+        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"} | packed
     for name, (bufs, ip, fp) in _host.KERNELS.items():
         assert len(set(ip)) == len(ip) and len(set(fp)) == len(fp) and len(bufs) in (2, 3, 4, 6)
+    assert set(backend_host._PACKED.values()) == packed
+    for plain, fast in backend_host._PACKED.items():
+        assert _host.KERNELS[plain] == _host.KERNELS[fast]
 
 
 def test_run_repeats_and_runs_in_threads():
@@ -548,7 +579,7 @@ def test_run_repeats_and_runs_in_threads():
     import threading
     rng = np.random.default_rng(3)
     g = conv_graph(rng, np.int8, False, (1, 24, 24, 16), 32, (3, 3), (1, 1), (1, 1), "SAME", "NONE")
-    size, steps, consts, offsets = naive_plan(g)
+    size, steps, consts, offsets = naive_plan(g, host=True)
     exs = [_host.Executor(size, steps, consts) for _ in range(3)]
     init = rng.integers(0, 256, size).astype(np.uint8)
     for ex in exs:
@@ -751,6 +782,13 @@ def fuzz_in_subprocess(call):
 
 def test_fuzz_memory_safety():
     fuzz_in_subprocess("test_host_kernels.fuzz(60, 1234)")
+
+
+def test_fuzz_memory_safety_portable():
+    """The portable C code of the fast kernels (and of the kernels that use them) too."""
+    fuzz_in_subprocess("test_host_kernels._host.set_simd(False) or test_host_kernels.fuzz(30, 5678, "
+                       "[k for k in test_host_kernels._host.KERNELS if 'packed' in k or k.startswith(('dwconv', "
+                       "'add'))])")
 
 
 # ---- the shared models, whole, on a naive plan ----------------------------------------------

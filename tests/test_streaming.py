@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from tinycc import _host
+from tinycc import backend_host
 from tinycc import interpreter
 from tinycc import ops as optable
 from tinycc.errors import UnsupportedError
@@ -21,7 +22,7 @@ from tinycc.ir import Graph
 from tinycc.ops.elementwise import BinaryOptions
 from tinycc.ops.pool import PoolOptions
 
-from test_host_kernels import act_tensor, conv_graph, finish  # graph builders shared with the kernel tests
+from test_host_kernels import VARIANTS, act_tensor, conv_graph, finish, simd_mode  # shared with the kernel tests
 
 ADD_S8_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2",
                  "mo", "so")
@@ -29,13 +30,25 @@ ADD_S8_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_sh
 
 # ---- plans with explicit placement ------------------------------------------------------------
 
-def lowered(graph):
-    """[(kernel, bufs (tensor name or constant array), iparams, fparams, params dict)] per kernel call."""
+@pytest.fixture(params=VARIANTS, ids=["lowered", "host", "host-portable"])
+def host(request):
+    """Run a test with the kernels as lowered and as the host backend runs them (fast kernels with
+    packed weights; AVX2 and portable C): the value is whether to use the host's kernels."""
+    use_host, simd = request.param
+    with simd_mode(simd):
+        yield use_host
+
+
+def lowered(graph, host=False):
+    """[(kernel, bufs (tensor name or constant array), iparams, fparams, params dict)] per kernel call,
+    as lowered by the op table or (host) as the host backend runs them."""
     calls = []
     for op in graph.ops():
         opdef = optable.get(op.kind)
         opdef.check_support(op, graph)
         for call in opdef.lower(op, graph):
+            if host:
+                call = backend_host.host_kernel(call)
             _, inames, fnames = _host.KERNELS[call.kernel]
             calls.append((call.kernel, call.bufs, [call.params[k] for k in inames],
                           [call.fparams[k] for k in fnames], call.params))
@@ -102,7 +115,7 @@ def pool_graph(dtype, kind, shape, k, stride, pad, act="NONE"):
 def geom(calls):
     """(oh, sh, pt, input row bytes, output row bytes) of the single sliding-window call."""
     kernel, _, _, _, p = calls[0]
-    e = 1 if kernel.endswith("s8") else 4
+    e = 1 if "_s8" in kernel else 4
     return p["oh"], p["sh"], p["pt"], p["w"] * p["c"] * e, p["ow"] * p.get("oc", p["c"]) * e
 
 
@@ -137,8 +150,8 @@ def random_geometry(rng):
         return None
 
 
-def run_naive(graph, x, streams, garbage):
-    calls = lowered(graph)
+def run_naive(graph, x, streams, garbage, host=False):
+    calls = lowered(graph, host)
     place, size = naive_place(graph)
     ex = build(graph, calls, place, size, streams)
     ex.arena[:] = garbage[:size]
@@ -148,7 +161,7 @@ def run_naive(graph, x, streams, garbage):
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_streamed_equals_plain(seed):
+def test_streamed_equals_plain(seed, host):
     """Random geometries, every delay 0..2 and both directions: the whole arena ends up byte-identical."""
     rng = np.random.default_rng(seed)
     ran = 0
@@ -159,16 +172,16 @@ def test_streamed_equals_plain(seed):
         ran += 1
         x = rand(g.tensor("x"), rng)
         garbage = rng.integers(0, 256, 1 << 16).astype(np.uint8)
-        want, plain = run_naive(g, x, None, garbage)
+        want, plain = run_naive(g, x, None, garbage, host)
         oh = g.tensor("y").shape[1]
         for d in range(min(2, oh) + 1):
             for reverse in (False, True):
-                got, ex = run_naive(g, x, [(d, None, reverse)], garbage)
+                got, ex = run_naive(g, x, [(d, None, reverse)], garbage, host)
                 assert np.array_equal(got, want), (g.ops()[0].kind, g.tensor("x").shape, g.ops()[0].options, d)
                 assert ex.scratch_nbytes == (plain.scratch_nbytes + 63) // 64 * 64 + (d + 1) * \
                     g.tensor("y").nbytes // oh
     # delay == oh (everything held back) is allowed too
-    got, _ = run_naive(g, x, [(oh, None)], garbage)
+    got, _ = run_naive(g, x, [(oh, None)], garbage, host)
     assert np.array_equal(got, want)
 
 
@@ -190,9 +203,9 @@ def smallest_in_place(oh, sh, pt, irb, orb):
     return d, delta
 
 
-def run_in_place(g, x, d, delta, epilogue=None):
+def run_in_place(g, x, d, delta, epilogue=None, host=False):
     """The single op with its input at offset delta and its output at 0 of one arena."""
-    calls = lowered(g)
+    calls = lowered(g, host)
     xt, yt = g.tensor("x"), g.tensor("y")
     size = (max(delta + xt.nbytes, yt.nbytes) + 63) // 64 * 64
     ex = build(g, calls, {"x": delta, "y": 0}, size, [(d, epilogue)])
@@ -229,20 +242,20 @@ IN_PLACE_CASES = {
 
 @pytest.mark.parametrize("dtype", [np.int8, np.float32], ids=["s8", "f32"])
 @pytest.mark.parametrize("case", sorted(IN_PLACE_CASES))
-def test_in_place(case, dtype):
+def test_in_place(case, dtype, host):
     rng = np.random.default_rng(len(case))
     g = IN_PLACE_CASES[case](rng, dtype)
     x = rand(g.tensor("x"), rng)
-    calls = lowered(g)
+    calls = lowered(g, host)
     oh, sh, pt, irb, orb = geom(calls)
     garbage = rng.integers(0, 256, 1 << 20).astype(np.uint8)
-    want = run_naive(g, x, None, garbage)[1]
+    want = run_naive(g, x, None, garbage, host)[1]
     want = get(want, g, naive_place(g)[0], "y")
     if dtype == np.int8:  # and the plain kernel is the reference, bit for bit
         np.testing.assert_array_equal(want, interpreter.run(g, [x])[0])
     for d in range(min(2, oh) + 1):
         delta = in_place_delta(oh, sh, pt, irb, orb, d)
-        got = run_in_place(g, x, d, delta)
+        got = run_in_place(g, x, d, delta, host=host)
         assert got.tobytes() == want.tobytes(), (case, d, delta)
     d, delta = smallest_in_place(oh, sh, pt, irb, orb)
     assert delta <= max(0, g.tensor("y").nbytes - g.tensor("x").nbytes) + (d + 1) * orb
@@ -270,14 +283,14 @@ def test_in_place_deltas():
     np.testing.assert_array_equal(run_in_place(g, x, 1, 0), want)
 
 
-def test_reverse_in_place_growing():
+def test_reverse_in_place_growing(host):
     """Reverse streaming: a growing 1x1 conv with the output at the input's base (delta 0)."""
     rng = np.random.default_rng(4)
     for dtype in (np.int8, np.float32):
         g = conv_graph(rng, dtype, False, (1, 20, 7, 8), 16, (1, 1), (1, 1), (1, 1), "VALID", "NONE")
         x = rand(g.tensor("x"), rng)
-        calls = lowered(g)
-        want = run_naive(g, x, None, np.zeros(1 << 16, np.uint8))[1]
+        calls = lowered(g, host)
+        want = run_naive(g, x, None, np.zeros(1 << 16, np.uint8), host)[1]
         want = get(want, g, naive_place(g)[0], "y")
         size = g.tensor("y").nbytes
         for d, reverse, ok in ((0, True, True), (2, True, True), (0, False, False)):
@@ -316,11 +329,11 @@ EPILOGUE_CASES = ["kws_dw3x3_s1_same", "vww_conv3x3_s2_same", "conv1x1_64to32_sh
 @pytest.mark.parametrize("dtype", [np.int8, np.float32], ids=["s8", "f32"])
 @pytest.mark.parametrize("conv_first", [True, False], ids=["conv_first", "other_first"])
 @pytest.mark.parametrize("case", EPILOGUE_CASES)
-def test_epilogue(case, conv_first, dtype):
+def test_epilogue(case, conv_first, dtype, host):
     rng = np.random.default_rng(len(case) + conv_first)
     g = conv_add_graph(rng, dtype, IN_PLACE_CASES[case], conv_first, "RELU" if conv_first else "NONE")
     x, o = rand(g.tensor("x"), rng), rand(g.tensor("o"), rng)
-    calls = lowered(g)
+    calls = lowered(g, host)
     assert [c[0] for c in calls][1] in ("add_s8", "add_f32")
     # unfused, nothing shared: the two kernels one after the other
     place, size = naive_place(g)
@@ -427,7 +440,8 @@ def test_rejects_stream_on_other_kernels_and_batches():
 
 def test_scratch_sizing_and_streamable():
     assert _host.STREAMABLE == frozenset({"conv2d_s8", "dwconv2d_s8", "avgpool_s8", "maxpool_s8", "conv2d_f32",
-                                          "dwconv2d_f32", "avgpool_f32", "maxpool_f32"})
+                                          "dwconv2d_f32", "avgpool_f32", "maxpool_f32", "conv2d_s8_packed",
+                                          "conv2d_f32_packed"})
     assert _host.STREAMABLE <= set(_host.KERNELS)
     name, bufs, ip, fp, consts = _conv_step()
     assert _host.Executor(512, [(name, bufs, ip, fp)], consts).scratch_nbytes == 0
@@ -462,7 +476,7 @@ def _fuzz_stream_one(name, ip, fp, rng):
             if int(m.group(2)) > 1 << 20:
                 return False
     oh = ip[4]
-    e = 1 if name.endswith("s8") else 4
+    e = 1 if "_s8" in name else 4
     delay = int(rng.integers(0, oh + 1))
     reverse = bool(rng.integers(2))
     for at_end in (True, False):

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import ops as optable
 from .errors import PlanError
+from .ops import KernelCall
 
 ARENA = -1
 
@@ -30,17 +31,74 @@ _EPILOGUE_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left
                     "mo", "so")
 
 
-def lower(graph, schedule, plan) -> list:
+# ---- the host's fast kernels: weights packed at compile time ------------------------------------
+
+def _pad_rows(a: np.ndarray, rows: int) -> np.ndarray:
+    """a with zero rows appended along axis 0 up to ``rows``."""
+    out = np.zeros((rows,) + a.shape[1:], a.dtype)
+    out[:a.shape[0]] = a
+    return out
+
+
+def pack_gemm_s8(w2: np.ndarray) -> np.ndarray:
+    """int8 weights [oc, K] -> the layout of conv2d_s8_packed / fc_s8_packed (kernels_pyx/fast_s8.h):
+    blocks of PACK_BLOCK output channels, k in pairs: packed[b, kp, j, t] = w[b * 16 + j, 2 * kp + t],
+    zero past oc and K."""
+    nr = _extension().PACK_BLOCK
+    oc, k = w2.shape
+    nb, k2 = -(-oc // nr), k + k % 2
+    wp = np.zeros((nb * nr, k2), np.int8)
+    wp[:oc, :k] = w2
+    return np.ascontiguousarray(wp.reshape(nb, nr, k2 // 2, 2).transpose(0, 2, 1, 3))
+
+
+def pack_gemm_f32(w2: np.ndarray) -> np.ndarray:
+    """float32 weights [oc, K] -> the layout of conv2d_f32_packed / fc_f32_packed (fast_f32.h):
+    packed[b, k, j] = w[b * 16 + j, k], zero past oc."""
+    nr = _extension().PACK_BLOCK
+    oc, k = w2.shape
+    nb = -(-oc // nr)
+    return np.ascontiguousarray(_pad_rows(w2.astype(np.float32), nb * nr).reshape(nb, nr, k).transpose(0, 2, 1))
+
+
+#: plain kernel -> its fast kernel with packed weights (same buffers and parameters)
+_PACKED = {"conv2d_s8": "conv2d_s8_packed", "fc_s8": "fc_s8_packed",
+           "conv2d_f32": "conv2d_f32_packed", "fc_f32": "fc_f32_packed"}
+
+
+def host_kernel(call: KernelCall) -> KernelCall:
+    """The call the host executor runs for a lowered call: the fast kernel with its weights packed
+    when there is one and the weights are constants within its limits, else the call as lowered
+    (the op table's lowering is the ABI shared with the C targets; this packing is the host's own)."""
+    fast = _PACKED.get(call.kernel)
+    if fast is None or not all(isinstance(b, np.ndarray) for b in call.bufs[2:]):
+        return call
+    ext = _extension()
+    _, inames, fnames = ext.KERNELS[fast]
+    if not ext.accepts(fast, [call.params[n] for n in inames], [call.fparams[n] for n in fnames]):
+        return call  # beyond the fast kernel's limits (kh * kw * c too large)
+    oc = call.params["units" if call.kernel.startswith("fc") else "oc"]
+    w2 = np.asarray(call.bufs[2]).reshape(oc, -1)  # [oc, K]: OHWI weights, k in (ky, kx, c) order
+    ocp = -(-oc // ext.PACK_BLOCK) * ext.PACK_BLOCK
+    extra = [_pad_rows(np.asarray(b).reshape(-1), ocp) for b in call.bufs[3:]]  # bias (mult, shift)
+    w = pack_gemm_s8(w2) if call.kernel.endswith("_s8") else pack_gemm_f32(w2)
+    return KernelCall(fast, call.bufs[:2] + [w] + extra, dict(call.params), dict(call.fparams))
+
+
+def lower(graph, schedule, plan, host_kernels: bool = False) -> list:
     """Kernel calls of the schedule, in order: (op, call, stream). Aliases run no kernel; a fused
     ADD runs inside its producer's call as an epilogue; ops placed in place by the plan stream
-    their rows. ``stream`` is None or (delay, epilogue, reverse)."""
+    their rows. ``stream`` is None or (delay, epilogue, reverse). The calls are the op table's
+    (the ABI shared with the C targets), or with ``host_kernels`` the host executor's own fast
+    kernels where it has them (``host_kernel``)."""
+    specialize = host_kernel if host_kernels else (lambda call: call)
     by_id = {op.id: op for op in schedule}
     calls = []
     for op in schedule:
         if op.attrs.get("alias") or "fused_into" in op.attrs:
             continue
         opdef = optable.get(op.kind)
-        for call in opdef.lower(op, graph):
+        for call in map(specialize, opdef.lower(op, graph)):
             stream = None
             ip = plan.inplace.get(op.id)
             if ip is not None and ip.rows:
@@ -65,6 +123,7 @@ def kernel_scratch(op, graph) -> int:
         return 0
     ext = _extension()
     need = 0
+    # as lowered: the host executor's packed kernels need no scratch of their own either
     for call in optable.get(op.kind).lower(op, graph):
         _, inames, fnames = ext.KERNELS[call.kernel]
         need = max(need, ext.kernel_scratch(call.kernel, [int(call.params[n]) for n in inames],
@@ -108,8 +167,9 @@ class HostProgram:
 
     def __init__(self, graph, schedule, plan):
         ext = _extension()
-        self.calls = lower(graph, schedule, plan)
+        self.calls = lower(graph, schedule, plan, host_kernels=True)
         steps, consts = pack(graph, plan, self.calls, ext.KERNELS)
+        self._program = (plan.arena_bytes, steps, consts)
         try:
             self.executor = ext.Executor(plan.arena_bytes, steps, consts)
         except ValueError as e:
@@ -123,3 +183,7 @@ class HostProgram:
 
     def run(self):
         self.executor.run()
+
+    def new_executor(self):
+        """Another executor of the same program: its own arena, the same constant arrays."""
+        return _extension().Executor(*self._program)

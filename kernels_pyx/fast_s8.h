@@ -1,0 +1,567 @@
+/* Fast int8 kernels of the host executor: convolution and fully connected as one GEMM over
+ * packed weights, and depthwise convolution. Bit for bit those of the NumPy reference.
+ *
+ * GEMM. Output pixel p and output channel o: acc = bias[o] + sum_k a[p][k] * w[o][k], with
+ * k over the filter taps and input channels in (ky, kx, c) order (K = kh * kw * c values) and
+ * a[p][k] = x - in_zp at that tap, or 0 where the tap falls into the padding (TFLite Micro
+ * skips those taps: they contribute nothing). Per tile of up to TC_MR pixels, the a rows are
+ * built on the stack as int16 ("the panel": the input converted once, the zero point
+ * subtracted there, so no bias folding is needed and padding is exact); the weights come packed
+ * (backend_host.pack_gemm_s8) in blocks of 16 output channels, in pairs of k:
+ *
+ *     w_packed[b][kp][j][t] = w[16 b + j][2 kp + t]     (int8; 0 past oc and past K)
+ *
+ * so that one 32-byte row of a block holds channels 16b..16b+15 for k = 2kp, 2kp + 1. The AVX2
+ * inner step broadcasts the int16 pair (a[2kp], a[2kp + 1]) of a pixel to 8 lanes and
+ * multiplies it with the pairs of 8 channels (vpmaddwd: two int16 products summed into int32,
+ * exact: |x - zp| <= 255, |w| <= 128). Accumulators wrap modulo 2**32 like the reference.
+ * bias, mult and shift are padded to whole blocks. K2 (K rounded up to even) must be at most
+ * TC_KMAX_S8 (the panel's size); the executor validates it.
+ *
+ * Depthwise (dm == 1, weights [kh][kw][c] as in the model): channels are the vector lanes;
+ * per output pixel and block of 16 (or 8) channels the valid taps accumulate (x - zp) * w,
+ * int16 products (exact: |(x - zp) * w| <= 255 * 128) widened to int32.
+ */
+#ifndef TINYCC_FAST_S8_H
+#define TINYCC_FAST_S8_H
+
+#include "simd.h"
+
+#define TC_MR 4            /* output pixels per GEMM tile */
+#define TC_NR 16           /* output channels per packed weight block */
+#define TC_KMAX_S8 4096    /* largest K2 of the int8 GEMM: the panel is TC_MR * TC_KMAX_S8 int16 */
+
+typedef struct {
+    const int8_t* x;
+    int8_t* y;
+    const int8_t* w;
+    const int32_t* bias;
+    const int32_t* mult;
+    const int32_t* shift;
+    ptrdiff_t n, h, w_, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl;
+    int32_t act_min, act_max, in_zp, out_zp;
+} tc_conv_s8;
+
+/* ---- the panel: one output pixel's input values as int16, x - zp, 0 for padding ------------- */
+
+static inline void tc_convert_s8(int16_t* dst, const int8_t* src, ptrdiff_t n, int32_t zp) {
+    ptrdiff_t i = 0;
+#if TC_HAVE_AVX2
+    if (tc_simd) {  /* the runs are short (often 8 or 9 values): no loop set-up */
+        const __m256i z = _mm256_set1_epi16((int16_t)zp);
+        for (; i + 16 <= n; i += 16)
+            _mm256_storeu_si256((__m256i*)(dst + i),
+                                _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i*)(src + i))), z));
+        if (i + 8 <= n) {
+            _mm_storeu_si128((__m128i*)(dst + i), _mm_sub_epi16(_mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i*)(src + i))),
+                                                                _mm256_castsi256_si128(z)));
+            i += 8;
+        }
+    }
+#endif
+    for (; i < n; i++) dst[i] = (int16_t)(src[i] - zp);
+}
+
+#if TC_HAVE_AVX2
+/* tc_convert_s8 in whole chunks of 16: writes up to 15 values past dst + n and reads up to 15
+ * bytes past src + n, which the caller guarantees are inside the input (src_end) and the panel. */
+static inline void tc_convert16_s8(int16_t* dst, const int8_t* src, ptrdiff_t n, __m256i zp16) {
+    for (ptrdiff_t i = 0; i < n; i += 16)
+        _mm256_storeu_si256((__m256i*)(dst + i),
+                            _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i*)(src + i))), zp16));
+}
+#endif
+
+/* The panel row of output pixel (b, oy, ox): K2 int16 values (and up to 15 values of garbage
+ * after them, which the next row overwrites: the panel has room for them). */
+static void tc_panel_row_s8(int16_t* dst, const tc_conv_s8* g, ptrdiff_t b, ptrdiff_t oy, ptrdiff_t ox) {
+    ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run;
+    ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+    ptrdiff_t ky0, ky1, kx0, kx1, ky, kx;
+    tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+    tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+    if (ky1 < ky0) ky1 = ky0;
+    if (kx1 < kx0) kx1 = kx0;
+    int interior = ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw;
+#if TC_HAVE_AVX2
+    /* every tap inside the input and the taps of a filter row contiguous: one run of kw * c
+     * values per filter row, converted 16 at a time, each run's overshoot overwritten by the
+     * next run; the last run's overshoot must stay inside the input */
+    if (tc_simd && interior && g->dw == 1) {
+        const int8_t* last = g->x + ((b * g->h + iy0 + (g->kh - 1) * g->dh) * g->w_ + ix0) * c;
+        if (last + (run + 15) / 16 * 16 <= g->x + g->n * g->h * g->w_ * c) {
+            const __m256i zp16 = _mm256_set1_epi16((int16_t)g->in_zp);
+            const int8_t* src = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c;
+            for (ky = 0; ky < g->kh; ky++, src += g->dh * g->w_ * c)
+                tc_convert16_s8(dst + ky * run, src, run, zp16);
+            if (K & 1) dst[K] = 0;
+            return;
+        }
+    }
+#endif
+    if (!interior)
+        memset(dst, 0, (size_t)K * sizeof(int16_t));  /* some taps are padding */
+    if (K & 1) dst[K] = 0;
+    for (ky = ky0; ky < ky1; ky++) {
+        const int8_t* xrow = g->x + ((b * g->h + iy0 + ky * g->dh) * g->w_) * c;
+        int16_t* d = dst + ky * run;
+        if (g->dw == 1) {  /* the valid taps of a filter row are contiguous */
+            tc_convert_s8(d + kx0 * c, xrow + (ix0 + kx0) * c, (kx1 - kx0) * c, g->in_zp);
+        } else {
+            for (kx = kx0; kx < kx1; kx++)
+                tc_convert_s8(d + kx * c, xrow + (ix0 + kx * g->dw) * c, c, g->in_zp);
+        }
+    }
+}
+
+/* ---- GEMM: one tile (up to TC_MR pixels) times one block of 16 output channels --------------
+ *
+ * Each function computes the accumulators of its rows for channels o0.. (bias first), then
+ * requantizes and stores them: y[(p0 + i) * oc + o0 + j] for j < nj. */
+
+static void tc_block_s8_c(const tc_conv_s8* g, int16_t* const* rows, int m, const int8_t* w, ptrdiff_t kpairs,
+                          ptrdiff_t p0, ptrdiff_t o0, ptrdiff_t nj) {
+    uint32_t acc[TC_MR][TC_NR];
+    int32_t lo = g->act_min - g->out_zp, hi = g->act_max - g->out_zp;
+    for (int i = 0; i < m; i++) {
+        const int16_t* a = rows[i];
+        const int8_t* wk = w;
+        for (int j = 0; j < TC_NR; j++) acc[i][j] = (uint32_t)g->bias[o0 + j];
+        for (ptrdiff_t kp = 0; kp < kpairs; kp++, wk += 2 * TC_NR) {
+            int32_t a0 = a[2 * kp], a1 = a[2 * kp + 1];
+            for (int j = 0; j < TC_NR; j++)
+                acc[i][j] += (uint32_t)(a0 * wk[2 * j] + a1 * wk[2 * j + 1]);
+        }
+        int8_t* yp = g->y + (p0 + i) * g->oc + o0;
+        for (ptrdiff_t j = 0; j < nj; j++)
+            yp[j] = tc_requant_s8(acc[i][j], g->mult[o0 + j], g->shift[o0 + j], lo, hi, g->out_zp);
+    }
+}
+
+#if TC_HAVE_AVX2
+static inline __m256i tc_bcast_pair(const int16_t* a) {
+    int32_t v;
+    memcpy(&v, a, 4);
+    return _mm256_set1_epi32(v);
+}
+
+/* w row kp of a block: channels 0..7 (half 0) or 8..15 (half 1) of both k, as 16 int16 */
+static inline __m256i tc_wpairs(const int8_t* w, ptrdiff_t kp, int half) {
+    return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i*)(w + kp * 2 * TC_NR + 16 * half)));
+}
+
+/* The requantization constants of the 16 channels of a block, prepared once per block and tile. */
+typedef struct {
+    tc_mbqm8_c lo, hi;
+} tc_rq16;
+
+static inline tc_rq16 tc_rq16_load(const tc_conv_s8* g, ptrdiff_t o0) {
+    tc_rq16 r;
+    r.lo = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + o0)),
+                            _mm256_loadu_si256((const __m256i*)(g->shift + o0)));
+    r.hi = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + o0 + 8)),
+                            _mm256_loadu_si256((const __m256i*)(g->shift + o0 + 8)));
+    return r;
+}
+
+/* 16 accumulators (two vectors) -> 16 int8 */
+static inline __m128i tc_requant16(__m256i lo, __m256i hi, const tc_rq16* c, const tc_rq8* rq) {
+    return tc_pack16_s8(tc_requant8(lo, &c->lo, rq), tc_requant8(hi, &c->hi, rq));
+}
+
+static inline void tc_store_s8(int8_t* yp, __m128i v, ptrdiff_t nj) {
+    if (nj >= 16) {
+        _mm_storeu_si128((__m128i*)yp, v);
+    } else if (nj == 8) {
+        _mm_storel_epi64((__m128i*)yp, v);
+    } else {
+        int8_t tmp[16];
+        _mm_storeu_si128((__m128i*)tmp, v);
+        memcpy(yp, tmp, (size_t)nj);
+    }
+}
+
+/* four rows, 16 channels: 8 accumulators */
+static void tc_block4_s8_avx2(const tc_conv_s8* g, int16_t* const* rows, const int8_t* w, ptrdiff_t kpairs,
+                              ptrdiff_t p0, ptrdiff_t o0, ptrdiff_t nj, const tc_rq8* rq) {
+    const int16_t *a0 = rows[0], *a1 = rows[1], *a2 = rows[2], *a3 = rows[3];
+    __m256i b0 = _mm256_loadu_si256((const __m256i*)(g->bias + o0));
+    __m256i b1 = _mm256_loadu_si256((const __m256i*)(g->bias + o0 + 8));
+    __m256i c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+    for (ptrdiff_t kp = 0; kp < kpairs; kp++) {
+        __m256i w0 = tc_wpairs(w, kp, 0), w1 = tc_wpairs(w, kp, 1), v;
+        v = tc_bcast_pair(a0 + 2 * kp);
+        c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(v, w0));
+        c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(v, w1));
+        v = tc_bcast_pair(a1 + 2 * kp);
+        c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(v, w0));
+        c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(v, w1));
+        v = tc_bcast_pair(a2 + 2 * kp);
+        c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(v, w0));
+        c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(v, w1));
+        v = tc_bcast_pair(a3 + 2 * kp);
+        c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(v, w0));
+        c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(v, w1));
+    }
+    tc_rq16 c = tc_rq16_load(g, o0);
+    __m128i r0 = tc_requant16(c00, c01, &c, rq), r1 = tc_requant16(c10, c11, &c, rq);
+    __m128i r2 = tc_requant16(c20, c21, &c, rq), r3 = tc_requant16(c30, c31, &c, rq);
+    int8_t* y = g->y + p0 * g->oc + o0;
+    ptrdiff_t oc = g->oc;
+    tc_store_s8(y, r0, nj);
+    tc_store_s8(y + oc, r1, nj);
+    tc_store_s8(y + 2 * oc, r2, nj);
+    tc_store_s8(y + 3 * oc, r3, nj);
+}
+
+/* four rows, the first 8 channels of the block only (a last block of at most 8 channels) */
+static void tc_block4h_s8_avx2(const tc_conv_s8* g, int16_t* const* rows, const int8_t* w, ptrdiff_t kpairs,
+                               ptrdiff_t p0, ptrdiff_t o0, ptrdiff_t nj, const tc_rq8* rq) {
+    const int16_t *a0 = rows[0], *a1 = rows[1], *a2 = rows[2], *a3 = rows[3];
+    __m256i c0 = _mm256_loadu_si256((const __m256i*)(g->bias + o0)), c1 = c0, c2 = c0, c3 = c0;
+    for (ptrdiff_t kp = 0; kp < kpairs; kp++) {
+        __m256i w0 = tc_wpairs(w, kp, 0);
+        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(tc_bcast_pair(a0 + 2 * kp), w0));
+        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(tc_bcast_pair(a1 + 2 * kp), w0));
+        c2 = _mm256_add_epi32(c2, _mm256_madd_epi16(tc_bcast_pair(a2 + 2 * kp), w0));
+        c3 = _mm256_add_epi32(c3, _mm256_madd_epi16(tc_bcast_pair(a3 + 2 * kp), w0));
+    }
+    tc_mbqm8_c c = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + o0)),
+                                    _mm256_loadu_si256((const __m256i*)(g->shift + o0)));
+    __m128i r0 = tc_pack8_s8(tc_requant8(c0, &c, rq)), r1 = tc_pack8_s8(tc_requant8(c1, &c, rq));
+    __m128i r2 = tc_pack8_s8(tc_requant8(c2, &c, rq)), r3 = tc_pack8_s8(tc_requant8(c3, &c, rq));
+    int8_t* y = g->y + p0 * g->oc + o0;
+    ptrdiff_t oc = g->oc;
+    tc_store_s8(y, r0, nj);
+    tc_store_s8(y + oc, r1, nj);
+    tc_store_s8(y + 2 * oc, r2, nj);
+    tc_store_s8(y + 3 * oc, r3, nj);
+}
+
+/* one row, 16 channels: the k pairs split over two accumulator sets (summed at the end) */
+static void tc_block1_s8_avx2(const tc_conv_s8* g, const int16_t* a, const int8_t* w, ptrdiff_t kpairs,
+                              ptrdiff_t p, ptrdiff_t o0, ptrdiff_t nj, const tc_rq8* rq) {
+    __m256i c0 = _mm256_loadu_si256((const __m256i*)(g->bias + o0));
+    __m256i c1 = _mm256_loadu_si256((const __m256i*)(g->bias + o0 + 8));
+    __m256i d0 = _mm256_setzero_si256(), d1 = _mm256_setzero_si256();
+    ptrdiff_t kp = 0;
+    for (; kp + 2 <= kpairs; kp += 2) {
+        __m256i v = tc_bcast_pair(a + 2 * kp), u = tc_bcast_pair(a + 2 * kp + 2);
+        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(v, tc_wpairs(w, kp, 0)));
+        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(v, tc_wpairs(w, kp, 1)));
+        d0 = _mm256_add_epi32(d0, _mm256_madd_epi16(u, tc_wpairs(w, kp + 1, 0)));
+        d1 = _mm256_add_epi32(d1, _mm256_madd_epi16(u, tc_wpairs(w, kp + 1, 1)));
+    }
+    if (kp < kpairs) {
+        __m256i v = tc_bcast_pair(a + 2 * kp);
+        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(v, tc_wpairs(w, kp, 0)));
+        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(v, tc_wpairs(w, kp, 1)));
+    }
+    c0 = _mm256_add_epi32(c0, d0);
+    c1 = _mm256_add_epi32(c1, d1);
+    tc_rq16 c = tc_rq16_load(g, o0);
+    tc_store_s8(g->y + p * g->oc + o0, tc_requant16(c0, c1, &c, rq), nj);
+}
+#endif
+
+/* ---- the kernel ------------------------------------------------------------------------------ */
+
+static void tc_conv2d_s8_packed(const tc_conv_s8* g) {
+    ptrdiff_t K = g->kh * g->kw * g->c, K2 = K + (K & 1), kpairs = K2 / 2;
+    ptrdiff_t P = g->n * g->oh * g->ow, nblocks = (g->oc + TC_NR - 1) / TC_NR;
+    int16_t panel[TC_MR * TC_KMAX_S8 + 16];  /* + 16: the overshoot of tc_panel_row_s8 */
+    int16_t* rows[TC_MR];
+    ptrdiff_t p0, b, pb = 0, py = 0, px = 0;  /* the next pixel to pack: (batch, row, column) */
+    int i, m;
+    if (K2 > TC_KMAX_S8) return;  /* the executor rejects such steps; never reached */
+    for (i = 0; i < TC_MR; i++) rows[i] = panel + i * K2;
+    /* a 1x1 convolution, stride 1, whose pixels read consecutive whole input rows (fully connected
+     * too), and an even number of channels: the panel of pixels p0.. is the input from
+     * first + p0 * c on, converted */
+    int contiguous = tc_contiguous_1x1(g->n, g->h, g->w_, g->oh, g->ow, g->kh, g->kw, g->sh, g->sw, g->pt, g->pl) &&
+                     K2 == K;
+    const int8_t* first = contiguous ? g->x + (-g->pt) * g->w_ * g->c : g->x;
+#if TC_HAVE_AVX2
+    tc_rq8 rq = tc_rq8_make(g->act_min, g->act_max, g->out_zp);
+#endif
+    for (p0 = 0; p0 < P; p0 += TC_MR) {
+        m = (int)tc_min(TC_MR, P - p0);
+        if (contiguous) {
+            tc_convert_s8(panel, first + p0 * K, m * K, g->in_zp);
+        } else {
+            for (i = 0; i < m; i++) {
+                tc_panel_row_s8(rows[i], g, pb, py, px);
+                if (++px == g->ow) {
+                    px = 0;
+                    if (++py == g->oh) {
+                        py = 0;
+                        pb++;
+                    }
+                }
+            }
+        }
+        for (b = 0; b < nblocks; b++) {
+            const int8_t* wb = g->w + b * TC_NR * K2;
+            ptrdiff_t o0 = b * TC_NR, nj = tc_min(TC_NR, g->oc - o0);
+#if TC_HAVE_AVX2
+            if (tc_simd) {
+                if (m == TC_MR && nj <= 8)
+                    tc_block4h_s8_avx2(g, rows, wb, kpairs, p0, o0, nj, &rq);
+                else if (m == TC_MR)
+                    tc_block4_s8_avx2(g, rows, wb, kpairs, p0, o0, nj, &rq);
+                else
+                    for (i = 0; i < m; i++) tc_block1_s8_avx2(g, rows[i], wb, kpairs, p0 + i, o0, nj, &rq);
+                continue;
+            }
+#endif
+            tc_block_s8_c(g, rows, m, wb, kpairs, p0, o0, nj);
+        }
+    }
+}
+
+/* ---- depthwise convolution, depth multiplier 1 -----------------------------------------------
+ *
+ * The AVX2 code works on blocks of 16 channels (and one of 8): per call, each block's weights
+ * and requantization constants are prepared once (a table on the stack, a chunk of blocks at a
+ * time when there are many channels); then for each output pixel (runs of 4 pixels whose taps
+ * are all inside the input together) every block of the chunk.
+ *
+ * It folds the input zero point into the bias: sum_t (x_t - zp) w_t = sum_t x_t w_t -
+ * zp sum_t w_t (exact modulo 2**32, as the reference wraps). A tap in the padding must then
+ * contribute zp * w_t: it reads a vector of zp instead of the input. Taps go in pairs, their
+ * inputs interleaved byte by byte, so that one vpmaddwd does both taps of 8 channels. */
+
+#define TC_DW_TAPS 32      /* the AVX2 code takes filters of up to this many taps */
+#define TC_DW_TABLE 96     /* vectors of prepared blocks per chunk (the table is 3 KB) */
+#define TC_DW_BLOCK 64     /* channels per block of the portable path */
+#define TC_DW_ZP 256       /* the zero point vector: the first TC_DW_ZP - 16 channels use it */
+
+#if TC_HAVE_AVX2
+/* A prepared block: per pair of taps p, the int16 weights of channels 0..7 and 8..15 interleaved
+ * (w_2p, w_2p+1); the bias with the zero point folded in; the requantization constants. */
+typedef struct {
+    __m256i bias0, bias1;
+    tc_mbqm8_c c0, c1;
+} tc_dw_consts;
+
+static void tc_dw_prepare(const tc_conv_s8* g, ptrdiff_t i, int wide, __m256i* wlo, __m256i* whi, tc_dw_consts* k) {
+    ptrdiff_t c = g->c, ntaps = g->kh * g->kw, npairs = (ntaps + 1) / 2, p;
+    __m256i sum0 = _mm256_setzero_si256(), sum1 = sum0;
+    for (p = 0; p < npairs; p++) {
+        __m128i w0, w1 = _mm_setzero_si128();
+        if (wide) {
+            w0 = _mm_loadu_si128((const __m128i*)(g->w + 2 * p * c + i));
+            if (2 * p + 1 < ntaps) w1 = _mm_loadu_si128((const __m128i*)(g->w + (2 * p + 1) * c + i));
+        } else {
+            w0 = _mm_loadl_epi64((const __m128i*)(g->w + 2 * p * c + i));
+            if (2 * p + 1 < ntaps) w1 = _mm_loadl_epi64((const __m128i*)(g->w + (2 * p + 1) * c + i));
+        }
+        wlo[p] = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(w0, w1));
+        whi[p] = _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(w0, w1));
+        /* each channel's sum of weights: the pairs times (1, 1) */
+        sum0 = _mm256_add_epi32(sum0, _mm256_madd_epi16(wlo[p], _mm256_set1_epi16(1)));
+        sum1 = _mm256_add_epi32(sum1, _mm256_madd_epi16(whi[p], _mm256_set1_epi16(1)));
+    }
+    const __m256i zp = _mm256_set1_epi32(g->in_zp);
+    k->bias0 = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i*)(g->bias + i)), _mm256_mullo_epi32(zp, sum0));
+    k->c0 = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + i)),
+                             _mm256_loadu_si256((const __m256i*)(g->shift + i)));
+    k->bias1 = k->bias0;
+    k->c1 = k->c0;
+    if (wide) {
+        k->bias1 = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i*)(g->bias + i + 8)), _mm256_mullo_epi32(zp, sum1));
+        k->c1 = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + i + 8)),
+                                 _mm256_loadu_si256((const __m256i*)(g->shift + i + 8)));
+    }
+}
+
+/* m <= 4 pixels, channels i..i+15 (wide) or i..i+7 of the chunk: pixel j's tap t read at
+ * ptr[t] + i + j * step, its output at y + i + j * ystep (the compiler specializes the constant
+ * m and wide of each call) */
+static inline void tc_dw_pixels_s8(const int8_t* const* ptr, ptrdiff_t i, ptrdiff_t step, int m, int wide,
+                                   ptrdiff_t npairs, const __m256i* wlo, const __m256i* whi, const tc_dw_consts* k,
+                                   const tc_rq8* rq, int8_t* y, ptrdiff_t ystep) {
+    __m256i a[4][2];
+    int j;
+    for (j = 0; j < m; j++) {
+        a[j][0] = k->bias0;
+        a[j][1] = k->bias1;
+    }
+    for (ptrdiff_t p = 0; p < npairs; p++) {
+        __m256i wl = wlo[p], wh = whi[p];
+        for (j = 0; j < m; j++) {
+            const int8_t* p0 = ptr[2 * p] + i + j * step;
+            const int8_t* p1 = ptr[2 * p + 1] + i + j * step;
+            if (wide) {
+                __m128i x0 = _mm_loadu_si128((const __m128i*)p0), x1 = _mm_loadu_si128((const __m128i*)p1);
+                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
+                a[j][1] = _mm256_add_epi32(a[j][1], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x1)), wh));
+            } else {
+                __m128i x0 = _mm_loadl_epi64((const __m128i*)p0), x1 = _mm_loadl_epi64((const __m128i*)p1);
+                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
+            }
+        }
+    }
+    __m128i r[4];
+    for (j = 0; j < m; j++)
+        r[j] = wide ? tc_pack16_s8(tc_requant8(a[j][0], &k->c0, rq), tc_requant8(a[j][1], &k->c1, rq))
+                    : tc_pack8_s8(tc_requant8(a[j][0], &k->c0, rq));
+    for (j = 0; j < m; j++) {
+        if (wide)
+            _mm_storeu_si128((__m128i*)(y + i + j * ystep), r[j]);
+        else
+            _mm_storel_epi64((__m128i*)(y + i + j * ystep), r[j]);
+    }
+}
+
+/* Channels [i0, i1) (blocks of 16, and one of 8 at the end): every output pixel. The tap
+ * pointers point at channel i0; a padding tap's at zpv (zero points for i1 - i0 + 16 channels). */
+static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1, const int8_t* zpv) {
+    ptrdiff_t c = g->c, ntaps = g->kh * g->kw, npairs = (ntaps + 1) / 2, nb = 0, i = i0, q, b, oy, ox, ky, kx;
+    ptrdiff_t ky0, ky1, kx0, kx1, r0, r1;
+    __m256i table[TC_DW_TABLE];
+    tc_dw_consts consts[TC_DW_TABLE / 4];
+    ptrdiff_t first[TC_DW_TABLE / 4];  /* a block's first channel, from i0 */
+    int wide[TC_DW_TABLE / 4];
+    const int8_t* ptr[TC_DW_TAPS + 1];
+    tc_rq8 rq = tc_rq8_make(g->act_min, g->act_max, g->out_zp);
+    while (i < i1) {
+        first[nb] = i - i0;
+        wide[nb] = i + 16 <= i1;
+        tc_dw_prepare(g, i, wide[nb], table + 2 * nb * npairs, table + (2 * nb + 1) * npairs, &consts[nb]);
+        i += wide[nb] ? 16 : 8;
+        nb++;
+    }
+    for (b = 0; b < g->n; b++)
+        for (oy = 0; oy < g->oh; oy++) {
+            ptrdiff_t iy0 = oy * g->sh - g->pt;
+            tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+            int8_t* yrow = g->y + (b * g->oh + oy) * g->ow * c;
+            for (ox = 0; ox < g->ow;) {
+                ptrdiff_t ix0 = ox * g->sw - g->pl;
+                ptrdiff_t base = ((b * g->h + iy0) * g->w_ + ix0) * c + i0;  /* used for valid taps only */
+                int m = 1;
+                tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+                if (ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw) {
+                    for (ky = 0; ky < g->kh; ky++)
+                        for (kx = 0; kx < g->kw; kx++) ptr[ky * g->kw + kx] = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
+                    if (ox + 4 <= g->ow) {  /* are pixels ox + 1 .. ox + 3 inside too? (the last one decides) */
+                        tc_tap_range(ix0 + 3 * g->sw, g->dw, g->kw, g->w_, &r0, &r1);
+                        if (r1 == g->kw) m = 4;
+                    }
+                } else {
+                    for (q = 0; q < ntaps; q++) ptr[q] = zpv;
+                    for (ky = ky0; ky < ky1; ky++)
+                        for (kx = kx0; kx < kx1; kx++) ptr[ky * g->kw + kx] = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
+                }
+                ptr[ntaps] = zpv;  /* the dummy tap of an odd count (weight 0) */
+                int8_t* y = yrow + ox * c + i0;
+                for (q = 0; q < nb; q++) {
+                    const __m256i* wlo = table + 2 * q * npairs;
+                    const __m256i* whi = wlo + npairs;
+                    if (m == 4 && wide[q])
+                        tc_dw_pixels_s8(ptr, first[q], g->sw * c, 4, 1, npairs, wlo, whi, &consts[q], &rq, y, c);
+                    else if (m == 4)
+                        tc_dw_pixels_s8(ptr, first[q], g->sw * c, 4, 0, npairs, wlo, whi, &consts[q], &rq, y, c);
+                    else if (wide[q])
+                        tc_dw_pixels_s8(ptr, first[q], 0, 1, 1, npairs, wlo, whi, &consts[q], &rq, y, c);
+                    else
+                        tc_dw_pixels_s8(ptr, first[q], 0, 1, 0, npairs, wlo, whi, &consts[q], &rq, y, c);
+                }
+                ox += m;
+            }
+        }
+}
+#endif
+
+/* channels i..i+nj-1 (nj <= TC_DW_BLOCK), portable: the valid taps of each pixel */
+static void tc_dw_block_s8_c(const tc_conv_s8* g, ptrdiff_t i, ptrdiff_t nj) {
+    int32_t lo = g->act_min - g->out_zp, hi = g->act_max - g->out_zp;
+    ptrdiff_t c = g->c, b, oy, ox, ky, kx, ky0, ky1, kx0, kx1, j;
+    for (b = 0; b < g->n; b++)
+        for (oy = 0; oy < g->oh; oy++) {
+            ptrdiff_t iy0 = oy * g->sh - g->pt;
+            tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+            for (ox = 0; ox < g->ow; ox++) {
+                ptrdiff_t ix0 = ox * g->sw - g->pl, base = ((b * g->h + iy0) * g->w_ + ix0) * c + i;
+                uint32_t acc[TC_DW_BLOCK];
+                tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+                for (j = 0; j < nj; j++) acc[j] = (uint32_t)g->bias[i + j];
+                for (ky = ky0; ky < ky1; ky++)
+                    for (kx = kx0; kx < kx1; kx++) {
+                        const int8_t* xp = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
+                        const int8_t* wp = g->w + (ky * g->kw + kx) * c + i;
+                        for (j = 0; j < nj; j++) acc[j] += (uint32_t)((xp[j] - g->in_zp) * wp[j]);
+                    }
+                int8_t* yp = g->y + ((b * g->oh + oy) * g->ow + ox) * c + i;
+                for (j = 0; j < nj; j++) yp[j] = tc_requant_s8(acc[j], g->mult[i + j], g->shift[i + j], lo, hi, g->out_zp);
+            }
+        }
+}
+
+static void tc_dwconv2d_s8(const tc_conv_s8* g) {
+    ptrdiff_t c = g->c, i = 0;
+#if TC_HAVE_AVX2
+    if (tc_simd && g->kh * g->kw <= TC_DW_TAPS) {
+        /* channels in chunks whose prepared blocks fit the table (2 * npairs vectors each), and
+         * whose padding taps stay inside the zero point vector (i + 16 <= TC_DW_ZP) */
+        ptrdiff_t npairs = (g->kh * g->kw + 1) / 2, per = TC_DW_TABLE / (2 * npairs), chunk, c8 = c / 8 * 8;
+        int8_t zpv[TC_DW_ZP];
+        memset(zpv, (int8_t)g->in_zp, sizeof zpv);
+        if (per > TC_DW_TABLE / 4) per = TC_DW_TABLE / 4;
+        chunk = tc_min(per * 16, TC_DW_ZP - 16);
+        for (; i < c8; i += chunk) tc_dw_chunk_s8_avx2(g, i, tc_min(i + chunk, c8), zpv);
+        i = c8;
+    }
+#endif
+    for (; i < c; i += TC_DW_BLOCK) tc_dw_block_s8_c(g, i, tc_min(TC_DW_BLOCK, c - i));
+}
+
+/* ---- ADD, one contiguous run of elements --------------------------------------------------- */
+
+typedef struct {
+    int32_t act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so;
+} tc_add_s8;
+
+/* TFLite's quantized ADD: both inputs rescaled to a common scale (left_shift, then their own
+ * multiplier), summed (wrapping), rescaled to the output. y may be a or b (in place). */
+static inline int8_t tc_add1_s8(const tc_add_s8* p, int32_t x1, int32_t x2) {
+    int l1, r1, l2, r2, lo, ro;
+    tc_split_shift(p->s1, &l1, &r1);
+    tc_split_shift(p->s2, &l2, &r2);
+    tc_split_shift(p->so, &lo, &ro);
+    int32_t a = (int32_t)((uint32_t)(x1 + p->in1_off) << p->left_shift);
+    int32_t b = (int32_t)((uint32_t)(x2 + p->in2_off) << p->left_shift);
+    a = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)a << l1), p->m1), r1);
+    b = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)b << l2), p->m2), r2);
+    int32_t sum = (int32_t)((uint32_t)a + (uint32_t)b);
+    int32_t v = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)sum << lo), p->mo), ro);
+    int32_t lo_ = p->act_min - p->out_off, hi_ = p->act_max - p->out_off;
+    v = v < lo_ ? lo_ : (v > hi_ ? hi_ : v);
+    return (int8_t)(v + p->out_off);
+}
+
+static void tc_add_s8_run(const tc_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
+    ptrdiff_t i = 0;
+#if TC_HAVE_AVX2
+    if (tc_simd) {
+        const __m256i off1 = _mm256_set1_epi32(p->in1_off), off2 = _mm256_set1_epi32(p->in2_off);
+        const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+        const tc_mbqm8_c c1 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m1), _mm256_set1_epi32(p->s1));
+        const tc_mbqm8_c c2 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m2), _mm256_set1_epi32(p->s2));
+        const tc_mbqm8_c co = tc_mbqm8_prepare(_mm256_set1_epi32(p->mo), _mm256_set1_epi32(p->so));
+        tc_rq8 rq = tc_rq8_make(p->act_min, p->act_max, p->out_off);
+        for (; i + 8 <= n; i += 8) {
+            __m256i x1 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + i)));
+            __m256i x2 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + i)));
+            x1 = tc_mbqm8(_mm256_sll_epi32(_mm256_add_epi32(x1, off1), ls), &c1);
+            x2 = tc_mbqm8(_mm256_sll_epi32(_mm256_add_epi32(x2, off2), ls), &c2);
+            __m256i v = tc_requant8(_mm256_add_epi32(x1, x2), &co, &rq);
+            _mm_storel_epi64((__m128i*)(y + i), tc_pack8_s8(v));
+        }
+    }
+#endif
+    for (; i < n; i++) y[i] = tc_add1_s8(p, a[i], b[i]);
+}
+
+#endif /* TINYCC_FAST_S8_H */

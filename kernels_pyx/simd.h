@@ -1,0 +1,191 @@
+/* tinycc host kernels in C: what the fast kernels share.
+ *
+ * The fast kernels (fast_s8.h, fast_f32.h) have two implementations of their inner loops:
+ * AVX2 intrinsics, compiled when the build machine has AVX2 (setup.py builds with
+ * -march=native unless TINYCC_PORTABLE=1), and portable C. Both are compiled into the
+ * extension when AVX2 is available; tc_simd selects one at run time (tinycc._host.set_simd),
+ * so the tests run the portable code too. The int8 results of both are bit for bit those of
+ * the NumPy reference (TFLite Micro's reference kernels).
+ *
+ * Here: the scalar TFLite fixed-point arithmetic (the same functions as fixedpoint.pxi, in C)
+ * and its AVX2 version on 8 int32 lanes, used to requantize int32 accumulators to int8.
+ */
+#ifndef TINYCC_SIMD_H
+#define TINYCC_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define TC_HAVE_AVX2 1
+#else
+#define TC_HAVE_AVX2 0
+#endif
+
+/* Keep a loaded vector in a register: without this gcc folds the load into each instruction
+ * that uses it (one load per use), which makes the GEMM inner loops load-bound. */
+#if defined(__GNUC__)
+#define TC_IN_REGISTER(v) __asm__("" : "+x"(v))
+#else
+#define TC_IN_REGISTER(v) ((void)0)
+#endif
+
+/* 1: use the AVX2 kernels (only possible when compiled in), 0: the portable ones */
+static int tc_simd = TC_HAVE_AVX2;
+
+static inline int tc_set_simd(int on) {
+    tc_simd = on && TC_HAVE_AVX2;
+    return tc_simd;
+}
+
+static inline ptrdiff_t tc_min(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+
+/* Filter taps t in [lo, hi) with 0 <= start + t * dilation < size (empty when hi <= lo). */
+static inline void tc_tap_range(ptrdiff_t start, ptrdiff_t dilation, ptrdiff_t k, ptrdiff_t size,
+                                ptrdiff_t* lo, ptrdiff_t* hi) {
+    if (dilation == 1) {  /* no divisions in the common case */
+        *lo = start >= 0 ? 0 : -start;
+        *hi = start >= size ? 0 : tc_min(k, size - start);
+        return;
+    }
+    *lo = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+    if (start >= size) {
+        *hi = 0;
+    } else {
+        *hi = (size - start + dilation - 1) / dilation;
+        if (*hi > k) *hi = k;
+    }
+}
+
+/* Does a 1x1 convolution with these sizes read, for output pixels 0, 1, 2, ... (batch, row,
+ * column order), the input pixels -pt * w, -pt * w + 1, ...: stride 1, no column padding,
+ * whole rows, all inside the input? (A row-streamed call has oh = 1 and pt = -row.) */
+static inline int tc_contiguous_1x1(ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t kh,
+                                    ptrdiff_t kw, ptrdiff_t sh, ptrdiff_t sw, ptrdiff_t pt, ptrdiff_t pl) {
+    if (kh != 1 || kw != 1 || sh != 1 || sw != 1 || pl != 0 || ow != w || pt > 0 || oh - pt > h) return 0;
+    return n == 1 || (pt == 0 && oh == h);  /* several images: all of each */
+}
+
+/* ---- TFLite fixed point, scalar ------------------------------------------------------------
+ *
+ * SaturatingRoundingDoublingHighMul is (a*b + nudge) / 2**31 with C division (toward zero) and
+ * nudge = 2**30 for a*b >= 0, 1 - 2**30 otherwise. For a*b < 0 the numerator is negative and
+ * division toward zero is ceil((a*b + 1 - 2**30) / 2**31) = floor((a*b + 2**30) / 2**31); for
+ * a*b >= 0 it is floor((a*b + 2**30) / 2**31) directly. So it is one arithmetic shift:
+ * (a*b + 2**30) >> 31 (except a = b = INT32_MIN, which saturates). The vector version below
+ * relies on this form; it is checked against the NumPy reference by the tests. Right shifts of
+ * negative values are arithmetic (gcc, clang and MSVC define them so).
+ */
+static inline int32_t tc_srdhm(int32_t a, int32_t b) {
+    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 30)) >> 31);
+}
+
+/* RoundingDivideByPOT, 0 <= e <= 31: x / 2**e rounded half away from zero. */
+static inline int32_t tc_rdbpot(int32_t x, int e) {
+    int32_t mask = (int32_t)(((uint32_t)1 << e) - 1u);
+    int32_t remainder = x & mask;
+    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> e) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLite's shift convention -> left and right shift counts, clamped to 0..31 (as split_shift). */
+static inline void tc_split_shift(int32_t shift, int* left, int* right) {
+    *left = shift > 0 ? (shift < 31 ? shift : 31) : 0;
+    *right = shift > 0 ? 0 : (shift > -31 ? -shift : 31);
+}
+
+/* int32 accumulator -> int8: MultiplyByQuantizedMultiplier (double rounding), + zero point,
+ * clamp to [act_min, act_max]. The clamp is done before adding the zero point (lo = act_min -
+ * zp, hi = act_max - zp), which is the same and cannot overflow. */
+static inline int8_t tc_requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t lo, int32_t hi,
+                                   int32_t zp) {
+    int left, right;
+    tc_split_shift(shift, &left, &right);
+    int32_t v = tc_rdbpot(tc_srdhm((int32_t)(acc << left), mult), right);
+    v = v < lo ? lo : (v > hi ? hi : v);
+    return (int8_t)(v + zp);
+}
+
+#if TC_HAVE_AVX2
+/* Requantization constants of one output: the clamp range without the zero point, and it. */
+typedef struct {
+    __m256i lo, hi, zp;
+} tc_rq8;
+
+static inline tc_rq8 tc_rq8_make(int32_t act_min, int32_t act_max, int32_t zp) {
+    tc_rq8 r;
+    r.lo = _mm256_set1_epi32(act_min - zp);
+    r.hi = _mm256_set1_epi32(act_max - zp);
+    r.zp = _mm256_set1_epi32(zp);
+    return r;
+}
+
+/* MultiplyByQuantizedMultiplier on 8 lanes, each with its own multiplier and shift, in two
+ * steps: tc_mbqm8_prepare derives from (multiplier, shift) what does not depend on the value
+ * (once per block of channels), tc_mbqm8 applies it (once per output vector). */
+typedef struct {
+    __m256i mult, mult_odd;  /* the multipliers; those of the odd lanes moved to the even lanes */
+    __m256i mult_is_min;     /* -1 where the multiplier is INT32_MIN (the only one that can saturate) */
+    __m256i left, right;     /* shift counts, 0..31 (as tc_split_shift) */
+    __m256i mask, half;      /* RoundingDivideByPOT: 2**right - 1 and its half */
+} tc_mbqm8_c;
+
+static inline tc_mbqm8_c tc_mbqm8_prepare(__m256i mult, __m256i shift) {
+    const __m256i zero = _mm256_setzero_si256(), thirty_one = _mm256_set1_epi32(31), one = _mm256_set1_epi32(1);
+    tc_mbqm8_c c;
+    c.mult = mult;
+    c.mult_odd = _mm256_srli_epi64(mult, 32);
+    c.mult_is_min = _mm256_cmpeq_epi32(mult, _mm256_set1_epi32(INT32_MIN));
+    c.left = _mm256_min_epi32(_mm256_max_epi32(shift, zero), thirty_one);
+    c.right = _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero), thirty_one);
+    c.mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, c.right), one);
+    c.half = _mm256_srli_epi32(c.mask, 1);
+    return c;
+}
+
+static inline __m256i tc_mbqm8(__m256i acc, const tc_mbqm8_c* c) {
+    __m256i x = _mm256_sllv_epi32(acc, c->left);
+    /* SaturatingRoundingDoublingHighMul: 64-bit products of the even and of the odd lanes,
+     * (a*b + 2**30) >> 31, the low 32 bits of each put back in its lane */
+    const __m256i nudge = _mm256_set1_epi64x((int64_t)1 << 30);
+    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, c->mult), nudge);
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), c->mult_odd), nudge);
+    __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
+    /* a = b = INT32_MIN gave INT32_MIN; the saturated result is INT32_MAX = ~INT32_MIN */
+    high = _mm256_xor_si256(high, _mm256_and_si256(_mm256_cmpeq_epi32(x, _mm256_set1_epi32(INT32_MIN)), c->mult_is_min));
+    /* RoundingDivideByPOT: (x >> e) + ((x & mask) > half + (x < 0)) */
+    __m256i threshold = _mm256_sub_epi32(c->half, _mm256_cmpgt_epi32(_mm256_setzero_si256(), high));
+    __m256i round_up = _mm256_cmpgt_epi32(_mm256_and_si256(high, c->mask), threshold);
+    return _mm256_sub_epi32(_mm256_srav_epi32(high, c->right), round_up);
+}
+
+/* tc_requant_s8 on 8 lanes (still int32: the caller packs them to bytes). */
+static inline __m256i tc_requant8(__m256i acc, const tc_mbqm8_c* c, const tc_rq8* rq) {
+    __m256i v = tc_mbqm8(acc, c);
+    v = _mm256_min_epi32(_mm256_max_epi32(v, rq->lo), rq->hi);
+    return _mm256_add_epi32(v, rq->zp);
+}
+
+/* the same, preparing the constants on the spot (for a vector used once) */
+static inline __m256i tc_requant8_avx2(__m256i acc, __m256i mult, __m256i shift, const tc_rq8* rq) {
+    tc_mbqm8_c c = tc_mbqm8_prepare(mult, shift);
+    return tc_requant8(acc, &c, rq);
+}
+
+/* 16 int32 lanes in [-128, 127] (two vectors, channels 0..7 and 8..15) -> 16 bytes in order */
+static inline __m128i tc_pack16_s8(__m256i a, __m256i b) {
+    __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+    return _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+}
+
+/* 8 int32 lanes in [-128, 127] -> 8 bytes in the low half */
+static inline __m128i tc_pack8_s8(__m256i a) {
+    __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    return _mm_packs_epi16(w, w);
+}
+#endif /* TC_HAVE_AVX2 */
+
+#endif /* TINYCC_SIMD_H */
