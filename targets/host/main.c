@@ -1,5 +1,7 @@
-/* Host harness for the portable C target: runs a generated model library once.
-   usage: prog INPUT.bin OUTPUT.bin   (raw bytes of the input and output tensors) */
+/* Harness of the hosted targets (the portable C target on the host; RV64GCV as a static Linux
+   program under qemu-riscv64): runs a generated model library once.
+   usage: prog INPUT.bin OUTPUT.bin   (raw bytes of the input and output tensors);
+   exit status 0 ok, 2 usage or I/O error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "model.h"

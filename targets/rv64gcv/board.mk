@@ -47,7 +47,8 @@ $(BUILD)/model/%.o: %.c $(HEADERS) | $(BUILD)/model
 $(BUILD)/tinycc_model.o: $(MODEL_OBJS)
 	$(CC) $(ARCH_FLAGS) $(FUSE_LD) -r -nostdlib -o $@ $^
 
-$(BUILD)/board/%.o: $(BOARD_DIR)/%.c $(HEADERS) | $(BUILD)/board
+# a hosted Linux program: the same harness as the portable C target
+$(BUILD)/board/main.o: $(BOARD_DIR)/../host/main.c $(HEADERS) | $(BUILD)/board
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(ELF): $(BUILD)/tinycc_model.o $(BOARD_OBJS) $(BOARD_DIR)/tinycc_text.ld
