@@ -72,8 +72,7 @@ static inline void tc_convert16_s8(int16_t* dst, const int8_t* src, ptrdiff_t n,
 }
 #endif
 
-/* The panel row of output pixel (b, oy, ox): K2 int16 values (and up to 15 values of garbage
- * after them, which the next row overwrites: the panel has room for them). */
+/* The panel row of output pixel (b, oy, ox): K2 int16 values. */
 static void tc_panel_row_s8(int16_t* dst, const tc_conv_s8* g, ptrdiff_t b, ptrdiff_t oy, ptrdiff_t ox) {
     ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run;
     ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
@@ -82,24 +81,7 @@ static void tc_panel_row_s8(int16_t* dst, const tc_conv_s8* g, ptrdiff_t b, ptrd
     tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
     if (ky1 < ky0) ky1 = ky0;
     if (kx1 < kx0) kx1 = kx0;
-    int interior = ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw;
-#if TC_HAVE_AVX2
-    /* every tap inside the input and the taps of a filter row contiguous: one run of kw * c
-     * values per filter row, converted 16 at a time, each run's overshoot overwritten by the
-     * next run; the last run's overshoot must stay inside the input */
-    if (tc_simd && interior && g->dw == 1) {
-        const int8_t* last = g->x + ((b * g->h + iy0 + (g->kh - 1) * g->dh) * g->w_ + ix0) * c;
-        if (last + (run + 15) / 16 * 16 <= g->x + g->n * g->h * g->w_ * c) {
-            const __m256i zp16 = _mm256_set1_epi16((int16_t)g->in_zp);
-            const int8_t* src = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c;
-            for (ky = 0; ky < g->kh; ky++, src += g->dh * g->w_ * c)
-                tc_convert16_s8(dst + ky * run, src, run, zp16);
-            if (K & 1) dst[K] = 0;
-            return;
-        }
-    }
-#endif
-    if (!interior)
+    if (ky0 > 0 || ky1 < g->kh || kx0 > 0 || kx1 < g->kw)
         memset(dst, 0, (size_t)K * sizeof(int16_t));  /* some taps are padding */
     if (K & 1) dst[K] = 0;
     for (ky = ky0; ky < ky1; ky++) {
@@ -112,6 +94,17 @@ static void tc_panel_row_s8(int16_t* dst, const tc_conv_s8* g, ptrdiff_t b, ptrd
                 tc_convert_s8(d + kx * c, xrow + (ix0 + kx * g->dw) * c, c, g->in_zp);
         }
     }
+}
+
+/* Which output pixels of a row read only inside the input, with the taps of each filter row
+ * contiguous (dw == 1 or kw == 1): columns [*lo, *hi) of output row oy (none when the row's
+ * filter rows leave the input). */
+static void tc_inside_columns(const tc_conv_s8* g, ptrdiff_t oy, ptrdiff_t* lo, ptrdiff_t* hi) {
+    ptrdiff_t iy0 = oy * g->sh - g->pt, last = (g->kw - 1) * g->dw;
+    *lo = *hi = 0;
+    if ((g->dw != 1 && g->kw != 1) || iy0 < 0 || iy0 + (g->kh - 1) * g->dh >= g->h || last - g->pl >= g->w_) return;
+    *lo = (g->pl + g->sw - 1) / g->sw;                     /* ox * sw - pl >= 0 */
+    *hi = tc_min(g->ow, (g->w_ - 1 - last + g->pl) / g->sw + 1);  /* ox * sw - pl + last < w */
 }
 
 /* ---- GEMM: one tile (up to TC_MR pixels) times one block of 16 output channels --------------
@@ -281,8 +274,13 @@ static void tc_conv2d_s8_packed(const tc_conv_s8* g) {
     int contiguous = tc_contiguous_1x1(g->n, g->h, g->w_, g->oh, g->ow, g->kh, g->kw, g->sh, g->sw, g->pt, g->pl) &&
                      K2 == K;
     const int8_t* first = contiguous ? g->x + (-g->pt) * g->w_ * g->c : g->x;
+    ptrdiff_t in_lo = 0, in_hi = 0;  /* the columns of output row py whose pixels are inside the input */
 #if TC_HAVE_AVX2
     tc_rq8 rq = tc_rq8_make(g->act_min, g->act_max, g->out_zp);
+    const __m256i zp16 = _mm256_set1_epi16((int16_t)g->in_zp);
+    ptrdiff_t run = g->kw * g->c, run16 = (run + 15) / 16 * 16, row_step = g->dh * g->w_ * g->c;
+    ptrdiff_t last_run = (g->kh - 1) * row_step;
+    const int8_t* end = g->x + g->n * g->h * g->w_ * g->c;
 #endif
     for (p0 = 0; p0 < P; p0 += TC_MR) {
         m = (int)tc_min(TC_MR, P - p0);
@@ -290,7 +288,18 @@ static void tc_conv2d_s8_packed(const tc_conv_s8* g) {
             tc_convert_s8(panel, first + p0 * K, m * K, g->in_zp);
         } else {
             for (i = 0; i < m; i++) {
-                tc_panel_row_s8(rows[i], g, pb, py, px);
+                if (px == 0) tc_inside_columns(g, py, &in_lo, &in_hi);
+#if TC_HAVE_AVX2
+                /* a pixel inside the input: its kh runs of kw * c values converted 16 at a time,
+                 * each run's overshoot overwritten by the next run (and the next row); the last
+                 * run's overshoot must stay inside the input */
+                const int8_t* src = g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ + px * g->sw - g->pl) * g->c;
+                if (tc_simd && px >= in_lo && px < in_hi && src + last_run + run16 <= end) {
+                    for (ptrdiff_t ky = 0; ky < g->kh; ky++) tc_convert16_s8(rows[i] + ky * run, src + ky * row_step, run, zp16);
+                    if (K & 1) rows[i][K] = 0;
+                } else
+#endif
+                    tc_panel_row_s8(rows[i], g, pb, py, px);
                 if (++px == g->ow) {
                     px = 0;
                     if (++py == g->oh) {

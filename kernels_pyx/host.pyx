@@ -21,11 +21,21 @@ in place: convolutions, fully connected, pooling, dequantize_s8_f32 (but see str
 
 int32 and float32 buffers must be 4-byte aligned (arena offsets multiple of 4).
 
+Fast kernels. Besides the kernels of the op table's lowering (the ABI shared with the C
+targets), ``*_packed`` kernels take the same buffers and parameters with the weights packed by
+tinycc/backend_host.py (``host_kernel``) in the layout their inner loops want; they and the
+depthwise convolutions (depth multiplier 1) and the contiguous ADDs run C code with AVX2
+intrinsics (fast_s8.h, fast_f32.h; portable C when built without AVX2 or after
+``set_simd(False)``). Their inner loops may keep a few KB of work space on the stack (a panel
+of converted input rows, prepared constants); that is host-only and not part of the arena.
+``run_batch`` runs many samples in one call, ``run_io`` one sample with little Python around it.
+
 Row streaming. A step may be ``(name, bufs, iparams, fparams, stream)``. ``stream`` is None
 or ``(delay, epilogue)`` or ``(delay, epilogue, reverse)``, allowed for the kernels in
 ``STREAMABLE`` (convolutions, depthwise convolutions, pooling) with n = 1, 0 <= delay <= oh.
-The step then computes its output one row at a time into a ring of ``delay + 1`` rows in
-scratch, and writes output row q only once rows 0..q + delay are computed; so the output may
+The step then computes its output row by row (a few rows per kernel call, see run_streamed)
+into a ring of ``delay + 1`` rows in scratch, and writes output row q only once rows 0..q +
+delay are computed; so the output may
 overlap the input whenever the bytes of rows 0..q are no longer read by rows q + delay + 1
 onward (the planner proves that). With ``reverse`` (default False) the rows run from the
 last to the first: row q is written once rows oh - 1..q - delay are computed, for an output
@@ -157,24 +167,40 @@ cdef inline void flush_row(Step* s, Step* add, Py_ssize_t q, char* slot) noexcep
     run_kernel(add, NULL)  # the ADD kernels use no scratch
 
 
-cdef void run_streamed(Step* s, char* scratch) noexcept nogil:
-    """A sliding-window kernel one output row at a time (n == 1).
+cdef enum:
+    STREAM_BATCH_BYTES = 16384  # rows a streamed step computes per kernel call: a host stack buffer
+    STREAM_BATCH_ROWS = 8
 
-    Row r is computed alone (oh = 1 and pt - r * sh, so the kernel's first input row is
-    r * sh - pt as in the full call) into ring slot r % (delay + 1) in scratch; once row r is
-    computed, row r - delay is flushed to the output. So output row q is written only after
-    rows 0..q + delay have been computed: it may overwrite input the later rows no longer
-    read. In reverse, rows run from oh - 1 down to 0 and row r + delay is flushed after row r.
-    Every address stays inside the buffers the constructor validated for the full call: the
-    ring is in scratch, row q of the output and of `other` are within their oh rows."""
+
+cdef void run_streamed(Step* s, char* scratch) noexcept nogil:
+    """A sliding-window kernel row by row (n == 1).
+
+    Rows are processed in order (forward: 0, 1, ..., oh - 1; reverse: oh - 1, ..., 0); row r
+    goes into ring slot r % (delay + 1) in scratch, and once it is there row r - delay (reverse:
+    r + delay) is flushed to the output. So output row q is written only after rows 0..q + delay
+    have been computed: it may overwrite input the later rows no longer read.
+
+    The kernel computes up to STREAM_BATCH_ROWS consecutive rows per call (oh = k and pt - r * sh
+    for its first row r, so its input rows are those of the full call) into a batch buffer on
+    the stack, whose rows then enter the ring one by one: all the rows of a batch are computed
+    before any of them is flushed, which only delays writes, so the in-place condition of the
+    row-by-row order holds. (Rows longer than the buffer are computed one at a time, straight
+    into their ring slot; so are the rows of a reverse step.) Every address stays inside the
+    buffers the constructor validated for the full call: the ring is in scratch, row q of the
+    output and of `other` are within their oh rows."""
     cdef Step row = s[0]
     cdef Step add
-    cdef Py_ssize_t oh = s.ip[4], d = s.delay, i, r, q, j
-    cdef Py_ssize_t nslot = s.delay + 1
+    cdef char batch[STREAM_BATCH_BYTES]
+    cdef Py_ssize_t oh = s.ip[4], d = s.delay, i, r, q, j, k, first
+    cdef Py_ssize_t nslot = s.delay + 1, rb = s.rb
+    cdef Py_ssize_t nbatch = STREAM_BATCH_BYTES // rb
     cdef int64_t pt = s.ip[s.pt_index], sh = s.ip[s.sh_index]
     cdef char* ring = scratch + s.ring_off
+    if nbatch > STREAM_BATCH_ROWS:
+        nbatch = STREAM_BATCH_ROWS
+    if s.reverse:
+        nbatch = 1  # reverse (growing 1x1 convolutions): one row at a time, as the C runtime does
     row.stream = 0
-    row.ip[4] = 1
     memset(&add, 0, sizeof(Step))
     if s.epi_kind >= 0:
         add.kind = s.epi_kind
@@ -182,29 +208,42 @@ cdef void run_streamed(Step* s, char* scratch) noexcept nogil:
             add.ip[j] = 1        # d0..d5 = 1, ..., 1, ow * channels
             add.ip[6 + j] = 0    # input1 strides
             add.ip[12 + j] = 0   # input2 strides
-        add.ip[5] = s.rb // (1 if s.epi_kind == K_ADD_S8 else 4)
+        add.ip[5] = rb // (1 if s.epi_kind == K_ADD_S8 else 4)
         add.ip[11] = 1
         add.ip[17] = 1
         for j in range(12):
             add.ip[18 + j] = s.eip[j]
         add.fp[0] = s.efp[0]
         add.fp[1] = s.efp[1]
-    # forward: rows 0, 1, ..., oh - 1, row i - d flushed after row i; reverse: rows oh - 1, ...,
-    # 0, row r + d flushed after row r. Then the rows still in the ring, in the same order.
-    for i in range(oh):
-        r = oh - 1 - i if s.reverse else i
-        row.ip[s.pt_index] = pt - r * sh
-        row.buf[1] = ring + (r % nslot) * s.rb
-        run_kernel(&row, scratch)
-        if i >= d:
-            q = r + d if s.reverse else r - d
-            flush_row(s, &add, q, ring + (q % nslot) * s.rb)
+    i = 0  # rows processed so far
+    while i < oh:
+        k = oh - i
+        if k > nbatch:
+            k = nbatch if nbatch > 1 else 1
+        first = oh - i - k if s.reverse else i  # the batch is rows first..first + k - 1
+        row.ip[4] = k
+        row.ip[s.pt_index] = pt - first * sh
+        if nbatch <= 1:
+            row.buf[1] = ring + (first % nslot) * rb
+            run_kernel(&row, scratch)
+        else:
+            row.buf[1] = batch
+            run_kernel(&row, scratch)
+        for j in range(k):
+            r = oh - 1 - (i + j) if s.reverse else i + j
+            if nbatch > 1:
+                memcpy(ring + (r % nslot) * rb, batch + (r - first) * rb, <size_t>rb)
+            if i + j >= d:
+                q = r + d if s.reverse else r - d
+                flush_row(s, &add, q, ring + (q % nslot) * rb)
+        i += k
+    # then the rows still in the ring, in the same order
     i = oh - d
     if i < 0:
         i = 0
     while i < oh:
         q = oh - 1 - i if s.reverse else i
-        flush_row(s, &add, q, ring + (q % nslot) * s.rb)
+        flush_row(s, &add, q, ring + (q % nslot) * rb)
         i += 1
 
 
