@@ -11,6 +11,7 @@ is allowed only where the table says so) and the compiler flags.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pathlib
@@ -27,6 +28,27 @@ _CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t", np.dtype(
 GENERIC = "generic"
 
 
+# ---- constant preparation: layout transforms a target's kernels want -------------------------
+
+def _wrap32(a) -> np.ndarray:
+    return ((np.asarray(a, np.int64) + 2 ** 31) % 2 ** 32 - 2 ** 31).astype(np.int32)
+
+
+def fold_input_zero_point(call):
+    """bias[o] - in_zp * sum(w[o]) (wrapped to int32) in place of the bias: the kernel then sums
+    x * w directly and counts a padded tap as x = in_zp (so it adds in_zp * w for it)."""
+    p = call.params
+    oc = p["units"] if call.kernel.startswith("fc") else p["oc"]
+    w = np.asarray(call.bufs[2], np.int64)
+    wsum = w.reshape(-1, oc).sum(0) if call.kernel.startswith("dwconv") else w.reshape(oc, -1).sum(1)
+    bias = _wrap32(np.asarray(call.bufs[3], np.int64).reshape(-1) - p["in_zp"] * wsum)
+    return dataclasses.replace(call, bufs=call.bufs[:3] + [bias] + call.bufs[4:])
+
+
+def _round64(n: int) -> int:
+    return (n + 63) & ~63
+
+
 class CTarget:
     """Portable C99."""
     name = "c"
@@ -34,7 +56,20 @@ class CTarget:
     kernels: dict = {}
     #: kernels this target runs with the portable implementation on purpose
     generic_fallback: frozenset = frozenset()
+    #: kernel -> function(KernelCall with constant operands as arrays) -> the call this target's
+    #: kernel takes (e.g. fold_input_zero_point, weights packed in its layout); same buffer count
+    prepare: dict = {}
+    #: kernel -> function(params dict) -> scratch bytes this target's kernel needs (when more than
+    #: the portable kernel's); the planner reserves it in the arena
+    scratch: dict = {}
     cflags = "-std=c99 -O2"
+
+    def kernel_scratch(self, kernel: str, ip: list, fp: list, params: dict) -> int:
+        """Scratch bytes of one call on this target (64-byte multiple when nonzero)."""
+        need = _extension().kernel_scratch(kernel, ip, fp)
+        if self.kernel_source(kernel) != GENERIC and kernel in self.scratch:
+            need = max(need, _round64(int(self.scratch[kernel](params))))
+        return need
 
     def kernel_source(self, kernel: str) -> str:
         """The directory implementing a kernel on this target (a missing rule is an error)."""
@@ -71,6 +106,21 @@ class RV64GCV(CTarget):
 C_TARGETS = {t.name: t for t in (CTarget(), CortexM55(), RV64GCV())}
 
 
+def kernel_scratch(op, graph, target: str) -> int:
+    """Scratch bytes of an op's kernels on a C target (the planner reserves them)."""
+    from . import ops as optable
+    if op.attrs.get("alias") or "fused_into" in op.attrs:
+        return 0
+    t = C_TARGETS[target]
+    sig = _extension().KERNELS
+    need = 0
+    for call in optable.get(op.kind).lower(op, graph):
+        _, inames, fnames = sig[call.kernel]
+        need = max(need, t.kernel_scratch(call.kernel, [int(call.params[n]) for n in inames],
+                                          [float(call.fparams[n]) for n in fnames], dict(call.params)))
+    return need
+
+
 def _kernel_files(directory: pathlib.Path) -> dict:
     """kernel name -> the .c file in ``directory`` defining tc_<kernel>."""
     found = {}
@@ -88,8 +138,8 @@ class CProgram:
             raise UnsupportedError(f"unknown C target {target!r}; targets: {', '.join(C_TARGETS)}")
         self.target = C_TARGETS[target]
         self.graph, self.schedule, self.plan = graph, schedule, plan
-        self.calls = lower(graph, schedule, plan)
         self.signatures = _extension().KERNELS
+        self.calls = [(op, self._prepare(call), stream) for op, call, stream in lower(graph, schedule, plan)]
         self._consts = {}  # digest -> (c name, array)
 
     # -- constants ---------------------------------------------------------------------------
@@ -116,6 +166,20 @@ class CProgram:
         if v == float("-inf"):
             return "-3.40282347e+38f"
         return f"{v:.9g}f" if ("e" in f"{v:.9g}" or "." in f"{v:.9g}") else f"{v:.1f}f"
+
+    def _prepare(self, call):
+        """The call as this target's kernel takes it (its constants transformed by the table)."""
+        fn = self.target.prepare.get(call.kernel)
+        if fn is None or self.target.kernel_source(call.kernel) == GENERIC:
+            return call
+        bufs = [self.graph.tensor(b).data if isinstance(b, str) and self.graph.tensor(b).is_const else b
+                for b in call.bufs]
+        if any(isinstance(b, str) for b in bufs[2:]):
+            raise PlanError(f"target {self.target.name}: kernel {call.kernel} needs constant weights")
+        new = fn(dataclasses.replace(call, bufs=bufs))
+        if len(new.bufs) != len(call.bufs):
+            raise PlanError(f"target {self.target.name}: preparing {call.kernel} changed its buffer count")
+        return new
 
     # -- emission ----------------------------------------------------------------------------
     def _operand(self, b) -> str:
@@ -145,7 +209,7 @@ class CProgram:
             p = dict(zip(inames, ip))
             esize = 4 if call.kernel.endswith("f32") else 1
             rb = p["ow"] * p.get("oc", p.get("c")) * esize
-            kscratch = _extension().kernel_scratch(call.kernel, ip, fp)
+            kscratch = self.target.kernel_scratch(call.kernel, ip, fp, dict(call.params))
             epi, first, other, eip, efp = 0, 0, "NULL", "NULL", "NULL"
             if epilogue is not None:
                 kind, other_name, e_ip, e_fp, conv_first = epilogue
@@ -210,8 +274,10 @@ class CProgram:
             sources[f.name] = f
         for name, path in sources.items():
             files[name] = path.read_text()
-        for h in sorted((TARGETS_DIR / GENERIC).glob("*.h")):
-            files[h.name] = h.read_text()
+        dirs = [GENERIC] + sorted({self.target.kernel_source(k) for k in used} - {GENERIC})
+        for d in dirs:  # the headers of every kernel directory used (a target's may include generic's)
+            for h in sorted((TARGETS_DIR / d).glob("*.h")):
+                files[h.name] = h.read_text()
         srcs = " ".join(["model.c"] + sorted(sources))
         files["tinycc.mk"] = (f"# Generated by tinycc: add these to your firmware build.\n"
                               f"TINYCC_DIR ?= $(dir $(lastword $(MAKEFILE_LIST)))\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import ops as optable
 from . import passes as graph_passes
-from . import backend_host, planner, scheduler, tflite_reader
+from . import backend_c, backend_host, planner, scheduler, tflite_reader
 from .errors import IRError, ModelFormatError, UnsupportedError
 from .ir import Graph, verify
 
@@ -44,7 +44,11 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
     source = graph.copy()
     applied = graph_passes.run_passes(graph, passes)
     order = schedule(graph)
-    plan = planner.plan(graph, order, alignment, kernel_scratch=lambda op: backend_host.kernel_scratch(op, graph))
+    if target == "host":
+        scratch = lambda op: backend_host.kernel_scratch(op, graph)  # noqa: E731
+    else:
+        scratch = lambda op: backend_c.kernel_scratch(op, graph, target)  # noqa: E731
+    plan = planner.plan(graph, order, alignment, kernel_scratch=scratch)
     if target == "host":
         return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)
     return CTargetModel(graph, order, plan, target, source=source, passes_applied=applied, vlen=vlen)
