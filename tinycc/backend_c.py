@@ -80,6 +80,20 @@ class CTarget:
         raise UnsupportedError(f"target {self.name} has no kernel {kernel!r} and no rule allowing the "
                                f"portable one")
 
+    def prepare_call(self, call, graph=None):
+        """The call as this target's kernel takes it (its constants transformed by ``prepare``)."""
+        fn = self.prepare.get(call.kernel)
+        if fn is None or self.kernel_source(call.kernel) == GENERIC:
+            return call
+        bufs = [graph.tensor(b).data if isinstance(b, str) and graph is not None and graph.tensor(b).is_const else b
+                for b in call.bufs]
+        if any(isinstance(b, str) for b in bufs[2:]):
+            raise PlanError(f"target {self.name}: kernel {call.kernel} needs constant weights")
+        new = fn(dataclasses.replace(call, bufs=bufs))
+        if len(new.bufs) != len(call.bufs):
+            raise PlanError(f"target {self.name}: preparing {call.kernel} changed its buffer count")
+        return new
+
     def report_fallbacks(self, used: set) -> list:
         return sorted(k for k in used if self.name != "c" and self.kernel_source(k) == GENERIC)
 
@@ -139,7 +153,7 @@ class CProgram:
         self.target = C_TARGETS[target]
         self.graph, self.schedule, self.plan = graph, schedule, plan
         self.signatures = _extension().KERNELS
-        self.calls = [(op, self._prepare(call), stream) for op, call, stream in lower(graph, schedule, plan)]
+        self.calls = [(op, self.target.prepare_call(call, graph), stream) for op, call, stream in lower(graph, schedule, plan)]
         self._consts = {}  # digest -> (c name, array)
 
     # -- constants ---------------------------------------------------------------------------
@@ -166,20 +180,6 @@ class CProgram:
         if v == float("-inf"):
             return "-3.40282347e+38f"
         return f"{v:.9g}f" if ("e" in f"{v:.9g}" or "." in f"{v:.9g}") else f"{v:.1f}f"
-
-    def _prepare(self, call):
-        """The call as this target's kernel takes it (its constants transformed by the table)."""
-        fn = self.target.prepare.get(call.kernel)
-        if fn is None or self.target.kernel_source(call.kernel) == GENERIC:
-            return call
-        bufs = [self.graph.tensor(b).data if isinstance(b, str) and self.graph.tensor(b).is_const else b
-                for b in call.bufs]
-        if any(isinstance(b, str) for b in bufs[2:]):
-            raise PlanError(f"target {self.target.name}: kernel {call.kernel} needs constant weights")
-        new = fn(dataclasses.replace(call, bufs=bufs))
-        if len(new.bufs) != len(call.bufs):
-            raise PlanError(f"target {self.target.name}: preparing {call.kernel} changed its buffer count")
-        return new
 
     # -- emission ----------------------------------------------------------------------------
     def _operand(self, b) -> str:
