@@ -1,0 +1,368 @@
+"""Every kernel of the emulated C targets on single-op cases, run under QEMU.
+
+For each target configuration (Cortex-M55 on mps3-an547; RV64GCV at VLEN 128 and 256) one program
+holds every case: the kernel the target's table chooses (its vector kernel, or the portable one
+where the table allows it) is called on the case's buffers as the code generator would call it,
+constants prepared by the target's ``prepare`` table and placed in flash, directly and through
+tc_run_streamed (row by row, forward and reverse). The program dumps each case's whole arena;
+the output must equal what the host executor's kernel produces for the same call (the host
+kernels are checked against the NumPy reference and TFLite Micro elsewhere), and every other
+arena byte (inputs, guard bytes around the output and the scratch) must be unchanged.
+
+Cases: odd shapes (channels that are no multiple of the vector length, 1-pixel images, stride
+2 SAME, dilation, depth multiplier), random geometries, and random extreme per-channel
+multipliers, shifts and biases. int8 byte for byte; float32 to 1e-5 (FMA contraction differs
+between compilers). A missing cross compiler or QEMU fails these tests.
+"""
+import dataclasses
+import os
+import pathlib
+import tempfile
+
+import numpy as np
+import pytest
+
+from tinycc import _host
+from tinycc import ops as optable
+from tinycc.backend_c import C_TARGETS, GENERIC, TARGETS_DIR, CProgram, _kernel_files
+from tinycc.ctarget import RUNNERS
+from tinycc.errors import UnsupportedError
+
+import test_c_kernels as tck
+from test_host_kernels import ADD_CASES, CONV_CASES, POOL_CASES, conv_graph, fc_graph, rand_input
+
+CONFIGS = [("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
+GUARD = 64
+FILL = 0xA5
+
+
+@dataclasses.dataclass
+class Case:
+    kernel: str
+    bufs: list       # np.ndarray per buffer; the output's entry is None
+    out_index: int
+    out_nbytes: int
+    params: dict
+    fparams: dict
+    stream: tuple = None  # (delay, reverse) to run through tc_run_streamed
+    what: str = ""
+
+
+# ---- the cases ------------------------------------------------------------------------------------------
+
+def _case(g, inputs, what, stream=None, tweak=None):
+    """The single kernel call of a one-op graph as a Case (its inputs and constants as arrays)."""
+    op = g.ops()[0]
+    optable.get(op.kind).check_support(op, g)
+    (call,) = optable.get(op.kind).lower(op, g)
+    values = dict(zip(g.inputs, inputs))
+    bufs, out_index, out_nbytes = [], None, 0
+    for i, b in enumerate(call.bufs):
+        if isinstance(b, str) and b in g.outputs:
+            out_index, out_nbytes = i, g.tensor(b).nbytes
+            bufs.append(None)
+        elif isinstance(b, str) and b in values:
+            bufs.append(np.ascontiguousarray(values[b], g.tensor(b).dtype))
+        else:
+            bufs.append(np.ascontiguousarray(g.tensor(b).data if isinstance(b, str) else b))
+    if stream is not None and call.params.get("n", 1) != 1:
+        stream = None  # rows are streamed for one image (the planner streams batch-1 ops only)
+    case = Case(call.kernel, bufs, out_index, out_nbytes, dict(call.params), dict(call.fparams), stream, what)
+    if tweak is not None:
+        tweak(case)
+    return case
+
+
+def _extreme_requant(rng):
+    """Replace a case's per-channel multipliers, shifts and biases by random extremes."""
+    def tweak(case):
+        n = case.bufs[4].size
+        case.bufs[4] = rng.choice([0, 1, 1 << 30, (1 << 31) - 1, 1518500250, 1073741825],
+                                  n).astype(np.int32)
+        case.bufs[5] = rng.choice([-31, -20, -9, -1, 0, 1, 5, 12], n).astype(np.int32)
+        case.bufs[3] = rng.integers(-(1 << 31), 1 << 31, n, dtype=np.int64).astype(np.int32)
+    return tweak
+
+
+def conv_cases(depthwise, rng):
+    out = []
+    for i, (shape, oc, k, stride, dil, pad, act) in enumerate(CONV_CASES):
+        for dm in ((1, 2, 3) if depthwise else (oc,)):
+            g = conv_graph(rng, np.int8, depthwise, shape, dm, k, stride, dil, pad, act, bias=i % 3 != 1)
+            out.append(_case(g, rand_input(g, rng), f"case {i} dm {dm}", stream=(i % 3, bool(i % 2))))
+    extra = [((1, 1, 1, 33), 19, (1, 1), (1, 1), (1, 1), "VALID", "NONE"),
+             ((1, 5, 5, 16), 16, (1, 1), (1, 1), (1, 1), "VALID", "RELU"),
+             ((1, 6, 5, 64), 64, (1, 1), (1, 1), (1, 1), "SAME", "RELU6"),
+             ((1, 7, 6, 65), 5, (1, 1), (2, 2), (1, 1), "SAME", "NONE"),
+             ((1, 9, 7, 32), 31, (3, 3), (2, 2), (1, 1), "SAME", "RELU"),
+             ((1, 49, 10, 1), 64, (10, 4), (2, 2), (1, 1), "SAME", "RELU"),
+             ((1, 12, 12, 3), 8, (3, 3), (2, 2), (1, 1), "SAME", "RELU6"),
+             ((1, 4, 4, 129), 3, (3, 3), (1, 1), (2, 2), "SAME", "NONE")]
+    for i, (shape, oc, k, stride, dil, pad, act) in enumerate(extra):
+        for dm in ((1, 2) if depthwise else (oc,)):
+            if depthwise and dm * shape[3] > 200:
+                continue
+            g = conv_graph(rng, np.int8, depthwise, shape, dm, k, stride, dil, pad, act)
+            out.append(_case(g, rand_input(g, rng), f"extra {i} dm {dm}", stream=(i % 2, bool(i % 3 == 1))))
+    ran = 0
+    while ran < 30:
+        g = tck.random_conv(rng, np.int8, depthwise)
+        if g is None:
+            continue
+        tweak = _extreme_requant(rng) if ran % 3 == 0 else None
+        out.append(_case(g, rand_input(g, rng), f"random {ran}", stream=(ran % 3, bool(ran % 2)) if ran % 2 else None,
+                         tweak=tweak))
+        ran += 1
+    return out
+
+
+def fc_cases(rng):
+    out = []
+    shapes = [((1, 1), 1), ((1, 17), 3), ((3, 37), 10), ((2, 640), 128), ((1, 1000), 1), ((1, 64), 12),
+              ((1, 250), 33), ((4, 16), 16), ((1, 15), 4), ((2, 33), 5)]
+    shapes += [((int(rng.integers(1, 4)), int(rng.integers(1, 300))), int(rng.integers(1, 40))) for _ in range(20)]
+    for i, (in_shape, units) in enumerate(shapes):
+        g = fc_graph(rng, np.int8, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)
+        out.append(_case(g, rand_input(g, rng), f"fc {in_shape} {units}", tweak=_extreme_requant(rng) if i % 4 == 3
+                         else None))
+    return out
+
+
+def pool_cases(kind, rng):
+    out = []
+    cases = list(POOL_CASES) + [((1, 1, 1, 37), (1, 1), (1, 1), "SAME", "RELU"),
+                                ((1, 7, 7, 3), (7, 7), (2, 2), "SAME", "NONE"),
+                                ((1, 12, 12, 33), (3, 3), (2, 2), "SAME", "RELU6")]
+    while len(out) < len(cases) + 15:
+        if len(out) < len(cases):
+            shape, k, stride, pad, act = cases[len(out)]
+        else:
+            shape = (1, int(rng.integers(1, 12)), int(rng.integers(1, 12)), int(rng.choice([1, 3, 5, 8, 17, 33, 64])))
+            k = (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+            stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+            pad = ["SAME", "VALID"][rng.integers(2)]
+            act = ["NONE", "RELU", "RELU6"][rng.integers(3)]
+        try:
+            g = tck.pool_graph(np.int8, kind, shape, k, stride, pad, act, int(rng.integers(-128, 128)))
+        except (UnsupportedError, ValueError):
+            continue
+        i = len(out)
+        out.append(_case(g, rand_input(g, rng), f"{kind} {shape} {k} {stride} {pad}", stream=(i % 2, bool(i % 3 == 0))))
+    return out
+
+
+def add_cases(rng):
+    out = []
+    cases = [(s, (0.05, 0.11, 0.13), (-7, 12, -3)) for s in ADD_CASES] + [
+        (((1, 5, 5, 33), (1, 5, 5, 33)), (0.02, 0.5, 0.1), (127, -128, 0))]
+    for _ in range(15):
+        cases.append((tck.random_broadcast_shapes(rng), tuple(float(10 ** rng.uniform(-3, 1)) for _ in range(3)),
+                      tuple(int(v) for v in rng.integers(-128, 128, 3))))
+    for shapes, scales, zps in cases:
+        try:
+            g = tck.add_graph(np.int8, shapes, scales, zps, "RELU")
+        except (UnsupportedError, ValueError):
+            continue
+        out.append(_case(g, rand_input(g, rng), f"add {shapes}"))
+    return out
+
+
+def other_cases(rng):
+    out = []
+    for shape in ((1, 1), (3, 37), (1, 10)):
+        g = tck.Graph("t")
+        tck.act_tensor(g, "x", shape, np.int8, 0.1, 5)
+        tck.act_tensor(g, "y", shape, np.int8, 1 / 256, -128)
+        g.inputs = ["x"]
+        tck.finish(g, "SOFTMAX", ["x"], "y", tck.SoftmaxOptions(1.0))
+        out.append(_case(g, rand_input(g, rng), f"softmax {shape}"))
+    for src, dst in ((np.float32, np.int8), (np.int8, np.int8), (np.int8, np.float32)):
+        for shape in ((1,), (3, 17), (2, 5, 7, 3)):
+            g = tck.quantize_graph(src, dst, shape, 0.02, -3, 0.05, 7)
+            out.append(_case(g, rand_input(g, rng), f"{g.ops()[0].kind} {shape}"))
+    for n in (1, 3, 64, 100):
+        out.append(Case("copy", [rng.integers(-128, 128, n).astype(np.int8), None], 1, n, {"nbytes": n}, {}, None,
+                        f"copy {n}"))
+    return out
+
+
+def float_cases(rng):
+    out = []
+    for depthwise in (False, True):
+        for i, (shape, oc, k, stride, dil, pad, act) in enumerate(CONV_CASES[:5]):
+            g = conv_graph(rng, np.float32, depthwise, shape, 2 if depthwise else oc, k, stride, dil, pad, act)
+            out.append(_case(g, rand_input(g, rng), f"f32 conv {i}", stream=(i % 2, False)))
+    g = fc_graph(rng, np.float32, (2, 37), 10, "RELU")
+    out.append(_case(g, rand_input(g, rng), "f32 fc"))
+    for kind in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
+        g = tck.pool_graph(np.float32, kind, (1, 7, 9, 17), (3, 3), (2, 2), "SAME", "NONE")
+        out.append(_case(g, rand_input(g, rng), f"f32 {kind}", stream=(1, True)))
+    g = tck.add_graph(np.float32, ((2, 1, 3, 5), (1, 4, 1, 5)), (1, 1, 1), (0, 0, 0), "RELU6")
+    out.append(_case(g, rand_input(g, rng), "f32 add"))
+    return out
+
+
+def all_cases():
+    rng = np.random.default_rng(2026)
+    return (conv_cases(False, rng) + conv_cases(True, rng) + fc_cases(rng) + pool_cases("AVERAGE_POOL_2D", rng)
+            + pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng))
+
+
+# ---- the reference: the host executor on the same call ---------------------------------------------------
+
+def _layout(case, target):
+    """Arena offsets of the case's activation buffers, output and scratch, each followed by guard
+    bytes; returns (offsets per buffer (None for constants), scratch offset, scratch bytes, size)."""
+    _, inames, fnames = _host.KERNELS[case.kernel]
+    ip = [int(case.params[n]) for n in inames]
+    fp = [float(case.fparams[n]) for n in fnames]
+    kscratch = target.kernel_scratch(case.kernel, ip, fp, case.params)
+    scratch = kscratch
+    if case.stream is not None:
+        pt_index, sh_index, ch_index, e = _host._STREAM[case.kernel]
+        scratch = (kscratch + 63) // 64 * 64 + (case.stream[0] + 1) * ip[5] * ip[ch_index] * e
+    offs, size = [], 0
+    for i, b in enumerate(case.bufs):
+        if i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
+            n = case.out_nbytes if i == case.out_index else b.nbytes
+            offs.append(size)
+            size += (n + GUARD + 63) // 64 * 64
+        else:
+            offs.append(None)
+    return offs, size, scratch, kscratch, ip, fp
+
+
+def reference(case):
+    """The output bytes of the host executor's kernel on the case (generic ABI, unprepared)."""
+    _, inames, fnames = _host.KERNELS[case.kernel]
+    size, steps, consts, init = tck.kernel_plan(
+        case.kernel, [b for i, b in enumerate(case.bufs) if i != case.out_index], case.out_nbytes,
+        [case.params[n] for n in inames], [case.fparams[n] for n in fnames], case.out_index)
+    ex = _host.Executor(size, steps, consts)
+    ex.arena[:] = init
+    ex.run()
+    space, off, n = steps[0][1][case.out_index]
+    return ex.arena[off:off + n].copy()
+
+
+# ---- the program under test --------------------------------------------------------------------------------
+
+def _c_array(ctype, name, a):
+    return CProgram._array(ctype, name, a.ravel().tolist(), CProgram._float if a.dtype == np.float32 else str)
+
+
+_CTYPE = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float"}
+
+
+def program(cases, target):
+    """{file: text} of a program running every case; returns (files, per-case (offset, size) in the output)."""
+    consts, body, spans, kernels, pos, arena = [], [], [], set(), 0, 64
+    for k, case in enumerate(cases):
+        prepared = target.prepare_call(optable.KernelCall(case.kernel, list(case.bufs), case.params, case.fparams))
+        offs, size, scratch, kscratch, ip, fp = _layout(case, target)
+        sc_off = size
+        size += (scratch + GUARD + 63) // 64 * 64
+        arena = max(arena, size)
+        kernels.add(case.kernel)
+        lines = [f"  /* case {k}: {case.kernel} {case.what} */", "  {",
+                 f"    memset(A, {FILL}, {size});"]
+        operands = []
+        for i, (b, off) in enumerate(zip(prepared.bufs, offs)):
+            if off is None:
+                name = f"c{k}_{i}"
+                consts.append(_c_array(_CTYPE[np.asarray(b).dtype], name, np.asarray(b)))
+                operands.append(f"(void *){name}")
+            else:
+                if i != case.out_index:
+                    name = f"c{k}_{i}"
+                    consts.append(_c_array(_CTYPE[b.dtype], name, b))
+                    lines.append(f"    memcpy(A + {off}, {name}, {b.nbytes});")
+                operands.append(f"A + {off}")
+        lines.append(f"    static const int32_t ip[{max(len(ip), 1)}] = {{{', '.join(map(str, ip)) or '0'}}};")
+        if fp:
+            lines.append(f"    static const float fp[{len(fp)}] = {{{', '.join(CProgram._float(v) for v in fp)}}};")
+        lines.append(f"    void *const b[{len(operands)}] = {{{', '.join(operands)}}};")
+        fpn = "fp" if fp else "NULL"
+        sc = f"A + {sc_off}" if scratch else "NULL"
+        if case.stream is None:
+            lines.append(f"    tc_{case.kernel}(b, ip, {fpn}, {sc});")
+        else:
+            pt_index, sh_index, ch_index, e = _host._STREAM[case.kernel]
+            delay, reverse = case.stream
+            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, {pt_index}, {sh_index}, "
+                         f"{ip[5] * ip[ch_index] * e}, {kscratch}, 0, 0, NULL, NULL, NULL}};")
+            lines.append(f"    tc_run_streamed(tc_{case.kernel}, b, ip, {fpn}, {sc}, &st);")
+        lines += [f"    memcpy(O + {pos}, A, {size});", "  }"]
+        body += lines
+        spans.append((pos, size, offs, sc_off, scratch))
+        pos += size
+    files = {"model.h": "\n".join([
+        "#ifndef TINYCC_MODEL_H", "#define TINYCC_MODEL_H", "#include <stdint.h>",
+        f"#define TINYCC_ARENA_SIZE {arena}", "#define TINYCC_ARENA_ALIGN 16", "#define TINYCC_INPUT_BYTES 1",
+        f"#define TINYCC_OUTPUT_BYTES {pos}",
+        "void tinycc_invoke(const void *input, void *output, uint8_t *arena);", "#endif", ""])}
+    files["model.c"] = "\n".join(
+        ["#include <string.h>", '#include "model.h"', '#include "tinycc_kernels.h"'] + consts
+        + ["void tinycc_invoke(const void *input, void *output, uint8_t *arena)", "{",
+           "  uint8_t *const A = arena;", "  uint8_t *const O = (uint8_t *)output;", "  (void)input;"]
+        + body + ["}", ""])
+    dirs = {GENERIC}
+    for kernel in sorted(kernels) + ["run_streamed"]:
+        d = target.kernel_source(kernel) if kernel != "run_streamed" else GENERIC
+        dirs.add(d)
+        f = _kernel_files(TARGETS_DIR / d)[kernel]
+        files[f.name] = f.read_text()
+    for d in sorted(dirs):
+        for h in (TARGETS_DIR / d).glob("*.h"):
+            files[h.name] = h.read_text()
+    return files, spans
+
+
+def run_program(cases, target_name, vlen):
+    target = C_TARGETS[target_name]
+    files, spans = program(cases, target)
+    work = tempfile.mkdtemp(prefix="tinycc_kt_")
+    for name, text in files.items():
+        pathlib.Path(work, name).write_text(text)
+    runner = RUNNERS[target_name](vlen)
+    exe = runner.build(work, sorted(f for f in files if f.endswith(".c")))
+    pathlib.Path(work, "input.bin").write_bytes(b"\0")
+    runner.run(exe, work)
+    out = np.fromfile(os.path.join(work, "output.bin"), np.uint8)
+    return [out[p:p + n] for p, n, *_ in spans], spans, files
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return all_cases()
+
+
+@pytest.mark.parametrize("target,vlen", CONFIGS, ids=[f"{t}-vlen{v}" for t, v in CONFIGS])
+def test_every_kernel_on_target(cases, target, vlen):
+    arenas, spans, files = run_program(cases, target, vlen)
+    kernels = {c.kernel for c in cases}
+    assert {"conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8"} <= kernels
+    failures = []
+    for k, (case, arena, (pos, size, offs, sc_off, scratch)) in enumerate(zip(cases, arenas, spans)):
+        want = reference(case)
+        expect = np.full(size, FILL, np.uint8)
+        for i, (b, off) in enumerate(zip(case.bufs, offs)):
+            if off is not None and i != case.out_index:
+                expect[off:off + b.nbytes] = np.ascontiguousarray(b).reshape(-1).view(np.uint8)
+        out_off = offs[case.out_index]
+        expect[out_off:out_off + case.out_nbytes] = want
+        mask = np.ones(size, bool)
+        mask[sc_off:sc_off + scratch] = False  # the scratch's contents are the kernel's business
+        got = arena.copy()
+        if case.kernel.endswith("f32") or case.kernel == "dequantize_s8_f32":
+            g = got[out_off:out_off + case.out_nbytes].view(np.float32)
+            w = want.view(np.float32)
+            if not np.allclose(g, w, rtol=1e-5, atol=1e-5 * max(1.0, float(np.abs(w).max(initial=0)))):
+                failures.append(f"case {k} {case.kernel} {case.what}: float output differs")
+            mask[out_off:out_off + case.out_nbytes] = False
+        bad = np.flatnonzero((got != expect) & mask)
+        if bad.size:
+            where = "output" if out_off <= bad[0] < out_off + case.out_nbytes else "outside the output"
+            failures.append(f"case {k} {case.kernel} {case.what} (stream {case.stream}): {bad.size} bytes differ, "
+                            f"first at {bad[0]} ({where}): got {got[bad[0]]}, want {expect[bad[0]]}")
+    assert not failures, f"{target} vlen {vlen}: {len(failures)} of {len(cases)} cases fail:\n" + "\n".join(failures[:20])
