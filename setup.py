@@ -26,12 +26,17 @@ else:
     if os.environ.get("TINYCC_PORTABLE") != "1":
         flags.append("-march=native")
 
+# the portable C kernels the host executor calls directly (one implementation for the host and
+# every C target): the targets/generic files that say so
+SHARED_C = sorted(f for f in glob.glob("targets/generic/tc_*.c")
+                  if "tinycc: shared with the host executor" in open(f).read())
+
 host = Extension(
     "tinycc._host",
-    sources=["kernels_pyx/host.pyx"],
+    sources=["kernels_pyx/host.pyx"] + SHARED_C,
     # the .pxi files host.pyx includes: rebuild when they change, and ship them in an sdist
-    depends=sorted(glob.glob("kernels_pyx/*.pxi") + glob.glob("kernels_pyx/*.h")),
-    include_dirs=["kernels_pyx", numpy.get_include()],
+    depends=sorted(glob.glob("kernels_pyx/*.pxi") + glob.glob("kernels_pyx/*.h") + glob.glob("targets/generic/*.h")),
+    include_dirs=["kernels_pyx", "targets/generic", numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=flags,
 )

@@ -65,8 +65,14 @@ import numpy as np
 
 cnp.import_array()
 
+cdef extern from "tc_shared.h":
+    ctypedef void (*tc_shared_fn)(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+
 cdef struct Step:
     int kind
+    tc_shared_fn cfn       # K_C_ABI: the portable C kernel (targets/generic) the step calls
+    int32_t cip[32]        # K_C_ABI: its iparams and fparams as the C ABI takes them
+    float cfp[4]
     char* buf[6]
     char* scratch          # the step's scratch in the arena, or NULL: the executor's own
     int64_t ip[32]
@@ -100,7 +106,8 @@ cdef enum:
     K_CONV2D_S8, K_DWCONV2D_S8, K_FC_S8, K_AVGPOOL_S8, K_MAXPOOL_S8, K_ADD_S8, K_SOFTMAX_S8,
     K_COPY, K_QUANTIZE_F32_S8, K_REQUANTIZE_S8, K_DEQUANTIZE_S8_F32,
     K_CONV2D_F32, K_DWCONV2D_F32, K_FC_F32, K_AVGPOOL_F32, K_MAXPOOL_F32, K_ADD_F32, K_SOFTMAX_F32,
-    K_CONV2D_S8_PACKED, K_FC_S8_PACKED, K_CONV2D_F32_PACKED, K_FC_F32_PACKED
+    K_CONV2D_S8_PACKED, K_FC_S8_PACKED, K_CONV2D_F32_PACKED, K_FC_F32_PACKED,
+    K_C_ABI  # a kernel of targets/generic shared with the C targets (c_kernels.pxi)
 
 
 cdef void run_kernel(Step* s, char* scratch) noexcept nogil:
@@ -149,6 +156,8 @@ cdef void run_kernel(Step* s, char* scratch) noexcept nogil:
         k_conv2d_f32_packed(s, scratch)
     elif k == K_FC_F32_PACKED:
         k_fc_f32_packed(s, scratch)
+    elif k == K_C_ABI:
+        s.cfn(<void**>s.buf, s.cip, s.cfp, scratch)
 
 
 cdef inline void flush_row(Step* s, Step* add, Py_ssize_t q, char* slot) noexcept nogil:
@@ -538,8 +547,16 @@ _SPECS = {
                       lambda p, f: _fc_packed(p, f, False)),
 }
 
+include "c_kernels.pxi"
+_SPECS.update(_C_SPECS)
+
+#: the kernels the executor runs by calling the portable C kernel of targets/generic
+C_ABI_KERNELS = tuple(sorted(_C_SPECS))
+
 #: kernel name -> (buffer names, iparam names, fparam names): the executor's ABI
 KERNELS = {name: (spec[1], spec[4], spec[5]) for name, spec in _SPECS.items()}
+#: kernel name -> the index of its output buffer
+OUTPUT_INDEX = {name: spec[3] for name, spec in _SPECS.items()}
 
 
 def _int(v, what):
@@ -734,9 +751,15 @@ cdef class Executor:
         cdef Step* s
         cdef Py_ssize_t i, j
         for i in range(len(checked)):
-            kid, addrs, ip, fp, _, st, sc = checked[i]
+            kid, addrs, ip, fp, _, st, sc, name = checked[i]
             s = &self._steps[i]
             s.kind = kid
+            if kid == K_C_ABI:
+                s.cfn = _c_kernel(name)
+                for j in range(len(ip)):
+                    s.cip[j] = ip[j]
+                for j in range(len(fp)):
+                    s.cfp[j] = fp[j]
             if sc is not None:
                 s.scratch = <char*><uintptr_t>(arena_addr + sc)
             for j in range(len(addrs)):
@@ -821,7 +844,7 @@ cdef class Executor:
             if scratch_buf is not None:
                 space, addr = _buffer("scratch", scratch_buf, 4, scratch, True, arena_nbytes, spaces)
                 sc = addr
-            return (kid, addrs, ip, [f[k] for k in fnames], scratch, fields, sc)
+            return (kid, addrs, ip, [f[k] for k in fnames], scratch, fields, sc, name)
         except _Bad as e:
             raise ValueError(f"step {i} ({name}): {e}") from None
 

@@ -566,9 +566,9 @@ def test_kernels_table_matches_lowering_names():
     assert set(_host.KERNELS) == {
         "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
-        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"} | packed
+        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"} | packed | set(_host.C_ABI_KERNELS)
     for name, (bufs, ip, fp) in _host.KERNELS.items():
-        assert len(set(ip)) == len(ip) and len(set(fp)) == len(fp) and len(bufs) in (2, 3, 4, 6)
+        assert len(set(ip)) == len(ip) and len(set(fp)) == len(fp) and 1 <= len(bufs) <= 6 and len(ip) <= 32
     assert set(backend_host._PACKED.values()) == packed
     for plain, fast in backend_host._PACKED.items():
         assert _host.KERNELS[plain] == _host.KERNELS[fast]
@@ -690,8 +690,10 @@ def _fuzz_params(name, rng):
             p[k] = -r(0, 300)
         elif k in ("pt", "pl"):
             p[k] = r(0, 4)
+        elif k in ("in_off", "out_off"):
+            p[k] = r(0, 200)
         elif k[0] in "ab" and k[1:].isdigit():
-            p[k] = r(0, 9)
+            p[k] = r(-2, 9) if name == "copy_nd" else r(0, 9)
         elif k in ("depth", "size", "nbytes"):
             p[k] = r(1, 70)
         else:
@@ -713,7 +715,7 @@ def _fuzz_params(name, rng):
 def _fuzz_one(name, ip, fp, rng):
     import re
     bnames, _, _ = _host.KERNELS[name]
-    out_index = len(bnames) - 1 if name.startswith("add") else 1
+    out_index = _host.OUTPUT_INDEX[name]
     needs = [0] * len(bnames)
     for _ in range(len(bnames) + 1):  # learn the exact bytes each buffer needs from the errors
         try:

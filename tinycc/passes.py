@@ -80,11 +80,11 @@ def cancel_quantize_pairs(graph: Graph) -> bool:
 
 
 def alias_reshapes(graph: Graph) -> bool:
-    """Data-movement ops that keep the bytes as they are (RESHAPE) become zero-copy aliases:
-    the output shares the input's arena buffer and no kernel runs."""
+    """Data-movement ops that keep the bytes as they are (RESHAPE, SQUEEZE, EXPAND_DIMS) become
+    zero-copy aliases: the output shares the input's arena buffer and no kernel runs."""
     modified = False
     for op in graph.ops():
-        if optable.get(op.kind).fusion == optable.INJECTIVE and op.kind == "RESHAPE" \
+        if optable.get(op.kind).fusion == optable.INJECTIVE and op.kind in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS") \
                 and not op.attrs.get("alias") and not graph.tensor(op.inputs[0]).is_const:
             op.attrs["alias"] = True
             modified = True

@@ -173,6 +173,16 @@ def _no_options() -> dict:
     return {}
 
 
+def _fields(**fields) -> dict:
+    """Options given directly by their generated field names (e.g. Axis=1, NumSplits=2)."""
+    return fields
+
+
+def _op(name: str, options_type: Optional[str] = None) -> OpSpec:
+    """An op whose options (if any) are passed by field name."""
+    return OpSpec(getattr(BuiltinOperator, name), options_type, _fields)
+
+
 #: op name -> how to write it; add an op with one entry
 OPS: dict[str, OpSpec] = {
     "CONV_2D": OpSpec(BuiltinOperator.CONV_2D, "Conv2DOptions", _conv_options),
@@ -185,6 +195,21 @@ OPS: dict[str, OpSpec] = {
     "RESHAPE": OpSpec(BuiltinOperator.RESHAPE, "ReshapeOptions", _reshape_options, _reshape_prepare),
     "QUANTIZE": OpSpec(BuiltinOperator.QUANTIZE, None, _no_options),
     "DEQUANTIZE": OpSpec(BuiltinOperator.DEQUANTIZE, None, _no_options),
+    "SQUEEZE": _op("SQUEEZE", "SqueezeOptions"),
+    "EXPAND_DIMS": _op("EXPAND_DIMS", "ExpandDimsOptions"),
+    "TRANSPOSE": _op("TRANSPOSE", "TransposeOptions"),
+    "SLICE": _op("SLICE", "SliceOptions"),
+    "STRIDED_SLICE": _op("STRIDED_SLICE", "StridedSliceOptions"),
+    "SPLIT": _op("SPLIT", "SplitOptions"),
+    "SPLIT_V": _op("SPLIT_V", "SplitVOptions"),
+    "PACK": _op("PACK", "PackOptions"),
+    "UNPACK": _op("UNPACK", "UnpackOptions"),
+    "CONCATENATION": _op("CONCATENATION", "ConcatenationOptions"),
+    "PAD": _op("PAD", "PadOptions"),
+    "PADV2": _op("PADV2", "PadV2Options"),
+    "DEPTH_TO_SPACE": _op("DEPTH_TO_SPACE", "DepthToSpaceOptions"),
+    "SPACE_TO_DEPTH": _op("SPACE_TO_DEPTH", "SpaceToDepthOptions"),
+    "BROADCAST_TO": _op("BROADCAST_TO", "BroadcastToOptions"),
 }
 
 

@@ -41,6 +41,10 @@
  *   tc_maxpool_f32.c       maxpool_f32        in out                          c * 4
  *   tc_add_f32.c           add_f32            in1 in2 out                     -
  *   tc_softmax_f32.c       softmax_f32        in out                          - (uses expf)
+ *   tc_copy_nd.c           copy_nd            in out                          -
+ *   tc_fill.c              fill               out                             -
+ *   tc_lut_s8.c            lut_s8             in out table                    -
+ *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
  *                                              epilogue is its only floating point: -DTC_NO_FLOAT
@@ -92,6 +96,15 @@ void tc_quantize_f32_s8(void *const *buf, const int32_t *ip, const float *fp, vo
 void tc_requantize_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* ip: size zp; fp: scale */
 void tc_dequantize_s8_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+/* ---- any element type ------------------------------------------------------------------------ */
+
+/* Affine copy over 6-D. ip: esize in_off out_off d0..d5 a0..a5 b0..b5 (elements) */
+void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* buffers: out. ip: esize count value */
+void tc_fill(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* buffers: in out table[256]. ip: size */
+void tc_lut_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

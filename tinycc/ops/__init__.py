@@ -61,7 +61,7 @@ class OpDef:
     shapes: Callable  # (op, graph) -> list of expected output shapes
     reference: Callable  # (op, graph, list of input arrays) -> list of output arrays
     lower: Callable  # (op, graph) -> list[KernelCall]
-    inputs: tuple = ("input",)  # operand names; a trailing "?" marks an optional one
+    inputs: tuple = ("input",)  # operand names; a trailing "?" marks an optional one, "*" a list
     outputs: tuple = ("output",)
     constraints: tuple = ()  # functions (op, graph) -> bool; docstring = the rule
     fusion: str = OPAQUE
@@ -73,8 +73,12 @@ class OpDef:
     def check_support(self, op, graph):
         required = [n for n in self.inputs if not n.endswith("?")]
         given = op.inputs[:len(required)]
-        if not len(required) <= len(op.inputs) <= len(self.inputs) or None in given \
-                or len(op.outputs) != len(self.outputs):
+        n_in = (1, 1 << 30) if self.inputs[-1].endswith("*") else (len(required), len(self.inputs))
+        n_out = (1, 1 << 30) if self.outputs[-1].endswith("*") else (len(self.outputs), len(self.outputs))
+        if self.inputs[-1].endswith("*"):
+            given = op.inputs
+        if not n_in[0] <= len(op.inputs) <= n_in[1] or None in given \
+                or not n_out[0] <= len(op.outputs) <= n_out[1]:
             raise UnsupportedError(
                 f"{op.where()} has {len(op.inputs)} inputs and {len(op.outputs)} outputs; it takes inputs "
                 f"({', '.join(self.inputs)}) and outputs ({', '.join(self.outputs)})")
@@ -299,4 +303,4 @@ def c_quantized(op, graph):
 
 
 # op modules register themselves on import
-from . import conv, fully_connected, pool, elementwise, softmax, shape, quantize  # noqa: E402,F401
+from . import conv, fully_connected, pool, elementwise, softmax, shape, quantize, movement  # noqa: E402,F401

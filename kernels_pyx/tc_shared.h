@@ -1,0 +1,14 @@
+/* The targets/generic kernels the host executor calls directly (their declarations as in
+   targets/generic/tinycc_kernels.h, which host.c cannot include: the host's own fast kernels use
+   some of the same names for static helpers). */
+#ifndef TC_SHARED_H
+#define TC_SHARED_H
+#include <stdint.h>
+
+typedef void (*tc_shared_fn)(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_fill(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_lut_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+#endif
