@@ -98,6 +98,11 @@ class CTarget:
         return sorted(k for k in used if self.name != "c" and self.kernel_source(k) == GENERIC)
 
 
+#: kernels every vector target runs with the portable implementation (data movement, table
+#: lookups, ops rare in TinyML models): listed once here, added to each target's generic_fallback
+PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"})
+
+
 class CortexM55(CTarget):
     """Cortex-M55/M85 with Helium (MVE). Vector kernels are chosen in ``kernels``."""
     name = "cortex-m55"
@@ -105,7 +110,7 @@ class CortexM55(CTarget):
     generic_fallback = frozenset(_k for _k in (
         "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
-        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"))
+        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -O2"
 
 
