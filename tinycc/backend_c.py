@@ -311,6 +311,11 @@ class CProgram:
                 if t.quant is not None:
                     lines += [f"#define TINYCC_{kind}{sfx}_SCALE {self._float(t.scale)}",
                               f"#define TINYCC_{kind}{sfx}_ZERO_POINT {t.zero_point}"]
+        if len(ins) > 1 or len(outs) > 1:
+            lines += [f"#define TINYCC_INPUT_BYTES_LIST {{{', '.join(str(t.nbytes) for t in ins)}}}",
+                      f"#define TINYCC_OUTPUT_BYTES_LIST {{{', '.join(str(t.nbytes) for t in outs)}}}",
+                      f"#define TINYCC_INPUTS_TOTAL_BYTES {sum(t.nbytes for t in ins)}",
+                      f"#define TINYCC_OUTPUTS_TOTAL_BYTES {sum(t.nbytes for t in outs)}"]
         lines += ["",
                   "/* Run the model. arena: TINYCC_ARENA_SIZE bytes aligned to TINYCC_ARENA_ALIGN. A NULL input",
                   "   means the caller already wrote it at TINYCC_INPUT_OFFSET in the arena; a NULL output",

@@ -158,15 +158,20 @@ class CTargetModel(CompiledModel):
 
     def __call__(self, x):
         xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
-        if len(xs) != 1 or len(self.outputs) != 1:
-            raise ToolError("running a C target takes single-input, single-output models")
         exe = self._built()
         with open(os.path.join(self._work, "input.bin"), "wb") as f:
-            f.write(np.ascontiguousarray(xs[0]).tobytes())
+            for v in xs:  # several inputs: one after another (the harness splits them)
+                f.write(np.ascontiguousarray(v).tobytes())
         self.last_instructions = self._runner.run(exe, self._work, self.count_instructions)
-        o = self.outputs[0]
-        y = np.fromfile(os.path.join(self._work, "output.bin"), dtype=o.dtype).reshape(o.shape)
-        return {o.name: y} if isinstance(x, dict) else y
+        raw = np.fromfile(os.path.join(self._work, "output.bin"), dtype=np.uint8)
+        ys, pos = [], 0
+        for o in self.outputs:
+            n = int(np.prod(o.shape, dtype=np.int64)) * np.dtype(o.dtype).itemsize
+            ys.append(raw[pos:pos + n].view(o.dtype).reshape(o.shape))
+            pos += n
+        if isinstance(x, dict):
+            return {o.name: y for o, y in zip(self.outputs, ys)}
+        return ys[0] if len(ys) == 1 else ys
 
     def report(self) -> dict:
         """The host report plus sizes read from the built binary: code_bytes (the model's code:

@@ -54,7 +54,7 @@ $(BUILD)/board/%.o: $(BOARD_DIR)/%.c $(HEADERS) | $(BUILD)/board
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(ELF): $(BUILD)/tinycc_model.o $(BOARD_OBJS) $(BOARD_DIR)/mps3_an547.ld
-	$(CC) $(LDFLAGS) -o $@ $(BOARD_OBJS) $(BUILD)/tinycc_model.o
+	$(CC) $(LDFLAGS) -o $@ $(BOARD_OBJS) $(BUILD)/tinycc_model.o -lm
 
 $(BUILD)/model $(BUILD)/board:
 	mkdir -p $@

@@ -52,7 +52,7 @@ $(BUILD)/board/main.o: $(BOARD_DIR)/../host/main.c $(HEADERS) | $(BUILD)/board
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(ELF): $(BUILD)/tinycc_model.o $(BOARD_OBJS) $(BOARD_DIR)/tinycc_text.ld
-	$(CC) $(LDFLAGS) -o $@ $(BOARD_OBJS) $(BUILD)/tinycc_model.o
+	$(CC) $(LDFLAGS) -o $@ $(BOARD_OBJS) $(BUILD)/tinycc_model.o -lm
 
 $(BUILD)/model $(BUILD)/board:
 	mkdir -p $@
