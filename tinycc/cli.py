@@ -163,6 +163,11 @@ def cmd_demo(args):
         sys.exit(1)
 
 
+def cmd_ops(args):
+    from .opdocs import supported_ops_markdown
+    print(supported_ops_markdown())
+
+
 def build_parser():
     from .compiler import TARGETS
     p = argparse.ArgumentParser(prog="tinycc", description="TinyML compiler: TFLite -> bit-exact kernels and C")
@@ -192,6 +197,8 @@ def build_parser():
     s.add_argument("--samples", type=int, default=100)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--no-reference", action="store_true", help="skip the reference interpreter")
+    s = sub.add_parser("ops", help="the supported operators with their dtypes, rules and kernels (markdown)")
+    s.set_defaults(fn=cmd_ops)
     s = sub.add_parser("demo", help="build, compile and run a default DS-CNN keyword-spotting model")
     s.add_argument("-o", "--output", help="directory for the demo model (default ./tinycc_demo)")
     s.add_argument("--seed", type=int, default=0)

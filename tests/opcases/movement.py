@@ -3,7 +3,12 @@ import numpy as np
 
 from tinycc.testing import ModelBuilder
 
-from . import act, case, pick_dtype, rand_array, rand_quant, rand_shape, single
+from . import act, case, rand_array, rand_quant, rand_shape, single
+from . import pick_dtype as _pick
+
+
+def pick_dtype(rng):
+    return _pick(rng, ("int8", "float32", "int32"))
 
 
 def _i32(v):
@@ -28,7 +33,7 @@ def expand_dims(rng, size):
     axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
     out = list(shape)
     out.insert(axis % (len(shape) + 1), 1)
-    return single("EXPAND_DIMS", rng, [shape], pick_dtype(rng), [tuple(out)], consts=[_i32([axis])])
+    return single("EXPAND_DIMS", rng, [shape], _pick(rng), [tuple(out)], consts=[_i32([axis])])
 
 
 @case("TRANSPOSE")
@@ -36,7 +41,7 @@ def transpose(rng, size):
     shape = rand_shape(rng, size, int(rng.integers(1, 6)))  # TFLite Micro transposes up to 5-D
     perm = rng.permutation(len(shape))
     out = tuple(shape[p] for p in perm)
-    return single("TRANSPOSE", rng, [shape], pick_dtype(rng), [out], consts=[_i32(perm)])
+    return single("TRANSPOSE", rng, [shape], _pick(rng), [out], consts=[_i32(perm)])
 
 
 @case("SLICE")
@@ -192,7 +197,7 @@ def depth_to_space(rng, size):
     b = int(rng.integers(1, 4))
     n, h, w, c = 1 + int(rng.random() < 0.2), int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1)), \
         int(rng.integers(1, 4))
-    return single("DEPTH_TO_SPACE", rng, [(n, h, w, c * b * b)], pick_dtype(rng), [(n, h * b, w * b, c)],
+    return single("DEPTH_TO_SPACE", rng, [(n, h, w, c * b * b)], _pick(rng), [(n, h * b, w * b, c)],
                   BlockSize=b)
 
 
@@ -201,7 +206,7 @@ def space_to_depth(rng, size):
     b = int(rng.integers(1, 4))
     n, h, w, c = 1 + int(rng.random() < 0.2), int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1)), \
         int(rng.integers(1, 4))
-    return single("SPACE_TO_DEPTH", rng, [(n, h * b, w * b, c)], pick_dtype(rng), [(n, h, w, c * b * b)],
+    return single("SPACE_TO_DEPTH", rng, [(n, h * b, w * b, c)], _pick(rng), [(n, h, w, c * b * b)],
                   BlockSize=b)
 
 

@@ -69,6 +69,7 @@ class OpDef:
     dtypes: tuple = ("int8", "float32")
     macs: Callable = lambda op, graph: 0  # multiply-accumulates per inference
     inplace: Callable = lambda op, graph: []  # (op, graph) -> [InPlace]: ways to write over an input
+    kernels: tuple = ()  # every kernel the lowering may emit (docs, target tables, tests)
 
     def check_support(self, op, graph):
         required = [n for n in self.inputs if not n.endswith("?")]

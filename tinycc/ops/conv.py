@@ -178,5 +178,6 @@ for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
         lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace,
+        kernels=("dwconv2d_s8", "dwconv2d_f32") if _dw else ("conv2d_s8", "conv2d_f32"),
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
             + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights"))

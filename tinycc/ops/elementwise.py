@@ -98,4 +98,4 @@ def c_broadcastable(op, graph):
 
 register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input1", "input2"),
                constraints=(c_same_dtype, c_quantized, c_per_tensor_activations, c_broadcastable),
-               fusion=ELEMENTWISE, inplace=_inplace, doc="elementwise add with broadcasting, fused activation"))
+               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32"), doc="elementwise add with broadcasting, fused activation"))

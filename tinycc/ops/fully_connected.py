@@ -89,5 +89,5 @@ register(OpDef(
     inputs=("input", "weights", "bias?"),
     constraints=(c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_fc_shapes, c_weights_const,
                  c_per_tensor_activations, c_zero_weight_zp, c_fc_channel_axis),
-    fusion=OUT_FUSABLE, macs=lambda op, graph: int(np.prod(list(geometry(op, graph).values()))),
+    fusion=OUT_FUSABLE, kernels=("fc_s8", "fc_f32"), macs=lambda op, graph: int(np.prod(list(geometry(op, graph).values()))),
     doc="dense layer; per-tensor or per-channel int8 weights; keep_num_dims"))

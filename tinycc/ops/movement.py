@@ -14,6 +14,7 @@ from . import INJECTIVE, KernelCall, OpDef, T, activation_name, register
 
 MAX_RANK = 6
 DTYPES = ("int8", "float32", "int32")
+NO_INT32 = ("int8", "float32")  # ops TFLite Micro has no int32 kernel for
 
 
 def _strides(shape) -> list:
@@ -57,10 +58,11 @@ def _no_options(where, o):
 # ---- constraints ---------------------------------------------------------------------------------
 
 def c_same_dtypes(op, graph):
-    """the data inputs and the outputs must all have one dtype (int8, float32 or int32)"""
+    """the data inputs and the outputs must all have one of the op's dtypes"""
+    from . import get
     names = [n for n in _data_inputs(op) + op.outputs if n is not None]
     ts = [graph.tensor(n) for n in names]
-    return len({t.dtype for t in ts}) == 1 and ts[0].dtype.name in DTYPES
+    return len({t.dtype for t in ts}) == 1 and ts[0].dtype.name in get(op.kind).dtypes
 
 
 def c_rank(op, graph):
@@ -102,9 +104,10 @@ def _esize(graph, op):
 
 
 def _movement(name, shapes, reference, lower, inputs=("input",), outputs=("output",), constraints=(),
-              parse=_no_options, doc=""):
+              parse=_no_options, doc="", kernels=("copy_nd",), dtypes=DTYPES):
     register(OpDef(name, parse=parse, shapes=shapes, reference=reference, lower=lower, inputs=inputs,
-                   outputs=outputs, constraints=_BASE + tuple(constraints), fusion=INJECTIVE, dtypes=DTYPES, doc=doc))
+                   outputs=outputs, constraints=_BASE + tuple(constraints), fusion=INJECTIVE, dtypes=dtypes, doc=doc,
+                   kernels=kernels))
 
 
 def _lower_plain_copy(op, graph):
@@ -157,9 +160,10 @@ def _reshaped(op, graph, ins):
 
 
 _movement("SQUEEZE", _squeeze_shape, _reshaped, _lower_plain_copy, constraints=(c_squeeze_dims,),
-          parse=_squeeze_parse, doc="drop size-1 dimensions (a zero-copy alias after the passes)")
+          parse=_squeeze_parse, doc="drop size-1 dimensions (a zero-copy alias after the passes)", kernels=("copy",))
 _movement("EXPAND_DIMS", _expand_shape, _reshaped, _lower_plain_copy, inputs=("input", "axis"),
-          constraints=(c_expand_axis,), doc="insert a size-1 dimension (a zero-copy alias after the passes)")
+          constraints=(c_expand_axis,), doc="insert a size-1 dimension (a zero-copy alias after the passes)",
+          kernels=("copy",), dtypes=NO_INT32)
 
 
 # ---- TRANSPOSE ----------------------------------------------------------------------------------------
@@ -185,7 +189,7 @@ def _transpose_lower(op, graph):
 
 _movement("TRANSPOSE", lambda op, g: [tuple(T(g, op, 0).shape[p] for p in _perm(op, g))],
           lambda op, g, ins: [_c(np.transpose(ins[0], _perm(op, g)))], _transpose_lower,
-          inputs=("input", "perm"), constraints=(c_perm,), doc="permute dimensions")
+          inputs=("input", "perm"), constraints=(c_perm,), doc="permute dimensions", dtypes=NO_INT32)
 
 
 # ---- SLICE / STRIDED_SLICE -------------------------------------------------------------------------------
@@ -522,9 +526,11 @@ def c_pad_value(op, graph):
 
 
 _movement("PAD", _pad_shapes, _pad_reference, _pad_lower, inputs=("input", "paddings"),
-          constraints=(c_paddings, c_same_quant), doc="constant padding with zero (int8: the zero point)")
+          constraints=(c_paddings, c_same_quant), doc="constant padding with zero (int8: the zero point)",
+          kernels=("fill", "copy_nd"))
 _movement("PADV2", _pad_shapes, _pad_reference, _pad_lower, inputs=("input", "paddings", "constant_values?"),
-          constraints=(c_paddings, c_pad_value, c_same_quant), doc="constant padding with a given value")
+          constraints=(c_paddings, c_pad_value, c_same_quant), doc="constant padding with a given value",
+          kernels=("fill", "copy_nd"))
 
 
 # ---- DEPTH_TO_SPACE / SPACE_TO_DEPTH ---------------------------------------------------------------------------------
@@ -589,9 +595,9 @@ def c_block(op, graph):
 
 
 _movement("DEPTH_TO_SPACE", _d2s_shapes, _d2s_reference, _d2s_lower, constraints=(c_block, c_same_quant),
-          parse=_block_parse, doc="channels to spatial blocks")
+          parse=_block_parse, doc="channels to spatial blocks", dtypes=NO_INT32)
 _movement("SPACE_TO_DEPTH", _d2s_shapes, _d2s_reference, _d2s_lower, constraints=(c_block, c_same_quant),
-          parse=_block_parse, doc="spatial blocks to channels")
+          parse=_block_parse, doc="spatial blocks to channels", dtypes=NO_INT32)
 
 
 # ---- BROADCAST_TO ----------------------------------------------------------------------------------------------------

@@ -103,4 +103,5 @@ for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
     register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                    constraints=(c_int8_or_float, c_quantized, c_rank4, c_per_tensor_activations,
                                 c_pool_geometry, c_same_quant),
-                   fusion=OPAQUE, inplace=_inplace, doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))
+                   fusion=OPAQUE, inplace=_inplace, kernels=tuple(f"{'max' if _name == 'MAX_POOL_2D' else 'avg'}pool_{t}" for t in ("s8", "f32")),
+                   doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))

@@ -67,7 +67,8 @@ def c_dequantize_types(op, graph):
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
                constraints=(c_quantize_types, c_quantized, c_per_tensor_activations), fusion=ELEMENTWISE,
                inplace=lambda op, graph: [InPlace(0, 0)],  # element i is written after it is read
+               kernels=("quantize_f32_s8", "requantize_s8"),
                doc="float32 -> int8 (round half away from zero), or int8 -> int8 requantize"))
 register(OpDef("DEQUANTIZE", parse=_parse, shapes=_same_shape, reference=_dequantize_ref,
                lower=_dequantize_lower, constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations),
-               fusion=ELEMENTWISE, doc="int8 -> float32"))
+               fusion=ELEMENTWISE, kernels=("dequantize_s8_f32",), doc="int8 -> float32"))

@@ -91,4 +91,5 @@ def c_softmax_scale(op, graph):
 
 register(OpDef("SOFTMAX", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                constraints=(c_softmax_types, c_quantized, c_per_tensor_activations, c_softmax_shape, c_softmax_scale),
-               fusion=OPAQUE, inplace=lambda op, graph: [InPlace(0, 0)], doc="softmax over the last axis with beta"))
+               fusion=OPAQUE, inplace=lambda op, graph: [InPlace(0, 0)],
+               kernels=("softmax_s8", "softmax_f32"), doc="softmax over the last axis with beta"))
