@@ -45,6 +45,53 @@ def fold_input_zero_point(call):
     return dataclasses.replace(call, bufs=call.bufs[:3] + [bias] + call.bufs[4:])
 
 
+def prepare_m55_gemm(call):
+    """Cortex-M55 conv2d_s8 / fc_s8 (targets/cortex-m55/tc_mve.h, tc_mve_gemm_row): the zero point
+    folded into the bias; weights as [oc/4][K/16][4][16] (4 output channels per block, each
+    16-byte chunk of their rows together, K = kh*kw*c padded with zeros to a multiple of 16, oc
+    padded to a multiple of 4 with zero rows); bias, mult, shift padded to a multiple of 4."""
+    call = fold_input_zero_point(call)
+    oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
+    w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
+    oc4, nk = -(-oc // 4) * 4, -(-w.shape[1] // 16)
+    packed = np.zeros((oc4, nk * 16), np.int8)
+    packed[:oc, :w.shape[1]] = w
+    packed = packed.reshape(oc4 // 4, 4, nk, 16).transpose(0, 2, 1, 3).reshape(-1)
+
+    def pad(a):
+        a = np.asarray(a, np.int32).reshape(-1)
+        return np.concatenate([a, np.zeros(oc4 - oc, np.int32)])
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + [pad(b) for b in call.bufs[3:6]])
+
+
+def prepare_m55_dw(call):
+    """Cortex-M55 dwconv2d_s8 (targets/cortex-m55/tc_dwconv2d_s8.c): the zero point folded into
+    the bias; weights [kh*kw][oc8] (oc padded to a multiple of 8 with zeros); bias, mult, shift
+    padded to oc8 and each group of 8 ordered even channels first (0 2 4 6 1 3 5 7)."""
+    call = fold_input_zero_point(call)
+    oc = call.params["oc"]
+    oc8 = -(-oc // 8) * 8
+    w = np.asarray(call.bufs[2], np.int8).reshape(-1, oc)
+    wp = np.zeros((w.shape[0], oc8), np.int8)
+    wp[:, :oc] = w
+    order = (np.arange(oc8).reshape(-1, 8)[:, [0, 2, 4, 6, 1, 3, 5, 7]]).reshape(-1)
+
+    def perm(a):
+        a = np.concatenate([np.asarray(a, np.int32).reshape(-1), np.zeros(oc8 - oc, np.int32)])
+        return a[order]
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [wp.reshape(-1)] + [perm(b) for b in call.bufs[3:6]])
+
+
+def scratch_m55_conv(p) -> int:
+    """Cortex-M55 conv2d_s8: kh*kw*c bytes to gather a receptive field that is not one
+    contiguous run of the input inside the image (none for 1x1 / full-width kernels that never
+    leave the image)."""
+    contiguous = (p["kw"] == 1 or p["dw"] == 1) and (p["kh"] == 1 or p["dh"] * p["w"] == p["kw"])
+    inside = (p["pt"] <= 0 and p["pl"] <= 0 and (p["oh"] - 1) * p["sh"] - p["pt"] + (p["kh"] - 1) * p["dh"] < p["h"]
+              and (p["ow"] - 1) * p["sw"] - p["pl"] + (p["kw"] - 1) * p["dw"] < p["w"])
+    return 0 if contiguous and inside else p["kh"] * p["kw"] * p["c"]
+
+
 def _round64(n: int) -> int:
     return (n + 63) & ~63
 
@@ -106,7 +153,9 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"})
 class CortexM55(CTarget):
     """Cortex-M55/M85 with Helium (MVE). Vector kernels are chosen in ``kernels``."""
     name = "cortex-m55"
-    kernels = {}
+    kernels = {"conv2d_s8": "cortex-m55", "dwconv2d_s8": "cortex-m55", "fc_s8": "cortex-m55"}
+    prepare = {"conv2d_s8": prepare_m55_gemm, "dwconv2d_s8": prepare_m55_dw, "fc_s8": prepare_m55_gemm}
+    scratch = {"conv2d_s8": scratch_m55_conv}
     generic_fallback = frozenset(_k for _k in (
         "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",

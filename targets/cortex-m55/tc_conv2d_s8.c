@@ -1,0 +1,76 @@
+/* tinycc Cortex-M55 (MVE) kernel: conv2d_s8 (NHWC int8 convolution, per-channel requantization).
+ *
+ * Each output pixel is one GEMM row (tc_mve_gemm_row: 4 output channels at a time sharing each
+ * 16-byte input load, vmladava). The row is the input itself where the receptive field is
+ * contiguous in memory (1x1 convolutions, full-width kernels) and inside the image; otherwise it
+ * is gathered into scratch (kh * kw * c bytes; a tap outside the image is in_zp, the bias
+ * having been folded with in_zp * sum w at compile time). Weights packed by prepare_m55_gemm. */
+#include "tc_mve.h"
+
+void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int8_t *const x = (const int8_t *)buf[0];
+  int8_t *restrict const y = (int8_t *)buf[1];
+  const int8_t *const w = (const int8_t *)buf[2];
+  const int32_t *const bias = (const int32_t *)buf[3];
+  const int32_t *const mult = (const int32_t *)buf[4];
+  const int32_t *const shift = (const int32_t *)buf[5];
+  const int32_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
+  const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
+  const int32_t pt = ip[13], pl = ip[14];
+  const int32_t act_min = ip[15], act_max = ip[16], in_zp = ip[17], out_zp = ip[18];
+  const int32_t K = kh * kw * c;
+  const int32_t rowlen = kw * c; /* bytes of one filter row */
+  /* the window is one contiguous run of the input when inside the image */
+  const int contiguous = (kw == 1 || dw == 1) && (kh == 1 || (int64_t)dh * wd == kw);
+  const int8x16_t zpv = vdupq_n_s8((int8_t)in_zp);
+  int8_t *const col = (int8_t *)scratch;
+  tc_mve_q q;
+  int32_t b, oy, ox;
+  (void)fp;
+  tc_mve_q_init(&q, out_zp, act_min, act_max);
+  for (b = 0; b < n; b++) {
+    const int8_t *const xb = x + (ptrdiff_t)b * h * wd * c;
+    for (oy = 0; oy < oh; oy++) {
+      const int64_t iy0 = (int64_t)oy * sh - pt;
+      int32_t ky0, ky1;
+      tc_tap_range(iy0, dh, kh, h, &ky0, &ky1);
+      for (ox = 0; ox < ow; ox++) {
+        const int64_t ix0 = (int64_t)ox * sw - pl;
+        int8_t *const yp = y + (((ptrdiff_t)b * oh + oy) * ow + ox) * oc;
+        const int8_t *row;
+        int32_t kx0, kx1;
+        tc_tap_range(ix0, dw, kw, wd, &kx0, &kx1);
+        if (contiguous && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
+          row = xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c;
+        } else {
+          int32_t ky, kx;
+          for (ky = 0; ky < kh; ky++) {
+            int8_t *const d = col + (ptrdiff_t)ky * rowlen;
+            if (ky < ky0 || ky >= ky1 || kx1 <= kx0) {
+              tc_mve_fill(d, zpv, rowlen);
+              continue;
+            }
+            {
+              const int8_t *const xr = xb + (ptrdiff_t)(iy0 + (int64_t)ky * dh) * wd * c;
+              if (dw == 1) {
+                tc_mve_fill(d, zpv, kx0 * c);
+                tc_mve_copy(d + kx0 * c, xr + (ptrdiff_t)(ix0 + kx0) * c, (kx1 - kx0) * c);
+                tc_mve_fill(d + kx1 * c, zpv, (kw - kx1) * c);
+              } else {
+                for (kx = 0; kx < kw; kx++) {
+                  if (kx < kx0 || kx >= kx1)
+                    tc_mve_fill(d + kx * c, zpv, c);
+                  else
+                    tc_mve_copy(d + kx * c, xr + (ptrdiff_t)(ix0 + (int64_t)kx * dw) * c, c);
+                }
+              }
+            }
+          }
+          row = col;
+        }
+        tc_mve_gemm_row(row, K, w, bias, mult, shift, oc, yp, &q);
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/* tinycc Cortex-M55 (MVE) kernel: fc_s8 (int8 fully connected, per-channel requantization).
+   One GEMM row per batch (tc_mve_gemm_row: 4 units at a time sharing each 16-byte input load);
+   weights packed and the input zero point folded into the bias at compile time. */
+#include "tc_mve.h"
+
+void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int8_t *const x = (const int8_t *)buf[0];
+  int8_t *restrict const y = (int8_t *)buf[1];
+  const int8_t *const w = (const int8_t *)buf[2];
+  const int32_t *const bias = (const int32_t *)buf[3];
+  const int32_t *const mult = (const int32_t *)buf[4];
+  const int32_t *const shift = (const int32_t *)buf[5];
+  const int32_t batches = ip[0], depth = ip[1], units = ip[2];
+  tc_mve_q q;
+  int32_t b;
+  (void)fp;
+  (void)scratch;
+  tc_mve_q_init(&q, ip[6], ip[3], ip[4]);
+  for (b = 0; b < batches; b++)
+    tc_mve_gemm_row(x + (ptrdiff_t)b * depth, depth, w, bias, mult, shift, units, y + (ptrdiff_t)b * units, &q);
+}

@@ -1,0 +1,114 @@
+/* tinycc Cortex-M55 (Helium / MVE) kernels: shared static inline helpers (header only).
+ *
+ * Constants prepared at compile time (tinycc/backend_c.py, class CortexM55):
+ *  - the input zero point is folded into the bias (bias[o] - in_zp * sum w[o]): the kernels sum
+ *    x * w directly and count a tap outside the image as x = in_zp;
+ *  - conv2d_s8 / fc_s8 weights are packed for tc_mve_gemm_row (prepare_m55_gemm): output
+ *    channels in blocks of 4, the reduction depth K padded with zeros to a multiple of 16, each
+ *    16-byte chunk of the 4 rows stored together ([oc/4][K/16][4][16]); bias, mult and shift
+ *    are padded to a multiple of 4 channels.
+ *
+ * Requantization is TFLite's double-rounding MultiplyByQuantizedMultiplier, bit for bit:
+ * wrapping left shift, vqrdmulh (= SaturatingRoundingDoublingHighMul), then a rounding right
+ * shift with the fixup that turns vrshl's round-half-up into round-half-away-from-zero.
+ */
+#ifndef TC_MVE_H
+#define TC_MVE_H
+
+#include <arm_mve.h>
+
+#include "tc_internal.h"
+
+/* Per-layer requantization constants (broadcast once per call). */
+typedef struct {
+  int32x4_t lo, hi; /* act_min - out_zp, act_max - out_zp */
+  int32_t out_zp;
+} tc_mve_q;
+
+static inline void tc_mve_q_init(tc_mve_q *q, int32_t out_zp, int32_t act_min, int32_t act_max)
+{
+  q->lo = vdupq_n_s32(act_min - out_zp);
+  q->hi = vdupq_n_s32(act_max - out_zp);
+  q->out_zp = out_zp;
+}
+
+/* MultiplyByQuantizedMultiplier on 4 lanes, then clamp and the output zero point (the clamp
+   comes first, so nothing overflows). shift is TFLite's (positive = left), in -31..31. */
+static inline int32x4_t tc_mve_requant(int32x4_t acc, int32x4_t mult, int32x4_t shift, const tc_mve_q *q)
+{
+  const int32x4_t zero = vdupq_n_s32(0);
+  const int32x4_t right = vminq_s32(shift, zero); /* <= 0: a right shift for vrshl */
+  int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, vmaxq_s32(shift, zero)), mult);
+  /* -1 where v < 0 and a right shift follows: vrshl then rounds half away from zero */
+  v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, right), 31));
+  v = vrshlq_s32(v, right);
+  v = vminq_s32(vmaxq_s32(v, q->lo), q->hi);
+  return vaddq_n_s32(v, q->out_zp);
+}
+
+/* One input row x[0..K) against every output channel of packed weights wp (see above):
+   y[o] = requant(bias[o] + sum_k x[k] * w[o][k]) for o in [0, oc). Reads x[0..K) only. */
+static inline void tc_mve_gemm_row(const int8_t *x, int32_t K, const int8_t *wp, const int32_t *bias,
+                                   const int32_t *mult, const int32_t *shift, int32_t oc, int8_t *y,
+                                   const tc_mve_q *q)
+{
+  const int32_t nfull = (K - 1) >> 4;                        /* whole chunks before the last */
+  const mve_pred16_t pt = vctp8q((uint32_t)(K - 16 * nfull)); /* lanes of the last chunk */
+  int32_t o;
+  for (o = 0; o < oc; o += 4) {
+    int32_t a0 = bias[o], a1 = bias[o + 1], a2 = bias[o + 2], a3 = bias[o + 3];
+    const int8_t *xp = x;
+    int32_t j;
+    int8x16_t xv;
+    int32x4_t acc;
+    for (j = 0; j < nfull; j++) {
+      xv = vldrbq_s8(xp);
+      a0 = vmladavaq_s8(a0, xv, vldrbq_s8(wp));
+      a1 = vmladavaq_s8(a1, xv, vldrbq_s8(wp + 16));
+      a2 = vmladavaq_s8(a2, xv, vldrbq_s8(wp + 32));
+      a3 = vmladavaq_s8(a3, xv, vldrbq_s8(wp + 48));
+      xp += 16;
+      wp += 64;
+    }
+    /* the last chunk: x zeroed past K (and not read there); the weights are zero-padded */
+    xv = vldrbq_z_s8(xp, pt);
+    a0 = vmladavaq_s8(a0, xv, vldrbq_s8(wp));
+    a1 = vmladavaq_s8(a1, xv, vldrbq_s8(wp + 16));
+    a2 = vmladavaq_s8(a2, xv, vldrbq_s8(wp + 32));
+    a3 = vmladavaq_s8(a3, xv, vldrbq_s8(wp + 48));
+    wp += 64;
+    acc = vdupq_n_s32(a0);
+    acc = vsetq_lane_s32(a1, acc, 1);
+    acc = vsetq_lane_s32(a2, acc, 2);
+    acc = vsetq_lane_s32(a3, acc, 3);
+    acc = tc_mve_requant(acc, vldrwq_s32(mult + o), vldrwq_s32(shift + o), q);
+    if (oc - o >= 4)
+      vstrbq_s32(y + o, acc);
+    else
+      vstrbq_p_s32(y + o, acc, vctp32q((uint32_t)(oc - o)));
+  }
+}
+
+/* d[0..n) = s[0..n) (no overlap); reads and writes nothing else. */
+static inline void tc_mve_copy(int8_t *d, const int8_t *s, int32_t n)
+{
+  while (n > 0) {
+    const mve_pred16_t p = vctp8q((uint32_t)n);
+    vstrbq_p_s8(d, vldrbq_z_s8(s, p), p);
+    d += 16;
+    s += 16;
+    n -= 16;
+  }
+}
+
+/* d[0..n) = v. */
+static inline void tc_mve_fill(int8_t *d, int8x16_t v, int32_t n)
+{
+  while (n > 0) {
+    vstrbq_p_s8(d, v, vctp8q((uint32_t)n));
+    d += 16;
+    n -= 16;
+  }
+}
+
+#endif /* TC_MVE_H */
