@@ -210,6 +210,16 @@ OPS: dict[str, OpSpec] = {
     "DEPTH_TO_SPACE": _op("DEPTH_TO_SPACE", "DepthToSpaceOptions"),
     "SPACE_TO_DEPTH": _op("SPACE_TO_DEPTH", "SpaceToDepthOptions"),
     "BROADCAST_TO": _op("BROADCAST_TO", "BroadcastToOptions"),
+    "MEAN": _op("MEAN", "ReducerOptions"),
+    "SUM": _op("SUM", "ReducerOptions"),
+    "REDUCE_MAX": _op("REDUCE_MAX", "ReducerOptions"),
+    "REDUCE_MIN": _op("REDUCE_MIN", "ReducerOptions"),
+    "ARG_MAX": _op("ARG_MAX", "ArgMaxOptions"),
+    "ARG_MIN": _op("ARG_MIN", "ArgMinOptions"),
+    "REVERSE_V2": _op("REVERSE_V2", "ReverseV2Options"),
+    "MIRROR_PAD": _op("MIRROR_PAD", "MirrorPadOptions"),
+    "SPACE_TO_BATCH_ND": _op("SPACE_TO_BATCH_ND", "SpaceToBatchNDOptions"),
+    "BATCH_TO_SPACE_ND": _op("BATCH_TO_SPACE_ND", "BatchToSpaceNDOptions"),
 }
 
 

@@ -216,3 +216,46 @@ def broadcast_to(rng, size):
     k = int(rng.integers(0, len(out) + 1))
     shape = tuple(d if rng.random() < 0.5 else 1 for d in out[k:])
     return single("BROADCAST_TO", rng, [shape or (1,)], pick_dtype(rng), [out], consts=[_i32(out)])
+
+
+@case("REVERSE_V2")
+def reverse_v2(rng, size):
+    shape = rand_shape(rng, size, int(rng.integers(1, 6)))
+    axes = [int(a) for a in rng.permutation(len(shape))[:int(rng.integers(1, 2))]]
+    return single("REVERSE_V2", rng, [shape], pick_dtype(rng), [shape], consts=[_i32(axes)])
+
+
+@case("MIRROR_PAD")
+def mirror_pad(rng, size):
+    symmetric = bool(rng.integers(2))
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)), lo=2)
+    p = [[int(rng.integers(0, d + symmetric)), int(rng.integers(0, d + symmetric))] for d in shape]
+    out = tuple(d + a + b for d, (a, b) in zip(shape, p))
+    return single("MIRROR_PAD", rng, [shape], _pick(rng), [out], consts=[np.array(p, np.int32)],
+                  Mode=int(symmetric))
+
+
+@case("SPACE_TO_BATCH_ND")
+def space_to_batch(rng, size):
+    bh, bw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    n, c = 1 + int(rng.random() < 0.3), int(rng.integers(1, 5))
+    h, w = int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1))
+    h, w = h * bh, w * bw
+    pt = pl = pb = pr = 0  # TFLite Micro leaves padded elements unwritten: tinycc refuses padding
+    out = (n * bh * bw, (h + pt + pb) // bh, (w + pl + pr) // bw, c)
+    return single("SPACE_TO_BATCH_ND", rng, [(n, h, w, c)], _pick(rng), [out],
+                  consts=[_i32([bh, bw]), np.array([[pt, pb], [pl, pr]], np.int32)])
+
+
+@case("BATCH_TO_SPACE_ND")
+def batch_to_space(rng, size):
+    bh, bw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    n, c = 1 + int(rng.random() < 0.3), int(rng.integers(1, 5))
+    h, w = int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1))
+    ct, cb = int(rng.integers(0, h * bh)), 0
+    cb = int(rng.integers(0, h * bh - ct))
+    cl = int(rng.integers(0, w * bw))
+    cr = int(rng.integers(0, w * bw - cl))
+    out = (n, h * bh - ct - cb, w * bw - cl - cr, c)
+    return single("BATCH_TO_SPACE_ND", rng, [(n * bh * bw, h, w, c)], _pick(rng), [out],
+                  consts=[_i32([bh, bw]), np.array([[ct, cb], [cl, cr]], np.int32)])

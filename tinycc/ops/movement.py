@@ -627,3 +627,176 @@ def c_broadcast(op, graph):
 _movement("BROADCAST_TO", _bcast_shape, lambda op, g, ins: [_c(
     np.broadcast_to(ins[0], _bcast_shape(op, g)[0]))], _bcast_lower, inputs=("input", "shape"),
     constraints=(c_broadcast, c_same_quant), doc="repeat size-1 dimensions")
+
+
+# ---- REVERSE_V2 --------------------------------------------------------------------------------------------------
+
+def _reverse_axes(op, graph):
+    r = len(T(graph, op, 0).shape)
+    return sorted({_axis(a, r) for a in _const_ints(graph, op, 1)})
+
+
+def _reverse_lower(op, graph):
+    x = T(graph, op, 0)
+    st = _strides(x.shape)
+    axes = _reverse_axes(op, graph)
+    off = sum((x.shape[a] - 1) * st[a] for a in axes)
+    return [copy_call(op.inputs[0], op.outputs[0], _esize(graph, op), x.shape,
+                      [-s if i in axes else s for i, s in enumerate(st)], st, in_off=off)]
+
+
+def c_reverse_axes(op, graph):
+    """the axes must be distinct dimensions of the input"""
+    r = len(T(graph, op, 0).shape)
+    a = _const_ints(graph, op, 1)
+    return all(-r <= v < r for v in a) and len({_axis(v, r) for v in a}) == len(a)
+
+
+_movement("REVERSE_V2", lambda op, g: [tuple(T(g, op, 0).shape)],
+          lambda op, g, ins: [_c(np.flip(ins[0], _reverse_axes(op, g)))], _reverse_lower, inputs=("input", "axis"),
+          constraints=(c_reverse_axes, c_same_quant), doc="reverse along the given axes")
+
+
+# ---- MIRROR_PAD ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class MirrorPadOptions:
+    symmetric: bool = False
+
+
+def _mirror_parse(where, o):
+    return MirrorPadOptions(bool(o.Mode()) if o is not None else False)
+
+
+def _mirror_reference(op, graph, ins):
+    mode = "symmetric" if op.options.symmetric else "reflect"
+    return [np.pad(ins[0], _paddings(op, graph), mode=mode)]
+
+
+def _mirror_lower(op, graph):
+    """The interior, then for each dimension from the last to the first its two border slabs,
+    copied (reversed) from the output itself: a slab spans the full padded extent of the later
+    dimensions (already complete) and the interior of the earlier ones."""
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    pads = _paddings(op, graph)
+    es, yst = _esize(graph, op), _strides(y.shape)
+    r = len(x.shape)
+    base = sum(p[0] * s for p, s in zip(pads, yst))
+    calls = [copy_call(op.inputs[0], op.outputs[0], es, x.shape, _strides(x.shape), yst, out_off=base)]
+    sym = 1 if op.options.symmetric else 0
+    for k in range(r - 1, -1, -1):
+        before, after = pads[k]
+        d = x.shape[k]
+        for count, dst, src in ((before, 0, 2 * before - sym), (after, before + d, before + d - 2 + sym)):
+            if count == 0:
+                continue
+            dims = [x.shape[j] if j < k else (count if j == k else y.shape[j]) for j in range(r)]
+            start = [pads[j][0] if j < k else 0 for j in range(r)]
+            out_off = sum(s * v for s, v in zip(yst, start)) + dst * yst[k]
+            in_off = sum(s * v for s, v in zip(yst, start)) + src * yst[k]
+            calls.append(copy_call(op.outputs[0], op.outputs[0], es, dims,
+                                   [-s if j == k else s for j, s in enumerate(yst)], yst, in_off=in_off,
+                                   out_off=out_off))
+    return calls
+
+
+def c_mirror_paddings(op, graph):
+    """paddings must be a [rank, 2] constant with each pad below the dimension (REFLECT) or at
+    most the dimension (SYMMETRIC)"""
+    if not c_paddings(op, graph):
+        return False
+    limit = 0 if op.options.symmetric else 1
+    return all(a <= d - limit and b <= d - limit for d, (a, b) in zip(T(graph, op, 0).shape, _paddings(op, graph)))
+
+
+_movement("MIRROR_PAD", _pad_shapes, _mirror_reference, _mirror_lower, inputs=("input", "paddings"),
+          constraints=(c_mirror_paddings, c_same_quant), parse=_mirror_parse, doc="reflect or symmetric padding",
+          dtypes=NO_INT32)
+
+
+# ---- SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND (4-D, NHWC) ---------------------------------------------------------------
+
+def _block_pads(op, graph):
+    block = _const_ints(graph, op, 1)
+    p = _const_ints(graph, op, 2)
+    return block, [(p[0], p[1]), (p[2], p[3])]
+
+
+def _s2b_shapes(op, graph):
+    (bh, bw), ((pt, pb), (pl, pr)) = _block_pads(op, graph)
+    n, h, w, c = T(graph, op, 0).shape
+    if op.kind == "SPACE_TO_BATCH_ND":
+        return [(n * bh * bw, (h + pt + pb) // bh, (w + pl + pr) // bw, c)]
+    return [(n // (bh * bw), h * bh - pt - pb, w * bw - pl - pr, c)]
+
+
+def _s2b_reference(op, graph, ins):
+    (bh, bw), ((pt, pb), (pl, pr)) = _block_pads(op, graph)
+    x = ins[0]
+    if op.kind == "SPACE_TO_BATCH_ND":
+        xp = x  # no padding (c_block_nd)
+        n, hp, wp, c = xp.shape
+        t = xp.reshape(n, hp // bh, bh, wp // bw, bw, c).transpose(2, 4, 0, 1, 3, 5)
+        return [_c(t.reshape(bh * bw * n, hp // bh, wp // bw, c))]
+    nb, h, w, c = x.shape
+    n = nb // (bh * bw)
+    t = x.reshape(bh, bw, n, h, w, c).transpose(2, 3, 0, 4, 1, 5).reshape(n, h * bh, w * bw, c)
+    return [_c(t[:, pt:h * bh - pb, pl:w * bw - pr, :])]
+
+
+def _s2b_lower(op, graph):
+    """One copy per block position (i, j): the pixels of that phase, strided by the block."""
+    (bh, bw), ((pt, pb), (pl, pr)) = _block_pads(op, graph)
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    es = _esize(graph, op)
+    calls = []
+    s2b = op.kind == "SPACE_TO_BATCH_ND"
+    big, small = (x, y) if s2b else (y, x)  # the spatial image and the batch of phases
+    n, H, W, c = big.shape
+    _, h, w, _ = small.shape
+    for i in range(bh):
+        for j in range(bw):
+            # spatial row R = r * bh + i - pt for phase row r: the rows inside the image
+            r0 = max(0, -(-(pt - i) // bh))
+            r1 = min(h, (H - 1 + pt - i) // bh + 1)
+            q0 = max(0, -(-(pl - j) // bw))
+            q1 = min(w, (W - 1 + pl - j) // bw + 1)
+            if r1 <= r0 or q1 <= q0:
+                continue
+            R0, Q0 = r0 * bh + i - pt, q0 * bw + j - pl
+            spatial_off = (R0 * W + Q0) * c
+            spatial_st = [H * W * c, bh * W * c, bw * c, 1]
+            phase_off = ((i * bw + j) * n * h * w + r0 * w + q0) * c
+            phase_st = [h * w * c, w * c, c, 1]
+            dims = [n, r1 - r0, q1 - q0, c]
+            if s2b:
+                calls.append(copy_call(op.inputs[0], op.outputs[0], es, dims, spatial_st, phase_st,
+                                       in_off=spatial_off, out_off=phase_off))
+            else:
+                calls.append(copy_call(op.inputs[0], op.outputs[0], es, dims, phase_st, spatial_st,
+                                       in_off=phase_off, out_off=spatial_off))
+    return calls
+
+
+def c_block_nd(op, graph):
+    """the input must be 4-D (NHWC) with a [2] block shape >= 1 and [2, 2] non-negative paddings /
+    crops; SPACE_TO_BATCH_ND: no padding (TFLite Micro leaves padded elements unwritten) and
+    height and width divisible by the block; BATCH_TO_SPACE_ND: batch divisible by the block size
+    and crops inside the image"""
+    x = T(graph, op, 0)
+    if len(x.shape) != 4 or T(graph, op, 1).size != 2 or tuple(T(graph, op, 2).shape) != (2, 2):
+        return False
+    (bh, bw), ((pt, pb), (pl, pr)) = _block_pads(op, graph)
+    if min(bh, bw) < 1 or min(pt, pb, pl, pr) < 0:
+        return False
+    n, h, w, c = x.shape
+    if op.kind == "SPACE_TO_BATCH_ND":  # TFLite Micro leaves padded elements unwritten: refused
+        return pt == pb == pl == pr == 0 and h % bh == 0 and w % bw == 0
+    return n % (bh * bw) == 0 and pt + pb < h * bh and pl + pr < w * bw
+
+
+_movement("SPACE_TO_BATCH_ND", _s2b_shapes, _s2b_reference, _s2b_lower, inputs=("input", "block_shape", "paddings"),
+          constraints=(c_block_nd, c_same_quant), doc="spatial blocks to batches (4-D, without padding)",
+          dtypes=NO_INT32)
+_movement("BATCH_TO_SPACE_ND", _s2b_shapes, _s2b_reference, _s2b_lower, inputs=("input", "block_shape", "crops"),
+          constraints=(c_block_nd, c_same_quant), doc="batches to spatial blocks, with crops (4-D)", dtypes=NO_INT32)
