@@ -8,6 +8,10 @@ cdef extern from "tc_shared.h":
     void tc_copy_nd(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_fill(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lut_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_reduce_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_reduce_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_argminmax_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_argminmax_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -17,6 +21,14 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_fill
     if name == "lut_s8":
         return tc_lut_s8
+    if name == "reduce_s8":
+        return tc_reduce_s8
+    if name == "reduce_f32":
+        return tc_reduce_f32
+    if name == "argminmax_s8":
+        return tc_argminmax_s8
+    if name == "argminmax_f32":
+        return tc_argminmax_f32
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -59,9 +71,40 @@ def _lut(p, f):
     return [p["size"], p["size"], 256], 0, 0
 
 
+# ---- reductions (tinycc/ops/reduce.py) ----------------------------------------------------------
+
+_REDUCE_PARAMS = ("mode", "o0", "o1", "o2", "oa0", "oa1", "oa2", "r0", "r1", "r2", "ra0", "ra1", "ra2")
+
+
+def _reduce(p, f, quant):
+    _rng(p, "mode", 0, 2 if quant else 3)
+    for k in _REDUCE_PARAMS[1:]:
+        _rng(p, k, 1 if k[-2] in "or" else 0, _I32_MAX)
+    if quant:
+        _zp(p, "in_zp", "out_zp")
+        _rng(p, "mult", 0, _I32_MAX)
+        _shift(p, "shift")
+    span = 1 + sum(_prod(p[f"{g}{i}"] - 1, p[f"{g}a{i}"]) for g in "or" for i in range(3))
+    es = 1 if quant else 4
+    return [_prod(span, es), _prod(p["o0"], p["o1"], p["o2"], es)], 0, 0
+
+
+def _argminmax(p, f, es):
+    _rng(p, "mode", 0, 1)
+    _dims(p, "outer", "axis", "inner")
+    return [_prod(p["outer"], p["axis"], p["inner"], es), _prod(p["outer"], p["inner"], 4)], 0, 0
+
+
 # name: as _SPECS
 _C_SPECS = {
     "copy_nd": (K_C_ABI, ("in", "out"), (1, 1), 1, _COPY_ND_PARAMS, (), _copy_nd),
     "fill": (K_C_ABI, ("out",), (1,), 0, ("esize", "count", "value"), (), _fill),
     "lut_s8": (K_C_ABI, ("in", "out", "table"), (1, 1, 1), 1, ("size",), (), _lut),
+    "reduce_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, _REDUCE_PARAMS + ("in_zp", "out_zp", "mult", "shift"), (),
+                  lambda p, f: _reduce(p, f, True)),
+    "reduce_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, _REDUCE_PARAMS, (), lambda p, f: _reduce(p, f, False)),
+    "argminmax_s8": (K_C_ABI, ("in", "out"), (1, 4), 1, ("mode", "outer", "axis", "inner"), (),
+                     lambda p, f: _argminmax(p, f, 1)),
+    "argminmax_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("mode", "outer", "axis", "inner"), (),
+                      lambda p, f: _argminmax(p, f, 4)),
 }

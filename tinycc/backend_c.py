@@ -147,7 +147,8 @@ class CTarget:
 
 #: kernels every vector target runs with the portable implementation (data movement, table
 #: lookups, ops rare in TinyML models): listed once here, added to each target's generic_fallback
-PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"})
+PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # reductions, resizes, matmuls
+    "reduce_s8", "reduce_f32", "argminmax_s8", "argminmax_f32"})
 
 
 class CortexM55(CTarget):

@@ -44,6 +44,10 @@
  *   tc_copy_nd.c           copy_nd            in out                          -
  *   tc_fill.c              fill               out                             -
  *   tc_lut_s8.c            lut_s8             in out table                    -
+ *   tc_reduce_s8.c         reduce_s8          in out                          -
+ *   tc_reduce_f32.c        reduce_f32         in out                          -
+ *   tc_argminmax_s8.c      argminmax_s8       in(s8) out(s32)                 -
+ *   tc_argminmax_f32.c     argminmax_f32      in(f32) out(s32)                -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -105,6 +109,19 @@ void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scra
 void tc_fill(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* buffers: in out table[256]. ip: size */
 void tc_lut_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+/* ---- reductions, resizes, matmuls (tinycc/ops/reduce.py, resize.py, matmul.py) ------------- */
+
+/* Reduction over up to 3 reduced dimension groups (sizes r0..r2, element strides ra0..ra2) for
+   each of up to 3 kept groups (o0..o2, oa0..oa2); out is dense [o0][o1][o2].
+   ip: mode o0 o1 o2 oa0 oa1 oa2 r0 r1 r2 ra0 ra1 ra2 in_zp out_zp mult shift;
+   mode 0: requantized sum (SUM, MEAN), 1: max, 2: min */
+void tc_reduce_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: mode o0 o1 o2 oa0 oa1 oa2 r0 r1 r2 ra0 ra1 ra2; mode 0: sum, 1: mean, 2: max, 3: min */
+void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* in [outer][axis][inner] -> out int32 [outer][inner]. ip: mode(1: max, 0: min) outer axis inner */
+void tc_argminmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_argminmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

@@ -1,0 +1,35 @@
+/* tinycc portable kernel: reduce_f32 (MEAN, SUM, REDUCE_MAX, REDUCE_MIN over float32: the input
+ * seen as up to 3 kept and 3 reduced dimension groups with element strides).
+ * tinycc: shared with the host executor. */
+#include "tc_internal.h"
+
+/* buffers: in, out. ip: mode o0 o1 o2 oa0 oa1 oa2 r0 r1 r2 ra0 ra1 ra2 (as reduce_s8).
+   mode 0: sum, 1: mean (the sum divided by the count), both summed one element at a time in
+   index order as TFLite Micro; 2: maximum, 3: minimum (starting from -FLT_MAX / FLT_MAX). */
+void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const float *const x = (const float *)buf[0];
+  float *const y = (float *)buf[1];
+  const int32_t mode = ip[0];
+  const int32_t *const od = ip + 1, *const oa = ip + 4, *const rd = ip + 7, *const ra = ip + 10;
+  const float count = (float)((int64_t)rd[0] * rd[1] * rd[2]);
+  ptrdiff_t i0, i1, i2, j0, j1, j2, n = 0;
+  (void)fp;
+  (void)scratch;
+  for (i0 = 0; i0 < od[0]; i0++)
+    for (i1 = 0; i1 < od[1]; i1++)
+      for (i2 = 0; i2 < od[2]; i2++) {
+        const float *const xo = x + i0 * oa[0] + i1 * oa[1] + i2 * oa[2];
+        float acc = mode == 2 ? -3.40282347e38f : (mode == 3 ? 3.40282347e38f : 0.0f);
+        for (j0 = 0; j0 < rd[0]; j0++)
+          for (j1 = 0; j1 < rd[1]; j1++)
+            for (j2 = 0; j2 < rd[2]; j2++) {
+              const float v = xo[j0 * ra[0] + j1 * ra[1] + j2 * ra[2]];
+              if (mode <= 1)
+                acc = v + acc;
+              else if (mode == 2 ? v > acc : v < acc)
+                acc = v;
+            }
+        y[n++] = mode == 1 ? acc / count : acc;
+      }
+}
