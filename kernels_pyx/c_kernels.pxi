@@ -8,6 +8,9 @@ cdef extern from "tc_shared.h":
     void tc_copy_nd(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_fill(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lut_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_unary_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_binary_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_binary_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_reduce_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_reduce_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_argminmax_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
@@ -21,6 +24,12 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_fill
     if name == "lut_s8":
         return tc_lut_s8
+    if name == "unary_f32":
+        return tc_unary_f32
+    if name == "binary_s8":
+        return tc_binary_s8
+    if name == "binary_f32":
+        return tc_binary_f32
     if name == "reduce_s8":
         return tc_reduce_s8
     if name == "reduce_f32":
@@ -95,11 +104,30 @@ def _argminmax(p, f, es):
     return [_prod(p["outer"], p["axis"], p["inner"], es), _prod(p["outer"], p["inner"], 4)], 0, 0
 
 
+# ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------------
+
+def _unary_f32(p, f):
+    _rng(p, "size", 0, _I32_MAX)
+    _rng(p, "op", 0, 16)
+    return [_prod(p["size"], 4), _prod(p["size"], 4)], 0, 0
+
+
+def _binary(p, f, quant):
+    _rng(p, "op", 0, 5 if quant else 7)
+    return _add(p, f, quant)  # ADD's geometry and parameter checks
+
+
 # name: as _SPECS
 _C_SPECS = {
     "copy_nd": (K_C_ABI, ("in", "out"), (1, 1), 1, _COPY_ND_PARAMS, (), _copy_nd),
     "fill": (K_C_ABI, ("out",), (1,), 0, ("esize", "count", "value"), (), _fill),
     "lut_s8": (K_C_ABI, ("in", "out", "table"), (1, 1, 1), 1, ("size",), (), _lut),
+    "unary_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("size", "op"), ("alpha",), _unary_f32),
+    "binary_s8": (K_C_ABI, ("in1", "in2", "out"), (1, 1, 1), 2,
+                  _ADD_GEOM + ("op",) + _ACT + ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2",
+                                                "s2", "mo", "so"), (), lambda p, f: _binary(p, f, True)),
+    "binary_f32": (K_C_ABI, ("in1", "in2", "out"), (4, 4, 4), 2, _ADD_GEOM + ("op",), _ACT,
+                   lambda p, f: _binary(p, f, False)),
     "reduce_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, _REDUCE_PARAMS + ("in_zp", "out_zp", "mult", "shift"), (),
                   lambda p, f: _reduce(p, f, True)),
     "reduce_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, _REDUCE_PARAMS, (), lambda p, f: _reduce(p, f, False)),

@@ -10,6 +10,9 @@ typedef void (*tc_shared_fn)(void *const *buf, const int32_t *ip, const float *f
 void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fill(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_lut_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_unary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_binary_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_binary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_reduce_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_argminmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

@@ -44,6 +44,9 @@
  *   tc_copy_nd.c           copy_nd            in out                          -
  *   tc_fill.c              fill               out                             -
  *   tc_lut_s8.c            lut_s8             in out table                    -
+ *   tc_unary_f32.c         unary_f32          in out                          -
+ *   tc_binary_s8.c         binary_s8          in1 in2 out                     -
+ *   tc_binary_f32.c        binary_f32         in1 in2 out                     -
  *   tc_reduce_s8.c         reduce_s8          in out                          -
  *   tc_reduce_f32.c        reduce_f32         in out                          -
  *   tc_argminmax_s8.c      argminmax_s8       in(s8) out(s32)                 -
@@ -109,6 +112,16 @@ void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scra
 void tc_fill(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* buffers: in out table[256]. ip: size */
 void tc_lut_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+
+/* ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------ */
+
+/* float32 unary op (code: activations.F32_CODES). ip: size op; fp: alpha. In place allowed. */
+void tc_unary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* Broadcasting int8 binary op as add_s8 (code: binary.CODES, 0..5).
+   ip: d0..d5 a0..a5 b0..b5 op act_min act_max in1_off in2_off out_off left_shift m1 s1 m2 s2 mo so */
+void tc_binary_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* float32 (codes 0..7). ip: d0..d5 a0..a5 b0..b5 op; fp: act_min act_max */
+void tc_binary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- reductions, resizes, matmuls (tinycc/ops/reduce.py, resize.py, matmul.py) ------------- */
 

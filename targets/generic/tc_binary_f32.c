@@ -1,0 +1,58 @@
+/* tinycc portable kernel: binary_f32 (float32 SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE,
+ * PRELU, DIV, FLOOR_DIV with 6-D broadcasting and activation clamp).
+ * tinycc: shared with the host executor. */
+#include "tc_internal.h"
+
+/* floor of a double without libm (halves of the add round to even, then step down). */
+static double tc_floor_f64(double q)
+{
+  double t;
+  if (!(q > -4503599627370496.0 && q < 4503599627370496.0)) /* NaN, infinities and integers */
+    return q;
+  t = q >= 0.0 ? (q + 4503599627370496.0) - 4503599627370496.0 : -((-q + 4503599627370496.0) - 4503599627370496.0);
+  return t > q ? t - 1.0 : t;
+}
+
+static float tc_binary_one_f32(int32_t op, float a, float b)
+{
+  switch (op) {
+  case 0: return a - b;
+  case 1: return a * b;
+  case 2: return a > b ? a : b;
+  case 3: return a < b ? a : b;
+  case 4: return (a - b) * (a - b);
+  case 5: return a >= 0.0f ? a : a * b; /* PRELU */
+  case 6: return a / b;
+  case 7: return (float)tc_floor_f64((double)a / (double)b); /* FLOOR_DIV in double, as TFLite */
+  default: return a;
+  }
+}
+
+/* ip: d0..d5 a0..a5 b0..b5 op; fp: act_min act_max (SUB, MUL, DIV only). The output may be exactly in1 or in2 when
+   that input is not broadcast. */
+void tc_binary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const float *const in1 = (const float *)buf[0];
+  const float *const in2 = (const float *)buf[1];
+  float *const y = (float *)buf[2];
+  const ptrdiff_t d5 = ip[5], a5 = ip[11], b5 = ip[17];
+  const int32_t op = ip[18];
+  const float act_min = fp[0], act_max = fp[1];
+  const int clamp = op == 0 || op == 1 || op == 6; /* the ops with a fused activation */
+  ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;
+  (void)scratch;
+  for (i0 = 0; i0 < ip[0]; i0++)
+    for (i1 = 0; i1 < ip[1]; i1++)
+      for (i2 = 0; i2 < ip[2]; i2++)
+        for (i3 = 0; i3 < ip[3]; i3++)
+          for (i4 = 0; i4 < ip[4]; i4++) {
+            const float *const pa = in1 + i0 * ip[6] + i1 * ip[7] + i2 * ip[8] + i3 * ip[9] + i4 * ip[10];
+            const float *const pb = in2 + i0 * ip[12] + i1 * ip[13] + i2 * ip[14] + i3 * ip[15] + i4 * ip[16];
+            float *const yp = y + k;
+            for (i5 = 0; i5 < d5; i5++) {
+              const float v = tc_binary_one_f32(op, pa[i5 * a5], pb[i5 * b5]);
+              yp[i5] = clamp ? tc_clampf(v, act_min, act_max) : v;
+            }
+            k += d5;
+          }
+}
