@@ -15,6 +15,9 @@ cdef extern from "tc_shared.h":
     void tc_reduce_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_argminmax_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_argminmax_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_resize_nearest(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_resize_bilinear_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_resize_bilinear_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -38,6 +41,12 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_argminmax_s8
     if name == "argminmax_f32":
         return tc_argminmax_f32
+    if name == "resize_nearest":
+        return tc_resize_nearest
+    if name == "resize_bilinear_s8":
+        return tc_resize_bilinear_s8
+    if name == "resize_bilinear_f32":
+        return tc_resize_bilinear_f32
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -104,6 +113,24 @@ def _argminmax(p, f, es):
     return [_prod(p["outer"], p["axis"], p["inner"], es), _prod(p["outer"], p["inner"], 4)], 0, 0
 
 
+_RESIZE_PARAMS = ("n", "h", "w", "c", "oh", "ow")
+
+
+def _resize(p, f, es, table_entries):
+    """in, out, then the row and column tables (table_entries values of 4 bytes per row / column,
+    per table pair: indices then float weights for resize_bilinear_f32)."""
+    if es is None:
+        if p["esize"] not in (1, 2, 4):
+            raise _Bad(f"esize = {p['esize']} must be 1, 2 or 4")
+        es = p["esize"]
+    _dims(p, *_RESIZE_PARAMS)
+    need = [_prod(p["n"], p["h"], p["w"], p["c"], es), _prod(p["n"], p["oh"], p["ow"], p["c"], es),
+            _prod(p["oh"], table_entries, 4), _prod(p["ow"], table_entries, 4)]
+    if es == 4 and table_entries == 2:  # resize_bilinear_f32: index tables, then weight tables
+        need += [_prod(p["oh"], 2, 4), _prod(p["ow"], 2, 4)]
+    return need, 0, 0
+
+
 # ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------------
 
 def _unary_f32(p, f):
@@ -135,4 +162,10 @@ _C_SPECS = {
                      lambda p, f: _argminmax(p, f, 1)),
     "argminmax_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("mode", "outer", "axis", "inner"), (),
                       lambda p, f: _argminmax(p, f, 4)),
+    "resize_nearest": (K_C_ABI, ("in", "out", "ytab", "xtab"), (1, 1, 4, 4), 1, ("esize",) + _RESIZE_PARAMS, (),
+                       lambda p, f: _resize(p, f, None, 1)),
+    "resize_bilinear_s8": (K_C_ABI, ("in", "out", "ytab", "xtab"), (1, 1, 4, 4), 1, _RESIZE_PARAMS, (),
+                           lambda p, f: _resize(p, f, 1, 4)),
+    "resize_bilinear_f32": (K_C_ABI, ("in", "out", "yidx", "xidx", "yw", "xw"), (4, 4, 4, 4, 4, 4), 1,
+                            _RESIZE_PARAMS, (), lambda p, f: _resize(p, f, 4, 2)),
 }

@@ -17,5 +17,8 @@ void tc_reduce_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
 void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_argminmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_argminmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_resize_nearest(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_resize_bilinear_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_resize_bilinear_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

@@ -216,6 +216,8 @@ OPS: dict[str, OpSpec] = {
     "REDUCE_MIN": _op("REDUCE_MIN", "ReducerOptions"),
     "ARG_MAX": _op("ARG_MAX", "ArgMaxOptions"),
     "ARG_MIN": _op("ARG_MIN", "ArgMinOptions"),
+    "RESIZE_NEAREST_NEIGHBOR": _op("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"),
+    "RESIZE_BILINEAR": _op("RESIZE_BILINEAR", "ResizeBilinearOptions"),
     "REVERSE_V2": _op("REVERSE_V2", "ReverseV2Options"),
     "MIRROR_PAD": _op("MIRROR_PAD", "MirrorPadOptions"),
     "SPACE_TO_BATCH_ND": _op("SPACE_TO_BATCH_ND", "SpaceToBatchNDOptions"),

@@ -12,7 +12,8 @@ void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *s
   float *const y = (float *)buf[1];
   const int32_t mode = ip[0];
   const int32_t *const od = ip + 1, *const oa = ip + 4, *const rd = ip + 7, *const ra = ip + 10;
-  const float count = (float)((int64_t)rd[0] * rd[1] * rd[2]);
+  const uint32_t cnt = (uint32_t)rd[0] * (uint32_t)rd[1] * (uint32_t)rd[2]; /* < 2**31 for any real buffer */
+  const float count = (float)(cnt > 0x7FFFFFFFu ? INT32_MAX : (int32_t)cnt);
   ptrdiff_t i0, i1, i2, j0, j1, j2, n = 0;
   (void)fp;
   (void)scratch;

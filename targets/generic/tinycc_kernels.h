@@ -51,6 +51,9 @@
  *   tc_reduce_f32.c        reduce_f32         in out                          -
  *   tc_argminmax_s8.c      argminmax_s8       in(s8) out(s32)                 -
  *   tc_argminmax_f32.c     argminmax_f32      in(f32) out(s32)                -
+ *   tc_resize_nearest.c    resize_nearest     in out ytab xtab                -
+ *   tc_resize_bilinear_s8.c  resize_bilinear_s8   in out ytab xtab          -
+ *   tc_resize_bilinear_f32.c resize_bilinear_f32  in out yidx xidx yw xw    -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -135,6 +138,13 @@ void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *s
 /* in [outer][axis][inner] -> out int32 [outer][inner]. ip: mode(1: max, 0: min) outer axis inner */
 void tc_argminmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_argminmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* NHWC resizes with per-row / per-column tables (indices clamped into the input). ip (nearest):
+   esize n h w c oh ow; ytab oh int32 rows, xtab ow int32 columns */
+void tc_resize_nearest(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: n h w c oh ow; ytab oh x {y0 y1 wy0 wy1}, xtab ow x {x0 x1 wx0 wx1} int32 (10-bit weights) */
+void tc_resize_bilinear_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: n h w c oh ow; yidx oh x {y0 y1}, xidx ow x {x0 x1} int32; yw, xw {1 - d, d} float32 */
+void tc_resize_bilinear_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

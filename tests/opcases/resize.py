@@ -1,0 +1,25 @@
+"""Cases of RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (tinycc/ops/resize.py)."""
+import numpy as np
+
+from . import case, pick_dtype, single
+
+
+def _resize(kind, rng, size):
+    n, c = int(rng.integers(1, 3)), int(rng.integers(1, size + 1))
+    h, w = int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1))
+    oh, ow = (int(rng.integers(1, 3 * size + 1)) for _ in range(2))  # up- and downscales
+    align, half = bool(rng.random() < 0.4), bool(rng.random() < 0.4)
+    if kind == "RESIZE_BILINEAR" and align and half:
+        half = False
+    return single(kind, rng, [(n, h, w, c)], pick_dtype(rng), [(n, oh, ow, c)],
+                  consts=[np.array([oh, ow], np.int32)], AlignCorners=align, HalfPixelCenters=half)
+
+
+@case("RESIZE_NEAREST_NEIGHBOR")
+def resize_nearest(rng, size):
+    return _resize("RESIZE_NEAREST_NEIGHBOR", rng, size)
+
+
+@case("RESIZE_BILINEAR")
+def resize_bilinear(rng, size):
+    return _resize("RESIZE_BILINEAR", rng, size)
