@@ -11,6 +11,7 @@ is allowed only where the table says so) and the compiler flags.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import os
@@ -45,41 +46,50 @@ def fold_input_zero_point(call):
     return dataclasses.replace(call, bufs=call.bufs[:3] + [bias] + call.bufs[4:])
 
 
-def prepare_m55_gemm(call):
-    """Cortex-M55 conv2d_s8 / fc_s8 (targets/cortex-m55/tc_mve.h, tc_mve_gemm_row): the zero point
-    folded into the bias; weights as [oc/4][K/16][4][16] (4 output channels per block, each
-    16-byte chunk of their rows together, K = kh*kw*c padded with zeros to a multiple of 16, oc
-    padded to a multiple of 4 with zero rows); bias, mult, shift padded to a multiple of 4."""
+def _m55_requant_params(call, oc, n):
+    """Cortex-M55: bias (zero point folded), mult, left shift (>= 0), right shift (<= 0) per
+    channel, padded with zeros to n channels: a (4, n) int32 array."""
     call = fold_input_zero_point(call)
+    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
+    rows = [call.bufs[3], call.bufs[4], np.clip(shift, 0, 31), -np.clip(-shift, 0, 31)]
+    out = np.zeros((4, n), np.int32)
+    for i, r in enumerate(rows):
+        out[i, :oc] = np.asarray(r, np.int64).reshape(-1)
+    return out
+
+
+def prepare_m55_gemm(call):
+    """Cortex-M55 conv2d_s8 / fc_s8 (targets/cortex-m55/tc_mve.h, tc_mve_gemm_row): weights as
+    [oc/4][K/16][4][16] (4 output channels per block, each 16-byte chunk of their rows together,
+    K = kh*kw*c padded with zeros to a multiple of 16, oc padded to a multiple of 4 with zero
+    rows); the bias buffer holds per block of 4 channels bias (zero point folded), mult, left
+    shift, right shift (4 each); mult and shift buffers unused (one zero)."""
     oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
     w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
     oc4, nk = -(-oc // 4) * 4, -(-w.shape[1] // 16)
     packed = np.zeros((oc4, nk * 16), np.int8)
     packed[:oc, :w.shape[1]] = w
     packed = packed.reshape(oc4 // 4, 4, nk, 16).transpose(0, 2, 1, 3).reshape(-1)
-
-    def pad(a):
-        a = np.asarray(a, np.int32).reshape(-1)
-        return np.concatenate([a, np.zeros(oc4 - oc, np.int32)])
-    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + [pad(b) for b in call.bufs[3:6]])
+    rq = _m55_requant_params(call, oc, oc4).reshape(4, oc4 // 4, 4).transpose(1, 0, 2).reshape(-1)
+    unused = np.zeros(1, np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, rq, unused, unused])
 
 
 def prepare_m55_dw(call):
-    """Cortex-M55 dwconv2d_s8 (targets/cortex-m55/tc_dwconv2d_s8.c): the zero point folded into
-    the bias; weights [kh*kw][oc8] (oc padded to a multiple of 8 with zeros); bias, mult, shift
-    padded to oc8 and each group of 8 ordered even channels first (0 2 4 6 1 3 5 7)."""
-    call = fold_input_zero_point(call)
+    """Cortex-M55 dwconv2d_s8 (targets/cortex-m55/tc_dwconv2d_s8.c): weights [oc8/8][kh*kw][8]
+    (oc padded to a multiple of 8 with zeros); the bias buffer holds per group of 8 channels bias
+    (zero point folded), mult, left shift, right shift, each as even channels then odd ones
+    (8 each); mult and shift buffers unused (one zero)."""
     oc = call.params["oc"]
     oc8 = -(-oc // 8) * 8
     w = np.asarray(call.bufs[2], np.int8).reshape(-1, oc)
     wp = np.zeros((w.shape[0], oc8), np.int8)
     wp[:, :oc] = w
-    order = (np.arange(oc8).reshape(-1, 8)[:, [0, 2, 4, 6, 1, 3, 5, 7]]).reshape(-1)
-
-    def perm(a):
-        a = np.concatenate([np.asarray(a, np.int32).reshape(-1), np.zeros(oc8 - oc, np.int32)])
-        return a[order]
-    return dataclasses.replace(call, bufs=call.bufs[:2] + [wp.reshape(-1)] + [perm(b) for b in call.bufs[3:6]])
+    wp = wp.reshape(-1, oc8 // 8, 8).transpose(1, 0, 2).reshape(-1)
+    rq = _m55_requant_params(call, oc, oc8).reshape(4, oc8 // 8, 8)[:, :, [0, 2, 4, 6, 1, 3, 5, 7]]
+    rq = rq.transpose(1, 0, 2).reshape(-1)
+    unused = np.zeros(1, np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [wp, rq, unused, unused])
 
 
 def scratch_m55_conv(p) -> int:
@@ -118,11 +128,21 @@ class CTarget:
             need = max(need, _round64(int(self.scratch[kernel](params))))
         return need
 
+    #: every kernel portable (the same core without its vector kernels: the baseline they are
+    #: measured against)
+    portable_only = False
+
+    def portable(self) -> "CTarget":
+        """This target with the portable kernel for everything."""
+        t = copy.copy(self)
+        t.kernels, t.prepare, t.scratch, t.portable_only = {}, {}, {}, True
+        return t
+
     def kernel_source(self, kernel: str) -> str:
         """The directory implementing a kernel on this target (a missing rule is an error)."""
         if kernel in self.kernels:
             return self.kernels[kernel]
-        if self.name == "c" or kernel in self.generic_fallback:
+        if self.name == "c" or self.portable_only or kernel in self.generic_fallback:
             return GENERIC
         raise UnsupportedError(f"target {self.name} has no kernel {kernel!r} and no rule allowing the "
                                f"portable one")
@@ -143,6 +163,12 @@ class CTarget:
 
     def report_fallbacks(self, used: set) -> list:
         return sorted(k for k in used if self.name != "c" and self.kernel_source(k) == GENERIC)
+
+
+def c_target(name: str, portable: bool = False) -> CTarget:
+    if name not in C_TARGETS:
+        raise UnsupportedError(f"unknown C target {name!r}; targets: {', '.join(C_TARGETS)}")
+    return C_TARGETS[name].portable() if portable else C_TARGETS[name]
 
 
 #: kernels every vector target runs with the portable implementation (data movement, table
@@ -177,12 +203,12 @@ class RV64GCV(CTarget):
 C_TARGETS = {t.name: t for t in (CTarget(), CortexM55(), RV64GCV())}
 
 
-def kernel_scratch(op, graph, target: str) -> int:
+def kernel_scratch(op, graph, target: str, portable: bool = False) -> int:
     """Scratch bytes of an op's kernels on a C target (the planner reserves them)."""
     from . import ops as optable
     if op.attrs.get("alias") or "fused_into" in op.attrs:
         return 0
-    t = C_TARGETS[target]
+    t = c_target(target, portable)
     sig = _extension().KERNELS
     need = 0
     for call in optable.get(op.kind).lower(op, graph):
@@ -204,10 +230,8 @@ def _kernel_files(directory: pathlib.Path) -> dict:
 class CProgram:
     """Generates the C library of a planned graph for a target."""
 
-    def __init__(self, graph, schedule, plan, target: str):
-        if target not in C_TARGETS:
-            raise UnsupportedError(f"unknown C target {target!r}; targets: {', '.join(C_TARGETS)}")
-        self.target = C_TARGETS[target]
+    def __init__(self, graph, schedule, plan, target: str, portable: bool = False):
+        self.target = c_target(target, portable)
         self.graph, self.schedule, self.plan = graph, schedule, plan
         self.signatures = _extension().KERNELS
         self.calls = [(op, self.target.prepare_call(call, graph), stream) for op, call, stream in lower(graph, schedule, plan)]

@@ -4,7 +4,8 @@
  * 16-byte input load, vmladava). The row is the input itself where the receptive field is
  * contiguous in memory (1x1 convolutions, full-width kernels) and inside the image; otherwise it
  * is gathered into scratch (kh * kw * c bytes; a tap outside the image is in_zp, the bias
- * having been folded with in_zp * sum w at compile time). Weights packed by prepare_m55_gemm. */
+ * having been folded with in_zp * sum w at compile time). Weights and the per-channel
+ * parameters packed by prepare_m55_gemm (buf[3]; buf[4], buf[5] unused). */
 #include "tc_mve.h"
 
 void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
@@ -12,9 +13,7 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
   const int8_t *const x = (const int8_t *)buf[0];
   int8_t *restrict const y = (int8_t *)buf[1];
   const int8_t *const w = (const int8_t *)buf[2];
-  const int32_t *const bias = (const int32_t *)buf[3];
-  const int32_t *const mult = (const int32_t *)buf[4];
-  const int32_t *const shift = (const int32_t *)buf[5];
+  const int32_t *const rq = (const int32_t *)buf[3]; /* bias and requantization, packed */
   const int32_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
   const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
   const int32_t pt = ip[13], pl = ip[14];
@@ -69,7 +68,7 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
           }
           row = col;
         }
-        tc_mve_gemm_row(row, K, w, bias, mult, shift, oc, yp, &q);
+        tc_mve_gemm_row(row, K, w, rq, oc, yp, &q);
       }
     }
   }

@@ -4,20 +4,34 @@
  * in two int32x4 accumulators; requantized, then narrowed back into channel order (vmovnb/t).
  *
  * Constants prepared at compile time (prepare_m55_dw): the input zero point folded into the bias
- * (a tap inside the image adds x * w, one outside adds in_zp * w); weights [kh*kw][oc8] (oc
- * padded to a multiple of 8 with zeros); bias, mult and shift padded to oc8 and, in each group of
- * 8 channels, ordered even channels first (0 2 4 6 1 3 5 7). Windows inside the image with dm == 1
- * take the fast path; the channel tail, windows crossing the border and dm > 1 (a gather of the
- * input channel o / dm per lane) the general one. Scratch: none. */
+ * (a tap inside the image adds x * w, one outside adds in_zp * w); weights [oc8/8][kh*kw][8] (oc
+ * padded to a multiple of 8 with zeros: each group's taps in a row); buf[3] holds per group of 8
+ * channels bias, mult, left shift, right shift, each as even channels then odd ones (buf[4],
+ * buf[5] unused).
+ *
+ * 3x3, dm == 1: the pixels of a row whose window is inside the image run unrolled, whole groups
+ * of 8 channels. Every other pixel (and the channel tail) takes the general path: the taps inside
+ * the image (lanes past oc not loaded; dm > 1 gathers input channel o / dm per lane), then
+ * in_zp * w for the taps outside. Scratch: none. */
 #include "tc_mve.h"
 
-/* Requantize the even / odd accumulators of channels o..o+7 and store the first `n` of them. */
-static inline void tc_dw_store8(int8_t *yp, int32x4_t ae, int32x4_t ao, const int32_t *mult, const int32_t *shift,
-                                const tc_mve_q *q, int32_t n)
+typedef struct {
+  const int8_t *x, *w;
+  const int32_t *rq;
+  int32_t h, wd, c, oc, kh, kw, dh, dw, dm;
+  ptrdiff_t xrow, xcol; /* input step per tap row / column */
+  int16x8_t zpv;
+  tc_mve_q q;
+} tc_dw_args;
+
+/* Requantize the even / odd accumulators of a group (its parameters at rq) and store the first
+   n (1..8) channels. */
+static inline void tc_dw_store8(int8_t *yp, int32x4_t ae, int32x4_t ao, const int32_t *rq, const tc_mve_q *q,
+                                int32_t n)
 {
   int16x8_t v = vdupq_n_s16(0);
-  ae = tc_mve_requant(ae, vldrwq_s32(mult), vldrwq_s32(shift), q);
-  ao = tc_mve_requant(ao, vldrwq_s32(mult + 4), vldrwq_s32(shift + 4), q);
+  ae = tc_mve_requant(ae, vldrwq_s32(rq + 8), vldrwq_s32(rq + 16), vldrwq_s32(rq + 24), q);
+  ao = tc_mve_requant(ao, vldrwq_s32(rq + 12), vldrwq_s32(rq + 20), vldrwq_s32(rq + 28), q);
   v = vmovnbq_s32(v, ae);
   v = vmovntq_s32(v, ao);
   if (n >= 8)
@@ -26,87 +40,173 @@ static inline void tc_dw_store8(int8_t *yp, int32x4_t ae, int32x4_t ao, const in
     vstrbq_p_s16(yp, v, vctp16q((uint32_t)n));
 }
 
+/* ae / ao += the products of 8 int16 input lanes XV and the weights at WP. */
+#define TC_DW_MACV(XV, WP)                                                                          \
+  do {                                                                                              \
+    const int16x8_t wv_ = vldrbq_s16(WP);                                                           \
+    ae = vaddq_s32(ae, vmullbq_int_s16((XV), wv_));                                                 \
+    ao = vaddq_s32(ao, vmulltq_int_s16((XV), wv_));                                                 \
+  } while (0)
+
+/* One output pixel, channels [o0, oc), any geometry: the window starts at input (iy0, ix0). */
+static void tc_dw_general(const tc_dw_args *a, int8_t *yp, int64_t iy0, int64_t ix0, int32_t o0)
+{
+  const int32_t kh = a->kh, kw = a->kw, oc = a->oc, dm = a->dm;
+  const ptrdiff_t wgroup = (ptrdiff_t)kh * kw * 8, wrow = (ptrdiff_t)kw * 8;
+  const int32_t ocf = oc & ~7;
+  int32_t ky0, ky1, kx0, kx1, border, o;
+  const int8_t *xw, *w0;
+  tc_tap_range(iy0, a->dh, kh, a->h, &ky0, &ky1);
+  tc_tap_range(ix0, a->dw, kw, a->wd, &kx0, &kx1);
+  border = ky0 != 0 || ky1 != kh || kx0 != 0 || kx1 != kw;
+  if (ky1 <= ky0 || kx1 <= kx0)
+    ky0 = ky1 = kx0 = kx1 = 0; /* no tap inside the image */
+  xw = ky1 <= ky0 ? a->x
+                  : a->x + ((ptrdiff_t)(iy0 + (int64_t)ky0 * a->dh) * a->wd + (ptrdiff_t)(ix0 + (int64_t)kx0 * a->dw))
+                               * a->c;
+  w0 = a->w + (ptrdiff_t)(o0 >> 3) * wgroup + ((ptrdiff_t)ky0 * kw + kx0) * 8;
+  for (o = o0; o < oc; o += 8, w0 += wgroup) {
+    const int32_t *const rg = a->rq + (o >> 3) * 32;
+    const mve_pred16_t p = vctp16q((uint32_t)(oc - o));
+    int32x4_t ae = vldrwq_s32(rg), ao = vldrwq_s32(rg + 4);
+    uint16x8_t offs = vdupq_n_u16(0);
+    const int8_t *xr = xw + o, *wr = w0;
+    int32_t ky, kx;
+    if (dm != 1) {
+      /* lane j reads input channel (o + j) / dm */
+      const int32_t c0 = o / dm;
+      uint16_t lane[8];
+      int32_t j;
+      for (j = 0; j < 8; j++)
+        lane[j] = (uint16_t)((o + j) / dm - c0);
+      offs = vldrhq_u16(lane);
+      xr = xw + c0;
+    }
+    for (ky = ky0; ky < ky1; ky++, xr += a->xrow, wr += wrow) {
+      const int8_t *xp = xr, *wp = wr;
+      for (kx = kx0; kx < kx1; kx++, xp += a->xcol, wp += 8) {
+        if (dm != 1)
+          TC_DW_MACV(vldrbq_gather_offset_z_s16(xp, offs, p), wp);
+        else if (o < ocf)
+          TC_DW_MACV(vldrbq_s16(xp), wp);
+        else
+          TC_DW_MACV(vldrbq_z_s16(xp, p), wp);
+      }
+    }
+    if (border) {
+      /* the taps outside the image: x = in_zp */
+      const int8_t *wp = w0 - ((ptrdiff_t)ky0 * kw + kx0) * 8;
+      for (ky = 0; ky < kh; ky++, wp += wrow) {
+        const int inside = ky >= ky0 && ky < ky1;
+        const int32_t e0 = inside ? kx0 : kw, e1 = inside ? kx1 : kw; /* skip [e0, e1) */
+        for (kx = 0; kx < e0; kx++)
+          TC_DW_MACV(a->zpv, wp + kx * 8);
+        for (kx = e1; kx < kw; kx++)
+          TC_DW_MACV(a->zpv, wp + kx * 8);
+      }
+    }
+    tc_dw_store8(yp + o, ae, ao, rg, &a->q, oc - o);
+  }
+}
+
+/* Three taps of a 3x3 row: ae / ao += the products of the 8 lanes at R, R + XC, R + 2 XC and the
+   weights at W + OFF, + 8, + 16. One asm statement so that GCC neither hoists the loads nor
+   reassociates the sums (both make it spill vector registers); widening loads need low
+   registers. */
+#define TC_DW_ROW3(R, XC, W, OFF)                                                                   \
+  do {                                                                                              \
+    int16x8_t t0_, t1_;                                                                             \
+    int32x4_t t2_, t3_;                                                                             \
+    const int8_t *p_;                                                                               \
+    __asm__("vldrb.s16 %q0, [%7]\n\t"                                                               \
+            "vldrb.s16 %q1, [%9, #" #OFF "]\n\t"                                                    \
+            "add %6, %7, %8\n\t"                                                                    \
+            "vmullb.s16 %q2, %q0, %q1\n\t"                                                          \
+            "vmullt.s16 %q3, %q0, %q1\n\t"                                                          \
+            "vadd.i32 %q4, %q4, %q2\n\t"                                                            \
+            "vadd.i32 %q5, %q5, %q3\n\t"                                                            \
+            "vldrb.s16 %q0, [%6]\n\t"                                                               \
+            "vldrb.s16 %q1, [%9, #" #OFF "+8]\n\t"                                                  \
+            "add %6, %6, %8\n\t"                                                                    \
+            "vmullb.s16 %q2, %q0, %q1\n\t"                                                          \
+            "vmullt.s16 %q3, %q0, %q1\n\t"                                                          \
+            "vadd.i32 %q4, %q4, %q2\n\t"                                                            \
+            "vadd.i32 %q5, %q5, %q3\n\t"                                                            \
+            "vldrb.s16 %q0, [%6]\n\t"                                                               \
+            "vldrb.s16 %q1, [%9, #" #OFF "+16]\n\t"                                                 \
+            "vmullb.s16 %q2, %q0, %q1\n\t"                                                          \
+            "vmullt.s16 %q3, %q0, %q1\n\t"                                                          \
+            "vadd.i32 %q4, %q4, %q2\n\t"                                                            \
+            "vadd.i32 %q5, %q5, %q3"                                                                \
+            : "=&w"(t0_), "=&w"(t1_), "=&w"(t2_), "=&w"(t3_), "+w"(ae), "+w"(ao), "=&l"(p_)         \
+            : "l"(R), "r"(XC), "l"(W), "m"(*(const int8_t(*)[8])(R)), "m"(*(const int8_t(*)[24])(W))); \
+  } while (0)
+
 void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   const int8_t *const x = (const int8_t *)buf[0];
   int8_t *restrict const y = (int8_t *)buf[1];
-  const int8_t *const w = (const int8_t *)buf[2];
-  const int32_t *const bias = (const int32_t *)buf[3];
-  const int32_t *const mult = (const int32_t *)buf[4];
-  const int32_t *const shift = (const int32_t *)buf[5];
   const int32_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
   const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
   const int32_t pt = ip[13], pl = ip[14];
-  const int32_t act_min = ip[15], act_max = ip[16], in_zp = ip[17], out_zp = ip[18];
-  const int32_t dm = ip[19];
-  const int32_t oc8 = (oc + 7) & ~7, ocf = oc & ~7; /* padded / whole groups */
-  const ptrdiff_t xrow = (ptrdiff_t)dh * wd * c, xcol = (ptrdiff_t)dw * c; /* input step per tap */
-  const int16x8_t zpv = vdupq_n_s16((int16_t)in_zp);
-  tc_mve_q q;
-  int32_t b, oy, ox, o;
+  const int32_t ocf = oc & ~7; /* channels in whole groups of 8 */
+  /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd */
+  const int64_t xa = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
+  const int64_t xe = (int64_t)wd - 1 - (int64_t)(kw - 1) * dw + pl;
+  const int64_t xb_ = xe < 0 ? 0 : xe / sw + 1;
+  const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
+  const int32_t oxb = (int32_t)(xb_ < oxa ? oxa : (xb_ < ow ? xb_ : ow));
+  const int fast = ip[19] == 1 && kh == 3 && kw == 3 && ocf > 0;
+  tc_dw_args a;
+  int32_t b, oy, ox;
   (void)fp;
   (void)scratch;
-  tc_mve_q_init(&q, out_zp, act_min, act_max);
+  a.w = (const int8_t *)buf[2];
+  a.rq = (const int32_t *)buf[3]; /* bias and requantization, packed */
+  a.h = h;
+  a.wd = wd;
+  a.c = c;
+  a.oc = oc;
+  a.kh = kh;
+  a.kw = kw;
+  a.dh = dh;
+  a.dw = dw;
+  a.dm = ip[19];
+  a.xrow = (ptrdiff_t)dh * wd * c;
+  a.xcol = (ptrdiff_t)dw * c;
+  a.zpv = vdupq_n_s16((int16_t)ip[17]);
+  tc_mve_q_init(&a.q, ip[18], ip[15], ip[16]);
   for (b = 0; b < n; b++) {
-    const int8_t *const xb = x + (ptrdiff_t)b * h * wd * c;
+    a.x = x + (ptrdiff_t)b * h * wd * c;
     for (oy = 0; oy < oh; oy++) {
       const int64_t iy0 = (int64_t)oy * sh - pt;
-      int32_t ky0, ky1;
-      tc_tap_range(iy0, dh, kh, h, &ky0, &ky1);
+      int8_t *const yrow = y + ((ptrdiff_t)b * oh + oy) * ow * oc;
+      const int rowin = iy0 >= 0 && iy0 + (int64_t)(kh - 1) * dh < h;
       for (ox = 0; ox < ow; ox++) {
-        const int64_t ix0 = (int64_t)ox * sw - pl;
-        int8_t *const yp = y + (((ptrdiff_t)b * oh + oy) * ow + ox) * oc;
-        int32_t kx0, kx1, gstart = 0;
-        tc_tap_range(ix0, dw, kw, wd, &kx0, &kx1);
-        if (dm == 1 && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
-          /* inside the image: the window starts at pixel (iy0, ix0) */
-          const int8_t *const xw = xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c;
-          for (o = 0; o < ocf; o += 8) {
-            int32x4_t ae = vldrwq_s32(bias + o), ao = vldrwq_s32(bias + o + 4);
-            const int8_t *xr = xw + o, *wr = w + o;
-            int32_t ky, kx;
-            for (ky = 0; ky < kh; ky++) {
-              const int8_t *xp = xr;
-              for (kx = 0; kx < kw; kx++) {
-                const int16x8_t xv = vldrbq_s16(xp), wv = vldrbq_s16(wr);
-                ae = vaddq_s32(ae, vmullbq_int_s16(xv, wv));
-                ao = vaddq_s32(ao, vmulltq_int_s16(xv, wv));
-                xp += xcol;
-                wr += oc8;
-              }
-              xr += xrow;
+        if (fast && rowin && ox == oxa && oxa < oxb) {
+          /* 3x3 windows inside the image, whole groups */
+          const ptrdiff_t xcol = a.xcol, xrow = a.xrow;
+          const int8_t *xp = a.x + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)((int64_t)ox * sw - pl)) * c;
+          for (; ox < oxb; ox++, xp += (ptrdiff_t)sw * c) {
+            int8_t *const yp = yrow + (ptrdiff_t)ox * oc;
+            const int8_t *wg = a.w, *r0 = xp;
+            const int32_t *rg = a.rq;
+            int32_t o;
+            for (o = 0; o < ocf; o += 8, wg += 72, rg += 32, r0 += 8) {
+              int32x4_t ae = vldrwq_s32(rg), ao = vldrwq_s32(rg + 4);
+              const int8_t *const r1 = r0 + xrow, *const r2 = r1 + xrow;
+              TC_DW_ROW3(r0, xcol, wg, 0);
+              TC_DW_ROW3(r1, xcol, wg, 24);
+              TC_DW_ROW3(r2, xcol, wg, 48);
+              tc_dw_store8(yp + o, ae, ao, rg, &a.q, 8);
             }
-            tc_dw_store8(yp + o, ae, ao, mult + o, shift + o, &q, 8);
+            if (ocf < oc)
+              tc_dw_general(&a, yp, iy0, (int64_t)ox * sw - pl, ocf);
           }
-          gstart = ocf;
+          ox--;
+          continue;
         }
-        /* general path: taps outside the image count x = in_zp; lanes past oc not loaded */
-        for (o = gstart; o < oc; o += 8) {
-          const mve_pred16_t p = vctp16q((uint32_t)(oc - o));
-          int32x4_t ae = vldrwq_s32(bias + o), ao = vldrwq_s32(bias + o + 4);
-          const int32_t c0 = o / dm;
-          uint16_t lane[8];
-          uint16x8_t offs;
-          int32_t ky, kx, j;
-          for (j = 0; j < 8; j++)
-            lane[j] = (uint16_t)((o + j) / dm - c0);
-          offs = vldrhq_u16(lane);
-          for (ky = 0; ky < kh; ky++) {
-            const int iny = ky >= ky0 && ky < ky1;
-            const int8_t *const xr = iny ? xb + (ptrdiff_t)(iy0 + (int64_t)ky * dh) * wd * c : xb;
-            for (kx = 0; kx < kw; kx++) {
-              const int16x8_t wv = vldrbq_s16(w + ((ptrdiff_t)ky * kw + kx) * oc8 + o);
-              int16x8_t xv = zpv;
-              if (iny && kx >= kx0 && kx < kx1) {
-                const int8_t *const xp = xr + (ptrdiff_t)(ix0 + (int64_t)kx * dw) * c + c0;
-                xv = dm == 1 ? vldrbq_z_s16(xp, p) : vldrbq_gather_offset_z_s16(xp, offs, p);
-              }
-              ae = vaddq_s32(ae, vmullbq_int_s16(xv, wv));
-              ao = vaddq_s32(ao, vmulltq_int_s16(xv, wv));
-            }
-          }
-          tc_dw_store8(yp + o, ae, ao, mult + o, shift + o, &q, oc - o);
-        }
+        tc_dw_general(&a, yrow + (ptrdiff_t)ox * oc, iy0, (int64_t)ox * sw - pl, 0);
       }
     }
   }

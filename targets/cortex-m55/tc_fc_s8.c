@@ -1,6 +1,7 @@
 /* tinycc Cortex-M55 (MVE) kernel: fc_s8 (int8 fully connected, per-channel requantization).
    One GEMM row per batch (tc_mve_gemm_row: 4 units at a time sharing each 16-byte input load);
-   weights packed and the input zero point folded into the bias at compile time. */
+   weights and per-unit parameters packed (buf[3]; buf[4], buf[5] unused), the input zero point
+   folded into the bias at compile time (prepare_m55_gemm). */
 #include "tc_mve.h"
 
 void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
@@ -8,9 +9,7 @@ void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratc
   const int8_t *const x = (const int8_t *)buf[0];
   int8_t *restrict const y = (int8_t *)buf[1];
   const int8_t *const w = (const int8_t *)buf[2];
-  const int32_t *const bias = (const int32_t *)buf[3];
-  const int32_t *const mult = (const int32_t *)buf[4];
-  const int32_t *const shift = (const int32_t *)buf[5];
+  const int32_t *const rq = (const int32_t *)buf[3]; /* bias and requantization, packed */
   const int32_t batches = ip[0], depth = ip[1], units = ip[2];
   tc_mve_q q;
   int32_t b;
@@ -18,5 +17,5 @@ void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratc
   (void)scratch;
   tc_mve_q_init(&q, ip[6], ip[3], ip[4]);
   for (b = 0; b < batches; b++)
-    tc_mve_gemm_row(x + (ptrdiff_t)b * depth, depth, w, bias, mult, shift, units, y + (ptrdiff_t)b * units, &q);
+    tc_mve_gemm_row(x + (ptrdiff_t)b * depth, depth, w, rq, units, y + (ptrdiff_t)b * units, &q);
 }

@@ -3,10 +3,13 @@
  * Constants prepared at compile time (tinycc/backend_c.py, class CortexM55):
  *  - the input zero point is folded into the bias (bias[o] - in_zp * sum w[o]): the kernels sum
  *    x * w directly and count a tap outside the image as x = in_zp;
- *  - conv2d_s8 / fc_s8 weights are packed for tc_mve_gemm_row (prepare_m55_gemm): output
- *    channels in blocks of 4, the reduction depth K padded with zeros to a multiple of 16, each
- *    16-byte chunk of the 4 rows stored together ([oc/4][K/16][4][16]); bias, mult and shift
- *    are padded to a multiple of 4 channels.
+ *  - conv2d_s8 / fc_s8 (prepare_m55_gemm): weights packed for tc_mve_gemm_row, output channels
+ *    in blocks of 4, the reduction depth K padded with zeros to a multiple of 16, each 16-byte
+ *    chunk of the 4 rows stored together ([oc/4][K/16][4][16]);
+ *  - the bias buffer carries all the per-channel parameters (the mult and shift buffers are then
+ *    unused): conv2d_s8 / fc_s8 per block of 4 channels bias[4] mult[4] left[4] right[4]
+ *    (TFLite's shift split into a left count >= 0 and a right count <= 0); dwconv2d_s8 the same
+ *    per group of 8 channels, even channels then odd ones (prepare_m55_dw).
  *
  * Requantization is TFLite's double-rounding MultiplyByQuantizedMultiplier, bit for bit:
  * wrapping left shift, vqrdmulh (= SaturatingRoundingDoublingHighMul), then a rounding right
@@ -32,13 +35,13 @@ static inline void tc_mve_q_init(tc_mve_q *q, int32_t out_zp, int32_t act_min, i
   q->out_zp = out_zp;
 }
 
-/* MultiplyByQuantizedMultiplier on 4 lanes, then clamp and the output zero point (the clamp
-   comes first, so nothing overflows). shift is TFLite's (positive = left), in -31..31. */
-static inline int32x4_t tc_mve_requant(int32x4_t acc, int32x4_t mult, int32x4_t shift, const tc_mve_q *q)
+/* MultiplyByQuantizedMultiplier on 4 lanes with TFLite's shift pre-split into left (>= 0) and
+   right (<= 0, a right shift for vrshl) counts, then clamp and the output zero point (the clamp
+   comes first, so nothing overflows). */
+static inline int32x4_t tc_mve_requant(int32x4_t acc, int32x4_t mult, int32x4_t left, int32x4_t right,
+                                       const tc_mve_q *q)
 {
-  const int32x4_t zero = vdupq_n_s32(0);
-  const int32x4_t right = vminq_s32(shift, zero); /* <= 0: a right shift for vrshl */
-  int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, vmaxq_s32(shift, zero)), mult);
+  int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), mult);
   /* -1 where v < 0 and a right shift follows: vrshl then rounds half away from zero */
   v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, right), 31));
   v = vrshlq_s32(v, right);
@@ -46,17 +49,28 @@ static inline int32x4_t tc_mve_requant(int32x4_t acc, int32x4_t mult, int32x4_t 
   return vaddq_n_s32(v, q->out_zp);
 }
 
-/* One input row x[0..K) against every output channel of packed weights wp (see above):
-   y[o] = requant(bias[o] + sum_k x[k] * w[o][k]) for o in [0, oc). Reads x[0..K) only. */
-static inline void tc_mve_gemm_row(const int8_t *x, int32_t K, const int8_t *wp, const int32_t *bias,
-                                   const int32_t *mult, const int32_t *shift, int32_t oc, int8_t *y,
-                                   const tc_mve_q *q)
+/* The int32x4 {a, b, c, d} in two instructions. */
+static inline int32x4_t tc_mve_lanes(int32_t a, int32_t b, int32_t c, int32_t d)
+{
+  int32x4_t v;
+  __asm__("vmov %q0[2], %q0[0], %1, %2" : "=w"(v) : "r"(a), "r"(c));
+  __asm__("vmov %q0[3], %q0[1], %1, %2" : "+w"(v) : "r"(b), "r"(d));
+  return v;
+}
+
+/* One input row x[0..K) against every output channel: y[o] = requant(bias[o] + sum_k x[k] *
+   w[o][k]) for o in [0, oc). wp: the packed weights, rq: the packed requantization parameters
+   (prepare_m55_gemm; per block of 4 channels bias[4] mult[4] left[4] right[4]). Reads x[0..K)
+   only; writes y[0..oc) only. */
+static inline void tc_mve_gemm_row(const int8_t *x, int32_t K, const int8_t *wp, const int32_t *rq, int32_t oc,
+                                   int8_t *y, const tc_mve_q *q)
 {
   const int32_t nfull = (K - 1) >> 4;                        /* whole chunks before the last */
   const mve_pred16_t pt = vctp8q((uint32_t)(K - 16 * nfull)); /* lanes of the last chunk */
+  const int8_t *const xlast = x + 16 * nfull;
   int32_t o;
-  for (o = 0; o < oc; o += 4) {
-    int32_t a0 = bias[o], a1 = bias[o + 1], a2 = bias[o + 2], a3 = bias[o + 3];
+  for (o = 0; o < oc; o += 4, rq += 16) {
+    int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
     const int8_t *xp = x;
     int32_t j;
     int8x16_t xv;
@@ -71,17 +85,14 @@ static inline void tc_mve_gemm_row(const int8_t *x, int32_t K, const int8_t *wp,
       wp += 64;
     }
     /* the last chunk: x zeroed past K (and not read there); the weights are zero-padded */
-    xv = vldrbq_z_s8(xp, pt);
+    xv = vldrbq_z_s8(xlast, pt);
     a0 = vmladavaq_s8(a0, xv, vldrbq_s8(wp));
     a1 = vmladavaq_s8(a1, xv, vldrbq_s8(wp + 16));
     a2 = vmladavaq_s8(a2, xv, vldrbq_s8(wp + 32));
     a3 = vmladavaq_s8(a3, xv, vldrbq_s8(wp + 48));
     wp += 64;
-    acc = vdupq_n_s32(a0);
-    acc = vsetq_lane_s32(a1, acc, 1);
-    acc = vsetq_lane_s32(a2, acc, 2);
-    acc = vsetq_lane_s32(a3, acc, 3);
-    acc = tc_mve_requant(acc, vldrwq_s32(mult + o), vldrwq_s32(shift + o), q);
+    acc = tc_mve_requant(tc_mve_lanes(a0, a1, a2, a3), vldrwq_s32(rq + 4), vldrwq_s32(rq + 8),
+                         vldrwq_s32(rq + 12), q);
     if (oc - o >= 4)
       vstrbq_s32(y + o, acc);
     else
