@@ -184,7 +184,7 @@ class CortexM55(CTarget):
     name = "cortex-m55"
     kernels = {"conv2d_s8": "cortex-m55", "dwconv2d_s8": "cortex-m55", "fc_s8": "cortex-m55"}
     prepare = {"conv2d_s8": prepare_m55_gemm, "dwconv2d_s8": prepare_m55_dw, "fc_s8": prepare_m55_gemm}
-    scratch = {"conv2d_s8": scratch_m55_conv}
+    scratch = {"conv2d_s8": scratch_m55_conv, "dwconv2d_s8": lambda p: (p["oc"] + 7) // 8 * 8}
     generic_fallback = frozenset(_k for _k in (
         "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",

@@ -12,7 +12,8 @@
  * 3x3, dm == 1: the pixels of a row whose window is inside the image run unrolled, whole groups
  * of 8 channels. Every other pixel (and the channel tail) takes the general path: the taps inside
  * the image (lanes past oc not loaded; dm > 1 gathers input channel o / dm per lane), then
- * in_zp * w for the taps outside. Scratch: none. */
+ * in_zp * w for the taps outside. 3x3 border pixels (dm == 1) run unrolled too, a tap outside
+ * the image reading a row of in_zp in scratch (oc rounded up to 8 bytes). */
 #include "tc_mve.h"
 
 typedef struct {
@@ -142,6 +143,52 @@ static void tc_dw_general(const tc_dw_args *a, int8_t *yp, int64_t iy0, int64_t 
             : "l"(R), "r"(XC), "l"(W), "m"(*(const int8_t(*)[8])(R)), "m"(*(const int8_t(*)[24])(W))); \
   } while (0)
 
+/* One tap: ae / ao += the products of the 8 lanes at P and the weights at W + OFF. */
+#define TC_DW_TAP(P, W, OFF)                                                                        \
+  do {                                                                                              \
+    int16x8_t t0_, t1_;                                                                             \
+    int32x4_t t2_, t3_;                                                                             \
+    __asm__("vldrb.s16 %q0, [%6]\n\t"                                                               \
+            "vldrb.s16 %q1, [%7, #" #OFF "]\n\t"                                                    \
+            "vmullb.s16 %q2, %q0, %q1\n\t"                                                          \
+            "vmullt.s16 %q3, %q0, %q1\n\t"                                                          \
+            "vadd.i32 %q4, %q4, %q2\n\t"                                                            \
+            "vadd.i32 %q5, %q5, %q3"                                                                \
+            : "=&w"(t0_), "=&w"(t1_), "=&w"(t2_), "=&w"(t3_), "+w"(ae), "+w"(ao)                    \
+            : "l"(P), "l"(W), "m"(*(const int8_t(*)[8])(P)), "m"(*(const int8_t(*)[8])((W) + (OFF)))); \
+  } while (0)
+
+/* A 3x3 (dm == 1) pixel whose window crosses the border, whole groups: a tap outside the image
+   reads zrow (oc8 bytes of in_zp) instead of the input. */
+static void tc_dw_border3x3(const tc_dw_args *a, int8_t *yp, int64_t iy0, int64_t ix0, const int8_t *zrow)
+{
+  const int8_t *src[9];
+  const int32_t ocf = a->oc & ~7;
+  const int8_t *wg = a->w;
+  const int32_t *rg = a->rq;
+  int32_t t, o;
+  for (t = 0; t < 9; t++) {
+    const int64_t iy = iy0 + (int64_t)(t / 3) * a->dh, ix = ix0 + (int64_t)(t % 3) * a->dw;
+    src[t] = iy >= 0 && iy < a->h && ix >= 0 && ix < a->wd ? a->x + ((ptrdiff_t)iy * a->wd + (ptrdiff_t)ix) * a->c
+                                                           : zrow;
+  }
+  for (o = 0; o < ocf; o += 8, wg += 72, rg += 32) {
+    int32x4_t ae = vldrwq_s32(rg), ao = vldrwq_s32(rg + 4);
+    TC_DW_TAP(src[0] + o, wg, 0);
+    TC_DW_TAP(src[1] + o, wg, 8);
+    TC_DW_TAP(src[2] + o, wg, 16);
+    TC_DW_TAP(src[3] + o, wg, 24);
+    TC_DW_TAP(src[4] + o, wg, 32);
+    TC_DW_TAP(src[5] + o, wg, 40);
+    TC_DW_TAP(src[6] + o, wg, 48);
+    TC_DW_TAP(src[7] + o, wg, 56);
+    TC_DW_TAP(src[8] + o, wg, 64);
+    tc_dw_store8(yp + o, ae, ao, rg, &a->q, 8);
+  }
+  if (ocf < a->oc)
+    tc_dw_general(a, yp, iy0, ix0, ocf);
+}
+
 void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   const int8_t *const x = (const int8_t *)buf[0];
@@ -160,7 +207,8 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   tc_dw_args a;
   int32_t b, oy, ox;
   (void)fp;
-  (void)scratch;
+  if (fast) /* in_zp for the taps of border pixels outside the image */
+    tc_mve_fill((int8_t *)scratch, vdupq_n_s8((int8_t)ip[17]), (oc + 7) & ~7);
   a.w = (const int8_t *)buf[2];
   a.rq = (const int32_t *)buf[3]; /* bias and requantization, packed */
   a.h = h;
@@ -206,7 +254,10 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
           ox--;
           continue;
         }
-        tc_dw_general(&a, yrow + (ptrdiff_t)ox * oc, iy0, (int64_t)ox * sw - pl, 0);
+        if (fast)
+          tc_dw_border3x3(&a, yrow + (ptrdiff_t)ox * oc, iy0, (int64_t)ox * sw - pl, (const int8_t *)scratch);
+        else
+          tc_dw_general(&a, yrow + (ptrdiff_t)ox * oc, iy0, (int64_t)ox * sw - pl, 0);
       }
     }
   }
