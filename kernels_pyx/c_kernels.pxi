@@ -18,6 +18,10 @@ cdef extern from "tc_shared.h":
     void tc_resize_nearest(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_resize_bilinear_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_resize_bilinear_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_batch_matmul_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_batch_matmul_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_transpose_conv_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_transpose_conv_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -47,6 +51,14 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_resize_bilinear_s8
     if name == "resize_bilinear_f32":
         return tc_resize_bilinear_f32
+    if name == "batch_matmul_s8":
+        return tc_batch_matmul_s8
+    if name == "batch_matmul_f32":
+        return tc_batch_matmul_f32
+    if name == "transpose_conv_s8":
+        return tc_transpose_conv_s8
+    if name == "transpose_conv_f32":
+        return tc_transpose_conv_f32
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -131,6 +143,45 @@ def _resize(p, f, es, table_entries):
     return need, 0, 0
 
 
+_BMM_PARAMS = ("b0", "b1", "b2", "la0", "la1", "la2", "ra0", "ra1", "ra2", "m", "k", "n", "lsi", "lsk", "rsk", "rsj")
+
+
+def _batch_matmul(p, f, quant):
+    _dims(p, "b0", "b1", "b2", "m", "k", "n")
+    for k in ("la0", "la1", "la2", "ra0", "ra1", "ra2", "lsi", "lsk", "rsk", "rsj"):
+        _rng(p, k, 0, _I32_MAX)
+    if quant:
+        _zp(p, "lhs_zp", "rhs_zp", "out_zp")
+        _rng(p, "mult", 0, _I32_MAX)
+        _shift(p, "shift")
+    es = 1 if quant else 4
+    lhs = 1 + sum(_prod(p[f"b{i}"] - 1, p[f"la{i}"]) for i in range(3)) + _prod(p["m"] - 1, p["lsi"]) \
+        + _prod(p["k"] - 1, p["lsk"])
+    rhs = 1 + sum(_prod(p[f"b{i}"] - 1, p[f"ra{i}"]) for i in range(3)) + _prod(p["k"] - 1, p["rsk"]) \
+        + _prod(p["n"] - 1, p["rsj"])
+    return [_prod(lhs, es), _prod(rhs, es), _prod(p["b0"], p["b1"], p["b2"], p["m"], p["n"], es)], 0, 0
+
+
+_TCONV_GEOM = ("n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw", "pt", "pl")
+
+
+def _transpose_conv(p, f, quant):
+    _dims(p, "n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw")
+    _rng(p, "pt", 0, _I32_MAX)
+    _rng(p, "pl", 0, _I32_MAX)
+    es = 1 if quant else 4
+    if quant:
+        _act_s8(p)
+        _zp(p, "in_zp", "out_zp")
+    else:
+        _act_f32(f)
+    need = [_prod(p["n"], p["h"], p["w"], p["c"], es), _prod(p["n"], p["oh"], p["ow"], p["oc"], es),
+            _prod(p["oc"], p["kh"], p["kw"], p["c"], es), _prod(p["oc"], 4)]
+    if quant:
+        need += [_prod(p["oc"], 4), _prod(p["oc"], 4)]
+    return need, 0, p["oc"] if quant else 0
+
+
 # ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------------
 
 def _unary_f32(p, f):
@@ -168,4 +219,14 @@ _C_SPECS = {
                            lambda p, f: _resize(p, f, 1, 4)),
     "resize_bilinear_f32": (K_C_ABI, ("in", "out", "yidx", "xidx", "yw", "xw"), (4, 4, 4, 4, 4, 4), 1,
                             _RESIZE_PARAMS, (), lambda p, f: _resize(p, f, 4, 2)),
+    "batch_matmul_s8": (K_C_ABI, ("lhs", "rhs", "out"), (1, 1, 1), 2,
+                        _BMM_PARAMS + ("lhs_zp", "rhs_zp", "out_zp", "mult", "shift"), (),
+                        lambda p, f: _batch_matmul(p, f, True)),
+    "batch_matmul_f32": (K_C_ABI, ("lhs", "rhs", "out"), (4, 4, 4), 2, _BMM_PARAMS, (),
+                         lambda p, f: _batch_matmul(p, f, False)),
+    "transpose_conv_s8": (K_C_ABI, ("in", "out", "w", "bias", "mult", "shift"), (1, 1, 1, 4, 4, 4), 1,
+                          _TCONV_GEOM + ("act_min", "act_max", "in_zp", "out_zp"), (),
+                          lambda p, f: _transpose_conv(p, f, True)),
+    "transpose_conv_f32": (K_C_ABI, ("in", "out", "w", "bias"), (4, 4, 4, 4), 1, _TCONV_GEOM,
+                           ("act_min", "act_max"), lambda p, f: _transpose_conv(p, f, False)),
 }

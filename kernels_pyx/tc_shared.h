@@ -20,5 +20,9 @@ void tc_argminmax_f32(void *const *buf, const int32_t *ip, const float *fp, void
 void tc_resize_nearest(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_resize_bilinear_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_resize_bilinear_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_batch_matmul_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_batch_matmul_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_transpose_conv_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

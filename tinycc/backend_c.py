@@ -175,7 +175,8 @@ def c_target(name: str, portable: bool = False) -> CTarget:
 #: lookups, ops rare in TinyML models): listed once here, added to each target's generic_fallback
 PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # reductions, resizes, matmuls
     "reduce_s8", "reduce_f32", "argminmax_s8", "argminmax_f32", "resize_nearest", "resize_bilinear_s8",
-    "resize_bilinear_f32"}) | frozenset({  # elementwise
+    "resize_bilinear_f32", "batch_matmul_s8", "batch_matmul_f32", "transpose_conv_s8", "transpose_conv_f32",
+}) | frozenset({  # elementwise
     "unary_f32", "binary_s8", "binary_f32"})
 
 

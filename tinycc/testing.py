@@ -218,6 +218,8 @@ OPS: dict[str, OpSpec] = {
     "ARG_MIN": _op("ARG_MIN", "ArgMinOptions"),
     "RESIZE_NEAREST_NEIGHBOR": _op("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"),
     "RESIZE_BILINEAR": _op("RESIZE_BILINEAR", "ResizeBilinearOptions"),
+    "BATCH_MATMUL": _op("BATCH_MATMUL", "BatchMatMulOptions"),
+    "TRANSPOSE_CONV": _op("TRANSPOSE_CONV", "TransposeConvOptions"),
     "REVERSE_V2": _op("REVERSE_V2", "ReverseV2Options"),
     "MIRROR_PAD": _op("MIRROR_PAD", "MirrorPadOptions"),
     "SPACE_TO_BATCH_ND": _op("SPACE_TO_BATCH_ND", "SpaceToBatchNDOptions"),

@@ -54,6 +54,10 @@
  *   tc_resize_nearest.c    resize_nearest     in out ytab xtab                -
  *   tc_resize_bilinear_s8.c  resize_bilinear_s8   in out ytab xtab          -
  *   tc_resize_bilinear_f32.c resize_bilinear_f32  in out yidx xidx yw xw    -
+ *   tc_batch_matmul_s8.c   batch_matmul_s8    lhs rhs out                     -
+ *   tc_batch_matmul_f32.c  batch_matmul_f32   lhs rhs out                     -
+ *   tc_transpose_conv_s8.c transpose_conv_s8  in out w bias mult shift        -
+ *   tc_transpose_conv_f32.c transpose_conv_f32 in out w bias                  -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -145,6 +149,17 @@ void tc_resize_nearest(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_resize_bilinear_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* ip: n h w c oh ow; yidx oh x {y0 y1}, xidx ow x {x0 x1} int32; yw, xw {1 - d, d} float32 */
 void tc_resize_bilinear_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* Batched matmul, out dense [b0][b1][b2][m][n]; lhs (i, t) at batch offset + i * lsi + t * lsk, rhs
+   (t, j) at + t * rsk + j * rsj; batch offsets i0 * la0 + ... (0: broadcast).
+   ip: b0 b1 b2 la0 la1 la2 ra0 ra1 ra2 m k n lsi lsk rsk rsj lhs_zp rhs_zp out_zp mult shift */
+void tc_batch_matmul_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: b0 b1 b2 la0 la1 la2 ra0 ra1 ra2 m k n lsi lsk rsk rsj */
+void tc_batch_matmul_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* Transposed convolution (gathered); w is [oc][kh][kw][c]; pt, pl: the forward conv's padding.
+   ip: n h w c oh ow oc kh kw sh sw pt pl act_min act_max in_zp out_zp */
+void tc_transpose_conv_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: n h w c oh ow oc kh kw sh sw pt pl; fp: act_min act_max */
+void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

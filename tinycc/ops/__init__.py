@@ -307,4 +307,5 @@ def c_quantized(op, graph):
 from . import conv, fully_connected, pool, elementwise, softmax, shape, quantize, movement  # noqa: E402,F401
 from . import reduce  # noqa: E402,F401
 from . import resize  # noqa: E402,F401
+from . import matmul  # noqa: E402,F401
 from . import activations, binary  # noqa: E402,F401

@@ -1,0 +1,73 @@
+"""Cases of BATCH_MATMUL and TRANSPOSE_CONV (tinycc/ops/matmul.py)."""
+import numpy as np
+
+from tinycc.testing import ModelBuilder
+
+from . import act, case, pick_dtype, rand_array, rand_quant
+from .core import ACTS, _weights
+
+
+def _q(rng):
+    """An int8 quantization with a moderate zero point (products of two operands stay in range)."""
+    return float(10 ** rng.uniform(-2.5, 0)), int(rng.integers(-30, 31)) if rng.random() < 0.8 else \
+        int(rng.integers(-128, 128))
+
+
+@case("BATCH_MATMUL")
+def batch_matmul(rng, size):
+    dtype = pick_dtype(rng)
+    r = int(rng.integers(2, 6))
+    batch = [int(rng.integers(1, 4)) for _ in range(r - 2)]
+    la = [d if rng.random() < 0.7 else 1 for d in batch]
+    lb = [d if rng.random() < 0.7 else 1 for d in batch]
+    ra, rb = int(rng.integers(2, r + 1)), int(rng.integers(2, r + 1))  # operand ranks (broadcast by rank too)
+    if rng.random() < 0.5:
+        ra = r
+    else:
+        rb = r
+    m, k, n = (int(rng.integers(1, size + 1)) for _ in range(3))
+    adj_x, adj_y = bool(rng.random() < 0.4), bool(rng.random() < 0.4)
+    a_shape = tuple(la[r - ra:]) + ((k, m) if adj_x else (m, k))
+    b_shape = tuple(lb[r - rb:]) + ((n, k) if adj_y else (k, n))
+    la, lb = [1] * (r - ra) + la[r - ra:], [1] * (r - rb) + lb[r - rb:]  # what the lower rank leaves
+    out = tuple(max(x, y) for x, y in zip(la, lb)) + (m, n)
+    mb = ModelBuilder("tinycc BATCH_MATMUL case")
+    qa, qb = _q(rng), _q(rng)
+    qy = (qa[0] * qb[0] * 60 * max(1.0, np.sqrt(k)) * float(10 ** rng.uniform(-0.3, 0.5)), int(rng.integers(-40, 41)))
+    xa = act(mb, "a", a_shape, dtype, qa, inp=True)
+    const_b = rng.random() < 0.3
+    if const_b:
+        bdata = rand_array(rng, b_shape, dtype)
+        xb = mb.const("b", bdata, *((qb[0], qb[1]) if dtype == "int8" else ()))
+    else:
+        xb = act(mb, "b", b_shape, dtype, qb, inp=True)
+    y = act(mb, "y", out, dtype, qy)
+    mb.op("BATCH_MATMUL", [xa, xb], [y], AdjX=adj_x, AdjY=adj_y)
+    mb.output(y)
+    ins = [rand_array(rng, a_shape, dtype)] + ([] if const_b else [rand_array(rng, b_shape, dtype)])
+    return mb.build(), ins
+
+
+@case("TRANSPOSE_CONV")
+def transpose_conv(rng, size):
+    dtype = pick_dtype(rng)
+    n, c, oc = int(rng.integers(1, 3)), int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1))
+    h, w = int(rng.integers(1, size // 2 + 2)), int(rng.integers(1, size // 2 + 2))
+    kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    pad = int(rng.integers(2))  # 0 SAME, 1 VALID
+    oh = h * sh if pad == 0 else (h - 1) * sh + kh
+    ow = w * sw if pad == 0 else (w - 1) * sw + kw
+    if rng.random() < 0.2:  # sizes TFLite accepts without checking
+        oh, ow = max(1, oh + int(rng.integers(-1, 2))), max(1, ow + int(rng.integers(-1, 2)))
+    mb = ModelBuilder("tinycc TRANSPOSE_CONV case")
+    xq = rand_quant(rng)
+    yq = (xq[0] * float(10 ** rng.uniform(-0.2, 0.8)), int(rng.integers(-60, 61)))
+    x = act(mb, "x", (n, h, w, c), dtype, xq, inp=True)
+    wt, b = _weights(rng, mb, dtype, (oc, kh, kw, c), 0, xq[0], rng.random() < 0.7)
+    y = act(mb, "y", (n, oh, ow, oc), dtype, yq)
+    shape = mb.const("output_shape", np.array([n, oh, ow, oc], np.int32))
+    mb.op("TRANSPOSE_CONV", [shape, wt, x] + ([b] if b is not None else []), [y], Padding=pad, StrideH=sh,
+          StrideW=sw, FusedActivationFunction=int(rng.choice([0, 0, 1, 3, 2])))
+    mb.output(y)
+    return mb.build(), [rand_array(rng, (n, h, w, c), dtype)]
