@@ -102,6 +102,36 @@ def scratch_m55_conv(p) -> int:
     return 0 if contiguous and inside else p["kh"] * p["kw"] * p["c"]
 
 
+def _rv64gcv_prepare(call, transpose: bool):
+    """RV64GCV conv2d_s8 / dwconv2d_s8 / fc_s8 (targets/rv64gcv/tc_rvv.h): zero point folded into
+    the bias; GEMM weights transposed to [kh][kw][c][oc] ([depth][units]); the shift buffer
+    replaced by left[oc] | right[oc] | rpos[oc] (TFLite's shift split, rpos = right > 0)."""
+    call = fold_input_zero_point(call)
+    oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
+    w = np.asarray(call.bufs[2], np.int8)
+    if transpose:
+        w = np.ascontiguousarray(w.reshape(oc, -1).T)
+    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
+    left, right = np.clip(shift, 0, 31), np.clip(-shift, 0, 31)
+    q = np.concatenate([left, right, (right > 0).astype(np.int64)]).astype(np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [w.reshape(-1), call.bufs[3], call.bufs[4], q])
+
+
+def prepare_rv64gcv_gemm(call):
+    return _rv64gcv_prepare(call, True)
+
+
+def prepare_rv64gcv_dw(call):
+    return _rv64gcv_prepare(call, False)
+
+
+def scratch_rv64gcv_conv(p) -> int:
+    """RV64GCV conv2d_s8: kw*c bytes of the input zero point when a tap can leave the image."""
+    inside = (p["pt"] <= 0 and p["pl"] <= 0 and (p["oh"] - 1) * p["sh"] - p["pt"] + (p["kh"] - 1) * p["dh"] < p["h"]
+              and (p["ow"] - 1) * p["sw"] - p["pl"] + (p["kw"] - 1) * p["dw"] < p["w"])
+    return 0 if inside else p["kw"] * p["c"]
+
+
 def _round64(n: int) -> int:
     return (n + 63) & ~63
 
@@ -196,8 +226,13 @@ class CortexM55(CTarget):
 class RV64GCV(CTarget):
     """RV64GC with the V extension (RVV 1.0), any VLEN."""
     name = "rv64gcv"
-    kernels = {}
-    generic_fallback = CortexM55.generic_fallback
+    kernels = {"conv2d_s8": "rv64gcv", "dwconv2d_s8": "rv64gcv", "fc_s8": "rv64gcv"}
+    prepare = {"conv2d_s8": prepare_rv64gcv_gemm, "dwconv2d_s8": prepare_rv64gcv_dw, "fc_s8": prepare_rv64gcv_gemm}
+    scratch = {"conv2d_s8": scratch_rv64gcv_conv}
+    generic_fallback = frozenset(_k for _k in (
+        "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy", "quantize_f32_s8", "requantize_s8",
+        "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32", "avgpool_f32", "maxpool_f32", "add_f32",
+        "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 --target=riscv64-linux-gnu -march=rv64gcv -O2"
 
 
