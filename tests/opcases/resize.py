@@ -23,3 +23,15 @@ def resize_nearest(rng, size):
 @case("RESIZE_BILINEAR")
 def resize_bilinear(rng, size):
     return _resize("RESIZE_BILINEAR", rng, size)
+
+
+@case("GATHER")
+def gather(rng, size):
+    rank = int(rng.integers(1, 5))
+    shape = tuple(int(rng.integers(1, size + 1)) for _ in range(rank))
+    axis = int(rng.integers(-rank, rank))
+    a = axis % rank
+    ishape = tuple(int(rng.integers(1, 4)) for _ in range(int(rng.integers(0, 3))))
+    idx = rng.integers(0, shape[a], ishape).astype(np.int32)
+    out = shape[:a] + ishape + shape[a + 1:]
+    return single("GATHER", rng, [shape], pick_dtype(rng), [out], consts=[idx], Axis=axis, BatchDims=0)

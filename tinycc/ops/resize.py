@@ -192,3 +192,65 @@ register(OpDef("RESIZE_BILINEAR", parse=_parse, shapes=_shapes, reference=_refer
                macs=lambda op, graph: 4 * T(graph, op, 0, True).size,
                doc="bilinear resize to a constant size (align_corners or half_pixel_centers); int8 with "
                    "TFLite's integer weights"))
+
+
+# ---- GATHER (constant indices): the nearest-neighbour kernel with one row table ----------------------------
+
+@dataclass
+class GatherOptions:
+    axis: int = 0
+    batch_dims: int = 0
+
+
+def _gather_parse(where, o):
+    return GatherOptions(int(o.Axis()), int(o.BatchDims())) if o is not None else GatherOptions()
+
+
+def _gather_axis(op, graph):
+    a, r = op.options.axis, len(T(graph, op, 0).shape)
+    return a + r if a < 0 else a
+
+
+def _gather_shapes(op, graph):
+    shape, a = list(T(graph, op, 0).shape), _gather_axis(op, graph)
+    return [tuple(shape[:a]) + tuple(T(graph, op, 1).shape) + tuple(shape[a + 1:])]
+
+
+def _gather_reference(op, graph, ins):
+    idx = np.asarray(ins[1], np.int64).reshape(T(graph, op, 1).shape)
+    return [np.array(np.take(ins[0], idx, axis=_gather_axis(op, graph)), ins[0].dtype, order="C")]  # 0-d stays 0-d
+
+
+def _gather_lower(op, graph):
+    x = T(graph, op, 0)
+    a = _gather_axis(op, graph)
+    idx = np.asarray(T(graph, op, 1).data, np.int32).reshape(-1)
+    outer = int(np.prod(x.shape[:a], dtype=np.int64))
+    inner = int(np.prod(x.shape[a + 1:], dtype=np.int64))
+    p = dict(esize=x.dtype.itemsize, n=outer, h=x.shape[a], w=1, c=inner, oh=idx.size, ow=1)
+    return [KernelCall("resize_nearest", [op.inputs[0], op.outputs[0], idx, np.zeros(1, np.int32)], p)]
+
+
+def c_gather_types(op, graph):
+    """params and output must be both float32 or both int8 with one scale and zero point (the op
+    copies values), the indices int32"""
+    x, i, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
+    if x.dtype != y.dtype or x.dtype not in (np.int8, np.float32) or i.dtype != np.int32:
+        return False
+    return x.dtype != np.int8 or (np.float32(x.scale) == np.float32(y.scale) and x.zero_point == y.zero_point)
+
+
+def c_gather_indices(op, graph):
+    """the indices must be a constant tensor of values in [0, axis size) (TFLite Micro does not check
+    them), the axis inside the input, batch_dims 0, and no dimension empty"""
+    x, i = T(graph, op, 0), T(graph, op, 1)
+    r = len(x.shape)
+    if not i.is_const or not -r <= op.options.axis < r or op.options.batch_dims != 0 or i.size == 0 or x.size == 0:
+        return False
+    v = np.asarray(i.data)
+    return bool(v.min() >= 0 and v.max() < x.shape[_gather_axis(op, graph)])
+
+
+register(OpDef("GATHER", parse=_gather_parse, shapes=_gather_shapes, reference=_gather_reference, lower=_gather_lower,
+               inputs=("params", "indices"), constraints=(c_gather_types, c_gather_indices), fusion=INJECTIVE,
+               kernels=("resize_nearest",), doc="slices along an axis picked by constant indices (batch_dims 0)"))
