@@ -1,35 +1,57 @@
 """Per model and C target: executed instructions per inference (QEMU TCG plugin, counted in the
-model's code only), MACs per instruction, code bytes, weights bytes and arena bytes.
+model's code only), MACs per instruction, code bytes, weights bytes and arena bytes; and, in the
+same run, the same model built with the portable C kernels on the same core, and the anchors of
+Arm's CMSIS-NN (Cortex-M55, MVE) and muRISCV-NN (RVV) from the shared models' README.
 
-The figures to compare against (CMSIS-NN with MVE, muRISCV-NN with RVV) are in the shared
-models' README; the vector kernels are the next step, so today's cortex-m55 and rv64gcv
-builds use the portable kernels."""
-import os
-
+Tables: target_instructions (vector build), target_portable_instructions, target_speedup
+(portable / vector instructions: goal >= 4), target_vs_anchor (vector / anchor instructions: goal
+<= 1), target_macs_per_insn, target_code_bytes (-Os is the size goal: < 10 KB on cortex-m55),
+target_weights_bytes, target_arena_bytes."""
 import numpy as np
 import pytest
 
 import tinycc
-from tinycc.oracle import random_inputs
+from tinycc.oracle import TFLM, random_inputs
 
 from harness import record
 from shared_models import INT8_MODELS, model_path
 
 CONFIGS = [("cortex-m55", 128, "-O2"), ("cortex-m55", 128, "-Os"), ("rv64gcv", 128, "-O2"), ("rv64gcv", 256, "-O2")]
 
+#: instructions per inference of the reference libraries (shared models README)
+ANCHORS = {
+    ("kws_ref_model", "cortex-m55"): 1_783_396, ("vww_96_int8", "cortex-m55"): 6_423_269,
+    ("kws_ref_model", "rv64gcv", 128): 4_043_472, ("vww_96_int8", "rv64gcv", 128): 13_205_811,
+    ("kws_ref_model", "rv64gcv", 256): 2_798_684, ("vww_96_int8", "rv64gcv", 256): 9_927_450,
+}
+
+
+def _count(name, target, vlen, portable, x):
+    m = tinycc.compile(model_path(name), target=target, vlen=vlen, portable_kernels=portable)
+    m.count_instructions = True
+    y = m(x)
+    return m, y, m.last_instructions
+
 
 @pytest.mark.parametrize("target,vlen,opt", CONFIGS, ids=[f"{t}-vlen{v}{o}" for t, v, o in CONFIGS])
 @pytest.mark.parametrize("name", INT8_MODELS)
 def test_target_figures(name, target, vlen, opt, monkeypatch):
     monkeypatch.setenv("TINYCC_OPT", opt)
-    m = tinycc.compile(model_path(name), target=target, vlen=vlen)
-    m.count_instructions = True
-    m(random_inputs(m.inputs, np.random.default_rng(0)))
+    x = random_inputs(tinycc.compile(model_path(name)).inputs, np.random.default_rng(0))
+    m, y, insns = _count(name, target, vlen, False, x[0])
+    _, y_port, port = _count(name, target, vlen, True, x[0])
+    want = TFLM(model_path(name))(x)[0]
+    assert np.array_equal(y, want) and np.array_equal(y_port, want), "bit-exact with TFLite Micro"
     rep = m.report()
     col = f"{target}{'' if target != 'rv64gcv' else f'@{vlen}'}{opt}"
-    record("target_instructions", name, col, m.last_instructions)
-    record("target_macs_per_insn", name, col, round(rep["macs"] / m.last_instructions, 3))
+    record("target_instructions", name, col, insns)
+    record("target_portable_instructions", name, col, port)
+    record("target_speedup", name, col, round(port / insns, 2))
+    anchor = ANCHORS.get((name, target)) if target == "cortex-m55" else ANCHORS.get((name, target, vlen))
+    if anchor is not None and opt == "-O2":
+        record("target_vs_anchor", name, col, round(insns / anchor, 3))
+    record("target_macs_per_insn", name, col, round(rep["macs"] / insns, 3))
     record("target_code_bytes", name, col, rep["code_bytes"])
     record("target_weights_bytes", name, col, rep["weights_bytes"])
     record("target_arena_bytes", name, col, rep["arena_bytes"])
-    assert os.environ["TINYCC_OPT"] == opt
+    record("target_portable_fallbacks", name, col, " ".join(rep["portable_fallbacks"]) or "-")

@@ -17,7 +17,8 @@ from .errors import InputError, TinyccError
 
 def _compile(args):
     from . import compile
-    return compile(args.model, target=args.target, vlen=getattr(args, "vlen", 128))
+    return compile(args.model, target=args.target, vlen=getattr(args, "vlen", 128),
+                   portable_kernels=getattr(args, "portable_kernels", False))
 
 
 def _load_npy(path, what="input"):
@@ -178,6 +179,8 @@ def build_parser():
         s.add_argument("model", help="the .tflite model")
         s.add_argument("--target", default="host", choices=TARGETS)
         s.add_argument("--vlen", type=int, default=128, help="RVV vector length in bits for rv64gcv runs")
+        s.add_argument("--portable-kernels", action="store_true",
+                       help="C targets: the portable C kernels only (the baseline of the vector kernels)")
         s.set_defaults(fn=fn)
         return s
 

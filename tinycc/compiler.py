@@ -30,9 +30,11 @@ def schedule(graph: Graph) -> list:
     return scheduler.schedule(graph)
 
 
-def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128):
+def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128,
+            portable_kernels: bool = False):
     """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
-    CTargetModel (C targets) that writes the C library and runs it on the target."""
+    CTargetModel (C targets) that writes the C library and runs it on the target (with
+    ``portable_kernels``, the portable C kernels only, e.g. as the baseline of a vector target)."""
     from .ctarget import CTargetModel
     from .runtime import CompiledModel
     if target not in TARGETS:
@@ -47,8 +49,9 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
     if target == "host":
         scratch = lambda op: backend_host.kernel_scratch(op, graph)  # noqa: E731
     else:
-        scratch = lambda op: backend_c.kernel_scratch(op, graph, target)  # noqa: E731
+        scratch = lambda op: backend_c.kernel_scratch(op, graph, target, portable_kernels)  # noqa: E731
     plan = planner.plan(graph, order, alignment, kernel_scratch=scratch)
     if target == "host":
         return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)
-    return CTargetModel(graph, order, plan, target, source=source, passes_applied=applied, vlen=vlen)
+    return CTargetModel(graph, order, plan, target, source=source, passes_applied=applied, vlen=vlen,
+                        portable_kernels=portable_kernels)

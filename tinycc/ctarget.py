@@ -130,7 +130,8 @@ RUNNERS = {"c": Runner, "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
 class CTargetModel(CompiledModel):
     """``m.write(dir)`` emits the library; ``m(x)`` builds it once and runs it on the target."""
 
-    def __init__(self, graph, schedule, plan, target, source=None, passes_applied=(), vlen=128):
+    def __init__(self, graph, schedule, plan, target, source=None, passes_applied=(), vlen=128,
+                 portable_kernels=False):
         self.graph, self.schedule, self.plan, self.target = graph, schedule, plan, target
         self.vlen = vlen
         self.count_instructions = False
@@ -139,7 +140,7 @@ class CTargetModel(CompiledModel):
         self.passes_applied = list(passes_applied)
         self.inputs = [_info(graph.tensor(n)) for n in graph.inputs]
         self.outputs = [_info(graph.tensor(n)) for n in graph.outputs]
-        self.program = CProgram(graph, schedule, plan, target)
+        self.program = CProgram(graph, schedule, plan, target, portable_kernels)
         self._exe = None
         self._work = None
 

@@ -114,8 +114,9 @@ def lifetimes(graph: Graph, schedule: list, storage: dict) -> dict:
 
 # ---- in-place decisions --------------------------------------------------------------------
 
-def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict) -> list:
-    """(op index, op, InPlace, input storage, output storage) the planner may use, best per op."""
+def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict, rows: bool = True) -> list:
+    """(op index, op, InPlace, input storage, output storage) the planner may use, best per op
+    (without the row-streamed options unless ``rows``)."""
     out = []
     for i, op in enumerate(schedule):
         if op.attrs.get("alias") or "epilogue" in op.attrs:
@@ -125,6 +126,8 @@ def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict) -> list:
             continue
         best = None
         for ip in optable.get(op.kind).inplace(op, graph):
+            if ip.rows and not rows:
+                continue
             x = storage.get(op.inputs[ip.input_index] or "", "")
             if not x or x == y or bufs[x].end != 2 * i + 1:
                 continue  # the input must die here (a graph input lives in the arena too: it may)
@@ -233,13 +236,14 @@ def _arrange(bufs: dict, links: list, alignment: int) -> int:
 
 
 def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True,
-         kernel_scratch: Callable = lambda op: 0) -> MemoryPlan:
-    """Plan the arena; ``kernel_scratch(op)`` is the backend's own scratch need per op."""
+         kernel_scratch: Callable = lambda op: 0, rows: bool = True) -> MemoryPlan:
+    """Plan the arena; ``kernel_scratch(op)`` is the backend's own scratch need per op. ``rows``
+    allows the row-streamed in-place options (least memory; the kernels then run row by row)."""
     if alignment < 1 or alignment & (alignment - 1):
         raise PlanError(f"alignment must be a power of two, got {alignment}")
     storage = storage_map(graph)
     bufs = lifetimes(graph, schedule, storage)
-    links = candidates(graph, schedule, storage, bufs) if inplace else []
+    links = candidates(graph, schedule, storage, bufs, rows) if inplace else []
     links = [(i, op, dataclasses.replace(ip, delta=align(ip.delta, alignment)) if not ip.reverse else ip, x, y)
              for (i, op, ip, x, y) in links if ip.delta % alignment == 0 or not ip.reverse]
     used = {op.id: ip for (_, op, ip, _, _) in links}
