@@ -23,11 +23,24 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
   /* the window is one contiguous run of the input when inside the image */
   const int contiguous = (kw == 1 || dw == 1) && (kh == 1 || (int64_t)dh * wd == kw);
   const int8x16_t zpv = vdupq_n_s8((int8_t)in_zp);
+  const int shortrow = dw == 1 && rowlen <= 16;       /* a filter row is one vector */
+  const mve_pred16_t prow = vctp8q((uint32_t)rowlen);
   int8_t *const col = (int8_t *)scratch;
   tc_mve_q q;
   int32_t b, oy, ox;
   (void)fp;
   tc_mve_q_init(&q, out_zp, act_min, act_max);
+  if (kh == 1 && kw == 1 && pt <= 0 && pl <= 0 && (int64_t)(oh - 1) * sh - pt < h && (int64_t)(ow - 1) * sw - pl < wd) {
+    /* 1x1 inside the image: each output pixel's row is its input pixel */
+    int8_t *yp = y;
+    for (b = 0; b < n; b++)
+      for (oy = 0; oy < oh; oy++) {
+        const int8_t *xr = x + (((ptrdiff_t)b * h + ((ptrdiff_t)oy * sh - pt)) * wd - pl) * c;
+        for (ox = 0; ox < ow; ox++, xr += (ptrdiff_t)sw * c, yp += oc)
+          tc_mve_gemm_row(xr, c, w, rq, oc, yp, &q);
+      }
+    return;
+  }
   for (b = 0; b < n; b++) {
     const int8_t *const xb = x + (ptrdiff_t)b * h * wd * c;
     for (oy = 0; oy < oh; oy++) {
@@ -44,6 +57,17 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
           row = xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c;
         } else {
           int32_t ky, kx;
+          if (shortrow && kx0 == 0 && kx1 == kw && ky1 > ky0) {
+            /* whole filter rows of at most 16 bytes: one predicated copy or fill each */
+            for (ky = 0; ky < kh; ky++) {
+              int8_t *const d = col + (ptrdiff_t)ky * rowlen;
+              if (ky < ky0 || ky >= ky1)
+                vstrbq_p_s8(d, zpv, prow);
+              else
+                vstrbq_p_s8(d, vldrbq_z_s8(xb + ((ptrdiff_t)(iy0 + (int64_t)ky * dh) * wd + (ptrdiff_t)ix0) * c, prow),
+                            prow);
+            }
+          } else
           for (ky = 0; ky < kh; ky++) {
             int8_t *const d = col + (ptrdiff_t)ky * rowlen;
             if (ky < ky0 || ky >= ky1 || kx1 <= kx0) {

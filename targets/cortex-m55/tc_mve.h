@@ -58,6 +58,32 @@ static inline int32x4_t tc_mve_lanes(int32_t a, int32_t b, int32_t c, int32_t d)
   return v;
 }
 
+/* a0..a3 += the dot products of n >= 1 whole 16-byte chunks of x with the 4 weight rows packed
+   at w (64 bytes per chunk); advances x and w past them. A low-overhead loop in one asm
+   statement: GCC 12 would spill around the intrinsics; vmladava accumulates in even registers
+   ("Te"). */
+#define TC_MVE_CHUNKS4(X, W, N, A0, A1, A2, A3)                                                     \
+  do {                                                                                              \
+    register uint32_t lr_ __asm__("lr") = (uint32_t)(N);                                            \
+    int8x16_t t0_, t1_;                                                                             \
+    __asm__("dls lr, lr\n"                                                                          \
+            "1:\n\t"                                                                                \
+            "vldrb.8 %q6, [%4], #16\n\t"                                                            \
+            "vldrb.8 %q7, [%5], #64\n\t"                                                            \
+            "vmladava.s8 %0, %q6, %q7\n\t"                                                          \
+            "vldrb.8 %q7, [%5, #-48]\n\t"                                                           \
+            "vmladava.s8 %1, %q6, %q7\n\t"                                                          \
+            "vldrb.8 %q7, [%5, #-32]\n\t"                                                           \
+            "vmladava.s8 %2, %q6, %q7\n\t"                                                          \
+            "vldrb.8 %q7, [%5, #-16]\n\t"                                                           \
+            "vmladava.s8 %3, %q6, %q7\n\t"                                                          \
+            "le lr, 1b"                                                                             \
+            : "+Te"(A0), "+Te"(A1), "+Te"(A2), "+Te"(A3), "+l"(X), "+l"(W), "=&w"(t0_), "=&w"(t1_), \
+              "+r"(lr_)                                                                             \
+            :                                                                                       \
+            : "memory");                                                                            \
+  } while (0)
+
 /* One input row x[0..K) against every output channel: y[o] = requant(bias[o] + sum_k x[k] *
    w[o][k]) for o in [0, oc). wp: the packed weights, rq: the packed requantization parameters
    (prepare_m55_gemm; per block of 4 channels bias[4] mult[4] left[4] right[4]). Reads x[0..K)
@@ -65,38 +91,27 @@ static inline int32x4_t tc_mve_lanes(int32_t a, int32_t b, int32_t c, int32_t d)
 static inline void tc_mve_gemm_row(const int8_t *x, int32_t K, const int8_t *wp, const int32_t *rq, int32_t oc,
                                    int8_t *y, const tc_mve_q *q)
 {
-  const int32_t nfull = (K - 1) >> 4;                        /* whole chunks before the last */
-  const mve_pred16_t pt = vctp8q((uint32_t)(K - 16 * nfull)); /* lanes of the last chunk */
-  const int8_t *const xlast = x + 16 * nfull;
+  const int32_t nfull = K >> 4, rem = K & 15; /* whole chunks; bytes in the last, partial one */
+  /* the partial chunk: x zeroed past K (and not read there); the weights are zero-padded */
+  const int8x16_t xt = vldrbq_z_s8(x + 16 * nfull, vctp8q((uint32_t)rem));
   int32_t o;
   for (o = 0; o < oc; o += 4, rq += 16) {
     int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
-    const int8_t *xp = x;
-    int32_t j;
-    int8x16_t xv;
     int32x4_t acc;
-    for (j = 0; j < nfull; j++) {
-      xv = vldrbq_s8(xp);
-      a0 = vmladavaq_s8(a0, xv, vldrbq_s8(wp));
-      a1 = vmladavaq_s8(a1, xv, vldrbq_s8(wp + 16));
-      a2 = vmladavaq_s8(a2, xv, vldrbq_s8(wp + 32));
-      a3 = vmladavaq_s8(a3, xv, vldrbq_s8(wp + 48));
-      xp += 16;
+    if (nfull > 0) {
+      const int8_t *xp = x;
+      TC_MVE_CHUNKS4(xp, wp, nfull, a0, a1, a2, a3);
+    }
+    if (rem) {
+      a0 = vmladavaq_s8(a0, xt, vldrbq_s8(wp));
+      a1 = vmladavaq_s8(a1, xt, vldrbq_s8(wp + 16));
+      a2 = vmladavaq_s8(a2, xt, vldrbq_s8(wp + 32));
+      a3 = vmladavaq_s8(a3, xt, vldrbq_s8(wp + 48));
       wp += 64;
     }
-    /* the last chunk: x zeroed past K (and not read there); the weights are zero-padded */
-    xv = vldrbq_z_s8(xlast, pt);
-    a0 = vmladavaq_s8(a0, xv, vldrbq_s8(wp));
-    a1 = vmladavaq_s8(a1, xv, vldrbq_s8(wp + 16));
-    a2 = vmladavaq_s8(a2, xv, vldrbq_s8(wp + 32));
-    a3 = vmladavaq_s8(a3, xv, vldrbq_s8(wp + 48));
-    wp += 64;
     acc = tc_mve_requant(tc_mve_lanes(a0, a1, a2, a3), vldrwq_s32(rq + 4), vldrwq_s32(rq + 8),
                          vldrwq_s32(rq + 12), q);
-    if (oc - o >= 4)
-      vstrbq_s32(y + o, acc);
-    else
-      vstrbq_p_s32(y + o, acc, vctp32q((uint32_t)(oc - o)));
+    vstrbq_p_s32(y + o, acc, vctp32q((uint32_t)(oc - o)));
   }
 }
 
