@@ -213,7 +213,8 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # 
 class CortexM55(CTarget):
     """Cortex-M55/M85 with Helium (MVE). Vector kernels are chosen in ``kernels``."""
     name = "cortex-m55"
-    kernels = {"conv2d_s8": "cortex-m55", "dwconv2d_s8": "cortex-m55", "fc_s8": "cortex-m55"}
+    kernels = {"conv2d_s8": "cortex-m55", "dwconv2d_s8": "cortex-m55", "fc_s8": "cortex-m55",
+               "avgpool_s8": "cortex-m55"}
     prepare = {"conv2d_s8": prepare_m55_gemm, "dwconv2d_s8": prepare_m55_dw, "fc_s8": prepare_m55_gemm}
     scratch = {"conv2d_s8": scratch_m55_conv, "dwconv2d_s8": lambda p: (p["oc"] + 7) // 8 * 8}
     generic_fallback = frozenset(_k for _k in (
