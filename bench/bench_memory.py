@@ -38,7 +38,7 @@ def test_arena_vs_tflm(name):
     path = model_path(name)
     head = tflm_head(path)
     try:
-        m = tinycc.compile(path)
+        m = tinycc.compile(path, plan="small")  # the device's plan (the host runs "fast" by default)
     except tinycc.UnsupportedError:
         record("arena_bytes", name, "tinycc", "refused")
         record("arena_bytes", name, "tflm_head", head)

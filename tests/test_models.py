@@ -14,7 +14,8 @@ SAMPLES = 100
 @pytest.mark.parametrize("name", INT8_MODELS)
 def test_int8_model_bit_exact_with_tflm(name):
     path = model_path(name)
-    m = tinycc.compile(path)
+    m = tinycc.compile(path)  # the host's "fast" plan
+    small = tinycc.compile(path, plan="small")  # the device's plan, rows streamed in place
     oracle = TFLM(path, len(m.outputs))
     rng = np.random.default_rng(sum(map(ord, name)))
     outputs = set()
@@ -26,6 +27,7 @@ def test_int8_model_bit_exact_with_tflm(name):
         np.testing.assert_array_equal(got, want, err_msg=f"{name}: Cython executor, sample {i}")
         if i < 25:  # the reference interpreter is slow; it is the spec, checked on a subset here
             np.testing.assert_array_equal(m.reference(xs[0]), want, err_msg=f"{name}: reference, sample {i}")
+            np.testing.assert_array_equal(small(xs[0]), want, err_msg=f"{name}: small plan, sample {i}")
         outputs.add(got.tobytes())
     assert len(outputs) > 1, "random inputs should not all give the same output"
 

@@ -18,7 +18,7 @@ from .errors import InputError, TinyccError
 def _compile(args):
     from . import compile
     return compile(args.model, target=args.target, vlen=getattr(args, "vlen", 128),
-                   portable_kernels=getattr(args, "portable_kernels", False))
+                   portable_kernels=getattr(args, "portable_kernels", False), plan=getattr(args, "plan", "auto"))
 
 
 def _load_npy(path, what="input"):
@@ -179,6 +179,9 @@ def build_parser():
         s.add_argument("model", help="the .tflite model")
         s.add_argument("--target", default="host", choices=TARGETS)
         s.add_argument("--vlen", type=int, default=128, help="RVV vector length in bits for rv64gcv runs")
+        s.add_argument("--plan", choices=("auto", "small", "fast"), default="small" if name == "report" else "auto",
+                       help="memory plan: small (least RAM, the device's), fast (no row streaming), auto "
+                            "(fast on the host, small on C targets; report defaults to small)")
         s.add_argument("--portable-kernels", action="store_true",
                        help="C targets: the portable C kernels only (the baseline of the vector kernels)")
         s.set_defaults(fn=fn)

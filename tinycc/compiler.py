@@ -30,15 +30,24 @@ def schedule(graph: Graph) -> list:
     return scheduler.schedule(graph)
 
 
+PLANS = ("auto", "small", "fast")
+
+
 def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128,
-            portable_kernels: bool = False):
+            portable_kernels: bool = False, plan: str = "auto"):
     """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
     CTargetModel (C targets) that writes the C library and runs it on the target (with
-    ``portable_kernels``, the portable C kernels only, e.g. as the baseline of a vector target)."""
+    ``portable_kernels``, the portable C kernels only, e.g. as the baseline of a vector target).
+
+    ``plan``: "small" is the least-memory arena (convolutions and pooling may stream their rows
+    over their own input, one kernel call per row), "fast" leaves row streaming out (whole-tensor
+    kernel calls; a larger arena); "auto" is "fast" on the host and "small" on the C targets."""
     from .ctarget import CTargetModel
     from .runtime import CompiledModel
     if target not in TARGETS:
         raise UnsupportedError(f"unknown target {target!r}; targets: {', '.join(TARGETS)}")
+    if plan not in PLANS:
+        raise UnsupportedError(f"unknown plan {plan!r}; plans: {', '.join(PLANS)}")
     if alignment < 4:
         raise UnsupportedError(f"alignment {alignment}: the host kernels need arena offsets aligned to at "
                                f"least 4 bytes")
@@ -50,8 +59,9 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
         scratch = lambda op: backend_host.kernel_scratch(op, graph)  # noqa: E731
     else:
         scratch = lambda op: backend_c.kernel_scratch(op, graph, target, portable_kernels)  # noqa: E731
-    plan = planner.plan(graph, order, alignment, kernel_scratch=scratch)
+    rows = plan == "small" or (plan == "auto" and target != "host")
+    memory = planner.plan(graph, order, alignment, kernel_scratch=scratch, rows=rows)
     if target == "host":
-        return CompiledModel(graph, order, plan, target, source=source, passes_applied=applied)
-    return CTargetModel(graph, order, plan, target, source=source, passes_applied=applied, vlen=vlen,
+        return CompiledModel(graph, order, memory, target, source=source, passes_applied=applied)
+    return CTargetModel(graph, order, memory, target, source=source, passes_applied=applied, vlen=vlen,
                         portable_kernels=portable_kernels)
