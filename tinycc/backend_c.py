@@ -218,7 +218,7 @@ class CortexM55(CTarget):
     prepare = {"conv2d_s8": prepare_m55_gemm, "dwconv2d_s8": prepare_m55_dw, "fc_s8": prepare_m55_gemm}
     scratch = {"conv2d_s8": scratch_m55_conv, "dwconv2d_s8": lambda p: (p["oc"] + 7) // 8 * 8}
     generic_fallback = frozenset(_k for _k in (
-        "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
+        "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -O2"
