@@ -22,6 +22,7 @@ cdef extern from "tc_shared.h":
     void tc_batch_matmul_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_transpose_conv_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_transpose_conv_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_log_softmax_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -59,6 +60,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_transpose_conv_s8
     if name == "transpose_conv_f32":
         return tc_transpose_conv_f32
+    if name == "log_softmax_s8":
+        return tc_log_softmax_s8
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -182,6 +185,17 @@ def _transpose_conv(p, f, quant):
     return need, 0, p["oc"] if quant else 0
 
 
+def _log_softmax(p, f):
+    _rng(p, "outer", 0, _I32_MAX)
+    _rng(p, "depth", 0, _I32_MAX)
+    _rng(p, "mult", 0, _I32_MAX)
+    _rng(p, "left_shift", 0, 31)
+    _rng(p, "rev_div", 0, _I32_MAX)
+    _shift(p, "rev_shift")
+    _rng(p, "diff_min", _I32_MIN + 1, 0)
+    return [_prod(p["outer"], p["depth"]), _prod(p["outer"], p["depth"])], 0, 0
+
+
 # ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------------
 
 def _unary_f32(p, f):
@@ -229,4 +243,6 @@ _C_SPECS = {
                           lambda p, f: _transpose_conv(p, f, True)),
     "transpose_conv_f32": (K_C_ABI, ("in", "out", "w", "bias"), (4, 4, 4, 4), 1, _TCONV_GEOM,
                            ("act_min", "act_max"), lambda p, f: _transpose_conv(p, f, False)),
+    "log_softmax_s8": (K_C_ABI, ("in", "out"), (1, 1), 1,
+                       ("outer", "depth", "mult", "left_shift", "rev_div", "rev_shift", "diff_min"), (), _log_softmax),
 }

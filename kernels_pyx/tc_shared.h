@@ -24,5 +24,6 @@ void tc_batch_matmul_s8(void *const *buf, const int32_t *ip, const float *fp, vo
 void tc_batch_matmul_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_transpose_conv_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

@@ -206,6 +206,7 @@ def c_target(name: str, portable: bool = False) -> CTarget:
 PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # reductions, resizes, matmuls
     "reduce_s8", "reduce_f32", "argminmax_s8", "argminmax_f32", "resize_nearest", "resize_bilinear_s8",
     "resize_bilinear_f32", "batch_matmul_s8", "batch_matmul_f32", "transpose_conv_s8", "transpose_conv_f32",
+    "log_softmax_s8",
 }) | frozenset({  # elementwise
     "unary_f32", "binary_s8", "binary_f32"})
 

@@ -58,6 +58,7 @@
  *   tc_batch_matmul_f32.c  batch_matmul_f32   lhs rhs out                     -
  *   tc_transpose_conv_s8.c transpose_conv_s8  in out w bias mult shift        -
  *   tc_transpose_conv_f32.c transpose_conv_f32 in out w bias                  -
+ *   tc_log_softmax_s8.c    log_softmax_s8     in out                          -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -160,6 +161,9 @@ void tc_batch_matmul_f32(void *const *buf, const int32_t *ip, const float *fp, v
 void tc_transpose_conv_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* ip: n h w c oh ow oc kh kw sh sw pt pl; fp: act_min act_max */
 void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* Log softmax over the last axis (output scale 16/256, zero point 127).
+   ip: outer depth mult left_shift rev_div rev_shift diff_min */
+void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

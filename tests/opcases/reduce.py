@@ -87,3 +87,14 @@ def arg_max(rng, size):
 @case("ARG_MIN")
 def arg_min(rng, size):
     return _arg("ARG_MIN", rng, size)
+
+
+@case("LOG_SOFTMAX")
+def log_softmax(rng, size):
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    shape = shape[:-1] + (int(rng.integers(1, 4 * size + 1)),)
+    q = (float(10 ** rng.uniform(-2.5, 0.5)), int(rng.integers(-128, 128)))
+    data, xs = single("LOG_SOFTMAX", rng, [shape], "int8", [shape], q=q, out_q=(16 / 256, 127))
+    if rng.random() < 0.3:  # rows close to their maximum
+        xs = [rng.integers(100, 128, shape).astype(np.int8)]
+    return data, xs

@@ -308,4 +308,5 @@ from . import conv, fully_connected, pool, elementwise, softmax, shape, quantize
 from . import reduce  # noqa: E402,F401
 from . import resize  # noqa: E402,F401
 from . import matmul  # noqa: E402,F401
+from . import log_softmax  # noqa: E402,F401
 from . import activations, binary  # noqa: E402,F401
