@@ -105,7 +105,7 @@ def scratch_m55_conv(p) -> int:
 def _rv64gcv_prepare(call, transpose: bool):
     """RV64GCV conv2d_s8 / dwconv2d_s8 / fc_s8 (targets/rv64gcv/tc_rvv.h): zero point folded into
     the bias; GEMM weights transposed to [kh][kw][c][oc] ([depth][units]); the shift buffer
-    replaced by left[oc] | right[oc] | rpos[oc] (TFLite's shift split, rpos = right > 0)."""
+    replaced by left[oc] | right[oc] | rpos[oc] (TFLite's shift split, rpos = -(right > 0))."""
     call = fold_input_zero_point(call)
     oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
     w = np.asarray(call.bufs[2], np.int8)
@@ -113,7 +113,7 @@ def _rv64gcv_prepare(call, transpose: bool):
         w = np.ascontiguousarray(w.reshape(oc, -1).T)
     shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
     left, right = np.clip(shift, 0, 31), np.clip(-shift, 0, 31)
-    q = np.concatenate([left, right, (right > 0).astype(np.int64)]).astype(np.int32)
+    q = np.concatenate([left, right, -(right > 0).astype(np.int64)]).astype(np.int32)
     return dataclasses.replace(call, bufs=call.bufs[:2] + [w.reshape(-1), call.bufs[3], call.bufs[4], q])
 
 
@@ -126,10 +126,13 @@ def prepare_rv64gcv_dw(call):
 
 
 def scratch_rv64gcv_conv(p) -> int:
-    """RV64GCV conv2d_s8: kw*c bytes of the input zero point when a tap can leave the image."""
+    """RV64GCV conv2d_s8 (targets/rv64gcv/tc_conv2d_s8.c) when a tap can leave the image: the
+    output row's kh padded input rows (kh*Wp*c bytes) when at most 1024, else kw*c bytes of the
+    input zero point."""
     inside = (p["pt"] <= 0 and p["pl"] <= 0 and (p["oh"] - 1) * p["sh"] - p["pt"] + (p["kh"] - 1) * p["dh"] < p["h"]
               and (p["ow"] - 1) * p["sw"] - p["pl"] + (p["kw"] - 1) * p["dw"] < p["w"])
-    return 0 if inside else p["kw"] * p["c"]
+    stage = p["kh"] * ((p["ow"] - 1) * p["sw"] + (p["kw"] - 1) * p["dw"] + 1) * p["c"]
+    return 0 if inside else (stage if stage <= 1024 and p["pl"] >= 0 else p["kw"] * p["c"])
 
 
 def _round64(n: int) -> int:
@@ -206,7 +209,7 @@ def c_target(name: str, portable: bool = False) -> CTarget:
 PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # reductions, resizes, matmuls
     "reduce_s8", "reduce_f32", "argminmax_s8", "argminmax_f32", "resize_nearest", "resize_bilinear_s8",
     "resize_bilinear_f32", "batch_matmul_s8", "batch_matmul_f32", "transpose_conv_s8", "transpose_conv_f32",
-    "log_softmax_s8",
+    "log_softmax_s8", "l2norm_s8", "l2norm_f32",
 }) | frozenset({  # elementwise
     "unary_f32", "binary_s8", "binary_f32"})
 

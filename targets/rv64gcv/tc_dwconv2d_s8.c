@@ -1,17 +1,12 @@
 /* tinycc RVV kernel: dwconv2d_s8 (NHWC int8 depthwise convolution, depth multiplier dm),
    vectorized across output channels (e32 LMUL 8 accumulators); weights [kh][kw][oc], zero
    point folded into the bias, shift array packed (tc_rvv.h). scratch: c bytes of in_zp (the
-   portable kernel's oc * 4 bytes are reserved), read for taps outside the image. */
+   portable kernel's oc * 4 bytes are reserved), read for taps outside the image.
+   Pixels whose taps all lie inside the image (dm 1, at most TC_DW_TAPS taps) take a fast path:
+   two pixels per weight load, tap offsets from a table. */
 #include "tc_rvv.h"
 
-/* acc += x * w over the taps of one pixel; x lanes read at xp + o0 (dm 1) or xp + idx (dm > 1) */
-#define TC_DW_TAP(XLOAD)                                                                             \
-  {                                                                                                  \
-    const vint8m2_t xv = XLOAD;                                                                      \
-    const vint8m2_t wv = __riscv_vle8_v_i8m2(wp, vl);                                                \
-    acc = __riscv_vwadd_wv_i32m8(acc, __riscv_vwmul_vv_i16m4(xv, wv, vl), vl);                       \
-    wp += oc;                                                                                        \
-  }
+#define TC_DW_TAPS 64
 
 void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
@@ -28,70 +23,96 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   const ptrdiff_t dm = ip[19];
   const int32_t lo = act_min - out_zp, hi = act_max - out_zp;
   const int8_t *const zpbuf = (const int8_t *)scratch;
-  const ptrdiff_t xstep = (ptrdiff_t)dw * c;
-  ptrdiff_t b, oy, ox, o0;
+  const int32_t ntaps = kh * kw;
+  const int table = dm == 1 && ntaps <= TC_DW_TAPS;
+  ptrdiff_t tofs[TC_DW_TAPS];
+  ptrdiff_t b, oy, ox, o0, oxa, oxb;
   size_t vl;
   (void)fp;
   if (oh <= 0 || ow <= 0)
     return;
   tc_rvv_fill8((int8_t *)scratch, (int8_t)in_zp, c);
+  if (table) {
+    int32_t ky, kx;
+    for (ky = 0; ky < kh; ky++)
+      for (kx = 0; kx < kw; kx++)
+        tofs[ky * kw + kx] = ((ptrdiff_t)ky * dh * wd + (ptrdiff_t)kx * dw) * c;
+  }
+  /* pixels oxa <= ox < oxb have every tap column inside the image */
+  {
+    const int64_t first = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
+    const int64_t num = (int64_t)wd - 1 + pl - (int64_t)(kw - 1) * dw;
+    const int64_t last = num < 0 ? 0 : num / sw + 1;
+    oxa = first < ow ? (ptrdiff_t)first : ow;
+    oxb = last < ow ? (ptrdiff_t)last : ow;
+  }
   for (o0 = 0; o0 < oc; o0 += (ptrdiff_t)vl) {
-    vint32m8_t bv, mv, pv;
-    vuint32m8_t lv, rv, idx;
     vl = __riscv_vsetvl_e32m8((size_t)(oc - o0));
-    bv = __riscv_vle32_v_i32m8(bias + o0, vl);
-    mv = __riscv_vle32_v_i32m8(mult + o0, vl);
-    lv = __riscv_vle32_v_u32m8((const uint32_t *)q + o0, vl);
-    rv = __riscv_vle32_v_u32m8((const uint32_t *)q + oc + o0, vl);
-    pv = __riscv_vle32_v_i32m8(q + 2 * oc + o0, vl);
-    /* dm > 1: the input channel of output channel o is o / dm */
-    idx = __riscv_vdivu_vx_u32m8(__riscv_vadd_vx_u32m8(__riscv_vid_v_u32m8(vl), (uint32_t)o0, vl),
-                                 (uint32_t)dm, vl);
     for (b = 0; b < n; b++) {
       const int8_t *const xb = x + b * h * wd * c;
       for (oy = 0; oy < oh; oy++) {
         const int64_t iy0 = (int64_t)oy * sh - pt;
         int32_t ky0, ky1;
         int8_t *const yrow = y + ((b * oh + oy) * ow) * oc + o0;
+        int rowfull;
         tc_tap_range(iy0, dh, kh, (int32_t)h, &ky0, &ky1);
+        rowfull = table && ky0 == 0 && ky1 == kh;
         for (ox = 0; ox < ow; ox++) {
           const int64_t ix0 = (int64_t)ox * sw - pl;
-          int32_t kx0, kx1, ky, kx;
-          vint32m8_t acc = bv;
-          tc_tap_range(ix0, dw, kw, (int32_t)wd, &kx0, &kx1);
-          if (kx1 < kx0)
-            kx1 = kx0;
-          for (ky = 0; ky < kh; ky++) {
-            const int8_t *wp = w + (ptrdiff_t)ky * kw * oc + o0;
-            if (ky < ky0 || ky >= ky1) {
-              if (dm == 1)
-                for (kx = 0; kx < kw; kx++)
-                  TC_DW_TAP(__riscv_vle8_v_i8m2(zpbuf + o0, vl))
-              else
-                for (kx = 0; kx < kw; kx++)
-                  TC_DW_TAP(__riscv_vluxei32_v_i8m2(zpbuf, idx, vl))
-            } else {
-              const int8_t *xp = kx0 < kx1 ? xb + ((ptrdiff_t)(iy0 + (int64_t)ky * dh) * wd +
-                                                   (ptrdiff_t)(ix0 + (int64_t)kx0 * dw)) * c
-                                           : xb;
-              if (dm == 1) {
-                for (kx = 0; kx < kx0; kx++)
-                  TC_DW_TAP(__riscv_vle8_v_i8m2(zpbuf + o0, vl))
-                for (; kx < kx1; kx++, xp += xstep)
-                  TC_DW_TAP(__riscv_vle8_v_i8m2(xp + o0, vl))
-                for (; kx < kw; kx++)
-                  TC_DW_TAP(__riscv_vle8_v_i8m2(zpbuf + o0, vl))
-              } else {
-                for (kx = 0; kx < kx0; kx++)
-                  TC_DW_TAP(__riscv_vluxei32_v_i8m2(zpbuf, idx, vl))
-                for (; kx < kx1; kx++, xp += xstep)
-                  TC_DW_TAP(__riscv_vluxei32_v_i8m2(xp, idx, vl))
-                for (; kx < kw; kx++)
-                  TC_DW_TAP(__riscv_vluxei32_v_i8m2(zpbuf, idx, vl))
+          vint32m8_t acc = __riscv_vle32_v_i32m8(bias + o0, vl);
+          if (rowfull && ox >= oxa && ox < oxb) {
+            /* every tap inside the image; a second pixel when it is too */
+            const int8_t *const xa = xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c + o0;
+            const int8_t *wp = w + o0;
+            int32_t t;
+            if (ox + 1 < oxb) {
+              const int8_t *const xa2 = xa + (ptrdiff_t)sw * c;
+              vint32m8_t acc2 = acc;
+              for (t = 0; t < ntaps; t++) {
+                const vint16m4_t wv = __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(wp, vl), vl);
+                acc = __riscv_vwmacc_vv_i32m8(acc, __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(xa + tofs[t], vl), vl),
+                                              wv, vl);
+                acc2 = __riscv_vwmacc_vv_i32m8(
+                    acc2, __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(xa2 + tofs[t], vl), vl), wv, vl);
+                wp += oc;
+              }
+              __riscv_vse8_v_i8m2(yrow + ox * oc, tc_rvv_requant_m8h(acc, mult, q, oc, o0, lo, hi, out_zp, vl), vl);
+              ox++;
+              __riscv_vse8_v_i8m2(yrow + ox * oc, tc_rvv_requant_m8(acc2, mult, q, oc, o0, lo, hi, out_zp, vl), vl);
+              continue;
+            }
+            for (t = 0; t < ntaps; t++) {
+              const vint16m4_t wv = __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(wp, vl), vl);
+              acc = __riscv_vwmacc_vv_i32m8(acc, __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(xa + tofs[t], vl), vl),
+                                            wv, vl);
+              wp += oc;
+            }
+          } else {
+            int32_t kx0, kx1, ky, kx;
+            vuint32m8_t idx;
+            const int8_t *wp = w + o0;
+            tc_tap_range(ix0, dw, kw, (int32_t)wd, &kx0, &kx1);
+            /* dm > 1: the input channel of output channel o is o / dm (a byte offset) */
+            if (dm > 1)
+              idx = __riscv_vdivu_vx_u32m8(__riscv_vadd_vx_u32m8(__riscv_vid_v_u32m8(vl), (uint32_t)o0, vl),
+                                           (uint32_t)dm, vl);
+            else
+              idx = __riscv_vmv_v_x_u32m8(0, vl);
+            for (ky = 0; ky < kh; ky++) {
+              const int rowok = ky >= ky0 && ky < ky1;
+              const int8_t *const xr = rowok ? xb + (ptrdiff_t)(iy0 + (int64_t)ky * dh) * wd * c : xb;
+              for (kx = 0; kx < kw; kx++) {
+                const int8_t *const xp =
+                    rowok && kx >= kx0 && kx < kx1 ? xr + (ptrdiff_t)(ix0 + (int64_t)kx * dw) * c : zpbuf;
+                const vint8m2_t xv =
+                    dm == 1 ? __riscv_vle8_v_i8m2(xp + o0, vl) : __riscv_vluxei32_v_i8m2(xp, idx, vl);
+                const vint8m2_t wv = __riscv_vle8_v_i8m2(wp, vl);
+                acc = __riscv_vwadd_wv_i32m8(acc, __riscv_vwmul_vv_i16m4(xv, wv, vl), vl);
+                wp += oc;
               }
             }
           }
-          __riscv_vse8_v_i8m2(yrow + ox * oc, tc_rvv_requant_m8(acc, mv, lv, rv, pv, lo, hi, out_zp, vl), vl);
+          __riscv_vse8_v_i8m2(yrow + ox * oc, tc_rvv_requant_m8h(acc, mult, q, oc, o0, lo, hi, out_zp, vl), vl);
         }
       }
     }

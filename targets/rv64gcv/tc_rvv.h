@@ -4,13 +4,14 @@
  * point folded in (bias[o] - in_zp * sum w[o]), so a kernel sums x * w directly and reads a tap
  * outside the image as x = in_zp (from a buffer of in_zp bytes); the shift array is replaced by
  * q = left[oc] | right[oc] | rpos[oc] (TFLite's shift split into left / right shift counts, and
- * rpos[o] = right[o] > 0); GEMM weights are transposed to [taps][c][oc].
+ * rpos[o] = right[o] > 0 ? -1 : 0); GEMM weights are transposed to [taps][c][oc].
  *
  * Requantization is bit-exact with TFLite's MultiplyByQuantizedMultiplier:
  *   vsll (wrapping) ; vsmul with vxrm = rnu is exactly SaturatingRoundingDoublingHighMul
  *   (floor((a*b + 2^30) / 2^31), saturating only INT32_MIN * INT32_MIN) ; RoundingDivideByPOT
  *   (half away from zero) is vssra rnu (half up) applied to x - 1 for negative x when right > 0
- *   (a negative tie then rounds down; no other value changes; vssub saturates harmlessly).
+ *   (a negative tie then rounds down; no other value changes; the saturating add of rpos & sign
+ *   leaves INT32_MIN, never a tie, unchanged).
  */
 #ifndef TC_RVV_H
 #define TC_RVV_H
@@ -19,28 +20,43 @@
 
 #include "tc_internal.h"
 
-/* requantize one vector of int32 accumulators; L32 / L16 / L8 / B: LMUL of e32 / e16 / e8 / mask */
-#define TC_RVV_DEF_REQUANT(L32, L16, L8, B)                                                          \
-  static inline vint8##L8##_t tc_rvv_requant_##L32(vint32##L32##_t acc, vint32##L32##_t mult,        \
-                                                   vuint32##L32##_t left, vuint32##L32##_t right,    \
-                                                   vint32##L32##_t rpos, int32_t lo, int32_t hi,     \
-                                                   int32_t zp, size_t vl)                            \
+/* requantize one vector of int32 accumulators of channels o0 .. o0 + vl - 1 (parameters loaded
+   just before use: fewer live registers); L32 / L16 / L8 / B: LMUL of e32 / e16 / e8 / mask */
+#define TC_RVV_DEF_REQUANT(L32, L16, L8)                                                          \
+  static inline vint8##L8##_t tc_rvv_requant_##L32(vint32##L32##_t acc, const int32_t *mult,         \
+                                                   const int32_t *q, ptrdiff_t oc, ptrdiff_t o0,     \
+                                                   int32_t lo, int32_t hi, int32_t zp, size_t vl)    \
   {                                                                                                  \
-    vint32##L32##_t v = __riscv_vsll_vv_i32##L32(acc, left, vl);                                     \
-    vbool##B##_t neg;                                                                                \
-    v = __riscv_vsmul_vv_i32##L32(v, mult, __RISCV_VXRM_RNU, vl);                                    \
-    neg = __riscv_vmslt_vx_i32##L32##_b##B(v, 0, vl);                                                \
-    v = __riscv_vssub_vv_i32##L32##_mu(neg, v, v, rpos, vl);                                         \
-    v = __riscv_vssra_vv_i32##L32(v, right, __RISCV_VXRM_RNU, vl);                                   \
+    const uint32_t *const uq = (const uint32_t *)q;                                                  \
+    vint32##L32##_t v = __riscv_vsll_vv_i32##L32(acc, __riscv_vle32_v_u32##L32(uq + o0, vl), vl);    \
+    v = __riscv_vsmul_vv_i32##L32(v, __riscv_vle32_v_i32##L32(mult + o0, vl), __RISCV_VXRM_RNU, vl);  \
+    v = __riscv_vsadd_vv_i32##L32(                                                                   \
+        v, __riscv_vand_vv_i32##L32(__riscv_vsra_vx_i32##L32(v, 31, vl),                             \
+                                    __riscv_vle32_v_i32##L32(q + 2 * oc + o0, vl), vl), vl);         \
+    v = __riscv_vssra_vv_i32##L32(v, __riscv_vle32_v_u32##L32(uq + oc + o0, vl), __RISCV_VXRM_RNU, vl); \
     v = __riscv_vmax_vx_i32##L32(v, lo, vl);                                                         \
     v = __riscv_vmin_vx_i32##L32(v, hi, vl);                                                         \
     v = __riscv_vadd_vx_i32##L32(v, zp, vl);                                                         \
     return __riscv_vncvt_x_x_w_i8##L8(__riscv_vncvt_x_x_w_i16##L16(v, vl), vl);                      \
   }
 
-TC_RVV_DEF_REQUANT(m8, m4, m2, 4)
-TC_RVV_DEF_REQUANT(m4, m2, m1, 8)
-TC_RVV_DEF_REQUANT(m2, m1, mf2, 16)
+TC_RVV_DEF_REQUANT(m8, m4, m2)
+TC_RVV_DEF_REQUANT(m4, m2, m1)
+TC_RVV_DEF_REQUANT(m2, m1, mf2)
+
+/* e32 m8 accumulators requantized as two m4 halves (fewer live registers) */
+static inline vint8m2_t tc_rvv_requant_m8h(vint32m8_t acc, const int32_t *mult, const int32_t *q, ptrdiff_t oc,
+                                           ptrdiff_t o0, int32_t lo, int32_t hi, int32_t zp, size_t vl)
+{
+  const size_t half = __riscv_vsetvlmax_e32m4();
+  vint8m2_t r = __riscv_vundefined_i8m2();
+  r = __riscv_vset_v_i8m1_i8m2(r, 0, tc_rvv_requant_m4(__riscv_vget_v_i32m8_i32m4(acc, 0), mult, q, oc, o0, lo, hi,
+                                                       zp, vl < half ? vl : half));
+  if (vl > half)
+    r = __riscv_vset_v_i8m1_i8m2(r, 1, tc_rvv_requant_m4(__riscv_vget_v_i32m8_i32m4(acc, 1), mult, q, oc,
+                                                         o0 + (ptrdiff_t)half, lo, hi, zp, vl - half));
+  return r;
+}
 
 /* n bytes of value v at p */
 static inline void tc_rvv_fill8(int8_t *p, int8_t v, ptrdiff_t n)
@@ -113,13 +129,7 @@ typedef struct {
           }                                                                                          \
         }                                                                                            \
       }                                                                                              \
-      {                                                                                              \
-        const vint32##L32##_t mv = __riscv_vle32_v_i32##L32(g->mult + o0, vl);                       \
-        const vuint32##L32##_t lv = __riscv_vle32_v_u32##L32((const uint32_t *)g->q + o0, vl);       \
-        const vuint32##L32##_t rv = __riscv_vle32_v_u32##L32((const uint32_t *)g->q + oc + o0, vl);  \
-        const vint32##L32##_t pv = __riscv_vle32_v_i32##L32(g->q + 2 * oc + o0, vl);                 \
-        FORP(TC_RVV_STORE_##L32)                                                                     \
-      }                                                                                              \
+      FORP(TC_RVV_STORE_##L32)                                                                       \
     }                                                                                                \
   }
 
@@ -134,13 +144,13 @@ typedef struct {
   const int8_t *const x##p = rowok && ixt##p >= 0 && ixt##p < wd ? xr + (ptrdiff_t)ixt##p * c : g->zpbuf;
 #define TC_RVV_STORE_m8(p)                                                                           \
   if ((p) < np)                                                                                      \
-    __riscv_vse8_v_i8m2(y + (p) * oc + o0, tc_rvv_requant_m8(a##p, mv, lv, rv, pv, g->lo, g->hi, g->out_zp, vl), vl);
+    __riscv_vse8_v_i8m2(y + (p) * oc + o0, tc_rvv_requant_m8h(a##p, g->mult, g->q, oc, o0, g->lo, g->hi, g->out_zp, vl), vl);
 #define TC_RVV_STORE_m4(p)                                                                           \
   if ((p) < np)                                                                                      \
-    __riscv_vse8_v_i8m1(y + (p) * oc + o0, tc_rvv_requant_m4(a##p, mv, lv, rv, pv, g->lo, g->hi, g->out_zp, vl), vl);
+    __riscv_vse8_v_i8m1(y + (p) * oc + o0, tc_rvv_requant_m4(a##p, g->mult, g->q, oc, o0, g->lo, g->hi, g->out_zp, vl), vl);
 #define TC_RVV_STORE_m2(p)                                                                           \
   if ((p) < np)                                                                                      \
-    __riscv_vse8_v_i8mf2(y + (p) * oc + o0, tc_rvv_requant_m2(a##p, mv, lv, rv, pv, g->lo, g->hi, g->out_zp, vl), vl);
+    __riscv_vse8_v_i8mf2(y + (p) * oc + o0, tc_rvv_requant_m2(a##p, g->mult, g->q, oc, o0, g->lo, g->hi, g->out_zp, vl), vl);
 
 /* sum over i < n of x_p[i] * wp[i * oc .. + vl) into a_p, 4 steps at a time */
 #define TC_RVV_INNER(FORP, L32, L16, L8)                                                             \
@@ -204,6 +214,8 @@ static inline void tc_rvv_gemm_row(const tc_rvv_gemm *g, int64_t iy0, ptrdiff_t 
   } else if ((size_t)oc <= __riscv_vsetvlmax_e32m4()) {
     for (; ox + 6 <= ow; ox += 6)
       tc_rvv_block_m4p6(g, iy0, ox, 6, y + ox * oc);
+    if (ow - ox >= 3)
+      tc_rvv_block_m4p6(g, iy0, ox, ow - ox, y + ox * oc), ox = ow;
     for (; ox + 2 <= ow; ox += 2)
       tc_rvv_block_m4p2(g, iy0, ox, 2, y + ox * oc);
     for (; ox < ow; ox++)
