@@ -23,6 +23,8 @@ cdef extern from "tc_shared.h":
     void tc_transpose_conv_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_transpose_conv_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_log_softmax_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_l2norm_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_l2norm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -62,6 +64,10 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_transpose_conv_f32
     if name == "log_softmax_s8":
         return tc_log_softmax_s8
+    if name == "l2norm_s8":
+        return tc_l2norm_s8
+    if name == "l2norm_f32":
+        return tc_l2norm_f32
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -196,6 +202,14 @@ def _log_softmax(p, f):
     return [_prod(p["outer"], p["depth"]), _prod(p["outer"], p["depth"])], 0, 0
 
 
+def _l2norm(p, f, es):
+    _rng(p, "outer", 0, _I32_MAX)
+    _rng(p, "depth", 0, _I32_MAX)
+    if es == 1:
+        _zp(p, "zp")
+    return [_prod(p["outer"], p["depth"], es), _prod(p["outer"], p["depth"], es)], 0, 0
+
+
 # ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------------
 
 def _unary_f32(p, f):
@@ -245,4 +259,6 @@ _C_SPECS = {
                            ("act_min", "act_max"), lambda p, f: _transpose_conv(p, f, False)),
     "log_softmax_s8": (K_C_ABI, ("in", "out"), (1, 1), 1,
                        ("outer", "depth", "mult", "left_shift", "rev_div", "rev_shift", "diff_min"), (), _log_softmax),
+    "l2norm_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, ("outer", "depth", "zp"), (), lambda p, f: _l2norm(p, f, 1)),
+    "l2norm_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("outer", "depth"), (), lambda p, f: _l2norm(p, f, 4)),
 }

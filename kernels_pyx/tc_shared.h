@@ -25,5 +25,7 @@ void tc_batch_matmul_f32(void *const *buf, const int32_t *ip, const float *fp, v
 void tc_transpose_conv_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_l2norm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

@@ -222,6 +222,7 @@ OPS: dict[str, OpSpec] = {
     "TRANSPOSE_CONV": _op("TRANSPOSE_CONV", "TransposeConvOptions"),
     "GATHER": _op("GATHER", "GatherOptions"),
     "LOG_SOFTMAX": _op("LOG_SOFTMAX", "LogSoftmaxOptions"),
+    "L2_NORMALIZATION": _op("L2_NORMALIZATION", "L2NormOptions"),
     "REVERSE_V2": _op("REVERSE_V2", "ReverseV2Options"),
     "MIRROR_PAD": _op("MIRROR_PAD", "MirrorPadOptions"),
     "SPACE_TO_BATCH_ND": _op("SPACE_TO_BATCH_ND", "SpaceToBatchNDOptions"),

@@ -59,6 +59,8 @@
  *   tc_transpose_conv_s8.c transpose_conv_s8  in out w bias mult shift        -
  *   tc_transpose_conv_f32.c transpose_conv_f32 in out w bias                  -
  *   tc_log_softmax_s8.c    log_softmax_s8     in out                          -
+ *   tc_l2norm_s8.c         l2norm_s8          in out                          -
+ *   tc_l2norm_f32.c        l2norm_f32         in out                          -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -164,6 +166,10 @@ void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp,
 /* Log softmax over the last axis (output scale 16/256, zero point 127).
    ip: outer depth mult left_shift rev_div rev_shift diff_min */
 void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* L2 normalization over the last axis. ip: outer depth zp (s8: output scale 1/128, zero point 0) */
+void tc_l2norm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: outer depth */
+void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

@@ -98,3 +98,14 @@ def log_softmax(rng, size):
     if rng.random() < 0.3:  # rows close to their maximum
         xs = [rng.integers(100, 128, shape).astype(np.int8)]
     return data, xs
+
+
+@case("L2_NORMALIZATION")
+def l2_normalization(rng, size):
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    shape = shape[:-1] + (int(rng.integers(1, 4 * size + 1)),)
+    dtype = pick_dtype(rng)
+    data, xs = single("L2_NORMALIZATION", rng, [shape], dtype, [shape], out_q=(1 / 128, 0))
+    if rng.random() < 0.15:  # rows at the zero point (sum of squares <= 1)
+        xs = [np.zeros(shape, dtype)]
+    return data, xs

@@ -309,4 +309,5 @@ from . import reduce  # noqa: E402,F401
 from . import resize  # noqa: E402,F401
 from . import matmul  # noqa: E402,F401
 from . import log_softmax  # noqa: E402,F401
+from . import l2norm  # noqa: E402,F401
 from . import activations, binary  # noqa: E402,F401

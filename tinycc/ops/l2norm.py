@@ -1,0 +1,87 @@
+"""L2_NORMALIZATION over the last axis (kernels l2norm_s8 / l2norm_f32), as TFLite Micro.
+
+int8: the sum of squared (x - zero point) in int32, TFLite's fixed-point inverse square root
+(GetInvSqrtQuantizedMultiplierExp: Newton-Raphson in Q3.28) and MultiplyByQuantizedMultiplier
+into the fixed output scale 1/128 (zero point 0). float32: x / max(sqrt(sum of squares), 1e-6),
+the squares summed in order.
+"""
+import numpy as np
+
+from . import OPAQUE, KernelCall, OpDef, T, activation_name, c_per_tensor_activations, register
+from .. import fixedpoint as fx
+
+
+def inv_sqrt_multiplier(acc):
+    """GetInvSqrtQuantizedMultiplierExp(acc, reverse_shift=-1) for one int32 acc >= 0."""
+    if acc <= 1:
+        return fx.INT32_MAX, 0
+    shift = 11
+    while acc >= 1 << 29:
+        acc //= 4
+        shift += 1
+    pairs = (int(fx.count_leading_zeros32(acc)) - 1) // 2 - 1
+    shift -= pairs
+    acc <<= 2 * pairs
+    half_input = int(fx.rounding_divide_by_pot(acc >> 1, 1))
+    half_three = (1 << 28) + (1 << 27)
+    x = 1 << 28  # 1.0 in Q3.28
+    for _ in range(5):
+        x3 = int(fx.saturating_shl(fx.srdhm(fx.srdhm(x, x), x), 6))
+        x = int(fx.saturating_shl(fx._wrap32(fx.srdhm(half_three, x) - fx.srdhm(half_input, x3)), 3))
+    x = int(fx.srdhm(x, 1518500250))
+    if shift < 0:
+        x = int(fx._wrap32(x << -shift))
+        shift = 0
+    return x, -shift
+
+
+def _reference(op, graph, ins):
+    x = ins[0]
+    xt = T(graph, op, 0)
+    depth = x.shape[-1]
+    rows = x.reshape(-1, depth)
+    if x.dtype == np.float32:
+        acc = np.zeros(rows.shape[0], np.float32)
+        for c in range(depth):
+            acc = (acc + rows[:, c] * rows[:, c]).astype(np.float32)
+        norm = np.maximum(np.sqrt(acc), np.float32(1e-6))
+        return [(rows / norm[:, None]).astype(np.float32).reshape(x.shape)]
+    d = rows.astype(np.int64) - xt.zero_point
+    acc = fx._wrap32((d * d).sum(axis=1))
+    out = np.empty(rows.shape, np.int64)
+    for i, a in enumerate(acc):
+        mult, shift = inv_sqrt_multiplier(int(a))
+        out[i] = fx.multiply_by_quantized_multiplier(d[i], mult, shift + 7)
+    return [np.clip(out, -128, 127).astype(np.int8).reshape(x.shape)]
+
+
+def _lower(op, graph):
+    x = T(graph, op, 0)
+    p = dict(outer=x.size // x.shape[-1], depth=x.shape[-1])
+    if x.dtype == np.int8:
+        p["zp"] = x.zero_point
+        return [KernelCall("l2norm_s8", [op.inputs[0], op.outputs[0]], p)]
+    return [KernelCall("l2norm_f32", [op.inputs[0], op.outputs[0]], p)]
+
+
+def c_l2_types(op, graph):
+    """float32 -> float32, or int8 -> int8 with output scale 1/128 and zero point 0 (TFLite's fixed
+    output quantization)"""
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    if x.dtype == y.dtype == np.float32:
+        return True
+    return x.dtype == y.dtype == np.int8 and y.zero_point == 0 and np.float32(y.scale) == np.float32(1 / 128)
+
+
+def c_l2_shape(op, graph):
+    """the input must have 1 to 4 dimensions, the output its shape, and no fused activation"""
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    return 1 <= len(x.shape) <= 4 and x.shape[-1] >= 1 and tuple(x.shape) == tuple(y.shape) and \
+        op.options == "NONE"
+
+
+register(OpDef("L2_NORMALIZATION", parse=lambda where, o: activation_name(o.FusedActivationFunction(), where)
+               if o is not None else "NONE",
+               shapes=lambda op, graph: [tuple(T(graph, op, 0).shape)], reference=_reference, lower=_lower,
+               constraints=(c_l2_types, c_per_tensor_activations, c_l2_shape), fusion=OPAQUE,
+               kernels=("l2norm_s8", "l2norm_f32"), doc="x / its L2 norm over the last axis"))
