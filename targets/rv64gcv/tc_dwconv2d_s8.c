@@ -2,8 +2,9 @@
    vectorized across output channels (e32 LMUL 8 accumulators); weights [kh][kw][oc], zero
    point folded into the bias, shift array packed (tc_rvv.h). scratch: c bytes of in_zp (the
    portable kernel's oc * 4 bytes are reserved), read for taps outside the image.
-   Pixels whose taps all lie inside the image (dm 1, at most TC_DW_TAPS taps) take a fast path:
-   two pixels per weight load, tap offsets from a table. */
+   dm 1 with at most TC_DW_TAPS taps: pixels whose taps all lie inside the image take a fast
+   path (two pixels per weight load, tap offsets from a table); the others sum their valid taps
+   and add in_zp * (the weights' sum over all taps, kept in scratch, - the valid taps' sum). */
 #include "tc_rvv.h"
 
 #define TC_DW_TAPS 64
@@ -37,6 +38,21 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
     for (ky = 0; ky < kh; ky++)
       for (kx = 0; kx < kw; kx++)
         tofs[ky * kw + kx] = ((ptrdiff_t)ky * dh * wd + (ptrdiff_t)kx * dw) * c;
+  }
+  /* table: wsum[o] = sum over taps of w[t][o] (int16: at most TC_DW_TAPS * 128), after the
+     c bytes of zpbuf in scratch (c + 2 * oc <= 4 * oc bytes) */
+  if (table) {
+    int16_t *const wsum = (int16_t *)scratch + oc;
+    for (o0 = 0; o0 < oc; o0 += (ptrdiff_t)vl) {
+      const int8_t *wp = w + o0;
+      vint16m4_t s;
+      int32_t t;
+      vl = __riscv_vsetvl_e16m4((size_t)(oc - o0));
+      s = __riscv_vmv_v_x_i16m4(0, vl);
+      for (t = 0; t < ntaps; t++, wp += oc)
+        s = __riscv_vadd_vv_i16m4(s, __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(wp, vl), vl), vl);
+      __riscv_vse16_v_i16m4(wsum + o0, s, vl);
+    }
   }
   /* pixels oxa <= ox < oxb have every tap column inside the image */
   {
@@ -87,6 +103,29 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
                                             wv, vl);
               wp += oc;
             }
+          } else if (table) {
+            /* taps outside the image count x = in_zp: in_zp * (wsum - the valid taps' sum) */
+            int32_t kx0, kx1, ky, kx;
+            vint16m4_t ws = __riscv_vmv_v_x_i16m4(0, vl);
+            tc_tap_range(ix0, dw, kw, (int32_t)wd, &kx0, &kx1);
+            for (ky = ky0; ky < ky1; ky++) {
+              const int8_t *xp;
+              const int8_t *wp = w + ((ptrdiff_t)ky * kw + kx0) * oc + o0;
+              if (kx1 <= kx0)
+                break;
+              xp = xb + ((ptrdiff_t)(iy0 + (int64_t)ky * dh) * wd + (ptrdiff_t)(ix0 + (int64_t)kx0 * dw)) * c + o0;
+              for (kx = kx0; kx < kx1; kx++) {
+                const vint16m4_t wv = __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(wp, vl), vl);
+                acc = __riscv_vwmacc_vv_i32m8(acc, __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(xp, vl), vl),
+                                              wv, vl);
+                ws = __riscv_vadd_vv_i16m4(ws, wv, vl);
+                xp += (ptrdiff_t)dw * c;
+                wp += oc;
+              }
+            }
+            acc = __riscv_vwmacc_vx_i32m8(
+                acc, (int16_t)in_zp,
+                __riscv_vsub_vv_i16m4(__riscv_vle16_v_i16m4((const int16_t *)scratch + oc + o0, vl), ws, vl), vl);
           } else {
             int32_t kx0, kx1, ky, kx;
             vuint32m8_t idx;
