@@ -290,6 +290,36 @@ static inline uint32_t tc_dot_s8(const int8_t *x, const int8_t *w, ptrdiff_t n, 
   return total;
 }
 
+/* ---- ARG_MAX / ARG_MIN over x [outer][axis][inner] of element type T -> int32 indices ----------- */
+
+/* The body of tc_argminmax_s8 / tc_argminmax_f32: mode 1 the first maximum, 0 the first minimum
+   (plain comparisons: for float32 a NaN never replaces the best value so far, and a first NaN is
+   never replaced, as in TFLite Micro). */
+#define TC_ARGMINMAX_BODY(T)                                                                     \
+  {                                                                                              \
+    const T *const x = (const T *)buf[0];                                                        \
+    int32_t *const y = (int32_t *)buf[1];                                                        \
+    const int32_t mode = ip[0];                                                                  \
+    const ptrdiff_t outer = ip[1], axis = ip[2], inner = ip[3];                                  \
+    ptrdiff_t o, i, k;                                                                           \
+    (void)fp;                                                                                    \
+    (void)scratch;                                                                               \
+    for (o = 0; o < outer; o++)                                                                  \
+      for (i = 0; i < inner; i++) {                                                              \
+        const T *const xo = x + o * axis * inner + i;                                            \
+        T best = xo[0];                                                                          \
+        int32_t at = 0;                                                                          \
+        for (k = 1; k < axis; k++) {                                                             \
+          const T v = xo[k * inner];                                                             \
+          if (mode ? v > best : v < best) {                                                      \
+            best = v;                                                                            \
+            at = (int32_t)k;                                                                     \
+          }                                                                                      \
+        }                                                                                        \
+        y[o * inner + i] = at;                                                                   \
+      }                                                                                          \
+  }
+
 /* ---- float32 helpers (the *_f32 kernels only) ------------------------------------------------- */
 
 /* np.clip semantics; NaN passes through. */
