@@ -3,7 +3,8 @@ byte for byte against the host executor (same harness as test_target_kernels: gu
 direct and row-streamed calls): the conv2d GEMM block sizes (oc within e32 LMUL 2 / 4 / 8, and
 a tail chunk), staged padded rows and the zero-point-buffer fallback beyond 1024 staged bytes,
 dilation over staged rows, depthwise with more than 64 taps (general path), edge pixels, depth
-multipliers, fc with long and odd depths, and extreme per-channel requantization."""
+multipliers, fc with long and odd depths, extreme per-channel requantization, and pooling
+(average over more than 256 taps, channels beyond one vector)."""
 import numpy as np
 import pytest
 
@@ -39,6 +40,17 @@ def rvv_cases():
     for i, (in_shape, units) in enumerate([((1, 1000), 70), ((3, 37), 129), ((1, 5), 1), ((2, 256), 33)]):
         g = fc_graph(rng, np.int8, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3])
         out.append(_case(g, rand_input(g, rng), f"fc {i}", tweak=_extreme_requant(rng) if i % 2 else None))
+    pools = [((1, 20, 20, 5), (20, 20), (1, 1), "VALID"),   # 400 taps: int16 partial sums flushed
+             ((1, 7, 9, 130), (3, 3), (2, 2), "SAME"), ((1, 5, 5, 1), (2, 3), (2, 1), "SAME")]
+    for kind in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
+        for i, (shape, k, stride, pad) in enumerate(pools):
+            g = tck.pool_graph(np.int8, kind, shape, k, stride, pad, ["NONE", "RELU", "RELU6"][i], -3)
+            x = rand_input(g, rng)
+            if i == 0:
+                x = [np.full_like(x[0], -128 if kind == "AVERAGE_POOL_2D" else 127)]
+                x[0][..., 1] = 127
+                x[0][..., 2] = rng.integers(-128, 128, x[0][..., 2].shape)
+            out.append(_case(g, x, f"{kind} {i}", stream=(i % 2, True) if i else None))
     return out
 
 

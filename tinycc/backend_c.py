@@ -231,11 +231,12 @@ class CortexM55(CTarget):
 class RV64GCV(CTarget):
     """RV64GC with the V extension (RVV 1.0), any VLEN."""
     name = "rv64gcv"
-    kernels = {"conv2d_s8": "rv64gcv", "dwconv2d_s8": "rv64gcv", "fc_s8": "rv64gcv"}
+    kernels = {"conv2d_s8": "rv64gcv", "dwconv2d_s8": "rv64gcv", "fc_s8": "rv64gcv", "avgpool_s8": "rv64gcv",
+               "maxpool_s8": "rv64gcv"}
     prepare = {"conv2d_s8": prepare_rv64gcv_gemm, "dwconv2d_s8": prepare_rv64gcv_dw, "fc_s8": prepare_rv64gcv_gemm}
     scratch = {"conv2d_s8": scratch_rv64gcv_conv}
     generic_fallback = frozenset(_k for _k in (
-        "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy", "quantize_f32_s8", "requantize_s8",
+        "add_s8", "softmax_s8", "copy", "quantize_f32_s8", "requantize_s8",
         "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32", "avgpool_f32", "maxpool_f32", "add_f32",
         "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 --target=riscv64-linux-gnu -march=rv64gcv -O2"

@@ -1,0 +1,41 @@
+/* tinycc RVV kernel: maxpool_s8 (int8 max pooling), vectorized across channels (e8 LMUL 8).
+   Scratch unused. */
+#include "tc_rvv.h"
+
+void tc_maxpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int8_t *const x = (const int8_t *)buf[0];
+  int8_t *const y = (int8_t *)buf[1];
+  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
+  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
+  const int8_t act_min = (int8_t)ip[12], act_max = (int8_t)ip[13];
+  ptrdiff_t b, oy, ox, iy, ix, o0;
+  size_t vl;
+  (void)fp;
+  (void)scratch;
+  for (b = 0; b < n; b++) {
+    for (oy = 0; oy < oh; oy++) {
+      const int64_t ys = (int64_t)oy * sh - pt, ye = ys + kh;
+      const ptrdiff_t y0 = ys < 0 ? 0 : (ys > h ? h : (ptrdiff_t)ys);
+      const ptrdiff_t y1 = ye < 0 ? 0 : (ye > h ? h : (ptrdiff_t)ye);
+      for (ox = 0; ox < ow; ox++) {
+        const int64_t xs = (int64_t)ox * sw - pl, xe = xs + kw;
+        const ptrdiff_t x0 = xs < 0 ? 0 : (xs > wd ? wd : (ptrdiff_t)xs);
+        const ptrdiff_t x1 = xe < 0 ? 0 : (xe > wd ? wd : (ptrdiff_t)xe);
+        int8_t *const yp = y + ((b * oh + oy) * ow + ox) * c;
+        for (o0 = 0; o0 < c; o0 += (ptrdiff_t)vl) {
+          /* clamp(max, lo, hi) == min(max(lo, x...), hi); an empty window gives act_min */
+          vint8m8_t m;
+          vl = __riscv_vsetvl_e8m8((size_t)(c - o0));
+          m = __riscv_vmv_v_x_i8m8(act_min, vl);
+          for (iy = y0; iy < y1; iy++) {
+            const int8_t *xp = x + ((b * h + iy) * wd + x0) * c + o0;
+            for (ix = x0; ix < x1; ix++, xp += c)
+              m = __riscv_vmax_vv_i8m8(m, __riscv_vle8_v_i8m8(xp, vl), vl);
+          }
+          __riscv_vse8_v_i8m8(yp + o0, __riscv_vmin_vx_i8m8(m, act_max, vl), vl);
+        }
+      }
+    }
+  }
+}
