@@ -2,9 +2,10 @@
 byte for byte against the host executor (same harness as test_target_kernels: guard bytes,
 direct and row-streamed calls): the conv2d GEMM block sizes (oc within e32 LMUL 2 / 4 / 8, and
 a tail chunk), staged padded rows and the zero-point-buffer fallback beyond 1024 staged bytes,
-dilation over staged rows, depthwise with more than 64 taps (general path), edge pixels, depth
-multipliers, fc with long and odd depths, extreme per-channel requantization, and pooling
-(average over more than 256 taps, channels beyond one vector)."""
+dilation over staged rows, depthwise with more than 64 taps (general path), edge pixels, small
+channel counts (several pixels per vector), depth multipliers, fc with long and odd depths,
+extreme per-channel requantization, and pooling (average over more than 256 taps, channels
+beyond one vector)."""
 import numpy as np
 import pytest
 
@@ -32,7 +33,10 @@ def rvv_cases():
           ((1, 7, 7, 3), 3, (3, 3), (2, 2), (1, 1), "SAME", "RELU6"),         # dm 3
           ((1, 9, 9, 33), 2, (3, 3), (1, 1), (2, 2), "SAME", "NONE"),         # dm 2, dilation
           ((1, 6, 5, 70), 1, (5, 3), (2, 1), (2, 1), "SAME", "NONE"),
-          ((1, 1, 1, 17), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU")]
+          ((1, 1, 1, 17), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU"),
+          ((1, 6, 11, 5), 1, (3, 3), (1, 1), (1, 1), "SAME", "NONE"),         # pixels side by side
+          ((1, 5, 12, 16), 1, (3, 2), (1, 1), (1, 2), "VALID", "RELU"),
+          ((1, 4, 40, 1), 1, (3, 3), (1, 1), (1, 1), "SAME", "NONE")]
     for i, (shape, dm, k, stride, dil, pad, act) in enumerate(dw):
         g = conv_graph(rng, np.int8, True, shape, dm, k, stride, dil, pad, act)
         out.append(_case(g, rand_input(g, rng), f"dw {i}", stream=(1, bool(i % 2)) if i % 3 == 1 else None,

@@ -4,7 +4,8 @@
    portable kernel's oc * 4 bytes are reserved), read for taps outside the image.
    dm 1 with at most TC_DW_TAPS taps: pixels whose taps all lie inside the image take a fast
    path (two pixels per weight load, tap offsets from a table); the others sum their valid taps
-   and add in_zp * (the weights' sum over all taps, kept in scratch, - the valid taps' sum). */
+   and add in_zp * (the weights' sum over all taps, kept in scratch, - the valid taps' sum).
+   With c at most half a vector (stride 1), interior pixels go several to a vector. */
 #include "tc_rvv.h"
 
 #define TC_DW_TAPS 64
@@ -54,6 +55,9 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
       __riscv_vse16_v_i16m4(wsum + o0, s, vl);
     }
   }
+  /* several pixels per vector when c is small (dm 1, stride 1; oc = c < VLMAX: one chunk) */
+  const ptrdiff_t group = (ptrdiff_t)__riscv_vsetvlmax_e32m8() / (c > 0 ? c : 1);
+  const int flat = table && sw == 1 && group >= 2 && c <= 16383;
   /* pixels oxa <= ox < oxb have every tap column inside the image */
   {
     const int64_t first = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
@@ -75,7 +79,36 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
         rowfull = table && ky0 == 0 && ky1 == kh;
         for (ox = 0; ox < ow; ox++) {
           const int64_t ix0 = (int64_t)ox * sw - pl;
-          vint32m8_t acc = __riscv_vle32_v_i32m8(bias + o0, vl);
+          vint32m8_t acc;
+          if (flat && rowfull && ox >= oxa && ox + 1 < oxb) {
+            /* small c, stride 1: np interior pixels side by side in one vector (lane j is
+               channel j % c), per-channel constants gathered */
+            const ptrdiff_t np = oxb - ox < group ? oxb - ox : group;
+            const size_t fl = __riscv_vsetvl_e32m8((size_t)(np * c));
+            const vuint16m4_t cidx = __riscv_vremu_vx_u16m4(__riscv_vid_v_u16m4(fl), (uint16_t)c, fl);
+            const vuint16m4_t bidx = __riscv_vsll_vx_u16m4(cidx, 2, fl);
+            const int8_t *const xa = xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c;
+            const int8_t *wp = w;
+            const uint32_t *const uq = (const uint32_t *)q;
+            vint32m8_t v;
+            int32_t t;
+            acc = __riscv_vluxei16_v_i32m8(bias, bidx, fl);
+            for (t = 0; t < ntaps; t++, wp += oc)
+              acc = __riscv_vwmacc_vv_i32m8(
+                  acc, __riscv_vsext_vf2_i16m4(__riscv_vle8_v_i8m2(xa + tofs[t], fl), fl),
+                  __riscv_vsext_vf2_i16m4(__riscv_vluxei16_v_i8m2(wp, cidx, fl), fl), fl);
+            v = __riscv_vsll_vv_i32m8(acc, __riscv_vluxei16_v_u32m8(uq, bidx, fl), fl);
+            v = __riscv_vsmul_vv_i32m8(v, __riscv_vluxei16_v_i32m8(mult, bidx, fl), __RISCV_VXRM_RNU, fl);
+            v = __riscv_vsadd_vv_i32m8(v, __riscv_vand_vv_i32m8(__riscv_vsra_vx_i32m8(v, 31, fl),
+                                                                __riscv_vluxei16_v_i32m8(q + 2 * oc, bidx, fl), fl),
+                                       fl);
+            v = __riscv_vssra_vv_i32m8(v, __riscv_vluxei16_v_u32m8(uq + oc, bidx, fl), __RISCV_VXRM_RNU, fl);
+            v = __riscv_vadd_vx_i32m8(__riscv_vmin_vx_i32m8(__riscv_vmax_vx_i32m8(v, lo, fl), hi, fl), out_zp, fl);
+            __riscv_vse8_v_i8m2(yrow + ox * oc, __riscv_vncvt_x_x_w_i8m2(__riscv_vncvt_x_x_w_i16m4(v, fl), fl), fl);
+            ox += np - 1;
+            continue;
+          }
+          acc = __riscv_vle32_v_i32m8(bias + o0, vl);
           if (rowfull && ox >= oxa && ox < oxb) {
             /* every tap inside the image; a second pixel when it is too */
             const int8_t *const xa = xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c + o0;
