@@ -189,6 +189,7 @@ typedef struct {
 #define TC_RVV_MAC3_m2(p) a##p = __riscv_vwmacc_vx_i32m2(a##p, (int16_t)x##p[i + 3], wv, vl);
 
 TC_RVV_DEF_BLOCK(tc_rvv_block_m8p3, 3, TC_RVV_P3, m8, m4, m2)
+TC_RVV_DEF_BLOCK(tc_rvv_block_m8p2, 2, TC_RVV_P2, m8, m4, m2)
 TC_RVV_DEF_BLOCK(tc_rvv_block_m8p1, 1, TC_RVV_P1, m8, m4, m2)
 TC_RVV_DEF_BLOCK(tc_rvv_block_m4p6, 6, TC_RVV_P6, m4, m2, m1)
 TC_RVV_DEF_BLOCK(tc_rvv_block_m4p2, 2, TC_RVV_P2, m4, m2, m1)
@@ -224,7 +225,7 @@ static inline void tc_rvv_gemm_row(const tc_rvv_gemm *g, int64_t iy0, ptrdiff_t 
     for (; ox + 3 <= ow; ox += 3)
       tc_rvv_block_m8p3(g, iy0, ox, 3, y + ox * oc);
     if (ow - ox == 2)
-      tc_rvv_block_m8p3(g, iy0, ox, 2, y + ox * oc), ox = ow;
+      tc_rvv_block_m8p2(g, iy0, ox, 2, y + ox * oc), ox = ow;
     for (; ox < ow; ox++)
       tc_rvv_block_m8p1(g, iy0, ox, 1, y + ox * oc);
   }
