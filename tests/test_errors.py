@@ -99,16 +99,16 @@ def test_unsupported_operator_names_op_index_and_supported_list():
         oc = m.OperatorCodes(i)
         if oc.BuiltinCode() == tflite.BuiltinOperator.SOFTMAX:
             break
-    # turn SOFTMAX into TANH in both the deprecated int8 and the int32 code fields
+    # turn SOFTMAX into LSTM (not supported) in both the deprecated int8 and the int32 code fields
     o_dep, o_new = oc._tab.Offset(4), oc._tab.Offset(10)
     if o_dep:
-        data[oc._tab.Pos + o_dep] = tflite.BuiltinOperator.TANH
+        data[oc._tab.Pos + o_dep] = tflite.BuiltinOperator.LSTM
     if o_new:
-        struct.pack_into("<i", data, oc._tab.Pos + o_new, tflite.BuiltinOperator.TANH)
+        struct.pack_into("<i", data, oc._tab.Pos + o_new, tflite.BuiltinOperator.LSTM)
     with pytest.raises(tinycc.UnsupportedError) as e:
         tinycc.compile(bytes(data))
     msg = str(e.value)
-    assert "operator #12 (TANH) is not supported" in msg and "CONV_2D" in msg and "SOFTMAX" in msg
+    assert "operator #12 (LSTM) is not supported" in msg and "CONV_2D" in msg and "SOFTMAX" in msg
 
 
 def test_unsupported_dtype():
