@@ -228,14 +228,14 @@ OPS: dict[str, OpSpec] = {
     "SPACE_TO_BATCH_ND": _op("SPACE_TO_BATCH_ND", "SpaceToBatchNDOptions"),
     "BATCH_TO_SPACE_ND": _op("BATCH_TO_SPACE_ND", "BatchToSpaceNDOptions"),
     # unary and binary elementwise (tinycc/ops/activations.py, binary.py)
-    **{k: _op(k) for k in ("LOGISTIC", "TANH", "RELU", "RELU6", "ELU", "RSQRT", "SQRT", "LOG", "SIN", "FLOOR",
+    **{k: _op(k) for k in ("LOGISTIC", "TANH", "RELU", "RELU6", "ELU", "RSQRT", "SQRT", "LOG", "FLOOR",
                            "CEIL", "ROUND", "PRELU")},
     **{k: _op(k, o) for k, o in (("LEAKY_RELU", "LeakyReluOptions"), ("HARD_SWISH", "HardSwishOptions"),
                                  ("ABS", "AbsOptions"), ("NEG", "NegOptions"), ("EXP", "ExpOptions"),
-                                 ("SQUARE", "SquareOptions"), ("COS", "CosOptions"),
+                                 ("SQUARE", "SquareOptions"),
                                  ("MAXIMUM", "MaximumMinimumOptions"), ("MINIMUM", "MaximumMinimumOptions"),
                                  ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
-                                 ("FLOOR_DIV", "FloorDivOptions"), ("FLOOR_MOD", "FloorModOptions"))},
+                                 ("FLOOR_DIV", "FloorDivOptions"))},
     **{k: OpSpec(getattr(BuiltinOperator, k), o, _activation_options)
        for k, o in (("SUB", "SubOptions"), ("MUL", "MulOptions"), ("DIV", "DivOptions"))},
 }
