@@ -384,55 +384,121 @@ static void tc_dw_prepare(const tc_conv_s8* g, ptrdiff_t i, int wide, __m256i* w
     }
 }
 
-/* m <= 4 pixels, channels i..i+15 (wide) or i..i+7 of the chunk: pixel j's tap t read at
- * ptr[t] + i + j * step, its output at y + i + j * ystep (the compiler specializes the constant
- * m and wide of each call) */
-static inline void tc_dw_pixels_s8(const int8_t* const* ptr, ptrdiff_t i, ptrdiff_t step, int m, int wide,
-                                   ptrdiff_t npairs, const __m256i* wlo, const __m256i* whi, const tc_dw_consts* k,
-                                   const tc_rq8* rq, int8_t* y, ptrdiff_t ystep) {
-    __m256i a[4][2];
+#if defined(__GNUC__)
+#define TC_DW_INLINE static inline __attribute__((always_inline))
+#else
+#define TC_DW_INLINE static inline
+#endif
+
+/* m pixels (m <= 4 wide, m <= 8 narrow), channels i..i+15 (wide) or i..i+7 of the chunk. Pixel
+ * j's tap t is read at tab[j * ntaps + t] + i (tab != NULL: a table of pointers, the border
+ * pixels) or at base + off[t] + j * step + i (interior pixels: constant offsets); its output goes
+ * to y + i + j * ystep. The compiler specializes the constant tab, m and wide of each caller.
+ * An odd last tap pairs with itself (its partner's weight is 0). */
+TC_DW_INLINE void tc_dw_group_s8(const int8_t* const* tab, const int8_t* base, const ptrdiff_t* off, ptrdiff_t step,
+                                 ptrdiff_t i, int m, int wide, ptrdiff_t ntaps, const __m256i* wlo,
+                                 const __m256i* whi, const tc_dw_consts* k, const tc_rq8* rq, int8_t* y,
+                                 ptrdiff_t ystep) {
+#define TC_DW_AT(j, t) ((tab ? tab[(j) * ntaps + (t)] : base + off[t] + (j) * step) + i)
+    __m256i a[8][2];
+    ptrdiff_t p, half = ntaps / 2;
     int j;
     for (j = 0; j < m; j++) {
         a[j][0] = k->bias0;
         a[j][1] = k->bias1;
     }
-    for (ptrdiff_t p = 0; p < npairs; p++) {
-        __m256i wl = wlo[p], wh = whi[p];
+    for (p = 0; p <= half; p++) {
+        if (p == half && !(ntaps & 1)) break;
+        __m256i wl = wlo[p], wh = wide ? whi[p] : wl;
         for (j = 0; j < m; j++) {
-            const int8_t* p0 = ptr[2 * p] + i + j * step;
-            const int8_t* p1 = ptr[2 * p + 1] + i + j * step;
+            __m128i x0, x1;
             if (wide) {
-                __m128i x0 = _mm_loadu_si128((const __m128i*)p0), x1 = _mm_loadu_si128((const __m128i*)p1);
+                x0 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p));
+                x1 = p < half ? _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p + 1)) : x0;
                 a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
                 a[j][1] = _mm256_add_epi32(a[j][1], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x1)), wh));
             } else {
-                __m128i x0 = _mm_loadl_epi64((const __m128i*)p0), x1 = _mm_loadl_epi64((const __m128i*)p1);
+                x0 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p));
+                x1 = p < half ? _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p + 1)) : x0;
                 a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
             }
         }
     }
-    __m128i r[4];
-    for (j = 0; j < m; j++)
-        r[j] = wide ? tc_pack16_s8(tc_requant8(a[j][0], &k->c0, rq), tc_requant8(a[j][1], &k->c1, rq))
-                    : tc_pack8_s8(tc_requant8(a[j][0], &k->c0, rq));
+#undef TC_DW_AT
     for (j = 0; j < m; j++) {
         if (wide)
-            _mm_storeu_si128((__m128i*)(y + i + j * ystep), r[j]);
+            _mm_storeu_si128((__m128i*)(y + i + j * ystep),
+                             tc_pack16_s8(tc_requant8(a[j][0], &k->c0, rq), tc_requant8(a[j][1], &k->c1, rq)));
         else
-            _mm_storel_epi64((__m128i*)(y + i + j * ystep), r[j]);
+            _mm_storel_epi64((__m128i*)(y + i + j * ystep), tc_pack8_s8(tc_requant8(a[j][0], &k->c0, rq)));
     }
 }
 
-/* Channels [i0, i1) (blocks of 16, and one of 8 at the end): every output pixel. The tap
- * pointers point at channel i0; a padding tap's at zpv (zero points for i1 - i0 + 16 channels). */
+/* interior pixels, constant offsets: m (1..4) wide or m (1..8) narrow pixels */
+static void tc_dw_run_wide(const int8_t* base, const ptrdiff_t* off, ptrdiff_t step, ptrdiff_t i, int m,
+                           ptrdiff_t ntaps, const __m256i* wlo, const __m256i* whi, const tc_dw_consts* k,
+                           const tc_rq8* rq, int8_t* y, ptrdiff_t ystep) {
+    switch (m) {
+        case 4: tc_dw_group_s8(NULL, base, off, step, i, 4, 1, ntaps, wlo, whi, k, rq, y, ystep); break;
+        case 3: tc_dw_group_s8(NULL, base, off, step, i, 3, 1, ntaps, wlo, whi, k, rq, y, ystep); break;
+        case 2: tc_dw_group_s8(NULL, base, off, step, i, 2, 1, ntaps, wlo, whi, k, rq, y, ystep); break;
+        default: tc_dw_group_s8(NULL, base, off, step, i, 1, 1, ntaps, wlo, whi, k, rq, y, ystep); break;
+    }
+}
+
+static void tc_dw_run_narrow(const int8_t* base, const ptrdiff_t* off, ptrdiff_t step, ptrdiff_t i, int m,
+                             ptrdiff_t ntaps, const __m256i* wlo, const tc_dw_consts* k, const tc_rq8* rq,
+                             int8_t* y, ptrdiff_t ystep) {
+    switch (m) {
+        case 8: tc_dw_group_s8(NULL, base, off, step, i, 8, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        case 7: tc_dw_group_s8(NULL, base, off, step, i, 7, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        case 6: tc_dw_group_s8(NULL, base, off, step, i, 6, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        case 5: tc_dw_group_s8(NULL, base, off, step, i, 5, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        case 4: tc_dw_group_s8(NULL, base, off, step, i, 4, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        case 3: tc_dw_group_s8(NULL, base, off, step, i, 3, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        case 2: tc_dw_group_s8(NULL, base, off, step, i, 2, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+        default: tc_dw_group_s8(NULL, base, off, step, i, 1, 0, ntaps, wlo, wlo, k, rq, y, ystep); break;
+    }
+}
+
+/* border pixels, a table of tap pointers: m (1..4) pixels */
+static void tc_dw_run_tab(const int8_t* const* tab, ptrdiff_t i, int m, int wide, ptrdiff_t ntaps,
+                          const __m256i* wlo, const __m256i* whi, const tc_dw_consts* k, const tc_rq8* rq,
+                          int8_t* y, ptrdiff_t ystep) {
+#define TC_DW_TAB(mm, ww) tc_dw_group_s8(tab, NULL, NULL, 0, i, mm, ww, ntaps, wlo, whi, k, rq, y, ystep)
+    if (wide) {
+        switch (m) {
+            case 4: TC_DW_TAB(4, 1); break;
+            case 3: TC_DW_TAB(3, 1); break;
+            case 2: TC_DW_TAB(2, 1); break;
+            default: TC_DW_TAB(1, 1); break;
+        }
+    } else {
+        switch (m) {
+            case 4: TC_DW_TAB(4, 0); break;
+            case 3: TC_DW_TAB(3, 0); break;
+            case 2: TC_DW_TAB(2, 0); break;
+            default: TC_DW_TAB(1, 0); break;
+        }
+    }
+#undef TC_DW_TAB
+}
+
+/* Channels [i0, i1) (blocks of 16, and one of 8 at the end): every output pixel. Per output row,
+ * the interior pixels (all taps inside the input) read at constant offsets from their first
+ * input, in groups of 4 (wide blocks) or 8 (narrow); the others (the border) through tables of
+ * tap pointers, 4 pixels at a time, a padding tap's pointer at zpv (zero points for i1 - i0 + 16
+ * channels). With 8 channels and stride 1, two neighbouring interior pixels are 16 contiguous
+ * bytes of input and of output: one wide block whose two halves have the same weights. */
 static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1, const int8_t* zpv) {
-    ptrdiff_t c = g->c, ntaps = g->kh * g->kw, npairs = (ntaps + 1) / 2, nb = 0, i = i0, q, b, oy, ox, ky, kx;
-    ptrdiff_t ky0, ky1, kx0, kx1, r0, r1;
+    ptrdiff_t c = g->c, ntaps = g->kh * g->kw, npairs = (ntaps + 1) / 2, nb = 0, i = i0, q, b, oy, ox, ky, kx, j;
+    ptrdiff_t ky0, ky1, kx0, kx1;
     __m256i table[TC_DW_TABLE];
     tc_dw_consts consts[TC_DW_TABLE / 4];
     ptrdiff_t first[TC_DW_TABLE / 4];  /* a block's first channel, from i0 */
     int wide[TC_DW_TABLE / 4];
-    const int8_t* ptr[TC_DW_TAPS + 1];
+    ptrdiff_t off[TC_DW_TAPS];         /* tap t of a pixel inside: its first input + off[t] */
+    const int8_t* tab[4 * TC_DW_TAPS];
     tc_rq8 rq = tc_rq8_make(g->act_min, g->act_max, g->out_zp);
     while (i < i1) {
         first[nb] = i - i0;
@@ -441,43 +507,75 @@ static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1,
         i += wide[nb] ? 16 : 8;
         nb++;
     }
+    for (ky = 0; ky < g->kh; ky++)
+        for (kx = 0; kx < g->kw; kx++) off[ky * g->kw + kx] = (ky * g->dh * g->w_ + kx * g->dw) * c;
+    /* the columns [lo, hi) whose taps are all inside horizontally */
+    ptrdiff_t lo = g->pl <= 0 ? 0 : (g->pl + g->sw - 1) / g->sw;
+    ptrdiff_t room = g->w_ - 1 - (g->kw - 1) * g->dw + g->pl;  /* ox * sw <= room */
+    ptrdiff_t hi = room < 0 ? 0 : tc_min(g->ow, room / g->sw + 1);
+    if (lo > g->ow) lo = g->ow;
+    if (hi < lo) hi = lo;
+    int pairs = c == 8 && g->sw == 1;  /* then i0 == 0, i1 == 8: one narrow block */
+    ptrdiff_t step = g->sw * c;
     for (b = 0; b < g->n; b++)
         for (oy = 0; oy < g->oh; oy++) {
             ptrdiff_t iy0 = oy * g->sh - g->pt;
+            int8_t* yrow = g->y + (b * g->oh + oy) * g->ow * c + i0;
+            ptrdiff_t xrow = ((b * g->h + iy0) * g->w_ - g->pl) * c + i0;  /* + ox * step + off[t]: for valid taps only */
             tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-            int8_t* yrow = g->y + (b * g->oh + oy) * g->ow * c;
+            int inside = ky0 == 0 && ky1 == g->kh;
+            ptrdiff_t a = inside ? lo : g->ow, e = inside ? hi : g->ow;  /* the interior columns */
+            /* the border: columns [0, a) and [e, ow), 4 at a time */
             for (ox = 0; ox < g->ow;) {
-                ptrdiff_t ix0 = ox * g->sw - g->pl;
-                ptrdiff_t base = ((b * g->h + iy0) * g->w_ + ix0) * c + i0;  /* used for valid taps only */
-                int m = 1;
-                tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
-                if (ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw) {
-                    for (ky = 0; ky < g->kh; ky++)
-                        for (kx = 0; kx < g->kw; kx++) ptr[ky * g->kw + kx] = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
-                    if (ox + 4 <= g->ow) {  /* are pixels ox + 1 .. ox + 3 inside too? (the last one decides) */
-                        tc_tap_range(ix0 + 3 * g->sw, g->dw, g->kw, g->w_, &r0, &r1);
-                        if (r1 == g->kw) m = 4;
-                    }
-                } else {
-                    for (q = 0; q < ntaps; q++) ptr[q] = zpv;
+                if (ox == a) ox = e;
+                if (ox >= g->ow) break;
+                ptrdiff_t stop = ox < a ? a : g->ow;
+                int m = (int)tc_min(4, stop - ox);
+                for (j = 0; j < m; j++) {
+                    ptrdiff_t ix0 = (ox + j) * g->sw - g->pl;
+                    const int8_t** t = tab + j * ntaps;
+                    ptrdiff_t px = xrow + (ox + j) * step;
+                    tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+                    for (q = 0; q < ntaps; q++) t[q] = zpv;
                     for (ky = ky0; ky < ky1; ky++)
-                        for (kx = kx0; kx < kx1; kx++) ptr[ky * g->kw + kx] = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
+                        for (kx = kx0; kx < kx1; kx++) t[ky * g->kw + kx] = g->x + (px + off[ky * g->kw + kx]);
                 }
-                ptr[ntaps] = zpv;  /* the dummy tap of an odd count (weight 0) */
-                int8_t* y = yrow + ox * c + i0;
                 for (q = 0; q < nb; q++) {
                     const __m256i* wlo = table + 2 * q * npairs;
-                    const __m256i* whi = wlo + npairs;
-                    if (m == 4 && wide[q])
-                        tc_dw_pixels_s8(ptr, first[q], g->sw * c, 4, 1, npairs, wlo, whi, &consts[q], &rq, y, c);
-                    else if (m == 4)
-                        tc_dw_pixels_s8(ptr, first[q], g->sw * c, 4, 0, npairs, wlo, whi, &consts[q], &rq, y, c);
-                    else if (wide[q])
-                        tc_dw_pixels_s8(ptr, first[q], 0, 1, 1, npairs, wlo, whi, &consts[q], &rq, y, c);
-                    else
-                        tc_dw_pixels_s8(ptr, first[q], 0, 1, 0, npairs, wlo, whi, &consts[q], &rq, y, c);
+                    tc_dw_run_tab(tab, first[q], m, wide[q], ntaps, wlo, wlo + npairs, &consts[q], &rq,
+                                  yrow + ox * c, c);
                 }
                 ox += m;
+            }
+            if (a >= e) continue;
+            /* the interior */
+            const int8_t* xa = g->x + (xrow + a * step);  /* pixel a's first input */
+            for (q = 0; q < nb; q++) {
+                const __m256i* wlo = table + 2 * q * npairs;
+                const __m256i* whi = wlo + npairs;
+                const tc_dw_consts* k = &consts[q];
+                ptrdiff_t f = first[q];
+                ox = a;
+                if (pairs) {  /* 8 pixels per group: 4 wide blocks of 2 pixels */
+                    for (; ox + 8 <= e; ox += 8)
+                        tc_dw_group_s8(NULL, xa + (ox - a) * step, off, 16, 0, 4, 1, ntaps, wlo, wlo, k, &rq, yrow + ox * c, 16);
+                    if (ox + 2 <= e) {
+                        int m = (int)((e - ox) / 2);
+                        tc_dw_run_wide(xa + (ox - a) * step, off, 16, 0, m, ntaps, wlo, wlo, k, &rq, yrow + ox * c, 16);
+                        ox += 2 * m;
+                    }
+                    if (ox < e) tc_dw_run_narrow(xa + (ox - a) * step, off, step, 0, 1, ntaps, wlo, k, &rq, yrow + ox * c, c);
+                } else if (wide[q]) {
+                    for (; ox + 4 <= e; ox += 4)
+                        tc_dw_group_s8(NULL, xa + (ox - a) * step, off, step, f, 4, 1, ntaps, wlo, whi, k, &rq, yrow + ox * c, c);
+                    if (ox < e)
+                        tc_dw_run_wide(xa + (ox - a) * step, off, step, f, (int)(e - ox), ntaps, wlo, whi, k, &rq, yrow + ox * c, c);
+                } else {
+                    for (; ox + 8 <= e; ox += 8)
+                        tc_dw_group_s8(NULL, xa + (ox - a) * step, off, step, f, 8, 0, ntaps, wlo, wlo, k, &rq, yrow + ox * c, c);
+                    if (ox < e)
+                        tc_dw_run_narrow(xa + (ox - a) * step, off, step, f, (int)(e - ox), ntaps, wlo, k, &rq, yrow + ox * c, c);
+                }
             }
         }
 }
@@ -519,7 +617,20 @@ static void tc_dwconv2d_s8(const tc_conv_s8* g) {
         memset(zpv, (int8_t)g->in_zp, sizeof zpv);
         if (per > TC_DW_TABLE / 4) per = TC_DW_TABLE / 4;
         chunk = tc_min(per * 16, TC_DW_ZP - 16);
-        for (; i < c8; i += chunk) tc_dw_chunk_s8_avx2(g, i, tc_min(i + chunk, c8), zpv);
+        /* a column (width 1, a kh x 1 filter): the same as a row, whose pixels the AVX2 code
+         * takes several at a time */
+        tc_conv_s8 t = *g;
+        if (g->w_ == 1 && g->ow == 1 && g->kw == 1 && g->pl == 0 && g->oh > 1) {
+            t.h = t.oh = t.kh = t.sh = t.dh = 1;
+            t.pt = 0;
+            t.w_ = g->h;
+            t.ow = g->oh;
+            t.kw = g->kh;
+            t.sw = g->sh;
+            t.dw = g->dh;
+            t.pl = g->pt;
+        }
+        for (; i < c8; i += chunk) tc_dw_chunk_s8_avx2(&t, i, tc_min(i + chunk, c8), zpv);
         i = c8;
     }
 #endif
