@@ -45,7 +45,10 @@ setup(
     name="tinycc",
     version="0.1.0",
     description="A TinyML compiler: TFLite models to a host executor and to C for microcontrollers",
-    packages=["tinycc", "tinycc.ops"],
+    packages=["tinycc", "tinycc.ops", "tinycc.targets"],
+    # the C kernels and board support ship with the package (tinycc/targets when installed)
+    package_dir={"tinycc.targets": "targets"},
+    package_data={"tinycc.targets": ["*.sh", "*/*.c", "*/*.h", "*/*.mk", "*/*.ld", "*/Makefile"]},
     ext_modules=cythonize(
         [host],
         include_path=[os.path.join(HERE, "kernels_pyx")],

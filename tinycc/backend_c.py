@@ -23,7 +23,16 @@ import numpy as np
 from .backend_host import _extension, lower
 from .errors import PlanError, UnsupportedError
 
-TARGETS_DIR = pathlib.Path(__file__).resolve().parent.parent / "targets"
+def _targets_dir() -> pathlib.Path:
+    """targets/: installed with the package (tinycc/targets), or the source tree's (editable)."""
+    here = pathlib.Path(__file__).resolve().parent
+    for d in (here / "targets", here.parent / "targets"):
+        if (d / "generic" / "tinycc_kernels.h").is_file():
+            return d
+    raise PlanError("the C kernels (targets/) are missing from this installation")
+
+
+TARGETS_DIR = _targets_dir()
 _CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float",
            np.dtype(np.uint8): "uint8_t", np.dtype(np.int16): "int16_t"}
 GENERIC = "generic"
