@@ -346,11 +346,18 @@ static void tc_conv2d_s8_packed(const tc_conv_s8* g) {
 #define TC_DW_ZP 256       /* the zero point vector: the first TC_DW_ZP - 16 channels use it */
 
 #if TC_HAVE_AVX2
+#if defined(__GNUC__)
+#define TC_DW_INLINE static inline __attribute__((always_inline))
+#else
+#define TC_DW_INLINE static inline
+#endif
+
 /* A prepared block: per pair of taps p, the int16 weights of channels 0..7 and 8..15 interleaved
  * (w_2p, w_2p+1); the bias with the zero point folded in; the requantization constants. */
 typedef struct {
     __m256i bias0, bias1;
     tc_mbqm8_c c0, c1;
+    int simple;  /* no multiplier is INT32_MIN: tc_dw_requant8 may skip the saturation fix-up */
 } tc_dw_consts;
 
 static void tc_dw_prepare(const tc_conv_s8* g, ptrdiff_t i, int wide, __m256i* wlo, __m256i* whi, tc_dw_consts* k) {
@@ -382,13 +389,62 @@ static void tc_dw_prepare(const tc_conv_s8* g, ptrdiff_t i, int wide, __m256i* w
         k->c1 = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + i + 8)),
                                  _mm256_loadu_si256((const __m256i*)(g->shift + i + 8)));
     }
+    __m256i special = _mm256_or_si256(k->c0.mult_is_min, k->c1.mult_is_min);
+    k->simple = _mm256_testz_si256(special, special);
 }
 
-#if defined(__GNUC__)
-#define TC_DW_INLINE static inline __attribute__((always_inline))
-#else
-#define TC_DW_INLINE static inline
-#endif
+/* tc_requant8; simple: no multiplier is INT32_MIN (then the saturation fix-up of tc_mbqm8
+ * changes nothing: the same bits without it) */
+TC_DW_INLINE __m256i tc_dw_requant8(__m256i acc, const tc_mbqm8_c* c, const tc_rq8* rq, int simple) {
+    if (!simple) return tc_requant8(acc, c, rq);
+    const __m256i nudge = _mm256_set1_epi64x((int64_t)1 << 30);
+    __m256i x = _mm256_sllv_epi32(acc, c->left);
+    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, c->mult), nudge);
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), c->mult_odd), nudge);
+    __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
+    __m256i threshold = _mm256_sub_epi32(c->half, _mm256_cmpgt_epi32(_mm256_setzero_si256(), high));
+    __m256i round_up = _mm256_cmpgt_epi32(_mm256_and_si256(high, c->mask), threshold);
+    __m256i v = _mm256_sub_epi32(_mm256_srav_epi32(high, c->right), round_up);
+    v = _mm256_min_epi32(_mm256_max_epi32(v, rq->lo), rq->hi);
+    return _mm256_add_epi32(v, rq->zp);
+}
+
+/* the outputs of m pixels (a[j][0], a[j][1]: channels 0..7, 8..15 of pixel j), requantized and
+ * stored at y + j * ystep; two wide or four narrow pixels packed together */
+TC_DW_INLINE void tc_dw_store_s8(__m256i (*a)[2], int m, int wide, const tc_dw_consts* k, const tc_rq8* rq,
+                                 int8_t* y, ptrdiff_t ystep, int simple) {
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    int j = 0;
+    if (wide) {
+        for (; j + 2 <= m; j += 2) {
+            __m256i r0 = _mm256_packs_epi32(tc_dw_requant8(a[j][0], &k->c0, rq, simple),
+                                            tc_dw_requant8(a[j][1], &k->c1, rq, simple));
+            __m256i r1 = _mm256_packs_epi32(tc_dw_requant8(a[j + 1][0], &k->c0, rq, simple),
+                                            tc_dw_requant8(a[j + 1][1], &k->c1, rq, simple));
+            __m256i b = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(r0, r1), order);
+            _mm_storeu_si128((__m128i*)(y + j * ystep), _mm256_castsi256_si128(b));
+            _mm_storeu_si128((__m128i*)(y + (j + 1) * ystep), _mm256_extracti128_si256(b, 1));
+        }
+        if (j < m)
+            _mm_storeu_si128((__m128i*)(y + j * ystep), tc_pack16_s8(tc_dw_requant8(a[j][0], &k->c0, rq, simple),
+                                                                     tc_dw_requant8(a[j][1], &k->c1, rq, simple)));
+    } else {
+        for (; j + 4 <= m; j += 4) {
+            __m256i r0 = _mm256_packs_epi32(tc_dw_requant8(a[j][0], &k->c0, rq, simple),
+                                            tc_dw_requant8(a[j + 1][0], &k->c0, rq, simple));
+            __m256i r1 = _mm256_packs_epi32(tc_dw_requant8(a[j + 2][0], &k->c0, rq, simple),
+                                            tc_dw_requant8(a[j + 3][0], &k->c0, rq, simple));
+            __m256i b = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(r0, r1), order);
+            __m128i lo = _mm256_castsi256_si128(b), hi = _mm256_extracti128_si256(b, 1);
+            _mm_storel_epi64((__m128i*)(y + j * ystep), lo);
+            _mm_storel_epi64((__m128i*)(y + (j + 1) * ystep), _mm_unpackhi_epi64(lo, lo));
+            _mm_storel_epi64((__m128i*)(y + (j + 2) * ystep), hi);
+            _mm_storel_epi64((__m128i*)(y + (j + 3) * ystep), _mm_unpackhi_epi64(hi, hi));
+        }
+        for (; j < m; j++)
+            _mm_storel_epi64((__m128i*)(y + j * ystep), tc_pack8_s8(tc_dw_requant8(a[j][0], &k->c0, rq, simple)));
+    }
+}
 
 /* m pixels (m <= 4 wide, m <= 8 narrow), channels i..i+15 (wide) or i..i+7 of the chunk. Pixel
  * j's tap t is read at tab[j * ntaps + t] + i (tab != NULL: a table of pointers, the border
@@ -425,13 +481,10 @@ TC_DW_INLINE void tc_dw_group_s8(const int8_t* const* tab, const int8_t* base, c
         }
     }
 #undef TC_DW_AT
-    for (j = 0; j < m; j++) {
-        if (wide)
-            _mm_storeu_si128((__m128i*)(y + i + j * ystep),
-                             tc_pack16_s8(tc_requant8(a[j][0], &k->c0, rq), tc_requant8(a[j][1], &k->c1, rq)));
-        else
-            _mm_storel_epi64((__m128i*)(y + i + j * ystep), tc_pack8_s8(tc_requant8(a[j][0], &k->c0, rq)));
-    }
+    if (k->simple)
+        tc_dw_store_s8(a, m, wide, k, rq, y + i, ystep, 1);
+    else
+        tc_dw_store_s8(a, m, wide, k, rq, y + i, ystep, 0);
 }
 
 /* interior pixels, constant offsets: m (1..4) wide or m (1..8) narrow pixels */
