@@ -537,15 +537,14 @@ static void tc_dw_run_tab(const int8_t* const* tab, ptrdiff_t i, int m, int wide
 #undef TC_DW_TAB
 }
 
-/* Channels [i0, i1) (blocks of 16, and one of 8 at the end): every output pixel. Per output row,
- * the interior pixels (all taps inside the input) read at constant offsets from their first
+/* Channels [i0, i1) (blocks of 16, and one of 8 at the end): every output pixel. Per output row
+ * (or column, when the output is narrower than 8 and taller than wide), the interior pixels (all taps inside the input) read at constant offsets from their first
  * input, in groups of 4 (wide blocks) or 8 (narrow); the others (the border) through tables of
  * tap pointers, 4 pixels at a time, a padding tap's pointer at zpv (zero points for i1 - i0 + 16
  * channels). With 8 channels and stride 1, two neighbouring interior pixels are 16 contiguous
  * bytes of input and of output: one wide block whose two halves have the same weights. */
 static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1, const int8_t* zpv) {
-    ptrdiff_t c = g->c, ntaps = g->kh * g->kw, npairs = (ntaps + 1) / 2, nb = 0, i = i0, q, b, oy, ox, ky, kx, j;
-    ptrdiff_t ky0, ky1, kx0, kx1;
+    ptrdiff_t c = g->c, ntaps = g->kh * g->kw, npairs = (ntaps + 1) / 2, nb = 0, i = i0, q, b, ky, kx, j;
     __m256i table[TC_DW_TABLE];
     tc_dw_consts consts[TC_DW_TABLE / 4];
     ptrdiff_t first[TC_DW_TABLE / 4];  /* a block's first channel, from i0 */
@@ -562,72 +561,90 @@ static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1,
     }
     for (ky = 0; ky < g->kh; ky++)
         for (kx = 0; kx < g->kw; kx++) off[ky * g->kw + kx] = (ky * g->dh * g->w_ + kx * g->dw) * c;
-    /* the columns [lo, hi) whose taps are all inside horizontally */
-    ptrdiff_t lo = g->pl <= 0 ? 0 : (g->pl + g->sw - 1) / g->sw;
-    ptrdiff_t room = g->w_ - 1 - (g->kw - 1) * g->dw + g->pl;  /* ox * sw <= room */
-    ptrdiff_t hi = room < 0 ? 0 : tc_min(g->ow, room / g->sw + 1);
-    if (lo > g->ow) lo = g->ow;
+    /* The pixels go in lines: output rows, or output columns when the image is narrow (then
+     * the interior runs are longer). Per line dimension (outer, "o") and along it (inner, "u"):
+     * output size, input size, filter size, stride, dilation, padding; the input and output
+     * steps of one unit; how far apart the taps of one filter unit are in the tap index. */
+    int cols = g->ow < 8 && g->oh > g->ow;
+    ptrdiff_t on = cols ? g->ow : g->oh, osz = cols ? g->w_ : g->h, ok = cols ? g->kw : g->kh;
+    ptrdiff_t os = cols ? g->sw : g->sh, od = cols ? g->dw : g->dh, opad = cols ? g->pl : g->pt;
+    ptrdiff_t un = cols ? g->oh : g->ow, usz = cols ? g->h : g->w_, uk = cols ? g->kh : g->kw;
+    ptrdiff_t us = cols ? g->sh : g->sw, ud = cols ? g->dh : g->dw, upad = cols ? g->pt : g->pl;
+    ptrdiff_t oxs = (cols ? 1 : g->w_) * c, uxs = (cols ? g->w_ : 1) * c;  /* input steps */
+    ptrdiff_t oys = (cols ? 1 : g->ow) * c, uys = (cols ? g->ow : 1) * c;  /* output steps */
+    ptrdiff_t otap = cols ? 1 : g->kw, utap = cols ? g->kw : 1;
+    ptrdiff_t ko0, ko1, ku0, ku1, ko, ku, o, u;
+    /* the positions [lo, hi) along a line whose taps are all inside along it */
+    ptrdiff_t lo = upad <= 0 ? 0 : (upad + us - 1) / us;
+    ptrdiff_t room = usz - 1 - (uk - 1) * ud + upad;  /* u * us <= room */
+    ptrdiff_t hi = room < 0 ? 0 : tc_min(un, room / us + 1);
+    if (lo > un) lo = un;
     if (hi < lo) hi = lo;
-    int pairs = c == 8 && g->sw == 1;  /* then i0 == 0, i1 == 8: one narrow block */
-    ptrdiff_t step = g->sw * c;
+    int pairs = !cols && c == 8 && g->sw == 1;  /* then i0 == 0, i1 == 8: one narrow block */
+    ptrdiff_t step = us * uxs;
     for (b = 0; b < g->n; b++)
-        for (oy = 0; oy < g->oh; oy++) {
-            ptrdiff_t iy0 = oy * g->sh - g->pt;
-            int8_t* yrow = g->y + (b * g->oh + oy) * g->ow * c + i0;
-            ptrdiff_t xrow = ((b * g->h + iy0) * g->w_ - g->pl) * c + i0;  /* + ox * step + off[t]: for valid taps only */
-            tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-            int inside = ky0 == 0 && ky1 == g->kh;
-            ptrdiff_t a = inside ? lo : g->ow, e = inside ? hi : g->ow;  /* the interior columns */
-            /* the border: columns [0, a) and [e, ow), 4 at a time */
-            for (ox = 0; ox < g->ow;) {
-                if (ox == a) ox = e;
-                if (ox >= g->ow) break;
-                ptrdiff_t stop = ox < a ? a : g->ow;
-                int m = (int)tc_min(4, stop - ox);
+        for (o = 0; o < on; o++) {
+            ptrdiff_t io0 = o * os - opad;
+            int8_t* yline = g->y + b * g->oh * g->ow * c + o * oys + i0;
+            /* + u * step + off[t]: the input of tap t of pixel u (for valid taps only) */
+            ptrdiff_t xline = b * g->h * g->w_ * c + io0 * oxs - upad * uxs + i0;
+            tc_tap_range(io0, od, ok, osz, &ko0, &ko1);
+            int inside = ko0 == 0 && ko1 == ok;
+            ptrdiff_t a = inside ? lo : un, e = inside ? hi : un;  /* the interior */
+            /* the border: [0, a) and [e, un), 4 at a time */
+            for (u = 0; u < un;) {
+                if (u == a) u = e;
+                if (u >= un) break;
+                ptrdiff_t stop = u < a ? a : un;
+                int m = (int)tc_min(4, stop - u);
                 for (j = 0; j < m; j++) {
-                    ptrdiff_t ix0 = (ox + j) * g->sw - g->pl;
                     const int8_t** t = tab + j * ntaps;
-                    ptrdiff_t px = xrow + (ox + j) * step;
-                    tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+                    ptrdiff_t px = xline + (u + j) * step;
+                    tc_tap_range((u + j) * us - upad, ud, uk, usz, &ku0, &ku1);
                     for (q = 0; q < ntaps; q++) t[q] = zpv;
-                    for (ky = ky0; ky < ky1; ky++)
-                        for (kx = kx0; kx < kx1; kx++) t[ky * g->kw + kx] = g->x + (px + off[ky * g->kw + kx]);
+                    for (ko = ko0; ko < ko1; ko++)
+                        for (ku = ku0; ku < ku1; ku++) {
+                            ptrdiff_t tt = ko * otap + ku * utap;
+                            t[tt] = g->x + (px + off[tt]);
+                        }
                 }
                 for (q = 0; q < nb; q++) {
                     const __m256i* wlo = table + 2 * q * npairs;
                     tc_dw_run_tab(tab, first[q], m, wide[q], ntaps, wlo, wlo + npairs, &consts[q], &rq,
-                                  yrow + ox * c, c);
+                                  yline + u * uys, uys);
                 }
-                ox += m;
+                u += m;
             }
             if (a >= e) continue;
             /* the interior */
-            const int8_t* xa = g->x + (xrow + a * step);  /* pixel a's first input */
+            const int8_t* xa = g->x + (xline + a * step);  /* pixel a's first input */
+            int8_t* ya = yline + a * uys;
+            ptrdiff_t n_in = e - a;
             for (q = 0; q < nb; q++) {
                 const __m256i* wlo = table + 2 * q * npairs;
                 const __m256i* whi = wlo + npairs;
                 const tc_dw_consts* k = &consts[q];
                 ptrdiff_t f = first[q];
-                ox = a;
+                u = 0;
                 if (pairs) {  /* 8 pixels per group: 4 wide blocks of 2 pixels */
-                    for (; ox + 8 <= e; ox += 8)
-                        tc_dw_group_s8(NULL, xa + (ox - a) * step, off, 16, 0, 4, 1, ntaps, wlo, wlo, k, &rq, yrow + ox * c, 16);
-                    if (ox + 2 <= e) {
-                        int m = (int)((e - ox) / 2);
-                        tc_dw_run_wide(xa + (ox - a) * step, off, 16, 0, m, ntaps, wlo, wlo, k, &rq, yrow + ox * c, 16);
-                        ox += 2 * m;
+                    for (; u + 8 <= n_in; u += 8)
+                        tc_dw_group_s8(NULL, xa + u * step, off, 16, 0, 4, 1, ntaps, wlo, wlo, k, &rq, ya + u * uys, 16);
+                    if (u + 2 <= n_in) {
+                        int m = (int)((n_in - u) / 2);
+                        tc_dw_run_wide(xa + u * step, off, 16, 0, m, ntaps, wlo, wlo, k, &rq, ya + u * uys, 16);
+                        u += 2 * m;
                     }
-                    if (ox < e) tc_dw_run_narrow(xa + (ox - a) * step, off, step, 0, 1, ntaps, wlo, k, &rq, yrow + ox * c, c);
+                    if (u < n_in) tc_dw_run_narrow(xa + u * step, off, step, 0, 1, ntaps, wlo, k, &rq, ya + u * uys, uys);
                 } else if (wide[q]) {
-                    for (; ox + 4 <= e; ox += 4)
-                        tc_dw_group_s8(NULL, xa + (ox - a) * step, off, step, f, 4, 1, ntaps, wlo, whi, k, &rq, yrow + ox * c, c);
-                    if (ox < e)
-                        tc_dw_run_wide(xa + (ox - a) * step, off, step, f, (int)(e - ox), ntaps, wlo, whi, k, &rq, yrow + ox * c, c);
+                    for (; u + 4 <= n_in; u += 4)
+                        tc_dw_group_s8(NULL, xa + u * step, off, step, f, 4, 1, ntaps, wlo, whi, k, &rq, ya + u * uys, uys);
+                    if (u < n_in)
+                        tc_dw_run_wide(xa + u * step, off, step, f, (int)(n_in - u), ntaps, wlo, whi, k, &rq, ya + u * uys, uys);
                 } else {
-                    for (; ox + 8 <= e; ox += 8)
-                        tc_dw_group_s8(NULL, xa + (ox - a) * step, off, step, f, 8, 0, ntaps, wlo, wlo, k, &rq, yrow + ox * c, c);
-                    if (ox < e)
-                        tc_dw_run_narrow(xa + (ox - a) * step, off, step, f, (int)(e - ox), ntaps, wlo, k, &rq, yrow + ox * c, c);
+                    for (; u + 8 <= n_in; u += 8)
+                        tc_dw_group_s8(NULL, xa + u * step, off, step, f, 8, 0, ntaps, wlo, wlo, k, &rq, ya + u * uys, uys);
+                    if (u < n_in)
+                        tc_dw_run_narrow(xa + u * step, off, step, f, (int)(n_in - u), ntaps, wlo, k, &rq, ya + u * uys, uys);
                 }
             }
         }
