@@ -463,20 +463,31 @@ TC_DW_INLINE void tc_dw_group_s8(const int8_t* const* tab, const int8_t* base, c
         a[j][0] = k->bias0;
         a[j][1] = k->bias1;
     }
-    for (p = 0; p <= half; p++) {
-        if (p == half && !(ntaps & 1)) break;
+    for (p = 0; p < half; p++) {
         __m256i wl = wlo[p], wh = wide ? whi[p] : wl;
         for (j = 0; j < m; j++) {
-            __m128i x0, x1;
             if (wide) {
-                x0 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p));
-                x1 = p < half ? _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p + 1)) : x0;
+                __m128i x0 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p));
+                __m128i x1 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p + 1));
                 a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
                 a[j][1] = _mm256_add_epi32(a[j][1], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x1)), wh));
             } else {
-                x0 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p));
-                x1 = p < half ? _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p + 1)) : x0;
+                __m128i x0 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p));
+                __m128i x1 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p + 1));
                 a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
+            }
+        }
+    }
+    if (ntaps & 1) {  /* the last tap, paired with itself */
+        __m256i wl = wlo[half], wh = wide ? whi[half] : wl;
+        for (j = 0; j < m; j++) {
+            if (wide) {
+                __m128i x0 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * half));
+                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x0)), wl));
+                a[j][1] = _mm256_add_epi32(a[j][1], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x0)), wh));
+            } else {
+                __m128i x0 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * half));
+                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x0)), wl));
             }
         }
     }
