@@ -49,7 +49,7 @@ def _conv(kind, rng, size):
     dtype = pick_dtype(rng)
     h, w, k, stride, dil, pad, oh, ow = _geometry(rng, size)
     n = 1 + int(rng.random() < 0.2)
-    c = int(rng.choice([1, 2, 3, 4, 5, 8, 13, 16, 17]))
+    c = int(rng.choice([1, 2, 3, 4, 5, 8, 13, 16, 17, 32, 40, 64]))
     mb = ModelBuilder(f"tinycc {kind} case")
     xq, yq = rand_quant(rng), rand_quant(rng)
     x = act(mb, "x", (n, h, w, c), dtype, xq, inp=True)
