@@ -17,21 +17,20 @@ void tc_avgpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *s
   for (b = 0; b < n; b++) {
     const int8_t *const xb = x + (ptrdiff_t)b * h * xstride;
     for (oy = 0; oy < oh; oy++) {
-      const int64_t ys = (int64_t)oy * sh - pt, ye = ys + kh;
-      const int32_t y0 = ys < 0 ? 0 : (ys > h ? h : (int32_t)ys);
-      const int32_t y1 = ye < 0 ? 0 : (ye > h ? h : (int32_t)ye);
+      ptrdiff_t y0, y1;
+      tc_window((int64_t)oy * sh - pt, kh, h, &y0, &y1);
       for (ox = 0; ox < ow; ox++) {
-        const int64_t xs = (int64_t)ox * sw - pl, xe = xs + kw;
-        const int32_t x0 = xs < 0 ? 0 : (xs > wd ? wd : (int32_t)xs);
-        const int32_t x1 = xe < 0 ? 0 : (xe > wd ? wd : (int32_t)xe);
-        int8_t *const yp = y + (((ptrdiff_t)b * oh + oy) * ow + ox) * c;
+        ptrdiff_t x0, x1;
+        int8_t *yp;
         int32_t count, half;
+        tc_window((int64_t)ox * sw - pl, kw, wd, &x0, &x1);
+        yp = y + (((ptrdiff_t)b * oh + oy) * ow + ox) * c;
         if (y1 <= y0 || x1 <= x0) { /* excluded by validation; keeps a division by 0 impossible */
           for (o = 0; o < c; o++)
             yp[o] = (int8_t)act_min;
           continue;
         }
-        count = (y1 - y0) * (x1 - x0);
+        count = (int32_t)((y1 - y0) * (x1 - x0));
         half = count / 2;
         for (o = 0; o < c; o += 4) {
           const mve_pred16_t p = vctp32q((uint32_t)(c - o));

@@ -266,6 +266,15 @@ static inline void tc_tap_range(int64_t start, int32_t dilation, int32_t k, int3
   }
 }
 
+/* The input rows (or columns) [*lo, *hi) a pooling window over [start, start + k) covers inside
+   [0, size); start is 64-bit so that (output index * stride - padding) never overflows. */
+static inline void tc_window(int64_t start, int32_t k, ptrdiff_t size, ptrdiff_t *lo, ptrdiff_t *hi)
+{
+  const int64_t end = start + k;
+  *lo = start < 0 ? 0 : (start > size ? size : (ptrdiff_t)start);
+  *hi = end < 0 ? 0 : (end > size ? size : (ptrdiff_t)end);
+}
+
 /* A product (x - zp) * w with int8 x, w and -128 <= zp <= 127 has |p| <= 255 * 128 = 32640, so a
    signed int32 sum of up to TC_DOT_CHUNK of them cannot overflow. */
 #define TC_DOT_CHUNK 65536

@@ -15,13 +15,11 @@ void tc_maxpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *s
   (void)scratch;
   for (b = 0; b < n; b++) {
     for (oy = 0; oy < oh; oy++) {
-      const int64_t ys = (int64_t)oy * sh - pt, ye = ys + kh;
-      const ptrdiff_t y0 = ys < 0 ? 0 : (ys > h ? h : (ptrdiff_t)ys);
-      const ptrdiff_t y1 = ye < 0 ? 0 : (ye > h ? h : (ptrdiff_t)ye);
+      ptrdiff_t y0, y1;
+      tc_window((int64_t)oy * sh - pt, kh, h, &y0, &y1);
       for (ox = 0; ox < ow; ox++) {
-        const int64_t xs = (int64_t)ox * sw - pl, xe = xs + kw;
-        const ptrdiff_t x0 = xs < 0 ? 0 : (xs > wd ? wd : (ptrdiff_t)xs);
-        const ptrdiff_t x1 = xe < 0 ? 0 : (xe > wd ? wd : (ptrdiff_t)xe);
+        ptrdiff_t x0, x1;
+        tc_window((int64_t)ox * sw - pl, kw, wd, &x0, &x1);
         int8_t *const yp = y + ((b * oh + oy) * ow + ox) * c;
         for (o0 = 0; o0 < c; o0 += (ptrdiff_t)vl) {
           /* clamp(max, lo, hi) == min(max(lo, x...), hi); an empty window gives act_min */
