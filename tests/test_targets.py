@@ -40,6 +40,29 @@ def test_library_compiles_warning_free(tmp_path, cc):
                                      f + ".o"], cwd=out, check=True, capture_output=True)
 
 
+def test_cortex_m55_library_built_with_clang(tmp_path):
+    """The Helium library compiles warning-free with clang 19 too (-Werror), and the clang-built
+    code runs bit-exact under QEMU (the harness and newlib stay Arm GCC's)."""
+    from tinycc.backend_c import TARGETS_DIR
+    from tinycc.ctarget import CortexM55Runner
+    path = model_path("kws_ref_model")
+    m = tinycc.compile(path, target="cortex-m55")
+    m.write(str(tmp_path))
+    elf = tmp_path / "model.elf"
+    subprocess.run(["make", "-s", "-f", str(TARGETS_DIR / "cortex-m55" / "board.mk"), f"MODEL_DIR={tmp_path}",
+                    f"ELF={elf}", "MODEL_CC=clang-19",
+                    "MODEL_FLAGS=--target=arm-none-eabi -fshort-enums -isystem /usr/lib/arm-none-eabi/include"],
+                   check=True, capture_output=True)
+    oracle = TFLM(path)
+    rng = np.random.default_rng(3)
+    for _ in range(2):
+        xs = random_inputs(m.inputs, rng)
+        (tmp_path / "input.bin").write_bytes(xs[0].tobytes())
+        CortexM55Runner().run(str(elf), str(tmp_path))
+        y = np.fromfile(tmp_path / "output.bin", np.int8).reshape(m.outputs[0].shape)
+        np.testing.assert_array_equal(y, oracle(xs)[0])
+
+
 def test_library_is_self_contained_and_minimal(tmp_path):
     m = tinycc.compile(model_path("ad01_int8"), target="c")
     files = set(m.write(str(tmp_path)))

@@ -28,6 +28,10 @@ OPT       ?= -O2
 STD       ?= -std=c99
 WARN      ?= -Wall -Wextra -Werror
 EXTRA_CFLAGS ?=
+# the compiler of the model library (the harness is always built with Arm GCC and newlib), e.g.
+#   MODEL_CC=clang-19 MODEL_FLAGS="--target=arm-none-eabi -fshort-enums -isystem /usr/lib/arm-none-eabi/include"
+MODEL_CC    ?= $(CC)
+MODEL_FLAGS ?=
 
 ARCH_FLAGS := -mcpu=cortex-m55 -mfloat-abi=hard -mthumb
 CFLAGS     := $(STD) $(ARCH_FLAGS) $(OPT) $(WARN) -ffunction-sections -fdata-sections \
@@ -45,7 +49,7 @@ vpath %.c $(sort $(dir $(SRCS)))
 all: $(ELF)
 
 $(BUILD)/model/%.o: %.c $(HEADERS) | $(BUILD)/model
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(MODEL_CC) $(MODEL_FLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tinycc_model.o: $(MODEL_OBJS)
 	$(CC) $(ARCH_FLAGS) -r -nostdlib -o $@ $^
