@@ -21,6 +21,7 @@ import re
 import numpy as np
 
 from .backend_host import _extension, lower
+from .backend_host import kernel_scratch as host_kernel_scratch
 from .errors import PlanError, UnsupportedError
 
 def _targets_dir() -> pathlib.Path:
@@ -256,17 +257,7 @@ C_TARGETS = {t.name: t for t in (CTarget(), CortexM55(), RV64GCV())}
 
 def kernel_scratch(op, graph, target: str, portable: bool = False) -> int:
     """Scratch bytes of an op's kernels on a C target (the planner reserves them)."""
-    from . import ops as optable
-    if op.attrs.get("alias") or "fused_into" in op.attrs:
-        return 0
-    t = c_target(target, portable)
-    sig = _extension().KERNELS
-    need = 0
-    for call in optable.get(op.kind).lower(op, graph):
-        _, inames, fnames = sig[call.kernel]
-        need = max(need, t.kernel_scratch(call.kernel, [int(call.params[n]) for n in inames],
-                                          [float(call.fparams[n]) for n in fnames], dict(call.params)))
-    return need
+    return host_kernel_scratch(op, graph, c_target(target, portable).kernel_scratch)
 
 
 def _kernel_files(directory: pathlib.Path) -> dict:

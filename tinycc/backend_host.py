@@ -116,18 +116,21 @@ def lower(graph, schedule, plan, host_kernels: bool = False) -> list:
     return calls
 
 
-def kernel_scratch(op, graph) -> int:
-    """Bytes of scratch the host kernels of an op need ahead of any row ring (accumulators), as
-    the executor computes them; the planner places them in the arena."""
+def kernel_scratch(op, graph, per_call=None) -> int:
+    """Bytes of scratch the kernels of an op need ahead of any row ring (accumulators); the
+    planner places them in the arena. ``per_call(kernel, iparams, fparams, params)`` gives one
+    call's bytes: by default the host executor's own computation."""
     if op.attrs.get("alias") or "fused_into" in op.attrs:
         return 0
     ext = _extension()
+    if per_call is None:
+        per_call = lambda kernel, ip, fp, params: ext.kernel_scratch(kernel, ip, fp)  # noqa: E731
     need = 0
     # as lowered: the host executor's packed kernels need no scratch of their own either
     for call in optable.get(op.kind).lower(op, graph):
         _, inames, fnames = ext.KERNELS[call.kernel]
-        need = max(need, ext.kernel_scratch(call.kernel, [int(call.params[n]) for n in inames],
-                                            [float(call.fparams[n]) for n in fnames]))
+        need = max(need, per_call(call.kernel, [int(call.params[n]) for n in inames],
+                                  [float(call.fparams[n]) for n in fnames], dict(call.params)))
     return need
 
 

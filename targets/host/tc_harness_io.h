@@ -1,0 +1,44 @@
+/* Shared by the board harnesses (targets/host/main.c, targets/cortex-m55/main.c): the input and
+   output buffers of one run, and the call. Several inputs or outputs sit one after another in
+   the files (and in these buffers); the harness splits them for tinycc_invoke_io. Define
+   TC_BIG to place the buffers (e.g. in a large memory section) before including this. */
+#ifndef TC_HARNESS_IO_H
+#define TC_HARNESS_IO_H
+#include <stdint.h>
+#include "model.h"
+
+#ifndef TC_BIG
+#define TC_BIG
+#endif
+
+#ifdef TINYCC_INPUT_BYTES_LIST
+static const uint32_t in_bytes[TINYCC_NUM_INPUTS] = TINYCC_INPUT_BYTES_LIST;
+static const uint32_t out_bytes[TINYCC_NUM_OUTPUTS] = TINYCC_OUTPUT_BYTES_LIST;
+#define IN_TOTAL TINYCC_INPUTS_TOTAL_BYTES
+#define OUT_TOTAL TINYCC_OUTPUTS_TOTAL_BYTES
+#else
+#define IN_TOTAL TINYCC_INPUT_BYTES
+#define OUT_TOTAL TINYCC_OUTPUT_BYTES
+#endif
+static uint8_t arena[TINYCC_ARENA_SIZE + 1] TC_BIG __attribute__((aligned(TINYCC_ARENA_ALIGN)));
+static uint8_t input[IN_TOTAL] TC_BIG __attribute__((aligned(16)));
+static uint8_t output[OUT_TOTAL] TC_BIG __attribute__((aligned(16)));
+
+/* one inference from input[] to output[] */
+static void tc_harness_invoke(void)
+{
+#ifdef TINYCC_INPUT_BYTES_LIST
+  const void *ins[TINYCC_NUM_INPUTS];
+  void *outs[TINYCC_NUM_OUTPUTS];
+  uint32_t i, o;
+  for (i = 0, o = 0; i < TINYCC_NUM_INPUTS; o += in_bytes[i], i++)
+    ins[i] = input + o;
+  for (i = 0, o = 0; i < TINYCC_NUM_OUTPUTS; o += out_bytes[i], i++)
+    outs[i] = output + o;
+  tinycc_invoke_io(ins, outs, arena);
+#else
+  tinycc_invoke(input, output, arena);
+#endif
+}
+
+#endif
