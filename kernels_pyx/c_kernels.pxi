@@ -25,6 +25,13 @@ cdef extern from "tc_shared.h":
     void tc_log_softmax_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_l2norm_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_l2norm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_lstm_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_lstm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_convert_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_requantize_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_pool_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_add_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -68,6 +75,20 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_l2norm_s8
     if name == "l2norm_f32":
         return tc_l2norm_f32
+    if name == "lstm_s8":
+        return tc_lstm_s8
+    if name == "lstm_f32":
+        return tc_lstm_f32
+    if name == "conv_s16":
+        return tc_conv_s16
+    if name == "convert_s16":
+        return tc_convert_s16
+    if name == "requantize_s16":
+        return tc_requantize_s16
+    if name == "pool_s16":
+        return tc_pool_s16
+    if name == "add_s16":
+        return tc_add_s16
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -210,6 +231,90 @@ def _l2norm(p, f, es):
     return [_prod(p["outer"], p["depth"], es), _prod(p["outer"], p["depth"], es)], 0, 0
 
 
+_LSTM_GEOM = ("batch", "time", "n_in", "units", "time_major")
+_LSTM_BUFS = ("in", "out", "h", "c", "w", "r", "bias")
+
+
+def _lstm(p, f, quant):
+    """in, out, the two states (written too), the stacked weights and biases; for int8 the gate
+    multipliers and shifts (8 each) and the 256-entry sigmoid table."""
+    _dims(p, "batch", "time", "n_in", "units")
+    _rng(p, "time_major", 0, 1)
+    es = 1 if quant else 4
+    if quant:
+        _zp(p, "in_zp", "h_zp")
+        for k in ("m_fc", "m_ig", "m_o"):
+            _rng(p, k, 0, _I32_MAX)
+        _shift(p, "s_fc", "s_ig", "s_o")
+        _rng(p, "tanh_mult", 0, 3)
+        _rng(p, "tanh_shift", 0, 28)
+        _rng(p, "clip", 0, 32767)
+    seq = _prod(p["batch"], p["time"])
+    need = [_prod(seq, p["n_in"], es), _prod(seq, p["units"], es), _prod(p["batch"], p["units"], es),
+            _prod(p["batch"], p["units"], 2 if quant else 4), _prod(4, p["units"], p["n_in"], es),
+            _prod(4, p["units"], p["units"], es), _prod(4, p["units"], 4)]
+    if quant:
+        need += [8 * 4, 8 * 4, 256 * 2]
+    return need, 0, 8 if quant else 0
+
+
+def _act_s16(p):
+    _rng(p, "act_min", -32768, 32767)
+    _rng(p, "act_max", -32768, 32767)
+    if p["act_min"] > p["act_max"]:
+        raise _Bad(f"act_min = {p['act_min']} > act_max = {p['act_max']}")
+
+
+def _conv_s16(p, f):
+    """16x8 convolution (dm 0), depthwise (dm >= 1) or fully connected (1x1): the geometry checks of
+    the int8 convolutions, an int64 bias."""
+    _rng(p, "dm", 0, _I32_MAX)
+    _rng(p, "wide", 0, 1)
+    _act_s16(p)
+    p8 = dict(p, act_min=0, act_max=0, in_zp=0, out_zp=0, dm=max(p["dm"], 1))
+    need, _, oc = _conv(p8, f, True, p["dm"] > 0)
+    return [_prod(need[0], 2), _prod(need[1], 2), need[2], _prod(oc, 8), need[4], need[5]], 0, oc
+
+
+def _pool_s16(p, f):
+    """int16 average (mode 0) or max (1) pooling: the int8 pooling's geometry checks."""
+    _rng(p, "mode", 0, 1)
+    _act_s16(p)
+    need, _, _ = _pool(dict(p, act_min=0, act_max=0), f, True, p["mode"] == 1)
+    return [_prod(need[0], 2), _prod(need[1], 2)], 0, 0
+
+
+def _add_s16(p, f):
+    """int16 ADD: the broadcast geometry of ADD, int16 offsets, a left shift of at most 15."""
+    _act_s16(p)
+    _rng(p, "in1_off", -32768, 32768)
+    _rng(p, "in2_off", -32768, 32768)
+    _rng(p, "out_off", -32768, 32767)
+    _rng(p, "left_shift", 0, 15)
+    need, _, _ = _add(dict(p, act_min=0, act_max=0, in1_off=0, in2_off=0, out_off=0), f, True)
+    return [_prod(n, 2) for n in need], 0, 0
+
+
+def _convert_s16(p, f):
+    """float32 -> int16 (mode 0) or int16 -> float32 (1)."""
+    _rng(p, "mode", 0, 1)
+    _rng(p, "size", 0, _I32_MAX)
+    _rng(p, "zp", -32768, 32767)
+    return [_prod(p["size"], 4 - 2 * p["mode"]), _prod(p["size"], 2 + 2 * p["mode"])], 0, 0
+
+
+def _requantize_s16(p, f):
+    """int8 / int16 (in_bytes 1 / 2) -> int8 / int16 (out_bytes)."""
+    _rng(p, "size", 0, _I32_MAX)
+    _rng(p, "in_bytes", 1, 2)
+    _rng(p, "out_bytes", 1, 2)
+    _rng(p, "in_zp", -32768, 32767)
+    _rng(p, "out_zp", -32768, 32767)
+    _rng(p, "mult", 0, _I32_MAX)
+    _shift(p, "shift")
+    return [_prod(p["size"], p["in_bytes"]), _prod(p["size"], p["out_bytes"])], 0, 0
+
+
 # ---- unary / binary elementwise (tinycc/ops/activations.py, binary.py) ------------------------------
 
 def _unary_f32(p, f):
@@ -261,4 +366,18 @@ _C_SPECS = {
                        ("outer", "depth", "mult", "left_shift", "rev_div", "rev_shift", "diff_min"), (), _log_softmax),
     "l2norm_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, ("outer", "depth", "zp"), (), lambda p, f: _l2norm(p, f, 1)),
     "l2norm_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("outer", "depth"), (), lambda p, f: _l2norm(p, f, 4)),
+    "lstm_s8": (K_C_ABI, _LSTM_BUFS + ("mult", "shift", "table"), (1, 1, 1, 2, 1, 1, 4, 4, 4, 2), (1, 2, 3),
+                _LSTM_GEOM + ("in_zp", "h_zp", "m_fc", "s_fc", "m_ig", "s_ig", "m_o", "s_o", "tanh_mult", "tanh_shift",
+                              "clip"), (), lambda p, f: _lstm(p, f, True)),
+    "conv_s16": (K_C_ABI, _S8_CONV_BUFS, (2, 2, 1, 8, 4, 4), 1, _CONV_GEOM + ("dm", "act_min", "act_max", "wide"), (),
+                 _conv_s16),
+    "add_s16": (K_C_ABI, ("in1", "in2", "out"), (2, 2, 2), 2,
+                _ADD_GEOM + _ACT + ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so"),
+                (), _add_s16),
+    "pool_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, _POOL_GEOM + ("act_min", "act_max", "mode"), (), _pool_s16),
+    "convert_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, ("mode", "size", "zp"), ("scale",), _convert_s16),
+    "requantize_s16": (K_C_ABI, ("in", "out"), (1, 1), 1,
+                       ("size", "in_zp", "out_zp", "mult", "shift", "in_bytes", "out_bytes"), (), _requantize_s16),
+    "lstm_f32": (K_C_ABI, _LSTM_BUFS, (4, 4, 4, 4, 4, 4, 4), (1, 2, 3), _LSTM_GEOM, ("cell_clip",),
+                 lambda p, f: _lstm(p, f, False)),
 }

@@ -73,7 +73,7 @@ cdef struct Step:
     tc_shared_fn cfn       # K_C_ABI: the portable C kernel (targets/generic) the step calls
     int32_t cip[32]        # K_C_ABI: its iparams and fparams as the C ABI takes them
     float cfp[4]
-    char* buf[6]
+    char* buf[12]          # MAX_BUFS
     char* scratch          # the step's scratch in the arena, or NULL: the executor's own
     int64_t ip[32]
     double fp[4]
@@ -501,7 +501,7 @@ _F32_CONV_BUFS = ("in", "out", "w", "bias")
 _ACT = ("act_min", "act_max")
 
 # name: (kernel id, buffer names, element size of each buffer (alignment), index of the output
-#        buffer, iparam names, fparam names, check(p, f) -> ([bytes per buffer], scratch bytes,
+#        buffer (a tuple when the kernel writes several, e.g. an op's state), iparam names, fparam names, check(p, f) -> ([bytes per buffer], scratch bytes,
 #        number of per-channel shifts in buffer "shift" (0: no such buffer)))
 _SPECS = {
     "conv2d_s8": (K_CONV2D_S8, _S8_CONV_BUFS, (1, 1, 1, 4, 4, 4), 1,
@@ -549,6 +549,8 @@ _SPECS = {
 
 include "c_kernels.pxi"
 _SPECS.update(_C_SPECS)
+# the Step struct's arrays bound every kernel's operands
+assert all(len(sp[1]) <= 12 and len(sp[4]) <= 32 and len(sp[5]) <= 4 for sp in _SPECS.values())
 
 #: the kernels the executor runs by calling the portable C kernel of targets/generic
 C_ABI_KERNELS = tuple(sorted(_C_SPECS))
@@ -594,6 +596,10 @@ def _fparams(names, values):
             raise _Bad(f"fparam {k} = {v} is not a float32 value")
         f[k] = v
     return f
+
+
+def _outs(out_index):
+    return out_index if isinstance(out_index, tuple) else (out_index,)
 
 
 def _buffer(bname, b, esize, need, is_out, arena_nbytes, spaces):
@@ -827,7 +833,7 @@ cdef class Executor:
             needs, scratch, nshift = check(p, f)
             addrs = []
             for j, (b, bname, esize) in enumerate(zip(bufs, bnames, esizes)):
-                space, addr = _buffer(bname, b, esize, needs[j], j == out_index, arena_nbytes, spaces)
+                space, addr = _buffer(bname, b, esize, needs[j], j in _outs(out_index), arena_nbytes, spaces)
                 if bname == "shift" and space >= 0 and nshift:
                     off = addr - spaces[space][0]
                     vals = np.frombuffer(consts[space].reshape(-1).view(np.uint8), np.uint8,

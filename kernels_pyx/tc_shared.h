@@ -27,5 +27,12 @@ void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp,
 void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_l2norm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

@@ -47,7 +47,11 @@ MODEL_H = """#include <stdint.h>
 #define TINYCC_ARENA_ALIGN 16
 #define TINYCC_INPUT_BYTES {nin}
 #define TINYCC_OUTPUT_BYTES {nout}
+void tinycc_reset(uint8_t *arena);
 void tinycc_invoke(const void *input, void *output, uint8_t *arena);
+"""
+RESET = """
+void tinycc_reset(uint8_t *arena) { (void)arena; } /* the stand-ins keep no state */
 """
 
 # tinycc_invoke is placed in .text.tinycc by attribute; tc_mix (its own file, no attribute) is
@@ -141,7 +145,7 @@ def write_model(d: Path, files: dict, nin=N, nout=N, arena=256):
     d.mkdir(parents=True, exist_ok=True)
     (d / "model.h").write_text(MODEL_H.format(arena=arena, nin=nin, nout=nout))
     for name, text in files.items():
-        (d / name).write_text(text)
+        (d / name).write_text(text + (RESET if name == "model.c" else ""))
     return d
 
 
@@ -234,6 +238,19 @@ def test_missing_input_file_is_exit_status_2(target, tmp_path):
     rc, out, _, err = run(target, elf, mix_input(1), tmp_path / "run", args=("nonexistent.bin", "output.bin"))
     assert rc == 2 and out is None
     assert "cannot read 64 input bytes from nonexistent.bin" in err
+
+
+@pytest.mark.parametrize("target", ["cortex-m55", "rv64gcv"])
+def test_input_records_run_in_order(target, tmp_path):
+    """Several input records: one inference each, in order, their outputs one after another (how a
+    model with state runs a sequence); a file ending inside a record is exit status 2."""
+    elf = build(target, write_model(tmp_path / "mix", MIX_MODEL))
+    records = [mix_input(k) for k in (1, 4, 2)]
+    rc, out, _, err = run(target, elf, b"".join(records), tmp_path / "run")
+    assert rc == 0, err
+    assert out == b"".join(mix_reference(r) for r in records)
+    rc, _, _, err = run(target, elf, b"".join(records) + bytes(5), tmp_path / "run2")
+    assert rc == 2 and "must hold whole records" in err
 
 
 def test_cortex_m55_default_file_names_with_plain_semihosting(tmp_path):

@@ -568,7 +568,7 @@ def test_kernels_table_matches_lowering_names():
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"} | packed | set(_host.C_ABI_KERNELS)
     for name, (bufs, ip, fp) in _host.KERNELS.items():
-        assert len(set(ip)) == len(ip) and len(set(fp)) == len(fp) and 1 <= len(bufs) <= 6 and len(ip) <= 32
+        assert len(set(ip)) == len(ip) and len(set(fp)) == len(fp) and 1 <= len(bufs) <= 12 and len(ip) <= 32 and len(fp) <= 4
     assert set(backend_host._PACKED.values()) == packed
     for plain, fast in backend_host._PACKED.items():
         assert _host.KERNELS[plain] == _host.KERNELS[fast]
@@ -676,7 +676,15 @@ def _fuzz_params(name, rng):
             p[k] = r(-128, 0)
         elif k in ("act_max",):
             p[k] = r(0, 127)
-        elif k in ("in_zp", "out_zp", "zp", "out_off"):
+        elif k in ("time_major", "mode", "wide"):
+            p[k] = r(0, 3) if k == "mode" else r(0, 1)
+        elif k in ("in_bytes", "out_bytes"):
+            p[k] = r(1, 2)
+        elif k == "dm" and name == "conv_s16":
+            p[k] = r(0, 3)
+        elif k in ("tanh_mult", "tanh_shift"):
+            p[k] = r(0, 3) if k == "tanh_mult" else r(0, 14)
+        elif k in ("in_zp", "out_zp", "zp", "out_off", "h_zp"):
             p[k] = r(-128, 127)
         elif k in ("in1_off", "in2_off"):
             p[k] = r(-128, 128)
@@ -685,7 +693,7 @@ def _fuzz_params(name, rng):
         elif k in ("shift", "s1", "s2", "so"):
             p[k] = r(-31, 31)
         elif k == "left_shift":
-            p[k] = r(0, 31) if name == "add_s8" else r(0, 27)
+            p[k] = r(0, 31) if name == "add_s8" else r(0, 15) if name == "add_s16" else r(0, 27)
         elif k == "diff_min":
             p[k] = -r(0, 300)
         elif k in ("pt", "pl"):
@@ -700,7 +708,7 @@ def _fuzz_params(name, rng):
             p[k] = r(1, 5)
         if rng.random() < 0.03:  # now and then something invalid
             p[k] = int(rng.choice([0, -1, -7, 2 ** 31 - 1, 200, 40]))
-    if name.startswith("dwconv") and rng.random() < 0.9:
+    if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
     if "pool" in name and rng.random() < 0.9:  # mostly windows that all cover the input
         for k, i, o, s_, pad in (("kh", "h", "oh", "sh", "pt"), ("kw", "w", "ow", "sw", "pl")):
@@ -715,7 +723,8 @@ def _fuzz_params(name, rng):
 def _fuzz_one(name, ip, fp, rng):
     import re
     bnames, _, _ = _host.KERNELS[name]
-    out_index = _host.OUTPUT_INDEX[name]
+    outs = _host.OUTPUT_INDEX[name]
+    outs = outs if isinstance(outs, tuple) else (outs,)  # several for a kernel that updates state
     needs = [0] * len(bnames)
     for _ in range(len(bnames) + 1):  # learn the exact bytes each buffer needs from the errors
         try:
@@ -731,10 +740,14 @@ def _fuzz_one(name, ip, fp, rng):
     for at_end in (True, False):
         keep, consts, bufs = [], [], []
         pad = 64
-        arena_n = needs[out_index] + 2 * pad
+        at = {}  # output buffer -> its offset in the arena, each after pad canary bytes
+        arena_n = pad
+        for j in outs:
+            at[j] = arena_n
+            arena_n += -(-needs[j] // 16) * 16 + pad
         for j, (bname, n) in enumerate(zip(bnames, needs)):
-            if j == out_index:
-                bufs.append((-1, pad, n))
+            if j in at:
+                bufs.append((-1, at[j], n))
                 continue
             a = _guarded(n, at_end, keep)
             if bname == "shift":
@@ -747,9 +760,10 @@ def _fuzz_one(name, ip, fp, rng):
         ex.arena[:] = rng.integers(0, 256, arena_n).astype(np.uint8)
         before = ex.arena.copy()
         ex.run()
-        assert np.array_equal(ex.arena[:pad], before[:pad]), (name, ip, fp, "wrote before its output")
-        assert np.array_equal(ex.arena[pad + needs[out_index]:], before[pad + needs[out_index]:]), \
-            (name, ip, fp, "wrote past its output")
+        written = np.zeros(arena_n, bool)
+        for j in outs:
+            written[at[j]:at[j] + needs[j]] = True
+        assert np.array_equal(ex.arena[~written], before[~written]), (name, ip, fp, "wrote outside its outputs")
         del ex, consts, bufs
     return True
 

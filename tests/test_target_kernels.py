@@ -300,12 +300,13 @@ def program(cases, target):
         "#ifndef TINYCC_MODEL_H", "#define TINYCC_MODEL_H", "#include <stdint.h>",
         f"#define TINYCC_ARENA_SIZE {arena}", "#define TINYCC_ARENA_ALIGN 16", "#define TINYCC_INPUT_BYTES 1",
         f"#define TINYCC_OUTPUT_BYTES {pos}",
+        "void tinycc_reset(uint8_t *arena);",
         "void tinycc_invoke(const void *input, void *output, uint8_t *arena);", "#endif", ""])}
     files["model.c"] = "\n".join(
         ["#include <string.h>", '#include "model.h"', '#include "tinycc_kernels.h"'] + consts
         + ["void tinycc_invoke(const void *input, void *output, uint8_t *arena)", "{",
            "  uint8_t *const A = arena;", "  uint8_t *const O = (uint8_t *)output;", "  (void)input;"]
-        + body + ["}", ""])
+        + body + ["}", "", "void tinycc_reset(uint8_t *arena) { (void)arena; }", ""])
     dirs = {GENERIC}
     for kernel in sorted(kernels) + ["run_streamed"]:
         d = target.kernel_source(kernel) if kernel != "run_streamed" else GENERIC

@@ -179,10 +179,17 @@ class HostProgram:
             raise PlanError(f"host executor rejected the program: {e}") from None
         self.arena = self.executor.arena
         self.views = {}
-        for name in graph.inputs + graph.outputs:
+        self.states = {name: graph.tensor(name).initial_value() for name in graph.states()}
+        for name in graph.inputs + graph.outputs + list(self.states):
             t = graph.tensor(name)
             off = plan.offset(name)
             self.views[name] = self.arena[off:off + t.nbytes].view(t.dtype).reshape(t.shape)
+        self.reset()
+
+    def reset(self):
+        """Put every variable (state) tensor back to its initial value."""
+        for name, value in self.states.items():
+            self.views[name][...] = value
 
     def run(self):
         self.executor.run()

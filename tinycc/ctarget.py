@@ -11,6 +11,7 @@ import numpy as np
 
 from .backend_c import TARGETS_DIR, CProgram
 from .errors import TinyccError
+from . import interpreter
 from .runtime import CompiledModel, _info
 
 
@@ -128,7 +129,8 @@ RUNNERS = {"c": Runner, "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
 
 
 class CTargetModel(CompiledModel):
-    """``m.write(dir)`` emits the library; ``m(x)`` builds it once and runs it on the target."""
+    """``m.write(dir)`` emits the library; ``m(x)`` builds it once and runs it on the target (a model
+    with state replays the inputs since the last ``reset()`` in one run, so calls see the state)."""
 
     def __init__(self, graph, schedule, plan, target, source=None, passes_applied=(), vlen=128,
                  portable_kernels=False):
@@ -143,6 +145,12 @@ class CTargetModel(CompiledModel):
         self.program = CProgram(graph, schedule, plan, target, portable_kernels)
         self._exe = None
         self._work = None
+        self._ref_state = interpreter.initial_state(source if source is not None else graph)
+        self._history = []  # a model with state: the inputs since the last reset (each run replays them)
+
+    def reset(self):
+        self._history = []
+        self._ref_state = interpreter.initial_state(self.source if self.source is not None else self.graph)
 
     def write(self, out_dir: str) -> list:
         return self.program.write(out_dir)
@@ -157,22 +165,52 @@ class CTargetModel(CompiledModel):
             self._exe = self._runner.build(self._work, [f for f in files if f.endswith(".c")])
         return self._exe
 
-    def __call__(self, x):
-        xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
+    def _run_records(self, records: list) -> list:
+        """One run of the harness: reset, then one inference per record (a list of checked inputs)
+        in order; the outputs of each."""
         exe = self._built()
         with open(os.path.join(self._work, "input.bin"), "wb") as f:
-            for v in xs:  # several inputs: one after another (the harness splits them)
-                f.write(np.ascontiguousarray(v).tobytes())
+            for rec in records:
+                for v in rec:  # several inputs: one after another (the harness splits them)
+                    f.write(np.ascontiguousarray(v).tobytes())
         self.last_instructions = self._runner.run(exe, self._work, self.count_instructions)
         raw = np.fromfile(os.path.join(self._work, "output.bin"), dtype=np.uint8)
-        ys, pos = [], 0
-        for o in self.outputs:
-            n = int(np.prod(o.shape, dtype=np.int64)) * np.dtype(o.dtype).itemsize
-            ys.append(raw[pos:pos + n].view(o.dtype).reshape(o.shape))
-            pos += n
+        size = [int(np.prod(o.shape, dtype=np.int64)) * np.dtype(o.dtype).itemsize for o in self.outputs]
+        if raw.size != sum(size) * len(records):
+            raise ToolError(f"the target wrote {raw.size} output bytes for {len(records)} inference(s) of "
+                            f"{sum(size)} bytes")
+        outs, pos = [], 0
+        for _ in records:
+            ys = []
+            for o, n in zip(self.outputs, size):
+                ys.append(raw[pos:pos + n].view(o.dtype).reshape(o.shape))
+                pos += n
+            outs.append(ys)
+        return outs
+
+    def _result(self, x, ys):
         if isinstance(x, dict):
             return {o.name: y for o, y in zip(self.outputs, ys)}
         return ys[0] if len(ys) == 1 else ys
+
+    def __call__(self, x):
+        xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
+        # a model with state replays every input since the last reset (the harness starts from a
+        # reset), so this call sees the state the earlier ones left
+        records = self._history + [xs] if self.has_state else [xs]
+        ys = self._run_records(records)[-1]
+        if self.has_state:
+            self._history = records
+        return self._result(x, ys)
+
+    def run_sequence(self, xs: list) -> list:
+        """Reset, then one call per element of ``xs`` in order, in one run on the target."""
+        self.reset()
+        records = [[self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))] for x in xs]
+        outs = self._run_records(records)
+        if self.has_state:
+            self._history = records
+        return [self._result(x, ys) for x, ys in zip(xs, outs)]
 
     def report(self) -> dict:
         """The host report plus sizes read from the built binary: code_bytes (the model's code:
@@ -188,7 +226,7 @@ class CTargetModel(CompiledModel):
             size, kind, name = int(parts[1], 16), parts[2].lower(), parts[3]
             if kind == "r" and name.startswith("tc_c") and name[4:].isdigit():
                 weights += size
-            elif kind == "t" and (name.startswith("tc_") or name.startswith("tinycc_invoke")):
+            elif kind == "t" and (name.startswith("tc_") or name.startswith("tinycc_")):
                 code += size
         if isinstance(self._runner, QemuRunner):
             lo, hi = _text_range(self._runner.nm, exe)

@@ -70,6 +70,15 @@ def multiply_by_quantized_multiplier(x, multiplier, shift):
     return rounding_divide_by_pot(srdhm(shifted, multiplier), right)
 
 
+def multiply_by_quantized_multiplier_64(x, multiplier, shift):
+    """MultiplyByQuantizedMultiplier of an int64 accumulator (TFLite's 16x8 kernels): the multiplier
+    reduced to 15 bits with rounding, one rounding shift by 15 - shift."""
+    mult = np.asarray(multiplier, dtype=np.int64)
+    reduced = np.where(mult < 0x7FFF0000, (mult + (1 << 15)) >> 16, 0x7FFF)
+    total = 15 - np.asarray(shift, dtype=np.int64)
+    return (np.asarray(x, dtype=np.int64) * reduced + (np.int64(1) << (total - 1))) >> total
+
+
 def saturating_shl(x, exponent):
     """gemmlowp SaturatingRoundingMultiplyByPOT for a positive exponent."""
     x = np.asarray(x, dtype=np.int64)

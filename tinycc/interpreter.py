@@ -10,9 +10,15 @@ from . import ops as optable
 from .ir import Graph
 
 
-def run(graph: Graph, inputs: list) -> list:
-    """Run the graph on a list of input arrays (graph input order); return the outputs."""
-    values = {}
+def initial_state(graph: Graph) -> dict:
+    """The values of the graph's variable tensors before the first run (and after a reset)."""
+    return {name: graph.tensor(name).initial_value() for name in graph.states()}
+
+
+def run(graph: Graph, inputs: list, state: dict = None) -> list:
+    """Run the graph on a list of input arrays (graph input order); return the outputs.
+    ``state`` holds the variable tensors (``initial_state``); ops that keep state update it."""
+    values = dict(initial_state(graph) if state is None else state)
     for name, x in zip(graph.inputs, inputs):
         t = graph.tensor(name)
         values[name] = np.asarray(x, dtype=t.dtype).reshape(t.shape)
@@ -21,7 +27,11 @@ def run(graph: Graph, inputs: list) -> list:
             values[t.name] = t.data
     for op in graph.ops():
         ins = [values[n] if n is not None else None for n in op.inputs]
-        outs = optable.get(op.kind).reference(op, graph, ins)
+        opdef = optable.get(op.kind)
+        outs = opdef.reference(op, graph, ins)
+        for k, y in zip(opdef.state, outs[len(op.outputs):]):
+            if state is not None and k < len(op.inputs) and op.inputs[k] is not None:
+                state[op.inputs[k]] = y
         for name, y in zip(op.outputs, outs):
             t = graph.tensor(name)
             assert y.dtype == t.dtype and y.shape == tuple(t.shape), (op.where(), y.dtype, y.shape, t.shape)

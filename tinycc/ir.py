@@ -45,6 +45,7 @@ class Tensor:
     quant: Optional[Quant] = None
     data: Optional[np.ndarray] = None  # set for constants (weights, biases)
     index: int = -1  # index in the source model, for messages
+    variable: bool = False  # state kept across invocations (e.g. an LSTM's hidden and cell state)
 
     @property
     def is_const(self) -> bool:
@@ -61,6 +62,12 @@ class Tensor:
     @property
     def scale(self) -> float:
         return float(self.quant.scale[0])
+
+    def initial_value(self) -> np.ndarray:
+        """A variable's value before the first invocation and after a reset (as TFLite Micro: the
+        zero point for int8, zero otherwise)."""
+        fill = self.zero_point if self.dtype == np.int8 and self.quant is not None else 0
+        return np.full(self.shape, fill, self.dtype)
 
     @property
     def zero_point(self) -> int:
@@ -146,6 +153,10 @@ class Graph:
         order = nx.lexicographical_topological_sort(self.g, key=key)
         return [self.g.nodes[n]["obj"] for n in order if self.g.nodes[n]["kind"] == "op"]
 
+    def states(self) -> list[str]:
+        """Names of the variable (state) tensors, in tensor order."""
+        return [t.name for t in self.tensors() if t.variable]
+
     def producer(self, name: str) -> Optional[Op]:
         preds = list(self.g.predecessors(name))
         return self.g.nodes[preds[0]]["obj"] if preds else None
@@ -189,6 +200,15 @@ def verify(graph: Graph, after: str = "frontend"):
                     fail(f"constant {n!r} is written by {preds[0]}")
                 if t.data.dtype != t.dtype or t.data.shape != tuple(t.shape):
                     fail(f"constant {n!r} data is {t.data.dtype}{t.data.shape}, tensor says {t.dtype}{t.shape}")
+            elif t.variable:
+                readers = [g.nodes[r]["obj"] for r in g.successors(n)]
+                if preds or n in graph.inputs or n in graph.outputs:
+                    fail(f"variable tensor {n!r} is written by an op or is a graph input/output")
+                if len(readers) != 1 or not any(readers[0].inputs[k] == n
+                                                for k in optable.get(readers[0].kind).state
+                                                if k < len(readers[0].inputs)):
+                    fail(f"variable tensor {n!r} must be the state operand of exactly one op that keeps "
+                         f"state (read by {[r.where() for r in readers]})")
             elif not preds and n not in graph.inputs:
                 fail(f"tensor {n!r} is neither constant, graph input, nor produced by an op")
             if t.dtype in (np.int8, np.int16) and not t.is_const and t.quant is None:

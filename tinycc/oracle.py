@@ -51,6 +51,10 @@ class TFLM:
         self.ip.invoke()
         return [self.ip.get_output(i) for i in range(self.n_outputs)]
 
+    def reset(self):
+        """Put the variable tensors (an LSTM's state) back to their initial values."""
+        self.ip.reset()
+
 
 class LiteRT:
     """The LiteRT (TFLite) interpreter; ``kernels`` is "xnnpack" (default delegate),

@@ -109,7 +109,7 @@ def fuse_add_into_producer(graph: Graph) -> bool:
             mid = graph.tensor(add.inputs[k])
             if ("epilogue" in p.attrs or len(graph.consumers(mid.name)) != 1 or mid.name in graph.outputs
                     or other == mid.name or tuple(graph.tensor(other).shape) != tuple(y.shape)
-                    or mid.shape[0] != 1 or mid.dtype != y.dtype):
+                    or mid.shape[0] != 1 or mid.dtype != y.dtype or mid.dtype == np.int16):  # no 16x8 epilogue
                 continue
             p.attrs["epilogue"] = (add.id, k)
             add.attrs["fused_into"] = p.id

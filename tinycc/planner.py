@@ -2,6 +2,9 @@
 and an independent checker.
 
 Storage. Every activation tensor lives in one arena at an offset fixed at compile time.
+Variable tensors (op state such as an LSTM's hidden and cell state) live there too, for the
+whole program: nothing else ever shares their bytes, so they survive from one invocation to
+the next as long as the arena does.
 Zero-copy aliases (a RESHAPE output) share their source's storage; the output of a
 producer whose ADD is fused into it is never stored (it streams through a row ring).
 
@@ -99,6 +102,9 @@ def lifetimes(graph: Graph, schedule: list, storage: dict) -> dict:
             b.members += (name,)
     for name in graph.inputs:
         touch(name, 0)
+    for name in graph.states():  # state lives across invocations: never shared with anything
+        touch(name, 0)
+        touch(name, 2 * len(schedule))
     for i, op in enumerate(schedule):
         for name in op.outputs:  # a fused ADD's sum is written while its producer (op i-1) runs
             touch(name, 2 * i - 1 if "fused_into" in op.attrs else 2 * i + 1)
@@ -320,6 +326,8 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
             raise PlanError(f"{op.where()} is fused into an op that does not run just before it")
     for name in graph.outputs:
         last[name] = n
+    for name in graph.states():  # kept from one invocation to the next
+        first[name], last[name] = 0, n
     live_at = {}
     for name in first:
         s = mp.storage.get(name)

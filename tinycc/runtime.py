@@ -31,6 +31,10 @@ class CompiledModel:
     ``x`` is one array (single-input models), a list in input order, or a dict by
     input name. Single-output models return an array; otherwise a list (or a dict
     when called with a dict).
+
+    A model with state (``has_state``: an LSTM's hidden and cell state) keeps it from one
+    call to the next, as TFLite Micro does until its interpreter is reset; ``reset()``
+    restores the initial state (of the compiled program and of ``reference``).
     """
 
     def __init__(self, graph, schedule, plan, target, source=None, passes_applied=()):
@@ -49,6 +53,17 @@ class CompiledModel:
         self._fast = (self.inputs[0].dtype, self.inputs[0].shape, plan.offset(graph.inputs[0]), self._out_views[0]) \
             if len(self.inputs) == 1 and len(self.outputs) == 1 else None
         self._batch_executors = [self.program.executor]  # one per thread of run_batch, made on demand
+        self._ref_state = interpreter.initial_state(self.source if self.source is not None else graph)
+
+    @property
+    def has_state(self) -> bool:
+        """Whether the model keeps state across calls (variable tensors, e.g. an LSTM's)."""
+        return bool(self.graph.states())
+
+    def reset(self):
+        """Restore the initial state (zero point / zero) of every variable tensor."""
+        self.program.reset()
+        self._ref_state = interpreter.initial_state(self.source if self.source is not None else self.graph)
 
     @property
     def arena_bytes(self) -> int:
@@ -95,9 +110,16 @@ class CompiledModel:
             return {o.name: y for o, y in zip(self.outputs, outs)}
         return outs[0] if len(outs) == 1 else outs
 
+    def run_sequence(self, xs: list) -> list:
+        """Reset, then one call per element of ``xs`` in order (a model with state carries it from
+        one to the next); the list of results."""
+        self.reset()
+        return [self(x) for x in xs]
+
     def run_batch(self, x, threads: int = 1):
         """Run N samples: ``x`` has shape (N, *input shape) (a list of such arrays, or a dict by
-        name, for several inputs); returns the outputs stacked the same way. The samples run in
+        name, for several inputs); returns the outputs stacked the same way (a model with state
+        runs them as N calls in order). The samples run in
         one call per thread without the GIL; with ``threads`` > 1 each thread has its own
         executor (its own arena, the same constants) and a contiguous share of the samples."""
         names = [i.name for i in self.inputs]
@@ -119,6 +141,9 @@ class CompiledModel:
             raise InputError(f"threads must be an integer >= 1, got {threads!r}") from None
         if threads < 1:
             raise InputError(f"threads must be an integer >= 1, got {threads}")
+        if threads > 1 and self.has_state:
+            raise InputError("the model keeps state from one sample to the next (variable tensors): its "
+                             "samples run in order, so threads must be 1")
         xs = [np.ascontiguousarray(v) for v in xs]
         ys = [np.empty((n,) + o.shape, o.dtype) for o in self.outputs]
         threads = max(1, min(threads, n))
@@ -146,9 +171,10 @@ class CompiledModel:
         return ys[0] if len(ys) == 1 else ys
 
     def reference(self, x):
-        """Run the NumPy reference interpreter on the model as read (the executable spec)."""
+        """Run the NumPy reference interpreter on the model as read (the executable spec); it
+        keeps its own copy of the model's state."""
         xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
-        outs = interpreter.run(self.source, xs)
+        outs = interpreter.run(self.source, xs, self._ref_state)
         return outs[0] if len(outs) == 1 else outs
 
     def quantize_input(self, x, index: int = 0) -> np.ndarray:

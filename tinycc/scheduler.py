@@ -65,11 +65,12 @@ def _search(graph: Graph, us: list) -> list:
         for t in reads[i] - writes[i]:
             readers.setdefault(t, set()).add(i)
     outputs = set(graph.outputs)
+    variables = set(graph.states())  # state: live throughout
     if all(len(d) <= 1 for d in deps) and all(len(r) <= 1 for r in readers.values()):
         return list(range(n))  # a chain: nothing to choose
 
     def live_after(done: frozenset) -> set:
-        live = {t for t in graph.inputs if (readers.get(t, set()) - done) or t in outputs}
+        live = {t for t in graph.inputs if (readers.get(t, set()) - done) or t in outputs} | variables
         for i in done:
             for t in writes[i]:
                 if (readers.get(t, set()) - done) or t in outputs:

@@ -25,7 +25,7 @@ Tiny KWS model.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, Union
 
 import flatbuffers
@@ -75,6 +75,7 @@ class _Tensor:
     zero_point: Optional[np.ndarray] = None  # int64
     axis: int = 0
     data: Optional[bytes] = None  # constants only
+    variable: bool = False  # state kept across invocations
 
 
 @dataclass
@@ -83,6 +84,7 @@ class _Op:
     inputs: list  # tensor indices, -1 for an absent optional operand
     outputs: list
     fields: dict  # options table fields (see OpSpec.options)
+    intermediates: list = field(default_factory=list)  # tensor indices (e.g. an LSTM's calibration tensors)
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ OPS: dict[str, OpSpec] = {
                                  ("MAXIMUM", "MaximumMinimumOptions"), ("MINIMUM", "MaximumMinimumOptions"),
                                  ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
                                  ("FLOOR_DIV", "FloorDivOptions"))},
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": _op("UNIDIRECTIONAL_SEQUENCE_LSTM", "UnidirectionalSequenceLSTMOptions"),
     **{k: OpSpec(getattr(BuiltinOperator, k), o, _activation_options)
        for k, o in (("SUB", "SubOptions"), ("MUL", "MulOptions"), ("DIV", "DivOptions"))},
 }
@@ -271,6 +274,13 @@ class ModelBuilder:
                zero_point: ZeroPoint = 0, axis: int = 0) -> TensorRef:
         """An activation tensor (an op's output, possibly a graph output)."""
         return self._add(name, shape, dtype, scale, zero_point, axis, None)
+
+    def variable(self, name: str, shape: Sequence[int], dtype: str, scale: Scale = None,
+                 zero_point: ZeroPoint = 0) -> TensorRef:
+        """A variable tensor: state an op keeps across invocations (an LSTM's hidden or cell state)."""
+        t = self._add(name, shape, dtype, scale, zero_point, 0, None)
+        self._tensors[t.index].variable = True
+        return t
 
     def const(self, name: str, data, scale: Scale = None, zero_point: ZeroPoint = 0, axis: int = 0,
               dtype: Optional[str] = None) -> TensorRef:
@@ -327,10 +337,12 @@ class ModelBuilder:
 
     # -- operators and graph outputs -------------------------------------------------------
     def op(self, kind: str, inputs: Sequence[Optional[TensorRef]], outputs: Sequence[TensorRef],
-           **options) -> int:
+           intermediates: Sequence[TensorRef] = (), **options) -> int:
         """Append an operator (execution order = call order); returns its index.
 
         ``inputs`` may hold None for an absent optional operand (written as -1).
+        ``intermediates`` are tensors listed in the operator's intermediates (as the converter
+        writes an LSTM's calibration tensors; runtimes ignore them).
         Keyword options are those of the op's entry in ``OPS``.
         """
         try:
@@ -345,7 +357,7 @@ class ModelBuilder:
         outs = [self._index(t) for t in outputs]
         if -1 in outs or not outs:
             raise ValueError(f"{kind}: every output must be a tensor")
-        self._ops.append(_Op(kind, ins, outs, fields))
+        self._ops.append(_Op(kind, ins, outs, fields, [self._index(t) for t in intermediates]))
         return len(self._ops) - 1
 
     def output(self, *tensors: TensorRef) -> None:
@@ -430,6 +442,8 @@ class ModelBuilder:
         tflite.TensorAddType(b, t.type_code)
         tflite.TensorAddBuffer(b, buffer)
         tflite.TensorAddName(b, name)
+        if t.variable:
+            tflite.TensorAddIsVariable(b, True)
         if quant is not None:
             tflite.TensorAddQuantization(b, quant)
         return tflite.TensorEnd(b)
@@ -442,7 +456,10 @@ class ModelBuilder:
             options = _options_table(b, spec.options_type, op.fields)
         ins = _int32_vector(b, op.inputs)
         outs = _int32_vector(b, op.outputs)
+        mids = _int32_vector(b, op.intermediates) if op.intermediates else None
         tflite.OperatorStart(b)
+        if mids is not None:
+            tflite.OperatorAddIntermediates(b, mids)
         tflite.OperatorAddOpcodeIndex(b, opcode_index)
         tflite.OperatorAddInputs(b, ins)
         tflite.OperatorAddOutputs(b, outs)

@@ -119,6 +119,7 @@ class Reader:
             opdef = optable.get_or_unsupported(kind, i)
             options = opdef.parse(where, self._options(op))
             g.add_op(kind, ins, outs, options, index=i)
+        g.remove_dead_tensors()  # e.g. an LSTM's calibration intermediates: no op reads or writes them
         return g
 
     def _ivec(self, table, field):
@@ -168,9 +169,6 @@ class Reader:
         if size * dtype.itemsize > MAX_TENSOR_BYTES:
             raise ModelFormatError(f"{self.name}: tensor {i} ({name!r}) of shape {list(shape)} would need "
                                    f"{size * dtype.itemsize} bytes")
-        if t.IsVariable():
-            raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) is a variable (stateful) tensor; "
-                                   f"not supported")
         if t.Sparsity() is not None:
             raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) is sparse; not supported")
         data = self._buffer(m, t.Buffer(), nbuffers, i, name)
@@ -187,7 +185,11 @@ class Reader:
             if quant.zero_point.min() < lim.min or quant.zero_point.max() > lim.max:
                 raise ModelFormatError(f"{self.name}: tensor {i} ({name!r}) is {dtype.name} but has zero point(s) "
                                        f"outside [{lim.min}, {lim.max}]")
-        return Tensor(name, shape, dtype, quant, data, i)
+        variable = bool(t.IsVariable())
+        if variable and dtype not in (np.int8, np.int16, np.float32):
+            raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) is a {dtype.name} variable tensor; "
+                                   f"variables (op state) must be int8, int16 or float32")
+        return Tensor(name, shape, dtype, quant, None if variable else data, i, variable)
 
     def _buffer(self, m, b, nbuffers, i, name):
         if b == 0:

@@ -230,14 +230,54 @@ static inline void tc_add_s8_setup(const int32_t *p, tc_add_s8_params *a)
   tc_split_shift(p[11], &a->lo, &a->ro);
 }
 
-static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_params *p)
+/* One element of TFLite's quantized ADD (int8: left shift 20; int16: 15), clamped, offset added. */
+static inline int32_t tc_add_one(int32_t x1, int32_t x2, const tc_add_s8_params *p)
 {
-  /* x + offset is in [-383, 382]: no overflow */
+  /* x + offset is within +-65535 and shifted by at most 15 (int16), or +-383 (int8): no overflow */
   const int32_t a = tc_mbqm(tc_shl32(x1 + p->in1_off, p->left_shift), p->m1, p->l1, p->r1);
   const int32_t b = tc_mbqm(tc_shl32(x2 + p->in2_off, p->left_shift), p->m2, p->l2, p->r2);
   const int32_t v = tc_mbqm(tc_s32((uint32_t)a + (uint32_t)b), p->mo, p->lo, p->ro);
-  return (int8_t)(tc_clamp32(v, p->act_min - p->out_off, p->act_max - p->out_off) + p->out_off);
+  return tc_clamp32(v, p->act_min - p->out_off, p->act_max - p->out_off) + p->out_off;
 }
+
+static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_params *p)
+{
+  return (int8_t)tc_add_one(x1, x2, p);
+}
+
+/* The body of tc_add_s8 / tc_add_s16: buffers in1, in2, out of element type T; ip: the 6-D
+   broadcast geometry d0..d5, a0..a5, b0..b5 (element strides of the inputs, 0 where broadcast),
+   then the ADD parameters (tc_add_s8_setup). The output may be exactly in1 or in2 when not
+   broadcast. */
+#define TC_ADD_BODY(T)                                                                                 \
+  {                                                                                                    \
+    const T *const in1 = (const T *)buf[0];                                                            \
+    const T *const in2 = (const T *)buf[1];                                                            \
+    T *const y = (T *)buf[2];                                                                          \
+    const ptrdiff_t d5 = ip[5], a5 = ip[11], b5 = ip[17];                                              \
+    tc_add_s8_params p;                                                                                \
+    ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;                                                           \
+    (void)fp;                                                                                          \
+    (void)scratch;                                                                                     \
+    tc_add_s8_setup(ip + 18, &p);                                                                      \
+    for (i0 = 0; i0 < ip[0]; i0++)                                                                     \
+      for (i1 = 0; i1 < ip[1]; i1++)                                                                   \
+        for (i2 = 0; i2 < ip[2]; i2++)                                                                 \
+          for (i3 = 0; i3 < ip[3]; i3++)                                                               \
+            for (i4 = 0; i4 < ip[4]; i4++) {                                                           \
+              const T *const pa = in1 + i0 * ip[6] + i1 * ip[7] + i2 * ip[8] + i3 * ip[9] + i4 * ip[10];  \
+              const T *const pb = in2 + i0 * ip[12] + i1 * ip[13] + i2 * ip[14] + i3 * ip[15] + i4 * ip[16]; \
+              T *const yp = y + k;                                                                     \
+              if (a5 == 1 && b5 == 1) {                                                                \
+                for (i5 = 0; i5 < d5; i5++)                                                            \
+                  yp[i5] = (T)tc_add_one(pa[i5], pb[i5], &p);                                          \
+              } else {                                                                                 \
+                for (i5 = 0; i5 < d5; i5++)                                                            \
+                  yp[i5] = (T)tc_add_one(pa[i5 * a5], pb[i5 * b5], &p);                                \
+              }                                                                                        \
+              k += d5;                                                                                 \
+            }                                                                                          \
+  }
 
 /* ---- sliding windows -------------------------------------------------------------------------- */
 

@@ -61,6 +61,13 @@
  *   tc_log_softmax_s8.c    log_softmax_s8     in out                          -
  *   tc_l2norm_s8.c         l2norm_s8          in out                          -
  *   tc_l2norm_f32.c        l2norm_f32         in out                          -
+ *   tc_lstm_s8.c           lstm_s8            in out h c w r bias mult shift table -
+ *   tc_lstm_f32.c          lstm_f32           in out h c w r bias             -
+ *   tc_conv_s16.c          conv_s16           in out w bias mult shift        -
+ *   tc_convert_s16.c       convert_s16        in out                          -
+ *   tc_requantize_s16.c    requantize_s16     in out                          -
+ *   tc_pool_s16.c          pool_s16           in out                          -
+ *   tc_add_s16.c           add_s16            in1 in2 out                     -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -170,6 +177,22 @@ void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_l2norm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* ip: outer depth */
 void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* UNIDIRECTIONAL_SEQUENCE_LSTM; h and c are the state (read and updated). ip: batch time n_in units
+   time_major in_zp h_zp m_fc s_fc m_ig s_ig m_o s_o tanh_mult tanh_shift clip */
+void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* ip: batch time n_in units time_major; fp: cell_clip */
+void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* 16x8 (int16 activations, int8 weights, int64 bias) convolution (dm 0), depthwise (dm >= 1) or
+   fully connected (1x1). ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide */
+void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* QUANTIZE float32 -> int16 (mode 0), DEQUANTIZE int16 -> float32 (1). ip: mode size zp; fp: scale */
+void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* QUANTIZE int8/int16 -> int8/int16. ip: size in_zp out_zp mult shift in_bytes out_bytes */
+void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 pooling. ip: n h w c oh ow kh kw sh sw pt pl act_min act_max mode (0 average, 1 max) */
+void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 ADD; ip as add_s8 (left shift 15) */
+void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

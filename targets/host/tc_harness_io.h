@@ -1,10 +1,11 @@
 /* Shared by the board harnesses (targets/host/main.c, targets/cortex-m55/main.c): the input and
-   output buffers of one run, and the call. Several inputs or outputs sit one after another in
+   output buffers of one inference, the call, and the run over a file of input records. Several inputs or outputs sit one after another in
    the files (and in these buffers); the harness splits them for tinycc_invoke_io. Define
    TC_BIG to place the buffers (e.g. in a large memory section) before including this. */
 #ifndef TC_HARNESS_IO_H
 #define TC_HARNESS_IO_H
 #include <stdint.h>
+#include <stdio.h>
 #include "model.h"
 
 #ifndef TC_BIG
@@ -39,6 +40,30 @@ static void tc_harness_invoke(void)
 #else
   tinycc_invoke(input, output, arena);
 #endif
+}
+
+/* Reset the model's state, then one inference per input record of `in` (the inputs of one
+   inference, one after another) in order, the output records written to the file `out_path`
+   (created at the first output: a run that faults leaves none). Returns the number of
+   inferences, or -1 when `in` ends inside a record or the output cannot be written. */
+static long tc_harness_run(FILE *in, const char *out_path)
+{
+  FILE *out = NULL;
+  long n = 0;
+  size_t got;
+  tinycc_reset(arena);
+  while ((got = fread(input, 1, sizeof input, in)) == sizeof input) {
+    tc_harness_invoke();
+    if (!out && !(out = fopen(out_path, "wb")))
+      return -1;
+    if (fwrite(output, 1, sizeof output, out) != sizeof output)
+      n = -1;
+    if (n >= 0)
+      n++;
+  }
+  if (out && fclose(out) != 0)
+    return -1;
+  return got ? -1 : n;
 }
 
 #endif

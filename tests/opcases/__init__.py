@@ -26,6 +26,7 @@ def case(op):
 # ---- shared helpers ---------------------------------------------------------------------------------
 
 DTYPES = ("int8", "float32")
+DTYPES_16X8 = ("int8", "float32", "int16")  # ops with 16x8 support: int16 activations, int8 weights
 
 
 def pick_dtype(rng, dtypes=DTYPES):
@@ -37,14 +38,18 @@ def rand_shape(rng, size, rank=None, lo=1):
     return tuple(int(rng.integers(lo, size + 1)) for _ in range(rank))
 
 
-def rand_quant(rng):
-    """(scale, zero point) of an int8 activation."""
+def rand_quant(rng, dtype="int8"):
+    """(scale, zero point) of an int8 activation, or of an int16 one (symmetric: zero point 0)."""
+    if dtype == "int16":
+        return float(10 ** rng.uniform(-4.5, -2)), 0
     return float(10 ** rng.uniform(-2.5, 0)), int(rng.integers(-128, 128))
 
 
 def rand_array(rng, shape, dtype):
     if dtype == "int8":
         return rng.integers(-128, 128, shape).astype(np.int8)
+    if dtype == "int16":
+        return rng.integers(-32768, 32768, shape).astype(np.int16)
     if dtype == "int32":
         return rng.integers(-1000, 1000, shape).astype(np.int32)
     return rng.normal(0.0, 2.0, shape).astype(np.float32)
@@ -52,7 +57,7 @@ def rand_array(rng, shape, dtype):
 
 def act(mb, name, shape, dtype, q=None, inp=False):
     """An activation tensor (graph input when inp) with quantization q for int8."""
-    scale, zp = q if dtype == "int8" else (None, 0)
+    scale, zp = q if dtype in ("int8", "int16") else (None, 0)
     f = mb.input if inp else mb.tensor
     return f(name, shape, dtype, scale, zp)
 
@@ -61,7 +66,7 @@ def single(kind, rng, x_shapes, dtype, out_shapes, consts=(), q=None, out_q=None
     """A model with one op: graph inputs of x_shapes, then constant operands (arrays), outputs of
     out_shapes (one shared quantization q for int8 unless out_q). Returns (bytes, inputs)."""
     mb = ModelBuilder(f"tinycc {kind} case")
-    q = q or rand_quant(rng)
+    q = q or rand_quant(rng, dtype)
     ins = [act(mb, f"x{i}", s, dtype, q, inp=True) for i, s in enumerate(x_shapes)]
     cs = [mb.const(f"c{i}", c) if c is not None else None for i, c in enumerate(consts)]
     outs = [act(mb, f"y{i}", s, dtype, out_q or q) for i, s in enumerate(out_shapes)]

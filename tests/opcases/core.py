@@ -4,7 +4,7 @@ import numpy as np
 
 from tinycc.testing import ModelBuilder, bias_for, quantize_weights_per_channel
 
-from . import act, case, pick_dtype, rand_array, rand_quant, rand_shape, single
+from . import DTYPES_16X8, act, case, pick_dtype, rand_array, rand_quant, rand_shape, single
 
 ACTS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
 
@@ -14,8 +14,9 @@ def _out(size, k, stride, dilation, padding):
     return -(-size // stride) if padding == "SAME" else (size - eff + stride) // stride
 
 
-def _weights(rng, mb, dtype, shape, axis, x_scale, bias):
-    """Random weights (int8 per-channel or per-tensor, or float32) and bias constants."""
+def _weights(rng, mb, dtype, shape, axis, x_scale, bias, wide_bias=False):
+    """Random weights (int8 per-channel or per-tensor, or float32) and bias constants (for int16
+    activations an int64 bias, or now and then an int32 one unless ``wide_bias``)."""
     units = shape[axis]
     w = rng.normal(0.0, 0.5, shape)
     if dtype == "float32":
@@ -30,6 +31,8 @@ def _weights(rng, mb, dtype, shape, axis, x_scale, bias):
     if not bias:
         return wt, None
     bq, bs = bias_for(rng.normal(0, 2.0, units), x_scale, s)
+    if dtype == "int16" and (wide_bias or rng.random() < 0.6):
+        bq = bq.astype(np.int64)
     return wt, mb.const("b", bq, scale=bs, zero_point=0)
 
 
@@ -46,12 +49,12 @@ def _geometry(rng, size):
 
 
 def _conv(kind, rng, size):
-    dtype = pick_dtype(rng)
+    dtype = pick_dtype(rng, DTYPES_16X8)
     h, w, k, stride, dil, pad, oh, ow = _geometry(rng, size)
     n = 1 + int(rng.random() < 0.2)
     c = int(rng.choice([1, 2, 3, 4, 5, 8, 13, 16, 17, 32, 40, 64]))
     mb = ModelBuilder(f"tinycc {kind} case")
-    xq, yq = rand_quant(rng), rand_quant(rng)
+    xq, yq = rand_quant(rng, dtype), rand_quant(rng, dtype)
     x = act(mb, "x", (n, h, w, c), dtype, xq, inp=True)
     opts = dict(padding=pad, stride=stride, dilation=dil, activation=ACTS[int(rng.integers(4))])
     if kind == "CONV_2D":
@@ -61,7 +64,7 @@ def _conv(kind, rng, size):
         dm = int(rng.choice([1, 1, 2, 3]))
         oc = c * dm
         # TFLite Micro crashes on a depthwise convolution without bias: always give one
-        wt, b = _weights(rng, mb, dtype, (1, k[0], k[1], oc), 3, xq[0], True)
+        wt, b = _weights(rng, mb, dtype, (1, k[0], k[1], oc), 3, xq[0], True, wide_bias=True)
         opts["depth_multiplier"] = dm
     y = act(mb, "y", (n, oh, ow, oc), dtype, yq)
     mb.op(kind, [x, wt, b], [y], **opts)
@@ -81,14 +84,14 @@ def depthwise_conv2d(rng, size):
 
 @case("FULLY_CONNECTED")
 def fully_connected(rng, size):
-    dtype = pick_dtype(rng)
+    dtype = pick_dtype(rng, DTYPES_16X8)
     keep = rng.random() < 0.3
     shape = rand_shape(rng, size, int(rng.integers(2, 4)))
     shape = shape[:-1] + (int(rng.integers(1, 8 * size)),)
     units = int(rng.integers(1, 4 * size))
     out = shape[:-1] + (units,) if keep else (int(np.prod(shape[:-1])), units)
     mb = ModelBuilder("tinycc FULLY_CONNECTED case")
-    xq, yq = rand_quant(rng), rand_quant(rng)
+    xq, yq = rand_quant(rng, dtype), rand_quant(rng, dtype)
     x = act(mb, "x", shape, dtype, xq, inp=True)
     wt, b = _weights(rng, mb, dtype, (units, shape[-1]), 0, xq[0], rng.random() < 0.8)
     y = act(mb, "y", out, dtype, yq)
@@ -98,7 +101,7 @@ def fully_connected(rng, size):
 
 
 def _pool(kind, rng, size):
-    dtype = pick_dtype(rng)
+    dtype = pick_dtype(rng, DTYPES_16X8)
     while True:
         h, w, k, stride, _, pad, _, _ = _geometry(rng, size)
         oh, ow = _out(h, k[0], stride[0], 1, pad), _out(w, k[1], stride[1], 1, pad)
@@ -121,7 +124,7 @@ def max_pool(rng, size):
 
 @case("ADD")
 def add(rng, size):
-    dtype = pick_dtype(rng)
+    dtype = pick_dtype(rng, DTYPES_16X8)
     out = rand_shape(rng, size, int(rng.integers(1, 6)))
     shapes = []
     for _ in range(2):
@@ -129,8 +132,8 @@ def add(rng, size):
         shapes.append(s[int(rng.integers(0, len(s))):] if rng.random() < 0.2 else s)
     full = tuple(np.broadcast_shapes(*shapes))
     mb = ModelBuilder("tinycc ADD case")
-    xs = [act(mb, f"x{i}", s, dtype, rand_quant(rng), inp=True) for i, s in enumerate(shapes)]
-    y = act(mb, "y", full, dtype, rand_quant(rng))
+    xs = [act(mb, f"x{i}", s, dtype, rand_quant(rng, dtype), inp=True) for i, s in enumerate(shapes)]
+    y = act(mb, "y", full, dtype, rand_quant(rng, dtype))
     mb.op("ADD", xs, [y], activation=ACTS[int(rng.integers(3))])
     mb.output(y)
     return mb.build(), [rand_array(rng, s, dtype) for s in shapes]
@@ -160,24 +163,25 @@ def reshape(rng, size):
 @case("QUANTIZE")
 def quantize(rng, size):
     shape = rand_shape(rng, size, int(rng.integers(1, 5)))
-    src = pick_dtype(rng)
+    src, dst = pick_dtype(rng, DTYPES_16X8), pick_dtype(rng, ("int8", "int16"))
     mb = ModelBuilder("tinycc QUANTIZE case")
-    x = act(mb, "x", shape, src, rand_quant(rng), inp=True)
-    y = act(mb, "y", shape, "int8", rand_quant(rng))
+    x = act(mb, "x", shape, src, rand_quant(rng, src), inp=True)
+    y = act(mb, "y", shape, dst, rand_quant(rng, dst))
     mb.op("QUANTIZE", [x], [y])
     mb.output(y)
     xv = rand_array(rng, shape, src)
     if src == "float32":
-        xv = (xv * np.float32(10 ** rng.uniform(-2, 1))).astype(np.float32)
+        xv = (xv * np.float32(10 ** rng.uniform(-2, 1) / (100 if dst == "int16" else 1))).astype(np.float32)
     return mb.build(), [xv]
 
 
 @case("DEQUANTIZE")
 def dequantize(rng, size):
     shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    src = pick_dtype(rng, ("int8", "int16"))
     mb = ModelBuilder("tinycc DEQUANTIZE case")
-    x = act(mb, "x", shape, "int8", rand_quant(rng), inp=True)
+    x = act(mb, "x", shape, src, rand_quant(rng, src), inp=True)
     y = act(mb, "y", shape, "float32")
     mb.op("DEQUANTIZE", [x], [y])
     mb.output(y)
-    return mb.build(), [rand_array(rng, shape, "int8")]
+    return mb.build(), [rand_array(rng, shape, src)]

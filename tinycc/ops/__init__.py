@@ -70,11 +70,13 @@ class OpDef:
     macs: Callable = lambda op, graph: 0  # multiply-accumulates per inference
     inplace: Callable = lambda op, graph: []  # (op, graph) -> [InPlace]: ways to write over an input
     kernels: tuple = ()  # every kernel the lowering may emit (docs, target tables, tests)
+    state: tuple = ()  # operand indices of variable tensors the op reads and updates in place (its
+    #                    reference returns their new values after its outputs)
 
     def check_support(self, op, graph):
-        required = [n for n in self.inputs if not n.endswith("?")]
-        given = op.inputs[:len(required)]
-        n_in = (1, 1 << 30) if self.inputs[-1].endswith("*") else (len(required), len(self.inputs))
+        required = [i for i, n in enumerate(self.inputs) if not n.endswith("?")]
+        given = [op.inputs[i] for i in required if i < len(op.inputs)]
+        n_in = (1, 1 << 30) if self.inputs[-1].endswith("*") else (required[-1] + 1, len(self.inputs))
         n_out = (1, 1 << 30) if self.outputs[-1].endswith("*") else (len(self.outputs), len(self.outputs))
         if self.inputs[-1].endswith("*"):
             given = op.inputs
@@ -266,6 +268,31 @@ def c_rank4(op, graph):
     return len(T(graph, op, 0).shape) == 4 and len(T(graph, op, 0, True).shape) == 4
 
 
+def c_int8_int16_or_float(op, graph):
+    """activations must be all int8, all int16 (16x8: int16 activations with int8 weights) or all
+    float32"""
+    ts = [graph.tensor(n) for n in op.inputs[:1] + op.outputs]
+    return any(all(t.dtype == d for t in ts) for d in (np.int8, np.int16, np.float32))
+
+
+def c_int16_symmetric(op, graph):
+    """int16 activations must be quantized per tensor with zero point 0 (TFLite's 16x8 quantization
+    is symmetric)"""
+    ts = [graph.tensor(n) for n in op.inputs + op.outputs if n is not None]
+    return all(t.quant is not None and not t.quant.per_channel and t.zero_point == 0
+               for t in ts if t.dtype == np.int16 and not t.is_const)
+
+
+def requantize_16x8(acc, mult, shift, wide: bool):
+    """A 16x8 kernel's accumulator -> the output before clamping: an int64 accumulator with TFLite's
+    int64 MultiplyByQuantizedMultiplier (``wide``), or an int32 one (wrapping, as TFLite's) with the
+    usual one."""
+    from ..fixedpoint import _wrap32, multiply_by_quantized_multiplier, multiply_by_quantized_multiplier_64
+    if wide:
+        return multiply_by_quantized_multiplier_64(acc, mult, shift)
+    return multiply_by_quantized_multiplier(_wrap32(acc), mult, shift)
+
+
 def c_per_tensor_activations(op, graph):
     """activation tensors must be quantized per tensor"""
     return all(graph.tensor(n).quant is None or not graph.tensor(n).quant.per_channel
@@ -290,10 +317,15 @@ def c_no_hybrid(op, graph):
 
 
 def c_weight_types(op, graph):
-    """int8 activations need int8 weights and an int32 bias; float32 activations float32 ones"""
+    """int8 activations need int8 weights and an int32 bias; int16 activations int8 weights and an
+    int32 or int64 bias (DEPTHWISE_CONV_2D: int64, as TFLite Micro reads it); float32 activations
+    float32 ones"""
     x, w, b = T(graph, op, 0), T(graph, op, 1), T(graph, op, 2)
     if x.dtype == np.int8:
         return w.dtype == np.int8 and w.quant is not None and (b is None or b.dtype == np.int32)
+    if x.dtype == np.int16:
+        biases = (np.int64,) if op.kind == "DEPTHWISE_CONV_2D" else (np.int32, np.int64)
+        return w.dtype == np.int8 and w.quant is not None and (b is None or b.dtype in biases)
     return w.dtype == np.float32 and (b is None or b.dtype == np.float32)
 
 
@@ -311,3 +343,4 @@ from . import matmul  # noqa: E402,F401
 from . import log_softmax  # noqa: E402,F401
 from . import l2norm  # noqa: E402,F401
 from . import activations, binary  # noqa: E402,F401
+from . import lstm  # noqa: E402,F401

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import (OUT_FUSABLE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
-               c_int8_or_float, c_no_hybrid, c_per_tensor_activations, c_quantized, c_rank4,
-               c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
-               per_channel_multipliers, register, same_or_valid)
+               c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations, c_quantized,
+               c_rank4, c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
+               per_channel_multipliers, register, requantize_16x8, same_or_valid)
 
 
 @dataclass
@@ -75,8 +75,8 @@ def _reference(op, graph, ins):
     b = ins[2] if len(ins) > 2 and ins[2] is not None else None
     xt, yt = T(graph, op, 0), T(graph, op, 0, True)
     depthwise = op.kind == "DEPTHWISE_CONV_2D"
-    quant = xt.dtype == np.int8
-    zp = xt.zero_point if quant else 0
+    quant = xt.dtype in (np.int8, np.int16)
+    zp = xt.zero_point if quant else 0  # 0 for int16
     work = np.float64  # exact for int8 products summed over any realistic depth (< 2**53)
     if depthwise:
         xf = np.repeat(x.astype(work) - zp, op.options.depth_multiplier, axis=3)
@@ -89,16 +89,32 @@ def _reference(op, graph, ins):
             acc = acc + win @ w[:, i, j, :].astype(work).T
     if quant:
         acc = acc.astype(np.int64) + (b.astype(np.int64) if b is not None else 0)
+        if xt.dtype == np.int16:
+            mult, shift = per_channel_multipliers(xt, T(graph, op, 1), yt, yt.shape[3])
+            y = requantize_16x8(acc, mult, shift, b is None or b.dtype == np.int64)
+            return [apply_activation(y, op.options.activation, yt)]
         return [_requantize(acc, op, graph, yt.shape[3])]
     if b is not None:
         acc = acc + b
     return [apply_activation(acc.astype(np.float32), op.options.activation, yt)]
 
 
+def lower_16x8(op, graph, g, dm):
+    """The conv_s16 call of a 16x8 CONV_2D (dm 0), DEPTHWISE_CONV_2D or FULLY_CONNECTED (1x1)."""
+    x, w, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 2), T(graph, op, 0, True)
+    ip, _ = act_params(op.options.activation, y)
+    mult, shift = per_channel_multipliers(x, w, y, g["oc"])
+    bias = b.data.astype(np.int64) if b is not None else np.zeros(g["oc"], np.int64)
+    p = dict(g, dm=dm, wide=int(b is None or b.dtype == np.int64), **ip)
+    return [KernelCall("conv_s16", [op.inputs[0], op.outputs[0], w.data, bias, mult, shift], p)]
+
+
 def _lower(op, graph):
     x, w, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 2), T(graph, op, 0, True)
     g = geometry(op, graph)
     depthwise = op.kind == "DEPTHWISE_CONV_2D"
+    if x.dtype == np.int16:
+        return lower_16x8(op, graph, g, op.options.depth_multiplier if depthwise else 0)
     name = ("dwconv2d" if depthwise else "conv2d") + ("_s8" if x.dtype == np.int8 else "_f32")
     if depthwise:
         g["dm"] = op.options.depth_multiplier
@@ -125,7 +141,7 @@ def _inplace(op, graph):
     """Row-streamed: the output may overwrite the input rows no later row reads."""
     g = geometry(op, graph)
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    if g["n"] != 1:
+    if g["n"] != 1 or x.dtype == np.int16:  # conv_s16 does not stream rows
         return []
     return streaming_inplace(g["h"], g["oh"], g["w"] * g["c"] * x.dtype.itemsize,
                              g["ow"] * g["oc"] * y.dtype.itemsize, g["sh"], g["pt"], g["kh"], g["dh"])
@@ -170,7 +186,8 @@ def c_per_channel_axis(op, graph):
     return w.quant.axis == (3 if op.kind == "DEPTHWISE_CONV_2D" else 0)
 
 
-CONSTRAINTS = (c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_rank4, c_filter_rank,
+CONSTRAINTS = (c_int8_int16_or_float, c_no_hybrid, c_weight_types, c_quantized, c_int16_symmetric, c_rank4,
+               c_filter_rank,
                c_weights_const, c_per_tensor_activations, c_zero_weight_zp, c_per_channel_axis,
                c_conv_channels, c_depthwise_channels, c_positive_geometry)
 
@@ -178,6 +195,7 @@ for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
         lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace,
-        kernels=("dwconv2d_s8", "dwconv2d_f32") if _dw else ("conv2d_s8", "conv2d_f32"),
+        dtypes=("int8", "int16", "float32"),
+        kernels=(("dwconv2d_s8", "dwconv2d_f32") if _dw else ("conv2d_s8", "conv2d_f32")) + ("conv_s16",),
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
-            + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights"))
+            + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights; 16x8"))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
-               c_per_tensor_activations, c_quantized, register)
+               c_int16_symmetric, c_per_tensor_activations, c_quantized, register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 
 MAX_RANK = 6
@@ -24,8 +24,9 @@ def _shapes(op, graph):
 
 
 def add_params(a, b, y):
-    """TFLite's int8 ADD rescaling: both inputs to a common 2*max scale, << 20, then to output."""
-    left_shift = 20
+    """TFLite's quantized ADD rescaling: both inputs to a common 2*max scale, << 20 (int16: << 15),
+    then to the output."""
+    left_shift = 15 if y.dtype == np.int16 else 20
     twice_max = 2 * max(float(np.float32(a.scale)), float(np.float32(b.scale)))
     m1, s1 = quantize_multiplier(float(np.float32(a.scale)) / twice_max)
     m2, s2 = quantize_multiplier(float(np.float32(b.scale)) / twice_max)
@@ -69,9 +70,10 @@ def _lower(op, graph):
     p = broadcast_params(a.shape, b.shape, y.shape)
     ip, fp = act_params(op.options.activation, y)
     p.update(ip)
-    if y.dtype == np.int8:
+    if y.dtype in (np.int8, np.int16):
         p.update(add_params(a, b, y))
-        return [KernelCall("add_s8", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
+        return [KernelCall("add_s8" if y.dtype == np.int8 else "add_s16", [op.inputs[0], op.inputs[1], op.outputs[0]],
+                           p, fp)]
     return [KernelCall("add_f32", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
 
 
@@ -82,9 +84,9 @@ def _inplace(op, graph):
 
 
 def c_same_dtype(op, graph):
-    """both inputs and the output must be all int8 or all float32"""
+    """both inputs and the output must be all int8, all int16 or all float32"""
     ts = [graph.tensor(n) for n in op.inputs + op.outputs]
-    return all(t.dtype == np.int8 for t in ts) or all(t.dtype == np.float32 for t in ts)
+    return any(all(t.dtype == d for t in ts) for d in (np.int8, np.int16, np.float32))
 
 
 def c_broadcastable(op, graph):
@@ -97,5 +99,6 @@ def c_broadcastable(op, graph):
 
 
 register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input1", "input2"),
-               constraints=(c_same_dtype, c_quantized, c_per_tensor_activations, c_broadcastable),
-               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32"), doc="elementwise add with broadcasting, fused activation"))
+               constraints=(c_same_dtype, c_quantized, c_int16_symmetric, c_per_tensor_activations, c_broadcastable),
+               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32", "add_s16"),
+               dtypes=("int8", "int16", "float32"), doc="elementwise add with broadcasting, fused activation"))

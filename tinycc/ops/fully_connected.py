@@ -4,8 +4,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import (OUT_FUSABLE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
-               c_int8_or_float, c_no_hybrid, c_per_tensor_activations, c_quantized, c_weight_types,
-               c_weights_const, c_zero_weight_zp, per_channel_multipliers, register)
+               c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations, c_quantized,
+               c_weight_types, c_weights_const, c_zero_weight_zp, per_channel_multipliers, register,
+               requantize_16x8)
 
 
 @dataclass
@@ -44,12 +45,15 @@ def _reference(op, graph, ins):
     xt, wt, yt = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
     g = geometry(op, graph)
     x2 = x.reshape(g["batches"], g["depth"])
-    if xt.dtype == np.int8:
+    if xt.dtype in (np.int8, np.int16):
         acc = ((x2.astype(np.float64) - xt.zero_point) @ w.astype(np.float64).T).astype(np.int64)
         if b is not None:
             acc = acc + b.astype(np.int64)
         mult, shift = per_channel_multipliers(xt, wt, yt, g["units"])
-        y = multiply_by_quantized_multiplier(acc, mult, shift) + yt.zero_point
+        if xt.dtype == np.int16:
+            y = requantize_16x8(acc, mult, shift, b is None or b.dtype == np.int64)
+        else:
+            y = multiply_by_quantized_multiplier(acc, mult, shift) + yt.zero_point
     else:
         y = x2 @ w.T + (b if b is not None else 0)
     return [apply_activation(y, op.options.activation, yt).reshape(yt.shape)]
@@ -58,6 +62,11 @@ def _reference(op, graph, ins):
 def _lower(op, graph):
     x, w, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 2), T(graph, op, 0, True)
     g = geometry(op, graph)
+    if x.dtype == np.int16:  # a 1x1 convolution over [batches, 1, 1, depth]
+        from .conv import lower_16x8
+        conv = dict(n=g["batches"], h=1, w=1, c=g["depth"], oh=1, ow=1, oc=g["units"], kh=1, kw=1, sh=1, sw=1,
+                    dh=1, dw=1, pt=0, pl=0)
+        return lower_16x8(op, graph, conv, 0)
     ip, fp = act_params(op.options.activation, y)
     g.update(ip)
     quant = x.dtype == np.int8
@@ -87,7 +96,8 @@ def c_fc_channel_axis(op, graph):
 register(OpDef(
     "FULLY_CONNECTED", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
     inputs=("input", "weights", "bias?"),
-    constraints=(c_int8_or_float, c_no_hybrid, c_weight_types, c_quantized, c_fc_shapes, c_weights_const,
-                 c_per_tensor_activations, c_zero_weight_zp, c_fc_channel_axis),
-    fusion=OUT_FUSABLE, kernels=("fc_s8", "fc_f32"), macs=lambda op, graph: int(np.prod(list(geometry(op, graph).values()))),
-    doc="dense layer; per-tensor or per-channel int8 weights; keep_num_dims"))
+    constraints=(c_int8_int16_or_float, c_no_hybrid, c_weight_types, c_quantized, c_int16_symmetric, c_fc_shapes,
+                 c_weights_const, c_per_tensor_activations, c_zero_weight_zp, c_fc_channel_axis),
+    fusion=OUT_FUSABLE, kernels=("fc_s8", "fc_f32", "conv_s16"), dtypes=("int8", "int16", "float32"),
+    macs=lambda op, graph: int(np.prod(list(geometry(op, graph).values()))),
+    doc="dense layer; per-tensor or per-channel int8 weights; keep_num_dims; 16x8"))

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import (OPAQUE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
-               c_int8_or_float, c_per_tensor_activations, c_quantized, c_rank4, padding_name, register,
-               same_or_valid)
+               c_int16_symmetric, c_int8_int16_or_float, c_per_tensor_activations, c_quantized, c_rank4,
+               padding_name, register, same_or_valid)
 
 
 @dataclass
@@ -45,7 +45,7 @@ def _reference(op, graph, ins):
     xt, yt = T(graph, op, 0), T(graph, op, 0, True)
     g = geometry(op, graph)
     is_max = op.kind == "MAX_POOL_2D"
-    quant = xt.dtype == np.int8
+    quant = xt.dtype in (np.int8, np.int16)
     out = np.zeros(yt.shape, np.float64)
     for oy in range(g["oh"]):
         y0 = oy * g["sh"] - g["pt"]
@@ -72,13 +72,15 @@ def _lower(op, graph):
     ip, fp = act_params(op.options.activation, y)
     g.update(ip)
     kind = "maxpool" if op.kind == "MAX_POOL_2D" else "avgpool"
+    if x.dtype == np.int16:
+        return [KernelCall("pool_s16", [op.inputs[0], op.outputs[0]], dict(g, mode=int(kind == "maxpool")))]
     return [KernelCall(f"{kind}_{'s8' if x.dtype == np.int8 else 'f32'}", [op.inputs[0], op.outputs[0]], g, fp)]
 
 
 def _inplace(op, graph):
     g = geometry(op, graph)
     isz = T(graph, op, 0).dtype.itemsize
-    if g["n"] != 1:
+    if g["n"] != 1 or isz == 2:  # pool_s16 does not stream rows
         return []
     return streaming_inplace(g["h"], g["oh"], g["w"] * g["c"] * isz, g["ow"] * g["c"] * isz, g["sh"], g["pt"],
                              g["kh"], 1)
@@ -94,14 +96,16 @@ def c_pool_geometry(op, graph):
 
 
 def c_same_quant(op, graph):
-    """int8 pooling needs the same scale and zero point on input and output"""
+    """int8 and int16 pooling need the same scale and zero point on input and output"""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    return x.dtype != np.int8 or (x.scale == y.scale and x.zero_point == y.zero_point)
+    return x.dtype == np.float32 or (x.scale == y.scale and x.zero_point == y.zero_point)
 
 
 for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
     register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
-                   constraints=(c_int8_or_float, c_quantized, c_rank4, c_per_tensor_activations,
-                                c_pool_geometry, c_same_quant),
-                   fusion=OPAQUE, inplace=_inplace, kernels=tuple(f"{'max' if _name == 'MAX_POOL_2D' else 'avg'}pool_{t}" for t in ("s8", "f32")),
+                   constraints=(c_int8_int16_or_float, c_quantized, c_int16_symmetric, c_rank4,
+                                c_per_tensor_activations, c_pool_geometry, c_same_quant),
+                   fusion=OPAQUE, inplace=_inplace, dtypes=("int8", "int16", "float32"),
+                   kernels=tuple(f"{'max' if _name == 'MAX_POOL_2D' else 'avg'}pool_{t}" for t in ("s8", "f32"))
+                   + ("pool_s16",),
                    doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))

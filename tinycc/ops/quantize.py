@@ -1,7 +1,9 @@
-"""QUANTIZE (float32 -> int8, int8 -> int8 requantize) and DEQUANTIZE (int8 -> float32)."""
+"""QUANTIZE (float32 -> int8 or int16; int8 or int16 -> int8 or int16, requantized) and DEQUANTIZE
+(int8 or int16 -> float32)."""
 import numpy as np
 
-from . import ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
+from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
+               register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 
 
@@ -34,9 +36,26 @@ def _quantize_ref(op, graph, ins):
     return [np.clip(q, info.min, info.max).astype(yt.dtype)]
 
 
+def _lower_s16(op, graph):
+    """A QUANTIZE / DEQUANTIZE with int16 on one side: convert_s16 (to or from float32) or
+    requantize_s16."""
+    xt, yt = T(graph, op, 0), T(graph, op, 0, True)
+    bufs = [op.inputs[0], op.outputs[0]]
+    if xt.dtype == np.float32:
+        return [KernelCall("convert_s16", bufs, dict(mode=0, size=xt.size, zp=yt.zero_point),
+                           {"scale": float(np.float32(yt.scale))})]
+    if yt.dtype == np.float32:
+        return [KernelCall("convert_s16", bufs, dict(mode=1, size=xt.size, zp=xt.zero_point),
+                           {"scale": float(np.float32(xt.scale))})]
+    return [KernelCall("requantize_s16", bufs, dict(size=xt.size, in_bytes=xt.dtype.itemsize,
+                                                    out_bytes=yt.dtype.itemsize, **requant_params(xt, yt)))]
+
+
 def _quantize_lower(op, graph):
     xt, yt = T(graph, op, 0), T(graph, op, 0, True)
     bufs = [op.inputs[0], op.outputs[0]]
+    if np.int16 in (xt.dtype, yt.dtype):
+        return _lower_s16(op, graph)
     if xt.dtype == np.float32:
         return [KernelCall("quantize_f32_s8", bufs, {"size": xt.size, "zp": yt.zero_point},
                            {"scale": float(np.float32(yt.scale))})]
@@ -50,25 +69,35 @@ def _dequantize_ref(op, graph, ins):
 
 def _dequantize_lower(op, graph):
     xt = T(graph, op, 0)
+    if xt.dtype == np.int16:
+        return _lower_s16(op, graph)
     return [KernelCall("dequantize_s8_f32", [op.inputs[0], op.outputs[0]], {"size": xt.size, "zp": xt.zero_point},
                        {"scale": float(np.float32(xt.scale))})]
 
 
 def c_quantize_types(op, graph):
-    """QUANTIZE takes float32 or int8 and produces int8"""
-    return T(graph, op, 0).dtype in (np.float32, np.int8) and T(graph, op, 0, True).dtype == np.int8
+    """QUANTIZE takes float32, int8 or int16 and produces int8 or int16"""
+    return T(graph, op, 0).dtype in (np.float32, np.int8, np.int16) and T(graph, op, 0, True).dtype in (np.int8, np.int16)
 
 
 def c_dequantize_types(op, graph):
-    """DEQUANTIZE takes int8 and produces float32"""
-    return T(graph, op, 0).dtype == np.int8 and T(graph, op, 0, True).dtype == np.float32
+    """DEQUANTIZE takes int8 or int16 and produces float32"""
+    return T(graph, op, 0).dtype in (np.int8, np.int16) and T(graph, op, 0, True).dtype == np.float32
+
+
+def _quantize_inplace(op, graph):
+    """Element i is written after it is read: in place unless the output elements are wider."""
+    return [InPlace(0, 0)] if T(graph, op, 0, True).dtype.itemsize <= T(graph, op, 0).dtype.itemsize else []
 
 
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
-               constraints=(c_quantize_types, c_quantized, c_per_tensor_activations), fusion=ELEMENTWISE,
-               inplace=lambda op, graph: [InPlace(0, 0)],  # element i is written after it is read
-               kernels=("quantize_f32_s8", "requantize_s8"),
-               doc="float32 -> int8 (round half away from zero), or int8 -> int8 requantize"))
+               constraints=(c_quantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
+               fusion=ELEMENTWISE, inplace=_quantize_inplace,
+               kernels=("quantize_f32_s8", "requantize_s8", "convert_s16", "requantize_s16"),
+               dtypes=("int8", "int16", "float32"),
+               doc="float32 -> int8 or int16 (round half away from zero), or int8/int16 -> int8/int16 requantize"))
 register(OpDef("DEQUANTIZE", parse=_parse, shapes=_same_shape, reference=_dequantize_ref,
-               lower=_dequantize_lower, constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations),
-               fusion=ELEMENTWISE, kernels=("dequantize_s8_f32",), doc="int8 -> float32"))
+               lower=_dequantize_lower,
+               constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
+               fusion=ELEMENTWISE, kernels=("dequantize_s8_f32", "convert_s16"), dtypes=("int8", "int16", "float32"),
+               doc="int8 or int16 -> float32"))

@@ -1,0 +1,39 @@
+/* tinycc portable kernel: convert_s16 (QUANTIZE float32 -> int16 and DEQUANTIZE int16 -> float32, as
+ * TFLite Micro's AffineQuantize and Dequantize). No libm.
+ * tinycc: shared with the host executor. */
+#include "tc_internal.h"
+
+/* buffers: in, out. ip: mode size zp; fp: scale.
+   mode 0: float32 -> int16: x / scale in float32, rounded half away from zero, plus zp, saturated
+           (NaN -> -32768); in place is allowed;
+   mode 1: int16 -> float32: scale * (x - zp). */
+void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const ptrdiff_t size = ip[1];
+  const int32_t mode = ip[0], zp = ip[2];
+  const float scale = fp[0];
+  ptrdiff_t i;
+  (void)scratch;
+  for (i = 0; i < size; i++) {
+    int32_t v;
+    if (mode == 1) {
+      ((float *)buf[1])[i] = scale * (float)(((const int16_t *)buf[0])[i] - zp);
+    } else {
+      const float q = ((const float *)buf[0])[i] / scale; /* float32 division, as the reference */
+      if (q >= 131072.0f) {
+        v = 32767;
+      } else if (q <= -131072.0f) {
+        v = -32768;
+      } else if (q == q) {
+        const float a = q < 0 ? -q : q; /* |q| < 2**17: the fraction a - t is exact */
+        int32_t t = (int32_t)a;
+        if (a - (float)t >= 0.5f)
+          t++;
+        v = tc_clamp32((q < 0 ? -t : t) + zp, -32768, 32767);
+      } else {
+        v = -32768; /* NaN */
+      }
+      ((int16_t *)buf[1])[i] = (int16_t)v;
+    }
+  }
+}

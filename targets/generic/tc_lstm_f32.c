@@ -1,0 +1,79 @@
+/* tinycc portable kernel: lstm_f32 (UNIDIRECTIONAL_SEQUENCE_LSTM, float32, as TFLite Micro's float
+ * LSTM: sigmoid with its cutoffs, products clamped to +-FLT_MAX).
+ * tinycc: shared with the host executor. */
+#include <math.h>
+#include <string.h>
+#include "tc_internal.h"
+
+#define TC_FLT_MAX 3.40282347e+38f
+
+/* TFLite's float logistic: 1 above 16.619..., exp(v) below -9, else 1 / (1 + exp(-v)). */
+static float tc_lstm_sigmoidf(float v)
+{
+  if (v > 16.619047164916992188f)
+    return 1.0f;
+  if (v < -9.0f)
+    return expf(v);
+  return 1.0f / (1.0f + expf(-v));
+}
+
+/* tanh from expf (the float kernels call no libm function but expf); a short series near 0. */
+static float tc_lstm_tanhf(float v)
+{
+  const float a = v < 0 ? -v : v;
+  float t;
+  if (a < 0.0625f) {
+    const float a2 = a * a;
+    t = a * (1.0f - a2 * (1.0f / 3.0f - a2 * (2.0f / 15.0f)));
+  } else {
+    const float e = expf(-2.0f * a);
+    t = (1.0f - e) / (1.0f + e);
+  }
+  return v < 0 ? -t : (v > 0 ? t : v);
+}
+
+/* buffers: in [batch][time][n_in] ([time][batch][n_in] when time_major), out (likewise, units wide),
+   h and c [batch][units] (the state, updated), w [4][units][n_in], r [4][units][units], bias
+   [4][units] (gates input, forget, cell, output). ip: batch time n_in units time_major.
+   fp: cell_clip (<= 0: none). */
+void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const float *const x = (const float *)buf[0];
+  float *const y = (float *)buf[1];
+  float *const h = (float *)buf[2];
+  float *const c = (float *)buf[3];
+  const float *const w = (const float *)buf[4];
+  const float *const r = (const float *)buf[5];
+  const float *const bias = (const float *)buf[6];
+  const ptrdiff_t batch = ip[0], time = ip[1], n_in = ip[2], units = ip[3];
+  const int time_major = ip[4];
+  const float clip = fp[0];
+  ptrdiff_t b, t, j;
+  int k;
+  (void)scratch;
+  for (b = 0; b < batch; b++) {
+    float *const hb = h + b * units;
+    float *const cb = c + b * units;
+    for (t = 0; t < time; t++) {
+      const ptrdiff_t row = time_major ? t * batch + b : b * time + t;
+      const float *const xr = x + row * n_in;
+      float *const yr = y + row * units;
+      for (j = 0; j < units; j++) {
+        float gate[4], cell, cell_g;
+        for (k = 0; k < 4; k++) {
+          const ptrdiff_t o = k * units + j;
+          gate[k] = tc_clampf(tc_dot_f32(xr, w + o * n_in, n_in) + bias[o], -TC_FLT_MAX, TC_FLT_MAX) +
+                    tc_clampf(tc_dot_f32(hb, r + o * units, units), -TC_FLT_MAX, TC_FLT_MAX);
+        }
+        cell_g = tc_lstm_tanhf(gate[2]);
+        cell = tc_clampf(tc_lstm_sigmoidf(gate[1]) * cb[j], -TC_FLT_MAX, TC_FLT_MAX) +
+               tc_clampf(tc_lstm_sigmoidf(gate[0]) * cell_g, -TC_FLT_MAX, TC_FLT_MAX);
+        if (clip > 0)
+          cell = tc_clampf(cell, -clip, clip);
+        cb[j] = cell;
+        yr[j] = tc_clampf(tc_lstm_tanhf(cell) * tc_lstm_sigmoidf(gate[3]), -TC_FLT_MAX, TC_FLT_MAX);
+      }
+      memmove(hb, yr, (size_t)units * sizeof(float));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/* tinycc portable kernel: pool_s16 (int16 average or max pooling as TFLite Micro's: the average
+ * rounds half away from zero over the input pixels the window covers).
+ * tinycc: shared with the host executor. */
+#include "tc_internal.h"
+
+/* buffers: in int16 [n][h][w][c], out int16 [n][oh][ow][c].
+   ip: n h w c oh ow kh kw sh sw pt pl act_min act_max mode (0 average, 1 max) */
+void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int16_t *const x = (const int16_t *)buf[0];
+  int16_t *const y = (int16_t *)buf[1];
+  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
+  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
+  const int32_t act_min = ip[12], act_max = ip[13], is_max = ip[14];
+  ptrdiff_t b, oy, ox, iy, ix, i;
+  (void)fp;
+  (void)scratch;
+  for (b = 0; b < n; b++)
+    for (oy = 0; oy < oh; oy++) {
+      ptrdiff_t y0, y1;
+      tc_window((int64_t)oy * sh - pt, kh, h, &y0, &y1);
+      for (ox = 0; ox < ow; ox++) {
+        ptrdiff_t x0, x1;
+        int16_t *const yp = y + ((b * oh + oy) * ow + ox) * c;
+        tc_window((int64_t)ox * sw - pl, kw, wd, &x0, &x1);
+        for (i = 0; i < c; i++) {
+          int64_t acc = is_max ? -32768 : 0, v;
+          const int64_t count = (int64_t)(y1 - y0) * (x1 - x0);
+          for (iy = y0; iy < y1; iy++)
+            for (ix = x0; ix < x1; ix++) {
+              const int16_t xv = x[((b * h + iy) * wd + ix) * c + i];
+              if (!is_max)
+                acc += xv;
+              else if (xv > acc)
+                acc = xv;
+            }
+          if (count <= 0) /* excluded by validation; keeps a division by 0 impossible */
+            v = act_min;
+          else if (is_max)
+            v = acc;
+          else
+            v = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count; /* C division */
+          yp[i] = (int16_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
+        }
+      }
+    }
+}
