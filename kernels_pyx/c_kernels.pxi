@@ -27,11 +27,13 @@ cdef extern from "tc_shared.h":
     void tc_l2norm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lstm_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lstm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_lstm_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_convert_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_requantize_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_pool_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_add_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_sigmoid_tanh_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -79,6 +81,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_lstm_s8
     if name == "lstm_f32":
         return tc_lstm_f32
+    if name == "lstm_s16":
+        return tc_lstm_s16
     if name == "conv_s16":
         return tc_conv_s16
     if name == "convert_s16":
@@ -89,6 +93,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_pool_s16
     if name == "add_s16":
         return tc_add_s16
+    if name == "sigmoid_tanh_s16":
+        return tc_sigmoid_tanh_s16
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -235,14 +241,15 @@ _LSTM_GEOM = ("batch", "time", "n_in", "units", "time_major")
 _LSTM_BUFS = ("in", "out", "h", "c", "w", "r", "bias")
 
 
-def _lstm(p, f, quant):
-    """in, out, the two states (written too), the stacked weights and biases; for int8 the gate
-    multipliers and shifts (8 each) and the 256-entry sigmoid table."""
+def _lstm(p, f, quant, es=1):
+    """in, out, the two states (written too), the stacked weights and biases; for int8 (es 1) and
+    16x8 (es 2) the gate multipliers and shifts (8 each) and the 256-entry sigmoid table."""
     _dims(p, "batch", "time", "n_in", "units")
     _rng(p, "time_major", 0, 1)
-    es = 1 if quant else 4
+    es = es if quant else 4
     if quant:
-        _zp(p, "in_zp", "h_zp")
+        _rng(p, "in_zp", -32768, 32767) if es == 2 else _zp(p, "in_zp")
+        _rng(p, "h_zp", -32768, 32767) if es == 2 else _zp(p, "h_zp")
         for k in ("m_fc", "m_ig", "m_o"):
             _rng(p, k, 0, _I32_MAX)
         _shift(p, "s_fc", "s_ig", "s_o")
@@ -250,9 +257,10 @@ def _lstm(p, f, quant):
         _rng(p, "tanh_shift", 0, 28)
         _rng(p, "clip", 0, 32767)
     seq = _prod(p["batch"], p["time"])
+    we = 1 if quant else 4  # weights
     need = [_prod(seq, p["n_in"], es), _prod(seq, p["units"], es), _prod(p["batch"], p["units"], es),
-            _prod(p["batch"], p["units"], 2 if quant else 4), _prod(4, p["units"], p["n_in"], es),
-            _prod(4, p["units"], p["units"], es), _prod(4, p["units"], 4)]
+            _prod(p["batch"], p["units"], 2 if quant else 4), _prod(4, p["units"], p["n_in"], we),
+            _prod(4, p["units"], p["units"], we), _prod(4, p["units"], 8 if es == 2 else 4)]
     if quant:
         need += [8 * 4, 8 * 4, 256 * 2]
     return need, 0, 8 if quant else 0
@@ -293,6 +301,15 @@ def _add_s16(p, f):
     _rng(p, "left_shift", 0, 15)
     need, _, _ = _add(dict(p, act_min=0, act_max=0, in1_off=0, in2_off=0, out_off=0), f, True)
     return [_prod(n, 2) for n in need], 0, 0
+
+
+def _sigmoid_tanh_s16(p, f):
+    """int16 LOGISTIC (mode 0) / TANH (1): in, out, the 256-entry uint16 table."""
+    _rng(p, "size", 0, _I32_MAX)
+    _rng(p, "mode", 0, 1)
+    _rng(p, "mult", 0, 32767)
+    _rng(p, "shift", 0, 31)
+    return [_prod(p["size"], 2), _prod(p["size"], 2), 512], 0, 0
 
 
 def _convert_s16(p, f):
@@ -374,10 +391,15 @@ _C_SPECS = {
     "add_s16": (K_C_ABI, ("in1", "in2", "out"), (2, 2, 2), 2,
                 _ADD_GEOM + _ACT + ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so"),
                 (), _add_s16),
+    "sigmoid_tanh_s16": (K_C_ABI, ("in", "out", "table"), (2, 2, 2), 1, ("size", "mode", "mult", "shift"), (),
+                         _sigmoid_tanh_s16),
     "pool_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, _POOL_GEOM + ("act_min", "act_max", "mode"), (), _pool_s16),
     "convert_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, ("mode", "size", "zp"), ("scale",), _convert_s16),
     "requantize_s16": (K_C_ABI, ("in", "out"), (1, 1), 1,
                        ("size", "in_zp", "out_zp", "mult", "shift", "in_bytes", "out_bytes"), (), _requantize_s16),
+    "lstm_s16": (K_C_ABI, _LSTM_BUFS + ("mult", "shift", "table"), (2, 2, 2, 2, 1, 1, 8, 4, 4, 2), (1, 2, 3),
+                 _LSTM_GEOM + ("in_zp", "h_zp", "m_fc", "s_fc", "m_ig", "s_ig", "m_o", "s_o", "tanh_mult",
+                               "tanh_shift", "clip"), (), lambda p, f: _lstm(p, f, True, 2)),
     "lstm_f32": (K_C_ABI, _LSTM_BUFS, (4, 4, 4, 4, 4, 4, 4), (1, 2, 3), _LSTM_GEOM, ("cell_clip",),
                  lambda p, f: _lstm(p, f, False)),
 }

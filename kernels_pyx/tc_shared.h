@@ -29,10 +29,12 @@ void tc_l2norm_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
 void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_sigmoid_tanh_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

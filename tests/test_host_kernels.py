@@ -708,6 +708,8 @@ def _fuzz_params(name, rng):
             p[k] = r(1, 5)
         if rng.random() < 0.03:  # now and then something invalid
             p[k] = int(rng.choice([0, -1, -7, 2 ** 31 - 1, 200, 40]))
+    if name == "sigmoid_tanh_s16":  # an int16 input rescale
+        p["mult"], p["shift"] = r(0, 32767), r(0, 20)
     if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
     if "pool" in name and rng.random() < 0.9:  # mostly windows that all cover the input

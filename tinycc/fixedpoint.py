@@ -151,3 +151,65 @@ def get_reciprocal(x, x_integer_bits):
 def quantize_value(f, scale, zero_point):
     """The float->int step of CalculateActivationRangeQuantized (float32 divide, std::round)."""
     return zero_point + int(tflite_round(float(np.float32(f) / np.float32(scale))))
+
+
+# ---- TFLite's int16 sigmoid and tanh (LOGISTIC, TANH and the LSTM gates) -------------------------
+
+# TFLite's sigmoid interpolation table (sigmoid at 256 points spaced 1/24 apart, in units of 2**-16);
+# the int16 sigmoid and tanh interpolate it. The values are TFLite's, so results match bit for bit.
+SIGMOID_U16 = np.array([
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
+    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
+    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
+    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
+    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
+    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
+    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
+    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
+    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
+    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535],
+    np.uint16)
+
+
+def checked_log2(x):
+    """TFLite's CheckedLog2 of a float32 scale: (log2 rounded, whether x is a power of two within
+    1e-3 in the exponent), computed in float32 as TFLite does."""
+    lg = np.float32(np.log(np.float32(x))) * np.float32(1.0 / np.log(np.float32(2.0)))
+    r = np.float32(np.round(lg))
+    return int(r), bool(abs(np.float32(lg - r)) < np.float32(1e-3))
+
+
+def _rescale16(x, mult, shift):
+    """The int16 Logistic / Tanh input rescale: (x * mult + round) >> shift, mult 0 meaning 3 << shift."""
+    if mult == 0:
+        mult, shift = 3 << shift, 0
+    return (np.asarray(x, np.int64) * mult + ((1 << (shift - 1)) if shift > 0 else 0)) >> shift
+
+
+def sigmoid_s16(x, mult=0, shift=0):
+    """TFLite's int16 Logistic (Q0.15 output) by interpolation in its table; mult 0 and shift 0 take a
+    Q3.12 input."""
+    v = _rescale16(x, mult, shift)
+    a = np.abs(v)
+    uh = np.minimum(a >> 9, 254)
+    tab = SIGMOID_U16.astype(np.int64)
+    r = np.where((a >> 9) >= 255, 0x7FFF << 10, (tab[uh] << 9) + (a & 0x1FF) * (tab[uh + 1] - tab[uh]))
+    r = np.where(v >= 0, r + (1 << 9), (1 << 25) - r + (1 << 9) - 1)
+    return (r >> 10).astype(np.int16)
+
+
+def tanh_s16(x, mult, shift):
+    """TFLite's int16 Tanh with a (multiplier, right shift) input rescale (mult 0: 3 << shift, no shift)."""
+    v = _rescale16(x, mult, shift)
+    a = np.abs(v)
+    uh = np.minimum(a >> 8, 254)
+    tab = SIGMOID_U16.astype(np.int64)
+    r = np.where((a >> 8) >= 255, 0xFFFF << 8, (tab[uh] << 8) + (a & 0xFF) * (tab[uh + 1] - tab[uh]))
+    r = np.where(v >= 0, r - (1 << 23) + (1 << 7), -r + (1 << 23) + (1 << 7) - 1)
+    return (r >> 8).astype(np.int16)

@@ -4,17 +4,6 @@
  * tinycc: shared with the host executor. */
 #include "tc_internal.h"
 
-/* MultiplyByQuantizedMultiplier of an int64 accumulator as TFLite's 16x8 kernels round it: the
-   multiplier reduced to 15 bits, one rounding shift by 15 - shift (wrapping, never undefined,
-   outside the accumulator range TFLite assumes). */
-static int32_t tc_mbqm64(int64_t x, int32_t mult, int32_t shift)
-{
-  const int64_t reduced = mult < 0x7FFF0000 ? tc_asr32(mult + (1 << 15), 16) : 0x7FFF;
-  const int total = 15 - shift < 1 ? 1 : (15 - shift > 62 ? 62 : (int)(15 - shift));
-  const uint64_t r = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1));
-  return (int32_t)tc_asr64((int64_t)r, total);
-}
-
 /* buffers: in int16 [n][h][w][c], out int16 [n][oh][ow][oc], w int8 (conv: [oc][kh][kw][c];
    depthwise: [kh][kw][oc]), bias int64 [oc], mult, shift int32 [oc].
    ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide.

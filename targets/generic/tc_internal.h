@@ -279,6 +279,53 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
             }                                                                                          \
   }
 
+/* MultiplyByQuantizedMultiplier of an int64 accumulator as TFLite's 16x8 kernels round it: the
+   multiplier reduced to 15 bits, one rounding shift by 15 - shift (wrapping, never undefined,
+   outside the accumulator range TFLite assumes). */
+static inline int32_t tc_mbqm64(int64_t x, int32_t mult, int32_t shift)
+{
+  const int64_t reduced = mult < 0x7FFF0000 ? tc_asr32(mult + (1 << 15), 16) : 0x7FFF;
+  const int total = 15 - shift < 1 ? 1 : (15 - shift > 62 ? 62 : (int)(15 - shift));
+  const uint64_t r = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1));
+  return (int32_t)tc_asr64((int64_t)r, total);
+}
+
+/* ---- TFLite's int16 sigmoid and tanh (LOGISTIC, TANH, the LSTM gates) -------------------------- */
+
+/* The input rescale (x * mult + round) >> shift, in 64 bits (TFLite's multiplier 0, meaning
+   3 << shift and no shift, resolved by the caller); 0 <= shift <= 31. */
+static inline int32_t tc_rescale16(int32_t x, int64_t mult, int shift)
+{
+  return (int32_t)tc_asr64((int64_t)x * mult + (shift > 0 ? (int64_t)1 << (shift - 1) : 0), shift);
+}
+
+/* Logistic of a rescaled input (+-2**17 is +-10.7), Q0.15 result: interpolation in TFLite's
+   256-entry sigmoid table. */
+static inline int16_t tc_sigmoid_s16(int32_t v, const uint16_t *tab)
+{
+  const uint32_t a = v < 0 ? 0u - (uint32_t)v : (uint32_t)v, uh = a >> 9;
+  uint32_t r;
+  if (uh >= 255)
+    r = 0x7FFFu << 10;
+  else
+    r = ((uint32_t)tab[uh] << 9) + (a & 0x1FFu) * ((uint32_t)tab[uh + 1] - (uint32_t)tab[uh]);
+  r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+  return (int16_t)(r >> 10);
+}
+
+/* Tanh of a rescaled input, Q0.15 result (the same table: tanh(x) = 2 sigmoid(2x) - 1). */
+static inline int16_t tc_tanh_s16(int32_t v, const uint16_t *tab)
+{
+  const uint32_t a = v < 0 ? 0u - (uint32_t)v : (uint32_t)v, uh = a >> 8;
+  int32_t r;
+  if (uh >= 255)
+    r = 0xFFFF << 8;
+  else
+    r = tc_s32(((uint32_t)tab[uh] << 8) + (a & 0xFFu) * ((uint32_t)tab[uh + 1] - (uint32_t)tab[uh]));
+  r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+  return (int16_t)tc_asr32(r, 8);
+}
+
 /* ---- sliding windows -------------------------------------------------------------------------- */
 
 /* Filter taps t in [*lo, *hi) with 0 <= start + t * dilation < size (empty when *hi <= *lo).

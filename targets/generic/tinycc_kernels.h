@@ -63,11 +63,13 @@
  *   tc_l2norm_f32.c        l2norm_f32         in out                          -
  *   tc_lstm_s8.c           lstm_s8            in out h c w r bias mult shift table -
  *   tc_lstm_f32.c          lstm_f32           in out h c w r bias             -
+ *   tc_lstm_s16.c          lstm_s16           in out h c w r bias mult shift table -
  *   tc_conv_s16.c          conv_s16           in out w bias mult shift        -
  *   tc_convert_s16.c       convert_s16        in out                          -
  *   tc_requantize_s16.c    requantize_s16     in out                          -
  *   tc_pool_s16.c          pool_s16           in out                          -
  *   tc_add_s16.c           add_s16            in1 in2 out                     -
+ *   tc_sigmoid_tanh_s16.c  sigmoid_tanh_s16   in out table                    -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -182,6 +184,8 @@ void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *s
 void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* ip: batch time n_in units time_major; fp: cell_clip */
 void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* 16x8 LSTM (int16 in, out and h, int64 bias); ip as lstm_s8 */
+void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* 16x8 (int16 activations, int8 weights, int64 bias) convolution (dm 0), depthwise (dm >= 1) or
    fully connected (1x1). ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide */
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
@@ -193,6 +197,8 @@ void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* int16 ADD; ip as add_s8 (left shift 15) */
 void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 LOGISTIC / TANH. ip: size mode (0 logistic, 1 tanh) mult shift */
+void tc_sigmoid_tanh_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

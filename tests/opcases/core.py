@@ -157,7 +157,7 @@ def reshape(rng, size):
         if out[-1] % d == 0 and rng.random() < 0.5:
             out = out[:-1] + [out[-1] // d, d]
     out = tuple(int(v) for v in rng.permutation(out))
-    return single("RESHAPE", rng, [shape], pick_dtype(rng), [out], new_shape=out)
+    return single("RESHAPE", rng, [shape], pick_dtype(rng, DTYPES_16X8), [out], new_shape=out)
 
 
 @case("QUANTIZE")

@@ -64,6 +64,24 @@ for _k in ("SQRT", "LOG"):
     _register_unary(_k, int8=False, positive=True)
 
 
+def _sigmoid_tanh_s16(kind, rng, size):
+    """int16 LOGISTIC / TANH: zero points 0, output scale 2**-15; the input scale a power of two
+    (TFLite's fast paths at 2**-12, and 2**-11 for TANH) or any other."""
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    xs = float(rng.choice([2.0 ** -12, 2.0 ** -11, 2.0 ** -10, 2.0 ** -13])) if rng.random() < 0.5 else \
+        float(10 ** rng.uniform(-4.5, -2.5))
+    mb = ModelBuilder(f"tinycc int16 {kind} case")
+    x = act(mb, "x", shape, "int16", (xs, 0), inp=True)
+    y = act(mb, "y", shape, "int16", (2.0 ** -15, 0))
+    mb.op(kind, [x], [y])
+    mb.output(y)
+    return mb.build(), [rand_array(rng, shape, "int16")]
+
+
+for _k in ("LOGISTIC", "TANH"):
+    case(_k)(lambda rng, size, _k=_k: _sigmoid_tanh_s16(_k, rng, size)).__name__ = f"{_k.lower()}_s16"
+
+
 @case("LEAKY_RELU")
 def leaky_relu(rng, size):
     alpha = float(rng.choice([0.01, 0.1, 0.2, 0.3, 0.5, 1.5, -0.25])) if rng.random() < 0.6 else \

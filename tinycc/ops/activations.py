@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
+from .. import fixedpoint
 from ..fixedpoint import (INT32_MAX, INT32_MIN, _wrap32, count_leading_zeros32, exp_on_negative_values,
                           multiply_by_quantized_multiplier, one_over_one_plus_x_for_x_in_0_1, quantize_multiplier,
                           rounding_divide_by_pot, saturating_shl, srdhm, tflite_round)
@@ -298,8 +299,26 @@ def table_s8(op, graph):
     return np.asarray(fn(_CODES, T(graph, op, 0), T(graph, op, 0, True), op.options)).astype(np.int8)
 
 
+def sigmoid_tanh_s16_params(op, graph) -> tuple:
+    """TFLite Micro's int16 LOGISTIC / TANH input rescale (multiplier, shift): multiplier 0 (3 << shift)
+    for a power-of-two input scale of 2**-12 (TANH: also 2**-11), else the scale times 3 * 4096
+    doubled up past 16383.5, truncated."""
+    s = np.float32(T(graph, op, 0).scale)
+    log2, pot = fixedpoint.checked_log2(s)
+    shift = 12 + log2
+    if pot and shift in ((0, 1) if op.kind == "TANH" else (0,)):
+        return 0, shift
+    m, shift = float(s) * 4096.0 * 3.0, 0
+    while m <= 32767.0 / 2.0 and shift <= 30:
+        shift, m = shift + 1, m * 2.0
+    return int(m), shift
+
+
 def _reference(op, graph, ins):
     x, yt = ins[0], T(graph, op, 0, True)
+    if yt.dtype == np.int16:
+        fn = fixedpoint.tanh_s16 if op.kind == "TANH" else fixedpoint.sigmoid_s16
+        return [fn(x, *sigmoid_tanh_s16_params(op, graph))]
     if yt.dtype == np.int8:
         return [table_s8(op, graph)[x.astype(np.int64) + 128]]
     x = x.astype(np.float32)
@@ -314,6 +333,10 @@ def _reference(op, graph, ins):
 def _lower(op, graph):
     xt = T(graph, op, 0)
     bufs = [op.inputs[0], op.outputs[0]]
+    if xt.dtype == np.int16:
+        mult, shift = sigmoid_tanh_s16_params(op, graph)
+        return [KernelCall("sigmoid_tanh_s16", bufs + [fixedpoint.SIGMOID_U16],
+                           dict(size=xt.size, mode=int(op.kind == "TANH"), mult=mult, shift=shift))]
     if xt.dtype == np.int8:
         return [KernelCall("lut_s8", bufs + [table_s8(op, graph)], {"size": xt.size})]
     alpha = op.options.alpha if op.kind == "LEAKY_RELU" else 0.0
@@ -347,6 +370,17 @@ def c_rsqrt_scale(op, graph):
     return 2.0 ** -10 <= _rsqrt_real(x, y) <= 2.0 ** 20
 
 
+def c_sigmoid_tanh_s16(op, graph):
+    """int16: zero points 0, output scale 2**-15 and an input scale of at most 2.66 (TFLite Micro's
+    fixed point)"""
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    if x.dtype != np.int16:
+        return True
+    if x.zero_point or y.zero_point or fixedpoint.checked_log2(y.scale) != (-15, True):
+        return False
+    return sigmoid_tanh_s16_params(op, graph)[0] <= 32767
+
+
 def c_finite_alpha(op, graph):
     """alpha must be finite"""
     return math.isfinite(op.options.alpha)
@@ -357,8 +391,10 @@ _INT8 = {"LOGISTIC": _logistic_s8, "TANH": _tanh_s8, "RELU": _relu_s8, "RELU6": 
          "ELU": _elu_s8}
 
 _DOCS = {
-    "LOGISTIC": "sigmoid; int8 output zero point -128 (TFLite Micro's fixed-point sigmoid, output on 1/256)",
-    "TANH": "tanh; int8 TFLite Micro's fixed-point tanh (output on scale 1/128, zero point 0)",
+    "LOGISTIC": "sigmoid; int8 output zero point -128 (TFLite Micro's fixed-point sigmoid, output on 1/256); "
+                "int16 by TFLite's table interpolation",
+    "TANH": "tanh; int8 TFLite Micro's fixed-point tanh (output on scale 1/128, zero point 0); int16 by TFLite's "
+            "table interpolation",
     "RELU": "max(x, 0); int8 rescales to the output quantization",
     "RELU6": "min(max(x, 0), 6); int8 clamps the codes in the input quantization, as TFLite Micro",
     "LEAKY_RELU": "x > 0 ? x : alpha * x",
@@ -369,7 +405,10 @@ _DOCS = {
     "FLOOR": "round down", "CEIL": "round up", "ROUND": "round half to even",
 }
 
-_EXTRA = {"LOGISTIC": (c_logistic_zp,), "HARD_SWISH": (c_hard_swish_scale,), "RSQRT": (c_rsqrt_scale,),
+_INT16 = ("LOGISTIC", "TANH")  # TFLite Micro's int16 table interpolation (kernel sigmoid_tanh_s16)
+
+_EXTRA = {"LOGISTIC": (c_logistic_zp, c_sigmoid_tanh_s16), "TANH": (c_sigmoid_tanh_s16,),
+          "HARD_SWISH": (c_hard_swish_scale,), "RSQRT": (c_rsqrt_scale,),
           "LEAKY_RELU": (c_finite_alpha,)}
 
 for _name in F32_CODES:
@@ -377,6 +416,8 @@ for _name in F32_CODES:
     register(OpDef(_name, parse=_parse_leaky if _name == "LEAKY_RELU" else _parse_none, shapes=_same_shape,
                    reference=_reference, lower=_lower,
                    constraints=(c_same_type, c_quantized, c_per_tensor_activations) + _EXTRA.get(_name, ()),
-                   fusion=ELEMENTWISE, doc=_DOCS[_name], dtypes=("int8", "float32") if _int8 else ("float32",),
+                   fusion=ELEMENTWISE, doc=_DOCS[_name],
+                   dtypes=("int8", "float32") + (("int16",) if _name in _INT16 else ()) if _int8 else ("float32",),
                    inplace=lambda op, graph: [InPlace(0, 0)],  # element i is written after it is read
-                   kernels=("lut_s8", "unary_f32") if _int8 else ("unary_f32",)))
+                   kernels=(("lut_s8", "unary_f32") + (("sigmoid_tanh_s16",) if _name in _INT16 else ()))
+                   if _int8 else ("unary_f32",)))

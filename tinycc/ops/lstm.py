@@ -9,19 +9,21 @@ tensors until the interpreter is reset):
     c      = forget * c + input * cell        (clipped to +-cell_clip when cell_clip > 0)
     h      = output * tanh(c);  y_t = h
 
-int8 follows TFLite Micro's 8x8->16 integer LSTM: each gate's two fully connected products are
+int8 follows TFLite Micro's 8x8->16 integer LSTM (16x8, with int16 input, output and hidden state,
+is the same with int64 accumulators and biases and TFLite's int64 rounding): each gate's two fully connected products are
 rescaled to int16 Q3.12 and added with saturation; sigmoid and tanh are TFLite's int16
 table-interpolation functions (Q0.15 outputs); the cell state is int16 with a power-of-two scale;
 the products are requantized with MultiplyByQuantizedMultiplier. float32 follows its float kernel.
-Kernels lstm_s8 / lstm_f32 (targets/generic, scratch-free: each unit's four gates are computed
+Kernels lstm_s8 / lstm_s16 / lstm_f32 (targets/generic, scratch-free: each unit's four gates are computed
 together and the new hidden state goes straight to the output row).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import OPAQUE, KernelCall, OpDef, T, register
+from . import OPAQUE, KernelCall, OpDef, T, c_int16_symmetric, register, requantize_16x8
 from .. import fixedpoint as fx
+from ..fixedpoint import SIGMOID_U16, sigmoid_s16, tanh_s16
 
 # operand indices (TFLite's order)
 X, W0, R0, B0, H, C = 0, 1, 5, 12, 18, 19
@@ -31,28 +33,6 @@ OPTIONAL = (9, 10, 11, 16, 17, 20, 21, 22, 23)  # peephole, projection, layer no
 
 GATE_IN_SCALE = 2.0 ** -12   # gate pre-activations: int16 Q3.12
 GATE_OUT_SCALE = 2.0 ** -15  # sigmoid / tanh outputs: int16 Q0.15
-
-# TFLite's sigmoid interpolation table (sigmoid at 256 points spaced 1/24 apart, in units of 2**-16);
-# the int16 sigmoid and tanh interpolate it. The values are TFLite's, so results match bit for bit.
-SIGMOID_U16 = np.array([
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
-    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
-    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
-    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
-    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
-    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
-    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
-    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
-    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
-    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535],
-    np.uint16)
-
 
 @dataclass
 class LSTMOptions:
@@ -83,36 +63,11 @@ def _shapes(op, graph):
     return [tuple(x.shape[:2]) + (geometry(op, graph)["units"],)]
 
 
-# ---- int16 nonlinearities and the integer parameters (TFLite Micro's lstm_eval) ----------------
-
-def sigmoid_s16(x):
-    """TFLite's int16 Logistic with input multiplier 0 and shift 0 (input Q3.12 -> output Q0.15)."""
-    v = np.asarray(x, np.int64) * 3
-    a = np.abs(v)
-    uh = np.minimum(a >> 9, 254)
-    tab = SIGMOID_U16.astype(np.int64)
-    r = np.where((a >> 9) >= 255, 0x7FFF << 10, (tab[uh] << 9) + (a & 0x1FF) * (tab[uh + 1] - tab[uh]))
-    r = np.where(v >= 0, r + (1 << 9), (1 << 25) - r + (1 << 9) - 1)
-    return (r >> 10).astype(np.int16)
-
-
-def tanh_s16(x, mult, shift):
-    """TFLite's int16 Tanh with a (multiplier, right shift) input rescale (mult 0: 3 << shift, no shift)."""
-    if mult == 0:
-        mult, shift = 3 << shift, 0
-    v = (np.asarray(x, np.int64) * mult + ((1 << (shift - 1)) if shift > 0 else 0)) >> shift
-    a = np.abs(v)
-    uh = np.minimum(a >> 8, 254)
-    tab = SIGMOID_U16.astype(np.int64)
-    r = np.where((a >> 8) >= 255, 0xFFFF << 8, (tab[uh] << 8) + (a & 0xFF) * (tab[uh + 1] - tab[uh]))
-    r = np.where(v >= 0, r - (1 << 23) + (1 << 7), -r + (1 << 23) + (1 << 7) - 1)
-    return (r >> 8).astype(np.int16)
-
+# ---- the integer parameters (TFLite Micro's lstm_eval) ---------------------------------------------
 
 def cell_scale_power(op, graph) -> int:
     """CheckedLog2 of the cell state scale (rounded, as TFLite Micro uses it)."""
-    s = np.float32(T(graph, op, C).scale)
-    return int(np.round(np.float32(np.log(s)) * np.float32(1.0 / np.log(np.float32(2.0)))))
+    return fx.checked_log2(T(graph, op, C).scale)[0]
 
 
 def _mul_params(s1, s2, out):
@@ -166,9 +121,11 @@ def _reference(op, graph, ins):
     B = np.stack([ins[B0 + k] for k in range(4)])
     h, c = ins[H].reshape(b, units), ins[C].reshape(b, units)
     y = np.zeros((b, t_steps, units), T(graph, op, 0, True).dtype)
-    if x.dtype == np.int8:
+    if x.dtype in (np.int8, np.int16):
         p = quant_params(op, graph)
         mbqm = fx.multiply_by_quantized_multiplier
+        wide = x.dtype == np.int16  # 16x8: int64 accumulators and bias, TFLite's int64 rounding
+        lim = np.iinfo(x.dtype)
         Wd, Rd = W.astype(np.float64), R.astype(np.float64)
         h, c = h.astype(np.int64), c.astype(np.int64)
         for t in range(t_steps):
@@ -176,9 +133,10 @@ def _reference(op, graph, ins):
             ht = h.astype(np.float64) - p["h_zp"]
             pre = []
             for k in range(4):
-                ax = _sat16(mbqm((xt @ Wd[k].T).astype(np.int64) + B[k].astype(np.int64),
-                                 p["gate_mult"][k], p["gate_shift"][k]))
-                ah = _sat16(mbqm((ht @ Rd[k].T).astype(np.int64), p["gate_mult"][4 + k], p["gate_shift"][4 + k]))
+                ax = _sat16(requantize_16x8((xt @ Wd[k].T).astype(np.int64) + B[k].astype(np.int64),
+                                            p["gate_mult"][k], p["gate_shift"][k], wide))
+                ah = _sat16(requantize_16x8((ht @ Rd[k].T).astype(np.int64), p["gate_mult"][4 + k],
+                                            p["gate_shift"][4 + k], wide))
                 pre.append(_sat16(ax + ah))
             i_g, f_g, o_g = sigmoid_s16(pre[IN]), sigmoid_s16(pre[FORGET]), sigmoid_s16(pre[OUT])
             c_g = tanh_s16(pre[CELL], 0, 0)
@@ -188,9 +146,9 @@ def _reference(op, graph, ins):
             if op.options.cell_clip > 0:
                 c = np.clip(c, -p["clip"], p["clip"])
             tc = tanh_s16(c, p["tanh_mult"], p["tanh_shift"]).astype(np.int64)
-            h = np.clip(p["h_zp"] + mbqm(tc * o_g, p["m_o"], p["s_o"]), -128, 127)
+            h = np.clip(p["h_zp"] + mbqm(tc * o_g, p["m_o"], p["s_o"]), lim.min, lim.max)
             y[:, t, :] = h
-        h, c = h.astype(np.int8), c.astype(np.int16)
+        h, c = h.astype(x.dtype), c.astype(np.int16)
     else:
         big = np.float32(3.4028235e38)
         sig = _sigmoid_f32
@@ -227,10 +185,12 @@ def _lower(op, graph):
     bufs = [op.inputs[X], op.outputs[0], op.inputs[H], op.inputs[C],
             _stacked(op, graph, W0), _stacked(op, graph, R0), _stacked(op, graph, B0)]
     params = g
-    if x.dtype == np.int8:
+    if x.dtype in (np.int8, np.int16):
         p = quant_params(op, graph)
+        if x.dtype == np.int16:
+            bufs[6] = bufs[6].astype(np.int64)
         bufs += [p.pop("gate_mult"), p.pop("gate_shift"), SIGMOID_U16]
-        return [KernelCall("lstm_s8", bufs, dict(params, **p))]
+        return [KernelCall("lstm_s8" if x.dtype == np.int8 else "lstm_s16", bufs, dict(params, **p))]
     return [KernelCall("lstm_f32", bufs, params, dict(cell_clip=float(max(op.options.cell_clip, 0.0))))]
 
 
@@ -248,14 +208,16 @@ def c_lstm_standard(op, graph):
 
 
 def c_lstm_types(op, graph):
-    """int8 input and output with int8 weights, int32 biases, an int8 hidden state and an int16 cell
-    state, or everything float32 (hybrid float/int8 is not supported)"""
+    """int8 input, output and hidden state with int8 weights, int32 biases and an int16 cell state;
+    16x8: the same with int16 input, output and hidden state and int64 biases; or everything float32
+    (hybrid float/int8 is not supported)"""
     x, y, h, c = T(graph, op, X), T(graph, op, 0, True), T(graph, op, H), T(graph, op, C)
     ws = [T(graph, op, k) for k in list(range(W0, W0 + 4)) + list(range(R0, R0 + 4))]
     bs = [T(graph, op, k) for k in range(B0, B0 + 4)]
-    if x.dtype == np.int8:
-        return y.dtype == h.dtype == np.int8 and c.dtype == np.int16 and \
-            all(w.dtype == np.int8 for w in ws) and all(b.dtype == np.int32 for b in bs)
+    if x.dtype in (np.int8, np.int16):
+        bias = np.int32 if x.dtype == np.int8 else np.int64
+        return y.dtype == h.dtype == x.dtype and c.dtype == np.int16 and \
+            all(w.dtype == np.int8 for w in ws) and all(b.dtype == bias for b in bs)
     return all(t.dtype == np.float32 for t in [x, y, h, c] + ws + bs)
 
 
@@ -284,7 +246,7 @@ def c_lstm_shapes(op, graph):
 def c_lstm_quant(op, graph):
     """quantized weights must be per tensor with zero point 0 (TFLite Micro's LSTM uses one scale per
     weight tensor), activations and states per tensor, the cell state zero point 0"""
-    if T(graph, op, X).dtype != np.int8:
+    if T(graph, op, X).dtype == np.float32:
         return True
     ws = [T(graph, op, k) for k in list(range(W0, W0 + 4)) + list(range(R0, R0 + 4))]
     acts = [T(graph, op, X), T(graph, op, 0, True), T(graph, op, H), T(graph, op, C)]
@@ -296,7 +258,7 @@ def c_lstm_scales(op, graph):
     """the int16 cell state scale must be a power of two from 2**-27 to 2**2, and every internal
     rescale (input and hidden state scale times weight scale over 2**-12, 2**-30 over the hidden
     state scale) must fall in [2**-32, 2**31)"""
-    if T(graph, op, X).dtype != np.int8:
+    if T(graph, op, X).dtype == np.float32:
         return True
     s = float(np.float32(T(graph, op, C).scale))
     pw = cell_scale_power(op, graph)
@@ -317,7 +279,9 @@ register(OpDef("UNIDIRECTIONAL_SEQUENCE_LSTM", parse=_parse, shapes=_shapes, ref
                        "output_state", "cell_state", "input_layer_norm_coefficients?",
                        "forget_layer_norm_coefficients?", "cell_layer_norm_coefficients?",
                        "output_layer_norm_coefficients?"),
-               constraints=(c_lstm_standard, c_lstm_types, c_lstm_state, c_lstm_shapes, c_lstm_quant, c_lstm_scales),
-               fusion=OPAQUE, macs=_macs, kernels=("lstm_s8", "lstm_f32"), state=(H, C),
+               constraints=(c_lstm_standard, c_lstm_types, c_lstm_state, c_lstm_shapes, c_lstm_quant, c_int16_symmetric,
+                            c_lstm_scales),
+               fusion=OPAQUE, macs=_macs, kernels=("lstm_s8", "lstm_s16", "lstm_f32"), state=(H, C),
+               dtypes=("int8", "int16", "float32"),
                doc="standard LSTM over a sequence; the hidden and cell state persist across invocations "
                    "(reset with CompiledModel.reset() / tinycc_reset())"))

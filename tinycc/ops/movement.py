@@ -13,8 +13,9 @@ import numpy as np
 from . import INJECTIVE, KernelCall, OpDef, T, activation_name, register
 
 MAX_RANK = 6
-DTYPES = ("int8", "float32", "int32")
-NO_INT32 = ("int8", "float32")  # ops TFLite Micro has no int32 kernel for
+DTYPES = ("int8", "int16", "float32", "int32")
+NO_INT32 = ("int8", "int16", "float32")  # ops TFLite Micro has no int32 kernel for
+INT8_FLOAT = ("int8", "float32")  # ops TFLite Micro has neither an int16 nor an int32 kernel for
 
 
 def _strides(shape) -> list:
@@ -77,9 +78,9 @@ def c_params_const(op, graph):
 
 
 def c_same_quant(op, graph):
-    """int8 inputs must have the output's scale and zero point (the op copies bytes)"""
+    """int8 and int16 inputs must have the output's scale and zero point (the op copies bytes)"""
     y = T(graph, op, 0, True)
-    if y.dtype != np.int8:
+    if y.dtype not in (np.int8, np.int16):
         return True
     return all(graph.tensor(n).quant is not None and graph.tensor(n).scale == y.scale
                and graph.tensor(n).zero_point == y.zero_point for n in _data_inputs(op))
@@ -390,7 +391,7 @@ def c_unpack_axis(op, graph):
 
 
 def c_split_dtypes(op, graph):
-    """the input and every output must have one dtype (int8, float32 or int32)"""
+    """the input and every output must have one dtype (int8, int16, float32 or int32)"""
     return c_same_dtypes(op, graph)
 
 
@@ -483,11 +484,11 @@ def _paddings(op, graph):
 
 
 def _pad_value(op, graph):
-    """The pad element as its raw value: PADV2's constant, else the output zero point (int8) or 0."""
+    """The pad element as its raw value: PADV2's constant, else the output zero point (int8, int16) or 0."""
     y = T(graph, op, 0, True)
     if op.kind == "PADV2" and len(op.inputs) > 2 and op.inputs[2] is not None:
         return np.asarray(T(graph, op, 2).data).reshape(-1)[0]
-    return y.zero_point if y.dtype == np.int8 else 0
+    return y.zero_point if y.dtype in (np.int8, np.int16) else 0
 
 
 def _pad_shapes(op, graph):
@@ -522,7 +523,8 @@ def c_pad_value(op, graph):
     c, x = T(graph, op, 2), T(graph, op, 0)
     if c.size != 1 or c.dtype != x.dtype:
         return False
-    return x.dtype != np.int8 or (c.quant is not None and c.scale == x.scale and c.zero_point == x.zero_point)
+    return x.dtype not in (np.int8, np.int16) or (c.quant is not None and c.scale == x.scale
+                                                  and c.zero_point == x.zero_point)
 
 
 _movement("PAD", _pad_shapes, _pad_reference, _pad_lower, inputs=("input", "paddings"),
@@ -595,9 +597,9 @@ def c_block(op, graph):
 
 
 _movement("DEPTH_TO_SPACE", _d2s_shapes, _d2s_reference, _d2s_lower, constraints=(c_block, c_same_quant),
-          parse=_block_parse, doc="channels to spatial blocks", dtypes=NO_INT32)
+          parse=_block_parse, doc="channels to spatial blocks", dtypes=INT8_FLOAT)
 _movement("SPACE_TO_DEPTH", _d2s_shapes, _d2s_reference, _d2s_lower, constraints=(c_block, c_same_quant),
-          parse=_block_parse, doc="spatial blocks to channels", dtypes=NO_INT32)
+          parse=_block_parse, doc="spatial blocks to channels", dtypes=INT8_FLOAT)
 
 
 # ---- BROADCAST_TO ----------------------------------------------------------------------------------------------------
@@ -711,7 +713,7 @@ def c_mirror_paddings(op, graph):
 
 _movement("MIRROR_PAD", _pad_shapes, _mirror_reference, _mirror_lower, inputs=("input", "paddings"),
           constraints=(c_mirror_paddings, c_same_quant), parse=_mirror_parse, doc="reflect or symmetric padding",
-          dtypes=NO_INT32)
+          dtypes=INT8_FLOAT)
 
 
 # ---- SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND (4-D, NHWC) ---------------------------------------------------------------
@@ -797,6 +799,6 @@ def c_block_nd(op, graph):
 
 _movement("SPACE_TO_BATCH_ND", _s2b_shapes, _s2b_reference, _s2b_lower, inputs=("input", "block_shape", "paddings"),
           constraints=(c_block_nd, c_same_quant), doc="spatial blocks to batches (4-D, without padding)",
-          dtypes=NO_INT32)
+          dtypes=INT8_FLOAT)
 _movement("BATCH_TO_SPACE_ND", _s2b_shapes, _s2b_reference, _s2b_lower, inputs=("input", "block_shape", "crops"),
-          constraints=(c_block_nd, c_same_quant), doc="batches to spatial blocks, with crops (4-D)", dtypes=NO_INT32)
+          constraints=(c_block_nd, c_same_quant), doc="batches to spatial blocks, with crops (4-D)", dtypes=INT8_FLOAT)

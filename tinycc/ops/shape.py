@@ -60,4 +60,4 @@ def c_reshape_shape_const(op, graph):
 
 register(OpDef("RESHAPE", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input", "shape?"),
                constraints=(c_reshape_size, c_reshape_shape_const), fusion=INJECTIVE,
-               dtypes=("int8", "float32", "int32"), kernels=("copy",), doc="reshape; output shape from the shape tensor or option"))
+               dtypes=("int8", "int16", "float32", "int32"), kernels=("copy",), doc="reshape; output shape from the shape tensor or option"))
