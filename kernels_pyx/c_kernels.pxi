@@ -28,6 +28,7 @@ cdef extern from "tc_shared.h":
     void tc_lstm_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lstm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lstm_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_binary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_convert_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_requantize_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
@@ -83,6 +84,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_lstm_f32
     if name == "lstm_s16":
         return tc_lstm_s16
+    if name == "binary_s16":
+        return tc_binary_s16
     if name == "conv_s16":
         return tc_conv_s16
     if name == "convert_s16":
@@ -345,6 +348,17 @@ def _binary(p, f, quant):
     return _add(p, f, quant)  # ADD's geometry and parameter checks
 
 
+def _binary_s16(p, f):
+    """binary_s8's checks with int16 elements, ranges and offsets."""
+    _rng(p, "op", 0, 5)
+    _act_s16(p)
+    _rng(p, "in1_off", -32768, 32768)
+    _rng(p, "in2_off", -32768, 32768)
+    _rng(p, "out_off", -32768, 32767)
+    need, _, _ = _add(dict(p, act_min=0, act_max=0, in1_off=0, in2_off=0, out_off=0), f, True)
+    return [_prod(n, 2) for n in need], 0, 0
+
+
 # name: as _SPECS
 _C_SPECS = {
     "copy_nd": (K_C_ABI, ("in", "out"), (1, 1), 1, _COPY_ND_PARAMS, (), _copy_nd),
@@ -354,6 +368,9 @@ _C_SPECS = {
     "binary_s8": (K_C_ABI, ("in1", "in2", "out"), (1, 1, 1), 2,
                   _ADD_GEOM + ("op",) + _ACT + ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2",
                                                 "s2", "mo", "so"), (), lambda p, f: _binary(p, f, True)),
+    "binary_s16": (K_C_ABI, ("in1", "in2", "out"), (2, 2, 2), 2,
+                   _ADD_GEOM + ("op",) + _ACT + ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2",
+                                                 "s2", "mo", "so"), (), _binary_s16),
     "binary_f32": (K_C_ABI, ("in1", "in2", "out"), (4, 4, 4), 2, _ADD_GEOM + ("op",), _ACT,
                    lambda p, f: _binary(p, f, False)),
     "reduce_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, _REDUCE_PARAMS + ("in_zp", "out_zp", "mult", "shift"), (),

@@ -30,6 +30,7 @@ void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *s
 void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_binary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

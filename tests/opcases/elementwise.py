@@ -139,6 +139,25 @@ def _binary(kind, rng, size):
     return mb.build(), vals
 
 
+def _binary16(kind, rng, size):
+    """16x8: symmetric int16 inputs and output, an output scale matching the result's range."""
+    shapes, full = _binary_shapes(rng, size, _MAX_RANK.get(kind, 5))
+    mb = ModelBuilder(f"tinycc int16 {kind} case")
+    qs = [rand_quant(rng, "int16") for _ in range(3)]
+    s1, s2 = qs[0][0], qs[1][0]
+    if kind in ("MAXIMUM", "MINIMUM"):
+        qs = [qs[0]] * 3
+    else:
+        typical = {"MUL": 32768 * s1 * s2, "SQUARED_DIFFERENCE": 32768 * max(s1, s2) ** 2}.get(kind, 2 * max(s1, s2))
+        qs[2] = (typical * float(10 ** rng.uniform(-0.7, 0.7)), 0)
+    xs = [act(mb, f"x{i}", s, "int16", qs[i], inp=True) for i, s in enumerate(shapes)]
+    y = act(mb, "y", full, "int16", qs[2])
+    opts = {"activation": ACTS[int(rng.integers(3))]} if kind in ("SUB", "MUL") else {}
+    mb.op(kind, xs, [y], **opts)
+    mb.output(y)
+    return mb.build(), [rand_array(rng, s, "int16") for s in shapes]
+
+
 def _register_binary(kind):
     @case(kind)
     def gen(rng, size):
@@ -149,3 +168,5 @@ def _register_binary(kind):
 
 for _k in ("SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU", "DIV", "FLOOR_DIV"):
     _register_binary(_k)
+for _k in ("SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE"):  # TFLite Micro has no int16 PRELU
+    case(_k)(lambda rng, size, _k=_k: _binary16(_k, rng, size)).__name__ = f"{_k.lower()}_s16"

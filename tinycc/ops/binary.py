@@ -9,7 +9,7 @@ using the part it needs (the rest 0).
 import numpy as np
 
 from . import (ELEMENTWISE, KernelCall, OpDef, T, act_params, apply_activation, c_per_tensor_activations,
-               c_quantized, register)
+               c_int16_symmetric, c_quantized, register)
 from .elementwise import (BinaryOptions, _inplace, _parse, _shapes, broadcast_params, c_broadcastable,
                           c_same_dtype)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, rounding_divide_by_pot, srdhm
@@ -34,25 +34,28 @@ def s8_params(op, graph):
     """The int8 kernel parameters of one op, exactly as TFLite Micro prepares them."""
     a, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
     p = dict.fromkeys(_S8_PARAMS, 0)
-    p.update(act_min=-128, act_max=127, in1_off=-a.zero_point, in2_off=-b.zero_point, out_off=y.zero_point)
+    lim, wide = np.iinfo(y.dtype), y.dtype == np.int16
+    p.update(act_min=int(lim.min), act_max=int(lim.max), in1_off=-a.zero_point, in2_off=-b.zero_point,
+             out_off=y.zero_point)
     if op.kind in _ACT_OPS:
         ip, _ = act_params(op.options.activation, y)
         p.update(ip)
     sa, sb, sy = np.float32(a.scale), np.float32(b.scale), np.float32(y.scale)
-    if op.kind == "SUB":  # float arithmetic for the reals, unlike ADD
-        twice = np.float32(2) * max(sa, sb)
-        p.update(left_shift=20)
-        p["m1"], p["s1"] = _qm_smaller_than_one(_f32(sa / twice))
-        p["m2"], p["s2"] = _qm_smaller_than_one(_f32(sb / twice))
-        p["mo"], p["so"] = _qm_smaller_than_one(_f32(twice / (np.float32(1 << 20) * sy)))
+    if op.kind == "SUB":  # as ADD, in double precision (TFLite Micro's results agree; float32 scale
+        #                   arithmetic disagrees with them on int16 near-ties)
+        twice = 2.0 * float(max(sa, sb))
+        p.update(left_shift=15 if wide else 20)
+        p["m1"], p["s1"] = _qm_smaller_than_one(float(sa) / twice)
+        p["m2"], p["s2"] = _qm_smaller_than_one(float(sb) / twice)
+        p["mo"], p["so"] = _qm_smaller_than_one(twice / ((1 << p["left_shift"]) * float(sy)))
     elif op.kind == "MUL":
         p["mo"], p["so"] = quantize_multiplier(float(sa) * float(sb) / float(sy))
     elif op.kind == "SQUARED_DIFFERENCE":
         twice = 2.0 * float(max(sa, sb))
-        p.update(left_shift=7)
+        p.update(left_shift=0 if wide else 7)
         p["m1"], p["s1"] = _qm_smaller_than_one(float(sa) / twice)
         p["m2"], p["s2"] = _qm_smaller_than_one(float(sb) / twice)
-        p["mo"], p["so"] = quantize_multiplier(twice * twice / float(np.float32(1 << 14) * sy))
+        p["mo"], p["so"] = quantize_multiplier(twice * twice / float(np.float32(1 << 2 * p["left_shift"]) * sy))
     elif op.kind == "PRELU":
         p["m1"], p["s1"] = quantize_multiplier(float(sa) / float(sy))
         p["m2"], p["s2"] = quantize_multiplier(float(sa) * float(sb) / float(sy))
@@ -79,7 +82,7 @@ def _reference(op, graph, ins):
     k = op.kind
     if k in ("MAXIMUM", "MINIMUM"):
         y = np.where(a > b, a, b) if k == "MAXIMUM" else np.where(a < b, a, b)
-        return [np.ascontiguousarray(y).astype(np.int8)]
+        return [np.ascontiguousarray(y).astype(yt.dtype)]
     x1, x2 = a + p["in1_off"], b + p["in2_off"]
     if k in ("SUB", "SQUARED_DIFFERENCE"):
         # MultiplyByQuantizedMultiplierSmallerThanOneExp: shifts are <= 0
@@ -94,7 +97,7 @@ def _reference(op, graph, ins):
     else:  # PRELU
         v = np.where(x1 >= 0, _mbqm(x1, p["m1"], p["s1"]), _mbqm(x1 * x2, p["m2"], p["s2"]))
     y = np.clip(v + p["out_off"], p["act_min"], p["act_max"])
-    return [np.ascontiguousarray(y).astype(np.int8)]
+    return [np.ascontiguousarray(y).astype(yt.dtype)]
 
 
 _FLOAT = {
@@ -110,9 +113,9 @@ def _lower(op, graph):
     p = broadcast_params(a.shape, b.shape, y.shape)
     p["op"] = CODES[op.kind]
     bufs = [op.inputs[0], op.inputs[1], op.outputs[0]]
-    if y.dtype == np.int8:
+    if y.dtype in (np.int8, np.int16):
         p.update(s8_params(op, graph))
-        return [KernelCall("binary_s8", bufs, p)]
+        return [KernelCall("binary_s8" if y.dtype == np.int8 else "binary_s16", bufs, p)]
     _, fp = act_params(op.options.activation if op.kind in _ACT_OPS else "NONE", y)
     return [KernelCall("binary_f32", bufs, p, fp)]
 
@@ -126,24 +129,25 @@ def c_dtype(op, graph):
 
 
 def c_same_quant(op, graph):
-    """int8 inputs must have the output's scale and zero point (the op compares raw values)"""
+    """int8 and int16 inputs must have the output's scale and zero point (the op compares raw values)"""
     y = T(graph, op, 0, True)
-    if y.dtype != np.int8:
+    if y.dtype == np.float32:
         return True
     return all(T(graph, op, i).scale == y.scale and T(graph, op, i).zero_point == y.zero_point for i in (0, 1))
 
 
 def c_sub_scales(op, graph):
-    """int8: the output scale must exceed 2 * max(input scales) / 2**20 (TFLite's rescale below one)"""
-    if T(graph, op, 0, True).dtype != np.int8:
+    """int8 / int16: the output scale must exceed 2 * max(input scales) / 2**20 (int16: 2**15; TFLite's
+    rescale below one)"""
+    if T(graph, op, 0, True).dtype == np.float32:
         return True
     p = s8_params(op, graph)
     return p["so"] <= 0 and p["s1"] <= 0 and p["s2"] <= 0
 
 
 def c_shifts(op, graph):
-    """int8: the rescale factors must lie in [2**-31, 2**31) (shifts within 31 bits)"""
-    if T(graph, op, 0, True).dtype != np.int8:
+    """int8 / int16: the rescale factors must lie in [2**-31, 2**31) (shifts within 31 bits)"""
+    if T(graph, op, 0, True).dtype == np.float32:
         return True
     p = s8_params(op, graph)
     return all(-31 <= p[k] <= 31 for k in ("s1", "s2", "so"))
@@ -166,13 +170,15 @@ _DOCS = {
 _EXTRA = {"SUB": (c_sub_scales,), "SQUARED_DIFFERENCE": (c_sub_scales,), "MAXIMUM": (c_same_quant,),
           "MINIMUM": (c_same_quant,)}
 _INT8 = ("SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU")
+_INT16 = ("SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE")  # 16x8, kernel binary_s16
 
 for _name in CODES:
     _int8 = _name in _INT8
     register(OpDef(_name, parse=_parse if _name in _ACT_OPS else _parse_none, shapes=_shapes, reference=_reference,
                    lower=_lower, inputs=("input", "alpha") if _name == "PRELU" else ("input1", "input2"),
-                   constraints=(c_same_dtype, c_dtype, c_quantized, c_per_tensor_activations, c_broadcastable)
-                   + _EXTRA.get(_name, ()) + ((c_shifts,) if _int8 else ()),
+                   constraints=(c_same_dtype, c_dtype, c_quantized, c_int16_symmetric, c_per_tensor_activations,
+                                c_broadcastable) + _EXTRA.get(_name, ()) + ((c_shifts,) if _int8 else ()),
                    fusion=ELEMENTWISE, inplace=_inplace, doc=_DOCS[_name],
-                   dtypes=("int8", "float32") if _int8 else ("float32",),
-                   kernels=("binary_s8", "binary_f32") if _int8 else ("binary_f32",)))
+                   dtypes=(("int8", "float32") + (("int16",) if _name in _INT16 else ())) if _int8 else ("float32",),
+                   kernels=(("binary_s8", "binary_f32") + (("binary_s16",) if _name in _INT16 else ()))
+                   if _int8 else ("binary_f32",)))
