@@ -29,6 +29,7 @@ cdef extern from "tc_shared.h":
     void tc_lstm_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lstm_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_binary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_relu_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_convert_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_requantize_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
@@ -86,6 +87,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_lstm_s16
     if name == "binary_s16":
         return tc_binary_s16
+    if name == "relu_s16":
+        return tc_relu_s16
     if name == "conv_s16":
         return tc_conv_s16
     if name == "convert_s16":
@@ -315,6 +318,19 @@ def _sigmoid_tanh_s16(p, f):
     return [_prod(p["size"], 2), _prod(p["size"], 2), 512], 0, 0
 
 
+def _relu_s16(p, f):
+    """int16 RELU (mode 0), RELU6 (1), LEAKY_RELU (2)."""
+    _rng(p, "size", 0, _I32_MAX)
+    _rng(p, "mode", 0, 2)
+    for k in ("in_zp", "out_zp", "lo", "hi"):
+        _rng(p, k, -32768, 32767)
+    _rng(p, "m1", 0, _I32_MAX)
+    _rng(p, "m2", 0, _I32_MAX)
+    _shift(p, "s1", "s2")
+    _rng(p, "neg", 0, 1)
+    return [_prod(p["size"], 2), _prod(p["size"], 2)], 0, 0
+
+
 def _convert_s16(p, f):
     """float32 -> int16 (mode 0) or int16 -> float32 (1)."""
     _rng(p, "mode", 0, 1)
@@ -410,6 +426,8 @@ _C_SPECS = {
                 (), _add_s16),
     "sigmoid_tanh_s16": (K_C_ABI, ("in", "out", "table"), (2, 2, 2), 1, ("size", "mode", "mult", "shift"), (),
                          _sigmoid_tanh_s16),
+    "relu_s16": (K_C_ABI, ("in", "out"), (2, 2), 1,
+                 ("size", "mode", "in_zp", "out_zp", "m1", "s1", "m2", "s2", "lo", "hi", "neg"), (), _relu_s16),
     "pool_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, _POOL_GEOM + ("act_min", "act_max", "mode"), (), _pool_s16),
     "convert_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, ("mode", "size", "zp"), ("scale",), _convert_s16),
     "requantize_s16": (K_C_ABI, ("in", "out"), (1, 1), 1,

@@ -31,6 +31,7 @@ void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scra
 void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_binary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_relu_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

@@ -676,7 +676,7 @@ def _fuzz_params(name, rng):
             p[k] = r(-128, 0)
         elif k in ("act_max",):
             p[k] = r(0, 127)
-        elif k in ("time_major", "mode", "wide"):
+        elif k in ("time_major", "mode", "wide", "neg"):
             p[k] = r(0, 3) if k == "mode" else r(0, 1)
         elif k in ("in_bytes", "out_bytes"):
             p[k] = r(1, 2)

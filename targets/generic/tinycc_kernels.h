@@ -65,6 +65,7 @@
  *   tc_lstm_f32.c          lstm_f32           in out h c w r bias             -
  *   tc_lstm_s16.c          lstm_s16           in out h c w r bias mult shift table -
  *   tc_binary_s16.c        binary_s16         in1 in2 out                     -
+ *   tc_relu_s16.c          relu_s16           in out                          -
  *   tc_conv_s16.c          conv_s16           in out w bias mult shift        -
  *   tc_convert_s16.c       convert_s16        in out                          -
  *   tc_requantize_s16.c    requantize_s16     in out                          -
@@ -187,8 +188,10 @@ void tc_lstm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scra
 void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* 16x8 LSTM (int16 in, out and h, int64 bias); ip as lstm_s8 */
 void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
-/* int16 SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU; ip as binary_s8 */
+/* int16 SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE; ip as binary_s8 */
 void tc_binary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 RELU (mode 0), RELU6 (1), LEAKY_RELU (2). ip: size mode in_zp out_zp m1 s1 m2 s2 lo hi neg */
+void tc_relu_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* 16x8 (int16 activations, int8 weights, int64 bias) convolution (dm 0), depthwise (dm >= 1) or
    fully connected (1x1). ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide */
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

@@ -82,6 +82,24 @@ for _k in ("LOGISTIC", "TANH"):
     case(_k)(lambda rng, size, _k=_k: _sigmoid_tanh_s16(_k, rng, size)).__name__ = f"{_k.lower()}_s16"
 
 
+def _relu_s16(kind, rng, size):
+    """int16 RELU, RELU6, LEAKY_RELU: symmetric scales, the output's near the input's or random."""
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    xq = rand_quant(rng, "int16")
+    yq = xq if rng.random() < 0.3 else (xq[0] * float(10 ** rng.uniform(-1, 1)), 0)
+    mb = ModelBuilder(f"tinycc int16 {kind} case")
+    x = act(mb, "x", shape, "int16", xq, inp=True)
+    y = act(mb, "y", shape, "int16", yq)
+    opts = {"Alpha": float(rng.choice([0.01, 0.2, -0.25, 1.5]))} if kind == "LEAKY_RELU" else {}
+    mb.op(kind, [x], [y], **opts)
+    mb.output(y)
+    return mb.build(), [rand_array(rng, shape, "int16")]
+
+
+for _k in ("RELU", "RELU6", "LEAKY_RELU"):
+    case(_k)(lambda rng, size, _k=_k: _relu_s16(_k, rng, size)).__name__ = f"{_k.lower()}_s16"
+
+
 @case("LEAKY_RELU")
 def leaky_relu(rng, size):
     alpha = float(rng.choice([0.01, 0.1, 0.2, 0.3, 0.5, 1.5, -0.25])) if rng.random() < 0.6 else \

@@ -1,7 +1,7 @@
 """Cases of RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (tinycc/ops/resize.py)."""
 import numpy as np
 
-from . import case, pick_dtype, single
+from . import DTYPES_16X8, case, pick_dtype, single
 
 
 def _resize(kind, rng, size):
@@ -11,7 +11,8 @@ def _resize(kind, rng, size):
     align, half = bool(rng.random() < 0.4), bool(rng.random() < 0.4)
     if kind == "RESIZE_BILINEAR" and align and half:
         half = False
-    return single(kind, rng, [(n, h, w, c)], pick_dtype(rng), [(n, oh, ow, c)],
+    dtype = pick_dtype(rng, DTYPES_16X8 if kind == "RESIZE_NEAREST_NEIGHBOR" else ("int8", "float32"))
+    return single(kind, rng, [(n, h, w, c)], dtype, [(n, oh, ow, c)],
                   consts=[np.array([oh, ow], np.int32)], AlignCorners=align, HalfPixelCenters=half)
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
+from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
+               register)
 from .. import fixedpoint
 from ..fixedpoint import (INT32_MAX, INT32_MIN, _wrap32, count_leading_zeros32, exp_on_negative_values,
                           multiply_by_quantized_multiplier, one_over_one_plus_x_for_x_in_0_1, quantize_multiplier,
@@ -102,30 +103,55 @@ def _tanh_s8(v, xt, yt, o):
     return _sigmoid_tanh_s8(v, xt, True)
 
 
-def _relu_s8(v, xt, yt, o):
-    m, s = quantize_multiplier(_f32(np.float32(xt.scale) / np.float32(yt.scale)))
-    lo = max(-128, yt.zero_point)  # zero point + round(0 / scale)
-    return np.clip(yt.zero_point + multiply_by_quantized_multiplier(v - xt.zero_point, m, s), lo, 127)
+RELU_MODES = {"RELU": 0, "RELU6": 1, "LEAKY_RELU": 2}
 
 
-def _six_code(xt):
-    return int(min(max(tflite_round(_f32(np.float32(6.0) / np.float32(xt.scale))) + xt.zero_point, -128), 127))
+def relu_params(kind, xt, yt, o) -> dict:
+    """The integer parameters of a quantized RELU, RELU6 or LEAKY_RELU (int8 or int16), as TFLite Micro
+    prepares them: RELU rescales (m1, s1) and clamps at the output's zero; RELU6 clamps the raw codes to
+    [zero, six] of the input quantization; LEAKY_RELU rescales x >= 0 by (m1, s1) and x < 0 by
+    alpha's (m2, s2), negated when alpha < 0 (neg)."""
+    lim = np.iinfo(yt.dtype)
+    xs, ys = np.float32(xt.scale), np.float32(yt.scale)
+    p = dict(mode=RELU_MODES[kind], in_zp=xt.zero_point, out_zp=yt.zero_point, m1=0, s1=0, m2=0, s2=0,
+             lo=int(lim.min), hi=int(lim.max), neg=0)
+    if kind == "RELU":
+        p["m1"], p["s1"] = quantize_multiplier(_f32(xs / ys))
+        p["lo"] = max(int(lim.min), yt.zero_point)  # zero point + round(0 / scale)
+    elif kind == "RELU6":
+        six = tflite_round(_f32(np.float32(6.0) / xs)) + xt.zero_point
+        p.update(lo=xt.zero_point, hi=int(min(max(six, lim.min), lim.max)))
+    else:
+        ma, p["s2"] = quantize_multiplier(_f32(xs * np.float32(o.alpha) / ys))
+        p["m2"], p["neg"] = abs(ma), int(ma < 0)
+        p["m1"], p["s1"] = quantize_multiplier(_f32(xs / ys))
+    return p
+
+
+def relu_apply(v, p):
+    """RELU / RELU6 / LEAKY_RELU on integer codes with relu_params."""
+    v = np.asarray(v, np.int64)
+    if p["mode"] == 1:
+        return np.clip(v, p["lo"], p["hi"])
+    x = v - p["in_zp"]
+    pos = p["out_zp"] + multiply_by_quantized_multiplier(x, p["m1"], p["s1"])
+    if p["mode"] == 0:
+        return np.clip(pos, p["lo"], p["hi"])
+    scaled = multiply_by_quantized_multiplier(x, p["m2"], p["s2"])
+    neg = p["out_zp"] + (-scaled if p["neg"] else scaled)
+    return np.clip(np.where(x >= 0, pos, neg), p["lo"], p["hi"])
+
+
+def _relu_s8(v, xt, yt, o, kind="RELU"):
+    return relu_apply(v, relu_params(kind, xt, yt, o))
 
 
 def _relu6_s8(v, xt, yt, o):
-    # TFLite Micro clamps the raw codes to [zero, six] of the input quantization
-    return np.clip(v, xt.zero_point, _six_code(xt))
+    return _relu_s8(v, xt, yt, o, "RELU6")
 
 
 def _leaky_relu_s8(v, xt, yt, o):
-    xs, ys, alpha = np.float32(xt.scale), np.float32(yt.scale), np.float32(o.alpha)
-    ma, sa = quantize_multiplier(_f32(xs * alpha / ys))
-    mi, si = quantize_multiplier(_f32(xs / ys))
-    x = v - xt.zero_point
-    pos = yt.zero_point + multiply_by_quantized_multiplier(x, mi, si)
-    scaled = multiply_by_quantized_multiplier(x, abs(ma), sa)
-    neg = yt.zero_point + (-scaled if ma < 0 else scaled)
-    return np.clip(np.where(x >= 0, pos, neg), -128, 127)
+    return _relu_s8(v, xt, yt, o, "LEAKY_RELU")
 
 
 def _wrap16(x):
@@ -316,6 +342,8 @@ def sigmoid_tanh_s16_params(op, graph) -> tuple:
 
 def _reference(op, graph, ins):
     x, yt = ins[0], T(graph, op, 0, True)
+    if yt.dtype == np.int16 and op.kind in RELU_MODES:
+        return [relu_apply(x, relu_params(op.kind, T(graph, op, 0), yt, op.options)).astype(np.int16)]
     if yt.dtype == np.int16:
         fn = fixedpoint.tanh_s16 if op.kind == "TANH" else fixedpoint.sigmoid_s16
         return [fn(x, *sigmoid_tanh_s16_params(op, graph))]
@@ -333,6 +361,9 @@ def _reference(op, graph, ins):
 def _lower(op, graph):
     xt = T(graph, op, 0)
     bufs = [op.inputs[0], op.outputs[0]]
+    if xt.dtype == np.int16 and op.kind in RELU_MODES:
+        return [KernelCall("relu_s16", bufs, dict(size=xt.size, **relu_params(op.kind, xt, T(graph, op, 0, True),
+                                                                          op.options)))]
     if xt.dtype == np.int16:
         mult, shift = sigmoid_tanh_s16_params(op, graph)
         return [KernelCall("sigmoid_tanh_s16", bufs + [fixedpoint.SIGMOID_U16],
@@ -405,7 +436,8 @@ _DOCS = {
     "FLOOR": "round down", "CEIL": "round up", "ROUND": "round half to even",
 }
 
-_INT16 = ("LOGISTIC", "TANH")  # TFLite Micro's int16 table interpolation (kernel sigmoid_tanh_s16)
+_INT16 = {"LOGISTIC": "sigmoid_tanh_s16", "TANH": "sigmoid_tanh_s16", "RELU": "relu_s16", "RELU6": "relu_s16",
+          "LEAKY_RELU": "relu_s16"}  # 16x8: the op's int16 kernel
 
 _EXTRA = {"LOGISTIC": (c_logistic_zp, c_sigmoid_tanh_s16), "TANH": (c_sigmoid_tanh_s16,),
           "HARD_SWISH": (c_hard_swish_scale,), "RSQRT": (c_rsqrt_scale,),
@@ -415,9 +447,10 @@ for _name in F32_CODES:
     _int8 = _name in _INT8
     register(OpDef(_name, parse=_parse_leaky if _name == "LEAKY_RELU" else _parse_none, shapes=_same_shape,
                    reference=_reference, lower=_lower,
-                   constraints=(c_same_type, c_quantized, c_per_tensor_activations) + _EXTRA.get(_name, ()),
+                   constraints=(c_same_type, c_quantized, c_per_tensor_activations, c_int16_symmetric)
+                   + _EXTRA.get(_name, ()),
                    fusion=ELEMENTWISE, doc=_DOCS[_name],
                    dtypes=("int8", "float32") + (("int16",) if _name in _INT16 else ()) if _int8 else ("float32",),
                    inplace=lambda op, graph: [InPlace(0, 0)],  # element i is written after it is read
-                   kernels=(("lut_s8", "unary_f32") + (("sigmoid_tanh_s16",) if _name in _INT16 else ()))
+                   kernels=(("lut_s8", "unary_f32") + ((_INT16[_name],) if _name in _INT16 else ()))
                    if _int8 else ("unary_f32",)))

@@ -148,13 +148,18 @@ def _lower(op, graph):
 
 # ---- constraints ------------------------------------------------------------------------------------------
 
-def c_resize_types(op, graph):
-    """input and output must be both int8 (one scale and zero point: the op does not requantize) or
-    both float32"""
-    x, y = T(graph, op, 0), T(graph, op, 0, True)
-    if x.dtype != y.dtype or x.dtype not in (np.int8, np.float32):
+def _same_dtype_and_quant(op, graph, x, y) -> bool:
+    """x and y have one of the op's dtypes and, when quantized, one scale and zero point."""
+    from . import get
+    if x.dtype != y.dtype or x.dtype.name not in get(op.kind).dtypes:
         return False
-    return x.dtype != np.int8 or (np.float32(x.scale) == np.float32(y.scale) and x.zero_point == y.zero_point)
+    return x.dtype == np.float32 or (np.float32(x.scale) == np.float32(y.scale) and x.zero_point == y.zero_point)
+
+
+def c_resize_types(op, graph):
+    """input and output must have one of the op's dtypes (one scale and zero point: the op does not
+    requantize)"""
+    return _same_dtype_and_quant(op, graph, T(graph, op, 0), T(graph, op, 0, True))
 
 
 def c_resize_shapes(op, graph):
@@ -185,6 +190,7 @@ _C = (c_resize_types, c_per_tensor_activations, c_resize_shapes, c_bilinear_mode
 
 register(OpDef("RESIZE_NEAREST_NEIGHBOR", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                inputs=("input", "size"), constraints=_C, fusion=INJECTIVE, kernels=("resize_nearest",),
+               dtypes=("int8", "int16", "float32"),
                doc="nearest-neighbour resize to a constant size (align_corners, half_pixel_centers)"))
 register(OpDef("RESIZE_BILINEAR", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                inputs=("input", "size"), constraints=_C, fusion=OPAQUE,
@@ -232,12 +238,9 @@ def _gather_lower(op, graph):
 
 
 def c_gather_types(op, graph):
-    """params and output must be both float32 or both int8 with one scale and zero point (the op
+    """params and output must have one of the op's dtypes, with one scale and zero point (the op
     copies values), the indices int32"""
-    x, i, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
-    if x.dtype != y.dtype or x.dtype not in (np.int8, np.float32) or i.dtype != np.int32:
-        return False
-    return x.dtype != np.int8 or (np.float32(x.scale) == np.float32(y.scale) and x.zero_point == y.zero_point)
+    return T(graph, op, 1).dtype == np.int32 and _same_dtype_and_quant(op, graph, T(graph, op, 0), T(graph, op, 0, True))
 
 
 def c_gather_indices(op, graph):
