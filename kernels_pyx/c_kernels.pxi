@@ -30,6 +30,7 @@ cdef extern from "tc_shared.h":
     void tc_lstm_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_binary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_relu_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_log_softmax_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_convert_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_requantize_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
@@ -89,6 +90,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_binary_s16
     if name == "relu_s16":
         return tc_relu_s16
+    if name == "log_softmax_f32":
+        return tc_log_softmax_f32
     if name == "conv_s16":
         return tc_conv_s16
     if name == "convert_s16":
@@ -414,6 +417,7 @@ _C_SPECS = {
                            ("act_min", "act_max"), lambda p, f: _transpose_conv(p, f, False)),
     "log_softmax_s8": (K_C_ABI, ("in", "out"), (1, 1), 1,
                        ("outer", "depth", "mult", "left_shift", "rev_div", "rev_shift", "diff_min"), (), _log_softmax),
+    "log_softmax_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("outer", "depth"), (), lambda p, f: _l2norm(p, f, 4)),
     "l2norm_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, ("outer", "depth", "zp"), (), lambda p, f: _l2norm(p, f, 1)),
     "l2norm_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("outer", "depth"), (), lambda p, f: _l2norm(p, f, 4)),
     "lstm_s8": (K_C_ABI, _LSTM_BUFS + ("mult", "shift", "table"), (1, 1, 1, 2, 1, 1, 4, 4, 4, 2), (1, 2, 3),

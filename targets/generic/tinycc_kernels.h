@@ -66,6 +66,7 @@
  *   tc_lstm_s16.c          lstm_s16           in out h c w r bias mult shift table -
  *   tc_binary_s16.c        binary_s16         in1 in2 out                     -
  *   tc_relu_s16.c          relu_s16           in out                          -
+ *   tc_log_softmax_f32.c   log_softmax_f32    in out                          -
  *   tc_conv_s16.c          conv_s16           in out w bias mult shift        -
  *   tc_convert_s16.c       convert_s16        in out                          -
  *   tc_requantize_s16.c    requantize_s16     in out                          -
@@ -192,6 +193,8 @@ void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scr
 void tc_binary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* int16 RELU (mode 0), RELU6 (1), LEAKY_RELU (2). ip: size mode in_zp out_zp m1 s1 m2 s2 lo hi neg */
 void tc_relu_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* float32 log softmax over the last axis. ip: outer depth */
+void tc_log_softmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* 16x8 (int16 activations, int8 weights, int64 bias) convolution (dm 0), depthwise (dm >= 1) or
    fully connected (1x1). ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide */
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

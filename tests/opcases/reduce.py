@@ -100,6 +100,14 @@ def log_softmax(rng, size):
     return data, xs
 
 
+@case("LOG_SOFTMAX")
+def log_softmax_f32(rng, size):
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    shape = shape[:-1] + (int(rng.integers(1, 4 * size + 1)),)
+    data, xs = single("LOG_SOFTMAX", rng, [shape], "float32", [shape])
+    return data, [(xs[0] * np.float32(10 ** rng.uniform(-1, 1.5))).astype(np.float32)]
+
+
 @case("L2_NORMALIZATION")
 def l2_normalization(rng, size):
     shape = rand_shape(rng, size, int(rng.integers(1, 5)))

@@ -1,9 +1,7 @@
-"""LOG_SOFTMAX over the last axis, int8 only: TFLite Micro's fixed-point algorithm (gemmlowp exp
-of the scaled differences summed in Q12, its fixed-point log, output scale 16/256 and zero point
-127), kernel log_softmax_s8.
-
-float32 LOG_SOFTMAX is not supported: it needs expf and logf, and the portable float kernels may
-call no libm function but softmax_f32's expf.
+"""LOG_SOFTMAX over the last axis. int8: TFLite Micro's fixed-point algorithm (gemmlowp exp of the
+scaled differences summed in Q12, its fixed-point log, output scale 16/256 and zero point 127),
+kernel log_softmax_s8. float32: x - max - log(sum exp(x - max)), kernel log_softmax_f32 (expf, and
+its own logarithm: the portable float kernels call no libm function but expf).
 """
 import numpy as np
 
@@ -95,19 +93,29 @@ def log_softmax_s8(x, mult, left_shift, rev_div, rev_shift, diff_min):
 
 
 def _reference(op, graph, ins):
-    return [log_softmax_s8(ins[0], **log_softmax_params(T(graph, op, 0).scale))]
+    x = ins[0]
+    if x.dtype == np.float32:
+        d = x - x.max(axis=-1, keepdims=True)
+        with np.errstate(over="ignore"):
+            log_sum = np.log(np.exp(d).sum(axis=-1, keepdims=True, dtype=np.float32))
+        return [(d - log_sum).astype(np.float32)]
+    return [log_softmax_s8(x, **log_softmax_params(T(graph, op, 0).scale))]
 
 
 def _lower(op, graph):
     x = T(graph, op, 0)
+    if x.dtype == np.float32:
+        return [KernelCall("log_softmax_f32", [op.inputs[0], op.outputs[0]],
+                           dict(outer=x.size // x.shape[-1], depth=x.shape[-1]))]
     p = dict(outer=x.size // x.shape[-1], depth=x.shape[-1], **log_softmax_params(x.scale))
     return [KernelCall("log_softmax_s8", [op.inputs[0], op.outputs[0]], p)]
 
 
 def c_log_softmax_types(op, graph):
-    """int8 -> int8 with output scale 16/256 and zero point 127 (float32 LOG_SOFTMAX is not supported:
-    the portable float kernels may not call logf)"""
+    """float32 -> float32, or int8 -> int8 with output scale 16/256 and zero point 127"""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
+    if x.dtype == y.dtype == np.float32:
+        return True
     return x.dtype == y.dtype == np.int8 and y.zero_point == 127 and np.float32(y.scale) == np.float32(16 / 256)
 
 
@@ -118,8 +126,10 @@ def c_log_softmax_shape(op, graph):
 
 
 def c_log_softmax_scale(op, graph):
-    """the input scale must be at least 2**-24 (TFLite's fixed-point input range needs a left shift
-    of at least 2)"""
+    """the int8 input scale must be at least 2**-24 (TFLite's fixed-point input range needs a left
+    shift of at least 2)"""
+    if T(graph, op, 0).dtype == np.float32:
+        return True
     return log_softmax_params(T(graph, op, 0).scale)["left_shift"] >= 2
 
 
@@ -127,5 +137,5 @@ register(OpDef("LOG_SOFTMAX", parse=lambda where, o: None, shapes=lambda op, gra
                reference=_reference, lower=_lower,
                constraints=(c_log_softmax_types, c_per_tensor_activations, c_log_softmax_shape,
                             c_log_softmax_scale),
-               fusion=OPAQUE, dtypes=("int8",), kernels=("log_softmax_s8",),
-               doc="log of the softmax over the last axis (int8, TFLite's fixed point)"))
+               fusion=OPAQUE, kernels=("log_softmax_s8", "log_softmax_f32"),
+               doc="log of the softmax over the last axis (int8: TFLite's fixed point)"))
