@@ -31,6 +31,7 @@ cdef extern from "tc_shared.h":
     void tc_binary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_relu_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_log_softmax_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_reduce_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_convert_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_requantize_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
@@ -92,6 +93,8 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_relu_s16
     if name == "log_softmax_f32":
         return tc_log_softmax_f32
+    if name == "reduce_s16":
+        return tc_reduce_s16
     if name == "conv_s16":
         return tc_conv_s16
     if name == "convert_s16":
@@ -151,16 +154,17 @@ def _lut(p, f):
 _REDUCE_PARAMS = ("mode", "o0", "o1", "o2", "oa0", "oa1", "oa2", "r0", "r1", "r2", "ra0", "ra1", "ra2")
 
 
-def _reduce(p, f, quant):
+def _reduce(p, f, quant, es=1):
     _rng(p, "mode", 0, 2 if quant else 3)
     for k in _REDUCE_PARAMS[1:]:
         _rng(p, k, 1 if k[-2] in "or" else 0, _I32_MAX)
     if quant:
-        _zp(p, "in_zp", "out_zp")
+        _rng(p, "in_zp", -32768, 32767) if es == 2 else _zp(p, "in_zp")
+        _rng(p, "out_zp", -32768, 32767) if es == 2 else _zp(p, "out_zp")
         _rng(p, "mult", 0, _I32_MAX)
         _shift(p, "shift")
     span = 1 + sum(_prod(p[f"{g}{i}"] - 1, p[f"{g}a{i}"]) for g in "or" for i in range(3))
-    es = 1 if quant else 4
+    es = es if quant else 4
     return [_prod(span, es), _prod(p["o0"], p["o1"], p["o2"], es)], 0, 0
 
 
@@ -394,6 +398,8 @@ _C_SPECS = {
                    lambda p, f: _binary(p, f, False)),
     "reduce_s8": (K_C_ABI, ("in", "out"), (1, 1), 1, _REDUCE_PARAMS + ("in_zp", "out_zp", "mult", "shift"), (),
                   lambda p, f: _reduce(p, f, True)),
+    "reduce_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, _REDUCE_PARAMS + ("in_zp", "out_zp", "mult", "shift"), (),
+                   lambda p, f: _reduce(p, f, True, 2)),
     "reduce_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, _REDUCE_PARAMS, (), lambda p, f: _reduce(p, f, False)),
     "argminmax_s8": (K_C_ABI, ("in", "out"), (1, 4), 1, ("mode", "outer", "axis", "inner"), (),
                      lambda p, f: _argminmax(p, f, 1)),

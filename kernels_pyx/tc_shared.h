@@ -33,6 +33,7 @@ void tc_lstm_s16(void *const *buf, const int32_t *ip, const float *fp, void *scr
 void tc_binary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_relu_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_log_softmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_reduce_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

@@ -222,7 +222,7 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # 
     "resize_bilinear_f32", "batch_matmul_s8", "batch_matmul_f32", "transpose_conv_s8", "transpose_conv_f32",
     "log_softmax_s8", "l2norm_s8", "l2norm_f32", "lstm_s8", "lstm_s16", "lstm_f32", "conv_s16",
     "convert_s16", "requantize_s16", "pool_s16", "add_s16", "sigmoid_tanh_s16", "binary_s16",
-    "relu_s16", "log_softmax_f32",
+    "relu_s16", "log_softmax_f32", "reduce_s16",
 }) | frozenset({  # elementwise
     "unary_f32", "binary_s8", "binary_f32"})
 

@@ -1,46 +1,10 @@
-/* tinycc portable kernel: reduce_s8 (MEAN, SUM, REDUCE_MAX, REDUCE_MIN over int8: the input seen as
- * up to 3 kept and 3 reduced dimension groups with element strides).
+/* tinycc portable kernel: reduce_s8 (MEAN, SUM, REDUCE_MAX, REDUCE_MIN over int8; tc_reduce_q.h).
  * tinycc: shared with the host executor. */
-#include "tc_internal.h"
+#include "tc_reduce_q.h"
 
-/* buffers: in, out. ip: mode o0 o1 o2 oa0 oa1 oa2 r0 r1 r2 ra0 ra1 ra2 in_zp out_zp mult shift.
-   out[(i0 * o1 + i1) * o2 + i2] reduces in[i0 * oa0 + i1 * oa1 + i2 * oa2 + j0 * ra0 + j1 * ra1
-   + j2 * ra2] over 0 <= j_k < r_k (in that order). mode 0: sum, minus in_zp times the count,
-   requantized with (mult, shift) and out_zp (TFLite's SUM and MEAN, the mean's 1/count folded
-   into mult and shift); 1: maximum; 2: minimum (raw values). */
 void tc_reduce_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *const y = (int8_t *)buf[1];
-  const int32_t mode = ip[0];
-  const int32_t *const od = ip + 1, *const oa = ip + 4, *const rd = ip + 7, *const ra = ip + 10;
-  const uint32_t zp_times_count = (uint32_t)ip[13] * ((uint32_t)rd[0] * (uint32_t)rd[1] * (uint32_t)rd[2]);
-  ptrdiff_t i0, i1, i2, j0, j1, j2, n = 0;
   (void)fp;
   (void)scratch;
-  for (i0 = 0; i0 < od[0]; i0++)
-    for (i1 = 0; i1 < od[1]; i1++)
-      for (i2 = 0; i2 < od[2]; i2++) {
-        const int8_t *const xo = x + i0 * oa[0] + i1 * oa[1] + i2 * oa[2];
-        if (mode == 0) {
-          uint32_t acc = 0;
-          for (j0 = 0; j0 < rd[0]; j0++)
-            for (j1 = 0; j1 < rd[1]; j1++)
-              for (j2 = 0; j2 < rd[2]; j2++) {
-                const int32_t v = xo[j0 * ra[0] + j1 * ra[1] + j2 * ra[2]];
-                acc += (uint32_t)v;
-              }
-          y[n++] = tc_requant_s8(acc - zp_times_count, ip[15], ip[16], ip[14], -128, 127);
-        } else {
-          int32_t best = mode == 1 ? -128 : 127;
-          for (j0 = 0; j0 < rd[0]; j0++)
-            for (j1 = 0; j1 < rd[1]; j1++)
-              for (j2 = 0; j2 < rd[2]; j2++) {
-                const int32_t v = xo[j0 * ra[0] + j1 * ra[1] + j2 * ra[2]];
-                if (mode == 1 ? v > best : v < best)
-                  best = v;
-              }
-          y[n++] = (int8_t)best;
-        }
-      }
+  tc_reduce_q(buf, ip, 0);
 }

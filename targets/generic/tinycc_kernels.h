@@ -67,6 +67,7 @@
  *   tc_binary_s16.c        binary_s16         in1 in2 out                     -
  *   tc_relu_s16.c          relu_s16           in out                          -
  *   tc_log_softmax_f32.c   log_softmax_f32    in out                          -
+ *   tc_reduce_s16.c        reduce_s16         in out                          -
  *   tc_conv_s16.c          conv_s16           in out w bias mult shift        -
  *   tc_convert_s16.c       convert_s16        in out                          -
  *   tc_requantize_s16.c    requantize_s16     in out                          -
@@ -195,6 +196,8 @@ void tc_binary_s16(void *const *buf, const int32_t *ip, const float *fp, void *s
 void tc_relu_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* float32 log softmax over the last axis. ip: outer depth */
 void tc_log_softmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 MEAN, SUM, REDUCE_MAX, REDUCE_MIN; ip as reduce_s8 */
+void tc_reduce_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* 16x8 (int16 activations, int8 weights, int64 bias) convolution (dm 0), depthwise (dm >= 1) or
    fully connected (1x1). ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide */
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

@@ -41,6 +41,27 @@ def _reduce(kind, rng, size, same_quant):
                   KeepDims=keep)
 
 
+def _reduce16(kind, rng, size):
+    """int16 MEAN / SUM: symmetric scales, the output's matching the result's range."""
+    rank = int(rng.integers(1, 5))
+    shape = rand_shape(rng, size, rank)
+    axes = _axes(rng, rank)
+    keep = bool(rng.random() < 0.5)
+    res = {a % rank for a in axes}
+    out = tuple(1 if i in res else d for i, d in enumerate(shape)) if keep else \
+        tuple(d for i, d in enumerate(shape) if i not in res)
+    q = rand_quant(rng, "int16")
+    n = int(np.prod([shape[a] for a in res], dtype=np.int64)) if res else 1
+    grow = 1.0 if kind == "MEAN" else float(np.sqrt(n))
+    out_q = (q[0] * grow * float(10 ** rng.uniform(-0.3, 0.5)), 0)
+    return single(kind, rng, [shape], "int16", [out], consts=[np.array(axes, np.int32)], q=q, out_q=out_q,
+                  KeepDims=keep)
+
+
+for _k in ("MEAN", "SUM"):  # TFLite Micro has no int16 REDUCE_MAX / REDUCE_MIN
+    case(_k)(lambda rng, size, _k=_k: _reduce16(_k, rng, size)).__name__ = f"{_k.lower()}_s16"
+
+
 @case("MEAN")
 def mean(rng, size):
     return _reduce("MEAN", rng, size, rng.random() < 0.2)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import OPAQUE, KernelCall, OpDef, T, c_per_tensor_activations, register
+from . import OPAQUE, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, register
 from .. import fixedpoint as fx
 
 _MODES_S8 = {"SUM": 0, "MEAN": 0, "REDUCE_MAX": 1, "REDUCE_MIN": 2}
@@ -90,7 +90,8 @@ def _reference(op, graph, ins):
     else:
         count, mult, shift = _requant_params(op, graph)
         acc = fx._wrap32(rows.astype(np.int64).sum(axis=1) - xt.zero_point * count)
-        y = np.clip(fx.multiply_by_quantized_multiplier(acc, mult, shift) + yt.zero_point, -128, 127)
+        lim = np.iinfo(yt.dtype)
+        y = np.clip(fx.multiply_by_quantized_multiplier(acc, mult, shift) + yt.zero_point, lim.min, lim.max)
     return [np.asarray(y, yt.dtype).reshape(yt.shape)]
 
 
@@ -124,11 +125,11 @@ def _lower(op, graph):
     p = {}
     for i, ((o, oa), (r, ra)) in enumerate(zip(kept, red)):
         p.update({f"o{i}": o, f"oa{i}": oa, f"r{i}": r, f"ra{i}": ra})
-    if x.dtype == np.int8:
+    if x.dtype in (np.int8, np.int16):
         p["mode"] = _MODES_S8[op.kind]
         _, mult, shift = _requant_params(op, graph) if op.kind in ("SUM", "MEAN") else (0, 0, 0)
         p.update(in_zp=x.zero_point, out_zp=T(graph, op, 0, True).zero_point, mult=mult, shift=shift)
-        return [KernelCall("reduce_s8", [op.inputs[0], op.outputs[0]], p)]
+        return [KernelCall("reduce_s8" if x.dtype == np.int8 else "reduce_s16", [op.inputs[0], op.outputs[0]], p)]
     p["mode"] = _MODES_F32[op.kind]
     return [KernelCall("reduce_f32", [op.inputs[0], op.outputs[0]], p)]
 
@@ -136,9 +137,10 @@ def _lower(op, graph):
 # ---- constraints ----------------------------------------------------------------------------------
 
 def c_reduce_types(op, graph):
-    """input and output must be both int8 or both float32"""
+    """input and output must have one dtype, one of the op's"""
+    from . import get
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    return x.dtype == y.dtype and x.dtype in (np.int8, np.float32)
+    return x.dtype == y.dtype and x.dtype.name in get(op.kind).dtypes
 
 
 def c_axis_const(op, graph):
@@ -157,18 +159,18 @@ def c_groups(op, graph):
 
 
 def c_minmax_same_quant(op, graph):
-    """int8 REDUCE_MAX / REDUCE_MIN need the output's scale and zero point equal to the input's
-    (TFLite Micro refuses others)"""
+    """int8 / int16 REDUCE_MAX / REDUCE_MIN need the output's scale and zero point equal to the
+    input's (TFLite Micro refuses others)"""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    if x.dtype != np.int8 or op.kind not in ("REDUCE_MAX", "REDUCE_MIN"):
+    if x.dtype == np.float32 or op.kind not in ("REDUCE_MAX", "REDUCE_MIN"):
         return True
     return np.float32(x.scale) == np.float32(y.scale) and x.zero_point == y.zero_point
 
 
 def c_requant_range(op, graph):
-    """int8 SUM / MEAN need an input/output scale ratio whose multiplier shift is in [-31, 31]"""
+    """int8 / int16 SUM / MEAN need an input/output scale ratio whose multiplier shift is in [-31, 31]"""
     x = T(graph, op, 0)
-    if x.dtype != np.int8 or op.kind not in ("SUM", "MEAN"):
+    if x.dtype == np.float32 or op.kind not in ("SUM", "MEAN"):
         return True
     _, _, shift = _requant_params(op, graph)
     return -31 <= shift <= 31
@@ -179,12 +181,15 @@ _DOCS = {"MEAN": "mean over constant axes (keep_dims); int8 requantized as TFLit
          "REDUCE_MAX": "maximum over constant axes (keep_dims)",
          "REDUCE_MIN": "minimum over constant axes (keep_dims)"}
 
+_INT16 = ("MEAN", "SUM")  # TFLite Micro has no int16 REDUCE_MAX / REDUCE_MIN
+
 for _name in ("MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN"):
     register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                    inputs=("input", "axis"),
-                   constraints=(c_reduce_types, c_per_tensor_activations, c_axis_const, c_groups, c_minmax_same_quant,
-                                c_requant_range),
-                   fusion=OPAQUE, kernels=("reduce_s8", "reduce_f32"), doc=_DOCS[_name],
+                   constraints=(c_reduce_types, c_per_tensor_activations, c_int16_symmetric, c_axis_const, c_groups,
+                                c_minmax_same_quant, c_requant_range),
+                   fusion=OPAQUE, kernels=("reduce_s8", "reduce_f32") + (("reduce_s16",) if _name in _INT16 else ()),
+                   doc=_DOCS[_name], dtypes=("int8", "float32") + (("int16",) if _name in _INT16 else ()),
                    macs=lambda op, graph: T(graph, op, 0).size if op.kind in ("SUM", "MEAN") else 0))
 
 
