@@ -384,8 +384,7 @@ class CProgram:
         model_c += ["}", "", "void tinycc_reset(uint8_t *arena)", "{"]
         for name in g.states():
             t = g.tensor(name)
-            fill = int(t.initial_value().reshape(-1)[0]) if t.size else 0
-            model_c.append(f"  memset(arena + {plan.offset(name)}, {fill & 0xFF}, {t.nbytes}); /* state {name} */")
+            model_c.append(f"  memset(arena + {plan.offset(name)}, {t.initial_fill & 0xFF}, {t.nbytes}); /* state {name} */")
         model_c += ["  (void)arena;"] if not g.states() else []
         model_c += ["}", "",
                     "void tinycc_invoke(const void *input, void *output, uint8_t *arena)", "{",

@@ -188,11 +188,6 @@ class CTargetModel(CompiledModel):
             outs.append(ys)
         return outs
 
-    def _result(self, x, ys):
-        if isinstance(x, dict):
-            return {o.name: y for o, y in zip(self.outputs, ys)}
-        return ys[0] if len(ys) == 1 else ys
-
     def __call__(self, x):
         xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
         # a model with state replays every input since the last reset (the harness starts from a

@@ -63,11 +63,14 @@ class Tensor:
     def scale(self) -> float:
         return float(self.quant.scale[0])
 
+    @property
+    def initial_fill(self) -> int:
+        """Every element of a variable before the first invocation and after a reset (as TFLite
+        Micro: the zero point for int8, zero otherwise)."""
+        return self.zero_point if self.dtype == np.int8 and self.quant is not None else 0
+
     def initial_value(self) -> np.ndarray:
-        """A variable's value before the first invocation and after a reset (as TFLite Micro: the
-        zero point for int8, zero otherwise)."""
-        fill = self.zero_point if self.dtype == np.int8 and self.quant is not None else 0
-        return np.full(self.shape, fill, self.dtype)
+        return np.full(self.shape, self.initial_fill, self.dtype)
 
     @property
     def zero_point(self) -> int:

@@ -105,10 +105,13 @@ class CompiledModel:
         for view, v in zip(self._in_views, xs):
             view[...] = v
         self.program.run()
-        outs = [v.copy() for v in self._out_views]
+        return self._result(x, [v.copy() for v in self._out_views])
+
+    def _result(self, x, ys):
+        """Outputs as the caller gave the inputs: a dict by name, one array, or a list."""
         if isinstance(x, dict):
-            return {o.name: y for o, y in zip(self.outputs, outs)}
-        return outs[0] if len(outs) == 1 else outs
+            return {o.name: y for o, y in zip(self.outputs, ys)}
+        return ys[0] if len(ys) == 1 else ys
 
     def run_sequence(self, xs: list) -> list:
         """Reset, then one call per element of ``xs`` in order (a model with state carries it from
@@ -166,9 +169,7 @@ class CompiledModel:
                 t.start()
             for t in pool:
                 t.join()
-        if isinstance(x, dict):
-            return {o.name: y for o, y in zip(self.outputs, ys)}
-        return ys[0] if len(ys) == 1 else ys
+        return self._result(x, ys)
 
     def reference(self, x):
         """Run the NumPy reference interpreter on the model as read (the executable spec); it

@@ -8,11 +8,11 @@
 #include <string.h>
 #include "tc_internal.h"
 
-/* sum (x[i] - zp) * w[i] + bias, requantized to int16 Q3.12 and saturated */
+/* sum (x[i] - zp) * w[i] + bias, requantized to int16 Q3.12 and saturated: wide, by TFLite's int64
+   rounding with shift; else with the pre-split shift counts (l, r) */
 static inline int32_t tc_lstm_fc(const void *x, const int8_t *w, ptrdiff_t n, int32_t zp, int64_t bias,
-                                 int32_t mult, int32_t shift, int wide)
+                                 int32_t mult, int32_t shift, int l, int r, int wide)
 {
-  int l, r;
   if (wide) {
     int64_t acc = 0;
     ptrdiff_t i;
@@ -20,7 +20,6 @@ static inline int32_t tc_lstm_fc(const void *x, const int8_t *w, ptrdiff_t n, in
       acc += (int64_t)(((const int16_t *)x)[i] - zp) * w[i];
     return tc_clamp32(tc_mbqm64((int64_t)((uint64_t)acc + (uint64_t)bias), mult, shift), -32768, 32767);
   }
-  tc_split_shift(shift, &l, &r);
   return tc_clamp32(tc_mbqm(tc_s32(tc_dot_s8((const int8_t *)x, w, n, zp) + (uint32_t)bias), mult, l, r), -32768,
                     32767);
 }
@@ -52,8 +51,10 @@ static void tc_lstm_q(void *const *buf, const int32_t *ip, int wide)
   const int32_t h_min = wide ? -32768 : -128, h_max = wide ? 32767 : 127;
   const int64_t tanh_mult = ip[13] ? (int64_t)ip[13] : (int64_t)3 << ip[14];
   const int tanh_shift = ip[13] ? (int)ip[14] : 0;
-  int l_fc, r_fc, l_ig, r_ig, l_o, r_o, k;
+  int gl[8], gr[8], l_fc, r_fc, l_ig, r_ig, l_o, r_o, k;
   ptrdiff_t b, t, j;
+  for (k = 0; k < 8; k++)
+    tc_split_shift(shift[k], &gl[k], &gr[k]);
   tc_split_shift(ip[8], &l_fc, &r_fc);
   tc_split_shift(ip[10], &l_ig, &r_ig);
   tc_split_shift(ip[12], &l_o, &r_o);
@@ -70,8 +71,9 @@ static void tc_lstm_q(void *const *buf, const int32_t *ip, int wide)
         for (k = 0; k < 4; k++) {
           const ptrdiff_t o = k * units + j;
           const int64_t bias = wide ? ((const int64_t *)buf[6])[o] : ((const int32_t *)buf[6])[o];
-          gate[k] = tc_clamp32(tc_lstm_fc(xr, w + o * n_in, n_in, in_zp, bias, mult[k], shift[k], wide) +
-                               tc_lstm_fc(hb, r + o * units, units, h_zp, 0, mult[4 + k], shift[4 + k], wide),
+          gate[k] = tc_clamp32(tc_lstm_fc(xr, w + o * n_in, n_in, in_zp, bias, mult[k], shift[k], gl[k], gr[k], wide) +
+                               tc_lstm_fc(hb, r + o * units, units, h_zp, 0, mult[4 + k], shift[4 + k], gl[4 + k],
+                                          gr[4 + k], wide),
                                -32768, 32767);
         }
         in_g = tc_sigmoid_s16(gate[0] * 3, tab); /* Q3.12 in */
