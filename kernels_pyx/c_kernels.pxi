@@ -38,6 +38,11 @@ cdef extern from "tc_shared.h":
     void tc_pool_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_add_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_sigmoid_tanh_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_batch_matmul_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_transpose_conv_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_softmax_s8_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_softmax_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_unary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_shared_fn _c_kernel(str name) except NULL:
@@ -107,6 +112,16 @@ cdef tc_shared_fn _c_kernel(str name) except NULL:
         return tc_add_s16
     if name == "sigmoid_tanh_s16":
         return tc_sigmoid_tanh_s16
+    if name == "batch_matmul_s16":
+        return tc_batch_matmul_s16
+    if name == "transpose_conv_s16":
+        return tc_transpose_conv_s16
+    if name == "softmax_s8_s16":
+        return tc_softmax_s8_s16
+    if name == "softmax_s16":
+        return tc_softmax_s16
+    if name == "unary_s16":
+        return tc_unary_s16
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -195,15 +210,15 @@ def _resize(p, f, es, table_entries):
 _BMM_PARAMS = ("b0", "b1", "b2", "la0", "la1", "la2", "ra0", "ra1", "ra2", "m", "k", "n", "lsi", "lsk", "rsk", "rsj")
 
 
-def _batch_matmul(p, f, quant):
+def _batch_matmul(p, f, es):
+    """es: element size (1 int8, 2 int16, 4 float32)."""
     _dims(p, "b0", "b1", "b2", "m", "k", "n")
     for k in ("la0", "la1", "la2", "ra0", "ra1", "ra2", "lsi", "lsk", "rsk", "rsj"):
         _rng(p, k, 0, _I32_MAX)
-    if quant:
+    if es < 4:
         _zp(p, "lhs_zp", "rhs_zp", "out_zp")
         _rng(p, "mult", 0, _I32_MAX)
         _shift(p, "shift")
-    es = 1 if quant else 4
     lhs = 1 + sum(_prod(p[f"b{i}"] - 1, p[f"la{i}"]) for i in range(3)) + _prod(p["m"] - 1, p["lsi"]) \
         + _prod(p["k"] - 1, p["lsk"])
     rhs = 1 + sum(_prod(p[f"b{i}"] - 1, p[f"ra{i}"]) for i in range(3)) + _prod(p["k"] - 1, p["rsk"]) \
@@ -214,21 +229,39 @@ def _batch_matmul(p, f, quant):
 _TCONV_GEOM = ("n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw", "pt", "pl")
 
 
-def _transpose_conv(p, f, quant):
+def _transpose_conv(p, f, es):
+    """es: activation element size (1 int8, 2 int16 with int8 weights and an int64 bias, 4 float32)."""
     _dims(p, "n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw")
     _rng(p, "pt", 0, _I32_MAX)
     _rng(p, "pl", 0, _I32_MAX)
-    es = 1 if quant else 4
-    if quant:
+    quant = es < 4
+    if es == 1:
         _act_s8(p)
         _zp(p, "in_zp", "out_zp")
+    elif es == 2:
+        _act_s16(p)
     else:
         _act_f32(f)
     need = [_prod(p["n"], p["h"], p["w"], p["c"], es), _prod(p["n"], p["oh"], p["ow"], p["oc"], es),
-            _prod(p["oc"], p["kh"], p["kw"], p["c"], es), _prod(p["oc"], 4)]
+            _prod(p["oc"], p["kh"], p["kw"], p["c"], 4 if es == 4 else 1), _prod(p["oc"], 8 if es == 2 else 4)]
     if quant:
         need += [_prod(p["oc"], 4), _prod(p["oc"], 4)]
     return need, 0, p["oc"] if quant else 0
+
+
+def _softmax_s16(p, f):
+    """int8 -> int16 (no tables) or int16 -> int16 softmax (two 513-entry tables)."""
+    _rng(p, "outer", 0, _I32_MAX)
+    _rng(p, "depth", 0, _I32_MAX)
+    _rng(p, "mult", 0, _I32_MAX)
+    n = _prod(p["outer"], p["depth"])
+    if "diff_min" in p:
+        _rng(p, "left_shift", 0, 31)
+        _rng(p, "diff_min", _I32_MIN + 1, 0)
+        return [n, _prod(n, 2)], 0, 0
+    _shift(p, "shift")
+    _rng(p, "depth", 0, 65536)  # the sum of the row's exps fits int32
+    return [_prod(n, 2), _prod(n, 2), 513 * 2, 513 * 2], 0, 0
 
 
 def _log_softmax(p, f):
@@ -338,6 +371,16 @@ def _relu_s16(p, f):
     return [_prod(p["size"], 2), _prod(p["size"], 2)], 0, 0
 
 
+def _unary_s16(p, f):
+    """int16 RSQRT (mode 0: the shift applies after TFLite's 2**20 scaling) or ABS (1)."""
+    _rng(p, "size", 0, _I32_MAX)
+    _rng(p, "mode", 0, 1)
+    _rng(p, "rescale", 0, 1)
+    _rng(p, "mult", 0, _I32_MAX)
+    _rng(p, "shift", -11 if p["mode"] == 0 else -31, 31)
+    return [_prod(p["size"], 2), _prod(p["size"], 2)], 0, 0
+
+
 def _convert_s16(p, f):
     """float32 -> int16 (mode 0) or int16 -> float32 (1)."""
     _rng(p, "mode", 0, 1)
@@ -413,14 +456,24 @@ _C_SPECS = {
                             _RESIZE_PARAMS, (), lambda p, f: _resize(p, f, 4, 2)),
     "batch_matmul_s8": (K_C_ABI, ("lhs", "rhs", "out"), (1, 1, 1), 2,
                         _BMM_PARAMS + ("lhs_zp", "rhs_zp", "out_zp", "mult", "shift"), (),
-                        lambda p, f: _batch_matmul(p, f, True)),
+                        lambda p, f: _batch_matmul(p, f, 1)),
+    "batch_matmul_s16": (K_C_ABI, ("lhs", "rhs", "out"), (2, 2, 2), 2,
+                         _BMM_PARAMS + ("lhs_zp", "rhs_zp", "out_zp", "mult", "shift"), (),
+                         lambda p, f: _batch_matmul(p, f, 2)),
     "batch_matmul_f32": (K_C_ABI, ("lhs", "rhs", "out"), (4, 4, 4), 2, _BMM_PARAMS, (),
-                         lambda p, f: _batch_matmul(p, f, False)),
+                         lambda p, f: _batch_matmul(p, f, 4)),
     "transpose_conv_s8": (K_C_ABI, ("in", "out", "w", "bias", "mult", "shift"), (1, 1, 1, 4, 4, 4), 1,
                           _TCONV_GEOM + ("act_min", "act_max", "in_zp", "out_zp"), (),
-                          lambda p, f: _transpose_conv(p, f, True)),
+                          lambda p, f: _transpose_conv(p, f, 1)),
+    "transpose_conv_s16": (K_C_ABI, ("in", "out", "w", "bias", "mult", "shift"), (2, 2, 1, 8, 4, 4), 1,
+                           _TCONV_GEOM + ("act_min", "act_max"), (), lambda p, f: _transpose_conv(p, f, 2)),
     "transpose_conv_f32": (K_C_ABI, ("in", "out", "w", "bias"), (4, 4, 4, 4), 1, _TCONV_GEOM,
-                           ("act_min", "act_max"), lambda p, f: _transpose_conv(p, f, False)),
+                           ("act_min", "act_max"), lambda p, f: _transpose_conv(p, f, 4)),
+    "softmax_s8_s16": (K_C_ABI, ("in", "out"), (1, 2), 1, ("outer", "depth", "mult", "left_shift", "diff_min"), (),
+                       _softmax_s16),
+    "unary_s16": (K_C_ABI, ("in", "out"), (2, 2), 1, ("size", "mode", "rescale", "mult", "shift"), (), _unary_s16),
+    "softmax_s16": (K_C_ABI, ("in", "out", "exp_lut", "recip_lut"), (2, 2, 2, 2), 1,
+                    ("outer", "depth", "mult", "shift"), (), _softmax_s16),
     "log_softmax_s8": (K_C_ABI, ("in", "out"), (1, 1), 1,
                        ("outer", "depth", "mult", "left_shift", "rev_div", "rev_shift", "diff_min"), (), _log_softmax),
     "log_softmax_f32": (K_C_ABI, ("in", "out"), (4, 4), 1, ("outer", "depth"), (), lambda p, f: _l2norm(p, f, 4)),

@@ -16,7 +16,7 @@ in the arena. After that the kernels check nothing per element and never touch m
 outside their buffers. Buffers may overlap (the planner decides what may run in place); the
 kernels stay memory-safe whatever the overlap, and compute the right result in place (output
 at exactly the input's offset) for: copy (any overlap), requantize_s8, quantize_f32_s8,
-softmax_s8, softmax_f32, and add_s8 / add_f32 when the aliased input is not broadcast. Not
+softmax_s8, softmax_s16, softmax_f32, and add_s8 / add_f32 when the aliased input is not broadcast. Not
 in place: convolutions, fully connected, pooling, dequantize_s8_f32 (but see streaming).
 
 int32 and float32 buffers must be 4-byte aligned (arena offsets multiple of 4).

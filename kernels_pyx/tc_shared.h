@@ -40,5 +40,10 @@ void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_sigmoid_tanh_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_batch_matmul_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_transpose_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_softmax_s8_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_softmax_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_unary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 #endif

@@ -710,6 +710,8 @@ def _fuzz_params(name, rng):
             p[k] = int(rng.choice([0, -1, -7, 2 ** 31 - 1, 200, 40]))
     if name == "sigmoid_tanh_s16":  # an int16 input rescale
         p["mult"], p["shift"] = r(0, 32767), r(0, 20)
+    if name == "unary_s16":  # RSQRT's shift applies after TFLite's 2**20 scaling
+        p["mode"], p["rescale"], p["shift"] = r(0, 1), r(0, 1), r(-11, 31)
     if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
     if "pool" in name and rng.random() < 0.9:  # mostly windows that all cover the input

@@ -134,3 +134,19 @@ def test_regressions(path):
     for _ in range(3):
         xs = random_inputs(m.inputs, rng)
         run_case(data, xs, path.name)
+
+
+@pytest.mark.parametrize("beta", [1.0, 0.37])
+def test_softmax_int16_tables(beta):
+    """Every entry and interpolation step of the int16 softmax's two tables (exp and 1 / (1 + x),
+    which tinycc computes at compile time) against TFLite Micro: rows (32767, 32767 - k) for every
+    k in 0..65535 put each difference on [-10, 0] once (beta 1) and their sums over [1, 2)."""
+    from tinycc.testing import ModelBuilder
+    n = 65536
+    mb = ModelBuilder("int16 softmax table sweep")
+    x = mb.input("x", (n, 2), "int16", 10 / 65535, 0)
+    y = mb.tensor("y", (n, 2), "int16", 1 / 32768, 0)
+    mb.op("SOFTMAX", [x], [y], beta=beta)
+    mb.output(y)
+    xs = np.stack([np.full(n, 32767), 32767 - np.arange(n)], axis=1).astype(np.int16)
+    run_case(mb.build(), [xs], f"int16 softmax table sweep, beta {beta}")

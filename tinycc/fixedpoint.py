@@ -4,6 +4,7 @@ These are the primitives TFLite Micro's reference kernels use (double-rounding
 build, the default). Every function takes and returns int64 arrays (or Python
 ints) holding int32 values, so no intermediate ever overflows silently.
 """
+import functools
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ INT32_MAX = (1 << 31) - 1
 
 def tflite_round(x):
     """std::round: halves away from zero."""
+    x = float(x)
     return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
 
 
@@ -72,11 +74,11 @@ def multiply_by_quantized_multiplier(x, multiplier, shift):
 
 def multiply_by_quantized_multiplier_64(x, multiplier, shift):
     """MultiplyByQuantizedMultiplier of an int64 accumulator (TFLite's 16x8 kernels): the multiplier
-    reduced to 15 bits with rounding, one rounding shift by 15 - shift."""
+    reduced to 15 bits with rounding, one rounding shift by 15 - shift, the result cast to int32."""
     mult = np.asarray(multiplier, dtype=np.int64)
     reduced = np.where(mult < 0x7FFF0000, (mult + (1 << 15)) >> 16, 0x7FFF)
     total = 15 - np.asarray(shift, dtype=np.int64)
-    return (np.asarray(x, dtype=np.int64) * reduced + (np.int64(1) << (total - 1))) >> total
+    return _wrap32((np.asarray(x, dtype=np.int64) * reduced + (np.int64(1) << (total - 1))) >> total)
 
 
 def saturating_shl(x, exponent):
@@ -213,3 +215,77 @@ def tanh_s16(x, mult, shift):
     r = np.where((a >> 8) >= 255, 0xFFFF << 8, (tab[uh] << 8) + (a & 0xFF) * (tab[uh + 1] - tab[uh]))
     r = np.where(v >= 0, r - (1 << 23) + (1 << 7), -r + (1 << 23) + (1 << 7) - 1)
     return (r >> 8).astype(np.int16)
+
+
+def _expf(v):
+    """std::exp(float): exp rounded to float32 (what a correctly rounded expf returns)."""
+    return np.float32(math.exp(float(v)))
+
+
+def lut_populate_s16(transform, input_scale, input_zp, output_scale, output_zp):
+    """TFLite's LUTPopulate<int16_t>: a 513-entry table of ``transform`` (a float32 -> float32
+    function) sampled at 512 steps over the int16 input range, each entry biased by half the
+    interpolation error at its midpoint; every operation in float32 as TFLite computes it."""
+    f = np.float32
+    in_min = f(input_scale) * f(-32768 - input_zp)
+    in_max = f(input_scale) * f(32767 - input_zp)
+    out_min = f(output_scale) * f(-32768 - output_zp)
+    out_max = f(output_scale) * f(32767 - output_zp)
+    step = (in_max - in_min) / f(512)
+    half = step / f(2)
+    inv = f(65536) / (out_max - out_min)
+    lut = np.zeros(513, np.int16)
+    for i in range(512):
+        x0 = in_min + f(i) * step
+        val, mid, nxt = transform(x0), transform(x0 + half), transform(in_min + f(i + 1) * step)
+        sample = f(tflite_round(val * inv))
+        interp = f(tflite_round((nxt * inv + sample) / f(2)))
+        bias = f(tflite_round((interp - f(tflite_round(mid * inv))) / f(2)))
+        lut[i] = int(min(max(sample - bias, -32768.0), 32767.0))
+    lut[512] = int(min(max(tflite_round(transform(in_max) * inv), -32768.0), 32767.0))
+    return lut
+
+
+def lut_lookup_s16(x, lut):
+    """TFLite's LUTLookup: 9 bits index the 513-entry table, 7 interpolate (int16 result)."""
+    x = np.asarray(x, dtype=np.int64)
+    lut = lut.astype(np.int64)
+    index = 256 + (x >> 7)
+    base = lut[index]
+    slope = ((lut[index + 1] - base + (1 << 15)) & 0xFFFF) - (1 << 15)  # stored in an int16
+    v = base + ((slope * (x & 0x7F) + 64) >> 7)
+    return ((v + (1 << 15)) & 0xFFFF) - (1 << 15)
+
+
+@functools.cache
+def softmax_luts_s16():
+    """The two tables of TFLite's int16 softmax: exp on [-10, 0] and 1 / (1 + x) on [0, 1]."""
+    f = np.float32
+    rng = f(65535)
+    exp_lut = lut_populate_s16(_expf, f(10) / rng, 32767, f(2) / rng, 0)
+    recip_lut = lut_populate_s16(lambda v: f(1) / (f(1) + v), f(1) / rng, -32768, f(2) / rng, 0)
+    return exp_lut, recip_lut
+
+
+def inv_sqrt_multiplier(acc):
+    """GetInvSqrtQuantizedMultiplierExp(acc, reverse_shift=-1) for one int32 acc >= 0."""
+    if acc <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while acc >= 1 << 29:
+        acc //= 4
+        shift += 1
+    pairs = (int(count_leading_zeros32(acc)) - 1) // 2 - 1
+    shift -= pairs
+    acc <<= 2 * pairs
+    half_input = int(rounding_divide_by_pot(acc >> 1, 1))
+    half_three = (1 << 28) + (1 << 27)
+    x = 1 << 28  # 1.0 in Q3.28
+    for _ in range(5):
+        x3 = int(saturating_shl(srdhm(srdhm(x, x), x), 6))
+        x = int(saturating_shl(_wrap32(srdhm(half_three, x) - srdhm(half_input, x3)), 3))
+    x = int(srdhm(x, 1518500250))
+    if shift < 0:
+        x = int(_wrap32(x << -shift))
+        shift = 0
+    return x, -shift

@@ -290,6 +290,38 @@ static inline int32_t tc_mbqm64(int64_t x, int32_t mult, int32_t shift)
   return (int32_t)tc_asr64((int64_t)r, total);
 }
 
+/* TFLite's GetInvSqrtQuantizedMultiplierExp(acc, reverse_shift -1): 1 / sqrt(acc) as a multiplier
+   and shift (Newton-Raphson in Q3.28); acc <= 1 gives (INT32_MAX, 0). */
+static inline void tc_inv_sqrt_multiplier(int32_t acc, int32_t *mult, int32_t *shift)
+{
+  int32_t half_input, xr = (int32_t)1 << 28, s = 11;
+  int pairs, k;
+  if (acc <= 1) {
+    *mult = INT32_MAX;
+    *shift = 0;
+    return;
+  }
+  while (acc >= ((int32_t)1 << 29)) {
+    acc /= 4;
+    s++;
+  }
+  pairs = (tc_clz32((uint32_t)acc) - 1) / 2 - 1;
+  s -= pairs;
+  acc = tc_shl32(acc, 2 * pairs);
+  half_input = tc_rdbpot32(acc >> 1, 1);
+  for (k = 0; k < 5; k++) {
+    const int32_t x3 = tc_saturating_shl(tc_srdhm(tc_srdhm(xr, xr), xr), 6);
+    xr = tc_saturating_shl(tc_s32((uint32_t)tc_srdhm((1 << 28) + (1 << 27), xr) - (uint32_t)tc_srdhm(half_input, x3)), 3);
+  }
+  xr = tc_srdhm(xr, 1518500250);
+  if (s < 0) {
+    xr = tc_shl32(xr, -s > 31 ? 31 : (int)-s);
+    s = 0;
+  }
+  *mult = xr;
+  *shift = -s;
+}
+
 /* ---- TFLite's int16 sigmoid and tanh (LOGISTIC, TANH, the LSTM gates) -------------------------- */
 
 /* The input rescale (x * mult + round) >> shift, in 64 bits (TFLite's multiplier 0, meaning

@@ -15,7 +15,7 @@
  * parameters make the kernel touch. `scratch` (4-byte aligned) is needed only where listed, of
  * at least the given bytes, and never overlaps a buffer; other kernels accept NULL.
  * In place (output at exactly the input's address) is allowed for copy (any overlap),
- * requantize_s8, quantize_f32_s8, softmax_s8, softmax_f32, and add_s8 / add_f32 when the
+ * requantize_s8, quantize_f32_s8, softmax_s8, softmax_s16, softmax_f32, and add_s8 / add_f32 when the
  * aliased input is not broadcast. The other kernels' outputs must not overlap their inputs
  * (they are declared restrict inside); tc_run_streamed gives them in-place row streaming.
  *
@@ -74,6 +74,11 @@
  *   tc_pool_s16.c          pool_s16           in out                          -
  *   tc_add_s16.c           add_s16            in1 in2 out                     -
  *   tc_sigmoid_tanh_s16.c  sigmoid_tanh_s16   in out table                    -
+ *   tc_batch_matmul_s16.c  batch_matmul_s16   lhs rhs out                     -
+ *   tc_transpose_conv_s16.c transpose_conv_s16 in out w bias mult shift       -
+ *   tc_softmax_s8_s16.c    softmax_s8_s16     in(s8) out(s16)                 -
+ *   tc_softmax_s16.c       softmax_s16        in out exp_lut recip_lut        -
+ *   tc_unary_s16.c         unary_s16          in out                          -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -211,6 +216,16 @@ void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scr
 void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* int16 LOGISTIC / TANH. ip: size mode (0 logistic, 1 tanh) mult shift */
 void tc_sigmoid_tanh_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 BATCH_MATMUL (zero points 0, int64 accumulation); ip as batch_matmul_s8 */
+void tc_batch_matmul_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* 16x8 TRANSPOSE_CONV (int64 bias). ip: n h w c oh ow oc kh kw sh sw pt pl act_min act_max */
+void tc_transpose_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* SOFTMAX int8 -> int16 (scale 1/65536, zero point -32768); ip as softmax_s8 */
+void tc_softmax_s8_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* SOFTMAX int16 -> int16 (TFLite's tables, 513 int16 each). ip: outer depth mult shift */
+void tc_softmax_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* int16 RSQRT (mode 0) and ABS (1). ip: size mode rescale mult shift */
+void tc_unary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

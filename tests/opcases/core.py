@@ -14,9 +14,10 @@ def _out(size, k, stride, dilation, padding):
     return -(-size // stride) if padding == "SAME" else (size - eff + stride) // stride
 
 
-def _weights(rng, mb, dtype, shape, axis, x_scale, bias, wide_bias=False):
+def _weights(rng, mb, dtype, shape, axis, x_scale, bias, wide_bias=False, bias_dtype=None):
     """Random weights (int8 per-channel or per-tensor, or float32) and bias constants (for int16
-    activations an int64 bias, or now and then an int32 one unless ``wide_bias``)."""
+    activations an int64 bias, or now and then an int32 one unless ``wide_bias``; ``bias_dtype``
+    forces the quantized bias type, its values clipped to it)."""
     units = shape[axis]
     w = rng.normal(0.0, 0.5, shape)
     if dtype == "float32":
@@ -33,6 +34,9 @@ def _weights(rng, mb, dtype, shape, axis, x_scale, bias, wide_bias=False):
     bq, bs = bias_for(rng.normal(0, 2.0, units), x_scale, s)
     if dtype == "int16" and (wide_bias or rng.random() < 0.6):
         bq = bq.astype(np.int64)
+    if bias_dtype is not None:
+        info = np.iinfo(bias_dtype)
+        bq = np.clip(bq, info.min, info.max).astype(bias_dtype)
     return wt, mb.const("b", bq, scale=bs, zero_point=0)
 
 
@@ -144,8 +148,19 @@ def softmax(rng, size):
     dtype = pick_dtype(rng)
     shape = rand_shape(rng, size, int(rng.integers(1, 4)))
     shape = shape[:-1] + (int(rng.integers(1, 12 * size)),)
+    beta = float(rng.choice([1.0, 0.5, 2.0]))
+    if rng.random() < 0.3:  # 16-bit: int16 -> int16 (TFLite's tables), or int8 -> int16
+        src = "int16" if rng.random() < 0.6 else "int8"
+        q = (float(10 ** rng.uniform(-4, -1.5)), 0) if src == "int16" else \
+            (float(10 ** rng.uniform(-2, 0.3)), int(rng.integers(-128, 128)))
+        mb = ModelBuilder("tinycc SOFTMAX 16-bit case")
+        x = act(mb, "x", shape, src, q, inp=True)
+        y = mb.tensor("y", shape, "int16", *((1 / 32768, 0) if src == "int16" else (1 / 65536, -32768)))
+        mb.op("SOFTMAX", [x], [y], beta=beta)
+        mb.output(y)
+        return mb.build(), [rand_array(rng, shape, src)]
     q = (float(10 ** rng.uniform(-2, 0.3)), int(rng.integers(-128, 128)))
-    return single("SOFTMAX", rng, [shape], dtype, [shape], q=q, out_q=(1 / 256, -128), beta=float(rng.choice([1.0, 0.5, 2.0])))
+    return single("SOFTMAX", rng, [shape], dtype, [shape], q=q, out_q=(1 / 256, -128), beta=beta)
 
 
 @case("RESHAPE")

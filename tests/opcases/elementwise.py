@@ -29,21 +29,30 @@ def _out_quant(kind, rng, xq):
     return rand_quant(rng)
 
 
-def _unary(kind, rng, size, int8=True, positive=False, **options):
-    dtype = "int8" if int8 and rng.random() < 0.6 else "float32"
+def _out_quant_s16(kind, rng, xq):
+    if kind == "RSQRT":  # the largest output, 1 / sqrt(input scale), near the top of the int16 range
+        return float(1 / np.sqrt(xq[0]) / 32767 * 10 ** rng.uniform(-0.3, 0.6)), 0
+    return xq if rng.random() < 0.3 else rand_quant(rng, "int16")
+
+
+def _unary(kind, rng, size, int8=True, positive=False, int16=False, **options):
+    r = rng.random()
+    dtype = "int8" if int8 and r < 0.6 else "float32"
+    if int16 and r < 0.25:
+        dtype = "int16"
     shape = rand_shape(rng, size, int(rng.integers(1, 6)))
     mb = ModelBuilder(f"tinycc {kind} case")
-    xq = rand_quant(rng)
+    xq = rand_quant(rng, dtype)
     x = act(mb, "x", shape, dtype, xq, inp=True)
-    y = act(mb, "y", shape, dtype, _out_quant(kind, rng, xq))
+    y = act(mb, "y", shape, dtype, _out_quant_s16(kind, rng, xq) if dtype == "int16" else _out_quant(kind, rng, xq))
     mb.op(kind, [x], [y], **options)
     mb.output(y)
-    if dtype == "int8":
-        xv = rand_array(rng, shape, dtype)
-        if positive:  # TFLite Micro stops on int8 RSQRT inputs below the zero point
-            xv = rng.integers(xq[1], 128, shape).astype(np.int8)
-    else:
+    if dtype == "float32":
         xv = _float_input(rng, shape, positive)
+    elif positive:  # TFLite Micro stops on quantized RSQRT inputs below the zero point
+        xv = rng.integers(xq[1], np.iinfo(dtype).max + 1, shape).astype(dtype)
+    else:
+        xv = rand_array(rng, shape, dtype)
     return mb.build(), [xv]
 
 
@@ -55,9 +64,10 @@ def _register_unary(kind, **kw):
     return gen
 
 
-for _k in ("LOGISTIC", "TANH", "RELU", "RELU6", "HARD_SWISH", "ABS", "ELU"):
+for _k in ("LOGISTIC", "TANH", "RELU", "RELU6", "HARD_SWISH", "ELU"):
     _register_unary(_k)
-_register_unary("RSQRT", positive=True)
+_register_unary("ABS", int16=True)
+_register_unary("RSQRT", positive=True, int16=True)
 for _k in ("NEG", "EXP", "SQUARE", "FLOOR", "CEIL", "ROUND"):
     _register_unary(_k, int8=False)
 for _k in ("SQRT", "LOG"):

@@ -3,7 +3,7 @@ import numpy as np
 
 from tinycc.testing import ModelBuilder
 
-from . import act, case, pick_dtype, rand_array, rand_quant
+from . import DTYPES_16X8, act, case, pick_dtype, rand_array, rand_quant
 from .core import ACTS, _weights
 
 
@@ -15,7 +15,7 @@ def _q(rng):
 
 @case("BATCH_MATMUL")
 def batch_matmul(rng, size):
-    dtype = pick_dtype(rng)
+    dtype = pick_dtype(rng, DTYPES_16X8)  # int16: both operands int16 (TFLite's 16x16)
     r = int(rng.integers(2, 6))
     batch = [int(rng.integers(1, 4)) for _ in range(r - 2)]
     la = [d if rng.random() < 0.7 else 1 for d in batch]
@@ -32,13 +32,18 @@ def batch_matmul(rng, size):
     la, lb = [1] * (r - ra) + la[r - ra:], [1] * (r - rb) + lb[r - rb:]  # what the lower rank leaves
     out = tuple(max(x, y) for x, y in zip(la, lb)) + (m, n)
     mb = ModelBuilder("tinycc BATCH_MATMUL case")
-    qa, qb = _q(rng), _q(rng)
-    qy = (qa[0] * qb[0] * 60 * max(1.0, np.sqrt(k)) * float(10 ** rng.uniform(-0.3, 0.5)), int(rng.integers(-40, 41)))
+    if dtype == "int16":
+        qa, qb = rand_quant(rng, dtype), rand_quant(rng, dtype)
+        qy = (qa[0] * qb[0] * 60 * 65536 * max(1.0, np.sqrt(k)) * float(10 ** rng.uniform(-0.3, 0.5)), 0)
+    else:
+        qa, qb = _q(rng), _q(rng)
+        qy = (qa[0] * qb[0] * 60 * max(1.0, np.sqrt(k)) * float(10 ** rng.uniform(-0.3, 0.5)),
+              int(rng.integers(-40, 41)))
     xa = act(mb, "a", a_shape, dtype, qa, inp=True)
     const_b = rng.random() < 0.3
     if const_b:
         bdata = rand_array(rng, b_shape, dtype)
-        xb = mb.const("b", bdata, *((qb[0], qb[1]) if dtype == "int8" else ()))
+        xb = mb.const("b", bdata, *((qb[0], qb[1]) if dtype != "float32" else ()))
     else:
         xb = act(mb, "b", b_shape, dtype, qb, inp=True)
     y = act(mb, "y", out, dtype, qy)
@@ -50,7 +55,7 @@ def batch_matmul(rng, size):
 
 @case("TRANSPOSE_CONV")
 def transpose_conv(rng, size):
-    dtype = pick_dtype(rng)
+    dtype = pick_dtype(rng, DTYPES_16X8)
     n, c, oc = int(rng.integers(1, 3)), int(rng.integers(1, size + 1)), int(rng.integers(1, size + 1))
     h, w = int(rng.integers(1, size // 2 + 2)), int(rng.integers(1, size // 2 + 2))
     kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
@@ -61,10 +66,11 @@ def transpose_conv(rng, size):
     if rng.random() < 0.2:  # sizes TFLite accepts without checking
         oh, ow = max(1, oh + int(rng.integers(-1, 2))), max(1, ow + int(rng.integers(-1, 2)))
     mb = ModelBuilder("tinycc TRANSPOSE_CONV case")
-    xq = rand_quant(rng)
-    yq = (xq[0] * float(10 ** rng.uniform(-0.2, 0.8)), int(rng.integers(-60, 61)))
+    xq = rand_quant(rng, dtype)
+    yq = (xq[0] * float(10 ** rng.uniform(-0.2, 0.8)), 0 if dtype == "int16" else int(rng.integers(-60, 61)))
     x = act(mb, "x", (n, h, w, c), dtype, xq, inp=True)
-    wt, b = _weights(rng, mb, dtype, (oc, kh, kw, c), 0, xq[0], rng.random() < 0.7)
+    bias_dtype = (np.int16 if rng.random() < 0.4 else np.int64) if dtype == "int16" else None  # TFLite Micro's
+    wt, b = _weights(rng, mb, dtype, (oc, kh, kw, c), 0, xq[0], rng.random() < 0.7, bias_dtype=bias_dtype)
     y = act(mb, "y", (n, oh, ow, oc), dtype, yq)
     shape = mb.const("output_shape", np.array([n, oh, ow, oc], np.int32))
     mb.op("TRANSPOSE_CONV", [shape, wt, x] + ([b] if b is not None else []), [y], Padding=pad, StrideH=sh,

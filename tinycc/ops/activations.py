@@ -14,7 +14,7 @@ import numpy as np
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
                register)
 from .. import fixedpoint
-from ..fixedpoint import (INT32_MAX, INT32_MIN, _wrap32, count_leading_zeros32, exp_on_negative_values,
+from ..fixedpoint import (INT32_MAX, _wrap32, exp_on_negative_values,
                           multiply_by_quantized_multiplier, one_over_one_plus_x_for_x_in_0_1, quantize_multiplier,
                           rounding_divide_by_pot, saturating_shl, srdhm, tflite_round)
 
@@ -211,31 +211,10 @@ def _hard_swish_s8(v, xt, yt, o):
     return np.clip(out, -128, 127)
 
 
-def _inv_sqrt_multiplier_exp(value):
-    """GetInvSqrtQuantizedMultiplierExp(value, kReverseShift = -1) of one int32 value."""
-    if value <= 1:
-        return INT32_MAX, 0
-    shift = 11
-    while value >= (1 << 29):
-        value //= 4
-        shift += 1
-    pairs = (int(count_leading_zeros32(value)) - 1) // 2 - 1
-    shift -= pairs
-    value <<= 2 * pairs
-    half_input = int(rounding_divide_by_pot(value >> 1, 1))
-    x = 1 << 28  # F3 one
-    for _ in range(5):
-        x3 = int(saturating_shl(srdhm(srdhm(x, x), x), 6))
-        x = int(saturating_shl(_wrap32(srdhm((1 << 28) + (1 << 27), x) - srdhm(half_input, x3)), 3))
-    x = int(srdhm(x, 1518500250))
-    if shift < 0:
-        x = int(_wrap32(x << -shift))
-        shift = 0
-    return x, -shift
-
-
 def _rsqrt_real(xt, yt):
-    return 1.0 / _f32(np.sqrt(np.float32(xt.scale)) * np.float32(yt.scale))  # float product, as TFLite
+    """1 / (sqrt(input scale) * output scale) in double precision, as TFLite Micro computes it (with
+    the float32 product about 1 in 2000 random cases has a result off by one)."""
+    return 1.0 / (math.sqrt(float(np.float32(xt.scale))) * float(np.float32(yt.scale)))
 
 
 def rsqrt_params(xt, yt):
@@ -243,24 +222,37 @@ def rsqrt_params(xt, yt):
 
 
 def _rsqrt_s8(v, xt, yt, o):
+    """int8 or int16 (``v`` of any shape; int16 zero points are 0)."""
+    info = np.iinfo(yt.dtype)
     m, s = rsqrt_params(xt, yt)
+    codes, inverse = np.unique(np.asarray(v, np.int64) - xt.zero_point, return_inverse=True)
     out = []
-    for x in (v - xt.zero_point).tolist():
-        if x <= 0:  # 0: the maximum; negative: TFLite Micro stops with an error; tinycc gives 127
-            out.append(127)
+    for x in codes.tolist():
+        if x <= 0:  # 0: the maximum; negative: TFLite Micro stops with an error; tinycc gives the maximum
+            out.append(info.max)
             continue
-        im, ish = _inv_sqrt_multiplier_exp(x)
+        im, ish = fixedpoint.inv_sqrt_multiplier(x)
         data = int(multiply_by_quantized_multiplier(1, im, ish + 20))
         out.append(int(multiply_by_quantized_multiplier(data, m, s - 20)) + yt.zero_point)
-    return np.clip(np.array(out, np.int64), -128, 127)
+    return np.clip(np.array(out, np.int64), info.min, info.max)[inverse.reshape(np.shape(v))]
+
+
+def abs_params(xt, yt):
+    """(rescale, multiplier, shift) of quantized ABS: no rescale when the scales are equal; the ratio
+    in double precision (TFLite Micro's; with the float32 ratio, int16 results near ties differ)."""
+    if np.float32(xt.scale) == np.float32(yt.scale):
+        return 0, 0, 0
+    return (1,) + quantize_multiplier(float(np.float32(xt.scale)) / float(np.float32(yt.scale)))
 
 
 def _abs_s8(v, xt, yt, o):
-    x = np.abs(v - xt.zero_point)
-    if np.float32(xt.scale) == np.float32(yt.scale):
-        return np.clip(x + yt.zero_point, -128, 127)
-    m, s = quantize_multiplier(_f32(np.float32(xt.scale) / np.float32(yt.scale)))
-    return np.clip(multiply_by_quantized_multiplier(x, m, s) + yt.zero_point, -128, 127)
+    """int8 or int16."""
+    info = np.iinfo(yt.dtype)
+    x = np.abs(np.asarray(v, np.int64) - xt.zero_point)
+    rescale, m, s = abs_params(xt, yt)
+    if rescale:
+        x = multiply_by_quantized_multiplier(x, m, s)
+    return np.clip(x + yt.zero_point, info.min, info.max)
 
 
 def _elu_s8(v, xt, yt, o):
@@ -344,6 +336,8 @@ def _reference(op, graph, ins):
     x, yt = ins[0], T(graph, op, 0, True)
     if yt.dtype == np.int16 and op.kind in RELU_MODES:
         return [relu_apply(x, relu_params(op.kind, T(graph, op, 0), yt, op.options)).astype(np.int16)]
+    if yt.dtype == np.int16 and op.kind in ("RSQRT", "ABS"):
+        return [_INT8[op.kind](x, T(graph, op, 0), yt, op.options).astype(np.int16)]
     if yt.dtype == np.int16:
         fn = fixedpoint.tanh_s16 if op.kind == "TANH" else fixedpoint.sigmoid_s16
         return [fn(x, *sigmoid_tanh_s16_params(op, graph))]
@@ -364,6 +358,11 @@ def _lower(op, graph):
     if xt.dtype == np.int16 and op.kind in RELU_MODES:
         return [KernelCall("relu_s16", bufs, dict(size=xt.size, **relu_params(op.kind, xt, T(graph, op, 0, True),
                                                                           op.options)))]
+    if xt.dtype == np.int16 and op.kind in ("RSQRT", "ABS"):
+        yt = T(graph, op, 0, True)
+        rescale, mult, shift = (1,) + rsqrt_params(xt, yt) if op.kind == "RSQRT" else abs_params(xt, yt)
+        return [KernelCall("unary_s16", bufs, dict(size=xt.size, mode=int(op.kind == "ABS"), rescale=rescale,
+                                                   mult=mult, shift=shift))]
     if xt.dtype == np.int16:
         mult, shift = sigmoid_tanh_s16_params(op, graph)
         return [KernelCall("sigmoid_tanh_s16", bufs + [fixedpoint.SIGMOID_U16],
@@ -394,9 +393,9 @@ def c_hard_swish_scale(op, graph):
 
 
 def c_rsqrt_scale(op, graph):
-    """int8: 1 / (sqrt(input scale) * output scale) must lie in [2**-10, 2**20]"""
+    """int8 and int16: 1 / (sqrt(input scale) * output scale) must lie in [2**-10, 2**20]"""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    if y.dtype != np.int8:
+    if y.dtype == np.float32:
         return True
     return 2.0 ** -10 <= _rsqrt_real(x, y) <= 2.0 ** 20
 
@@ -430,14 +429,15 @@ _DOCS = {
     "RELU6": "min(max(x, 0), 6); int8 clamps the codes in the input quantization, as TFLite Micro",
     "LEAKY_RELU": "x > 0 ? x : alpha * x",
     "HARD_SWISH": "x * relu6(x + 3) / 6 (int8: TFLite's 16-bit fixed point)",
-    "RSQRT": "1 / sqrt(x); int8 inputs at or below the zero point give 127 (TFLite Micro stops on negatives)",
+    "RSQRT": "1 / sqrt(x); quantized inputs at or below the zero point give the maximum code (TFLite Micro "
+             "stops on negatives)",
     "ABS": "|x|", "ELU": "x < 0 ? exp(x) - 1 : x (int8: TFLite Micro's float-built table)",
     "NEG": "-x", "EXP": "exp(x)", "SQRT": "sqrt(x)", "LOG": "natural logarithm", "SQUARE": "x * x",
     "FLOOR": "round down", "CEIL": "round up", "ROUND": "round half to even",
 }
 
 _INT16 = {"LOGISTIC": "sigmoid_tanh_s16", "TANH": "sigmoid_tanh_s16", "RELU": "relu_s16", "RELU6": "relu_s16",
-          "LEAKY_RELU": "relu_s16"}  # 16x8: the op's int16 kernel
+          "LEAKY_RELU": "relu_s16", "RSQRT": "unary_s16", "ABS": "unary_s16"}  # 16x8: the op's int16 kernel
 
 _EXTRA = {"LOGISTIC": (c_logistic_zp, c_sigmoid_tanh_s16), "TANH": (c_sigmoid_tanh_s16,),
           "HARD_SWISH": (c_hard_swish_scale,), "RSQRT": (c_rsqrt_scale,),

@@ -11,30 +11,6 @@ from . import OPAQUE, KernelCall, OpDef, T, activation_name, c_per_tensor_activa
 from .. import fixedpoint as fx
 
 
-def inv_sqrt_multiplier(acc):
-    """GetInvSqrtQuantizedMultiplierExp(acc, reverse_shift=-1) for one int32 acc >= 0."""
-    if acc <= 1:
-        return fx.INT32_MAX, 0
-    shift = 11
-    while acc >= 1 << 29:
-        acc //= 4
-        shift += 1
-    pairs = (int(fx.count_leading_zeros32(acc)) - 1) // 2 - 1
-    shift -= pairs
-    acc <<= 2 * pairs
-    half_input = int(fx.rounding_divide_by_pot(acc >> 1, 1))
-    half_three = (1 << 28) + (1 << 27)
-    x = 1 << 28  # 1.0 in Q3.28
-    for _ in range(5):
-        x3 = int(fx.saturating_shl(fx.srdhm(fx.srdhm(x, x), x), 6))
-        x = int(fx.saturating_shl(fx._wrap32(fx.srdhm(half_three, x) - fx.srdhm(half_input, x3)), 3))
-    x = int(fx.srdhm(x, 1518500250))
-    if shift < 0:
-        x = int(fx._wrap32(x << -shift))
-        shift = 0
-    return x, -shift
-
-
 def _reference(op, graph, ins):
     x = ins[0]
     xt = T(graph, op, 0)
@@ -50,7 +26,7 @@ def _reference(op, graph, ins):
     acc = fx._wrap32((d * d).sum(axis=1))
     out = np.empty(rows.shape, np.int64)
     for i, a in enumerate(acc):
-        mult, shift = inv_sqrt_multiplier(int(a))
+        mult, shift = fx.inv_sqrt_multiplier(int(a))
         out[i] = fx.multiply_by_quantized_multiplier(d[i], mult, shift + 7)
     return [np.clip(out, -128, 127).astype(np.int8).reshape(x.shape)]
 

@@ -1,19 +1,21 @@
-"""BATCH_MATMUL (kernels batch_matmul_s8 / batch_matmul_f32) and TRANSPOSE_CONV
-(transpose_conv_s8 / transpose_conv_f32), with TFLite Micro's semantics.
+"""BATCH_MATMUL (kernels batch_matmul_s8 / _s16 / _f32) and TRANSPOSE_CONV (transpose_conv_s8 /
+_s16 / _f32), with TFLite Micro's semantics.
 
 BATCH_MATMUL broadcasts batch dimensions (NumPy rules, ranks 2..5) and reads adj_x / adj_y
 operands through strides, so nothing is transposed or copied; int8 subtracts both zero points
 and requantizes with lhs_scale * rhs_scale / out_scale (the scale product in float32, as
-TFLite). TRANSPOSE_CONV is computed per output element (a gather), summing the input pixels
+TFLite); int16 (both operands int16, zero points 0) accumulates in int64 and requantizes with
+TFLite's 64-bit MultiplyByQuantizedMultiplier. TRANSPOSE_CONV is computed per output element (a gather), summing the input pixels
 whose filter footprint covers it in the order TFLite Micro's scatter adds them; padding comes
-from the output size as TFLite computes it.
+from the output size as TFLite computes it; 16x8 (int16 activations, int8 weights) accumulates
+in int64 with an int16 or int64 bias.
 """
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import (OPAQUE, KernelCall, OpDef, T, act_params, activation_name, apply_activation, padding_name,
-               per_channel_multipliers, register, same_or_valid)
+               per_channel_multipliers, register, requantize_16x8, same_or_valid)
 from .. import fixedpoint as fx
 
 
@@ -66,6 +68,10 @@ def _bmm_reference(op, graph, ins):
         mult, shift = _bmm_multiplier(op, graph)
         y = fx.multiply_by_quantized_multiplier(fx._wrap32(acc.astype(np.int64)), mult, shift) + yt.zero_point
         return [np.clip(y, -128, 127).astype(np.int8).reshape(yt.shape)]
+    if a.dtype == np.int16:
+        mult, shift = _bmm_multiplier(op, graph)
+        y = requantize_16x8(np.matmul(a.astype(np.int64), b.astype(np.int64)), mult, shift, True)
+        return [np.clip(y, -32768, 32767).astype(np.int16).reshape(yt.shape)]
     k = a.shape[-1]
     acc = np.zeros(np.broadcast_shapes(a.shape[:-1] + (1,), b.shape[:-2] + (1, b.shape[-1])), np.float32)
     for t in range(k):  # each dot product summed in order, as TFLite
@@ -107,17 +113,20 @@ def _bmm_lower(op, graph):
         p.update({f"b{i}": d, f"la{i}": la, f"ra{i}": ra})
     p.update(m=m, k=k, n=n, lsi=lsi, lsk=lsk, rsk=rsk, rsj=rsj)
     bufs = [op.inputs[0], op.inputs[1], op.outputs[0]]
-    if a.dtype == np.int8:
+    if a.dtype in (np.int8, np.int16):
         mult, shift = _bmm_multiplier(op, graph)
         p.update(lhs_zp=a.zero_point, rhs_zp=b.zero_point, out_zp=y.zero_point, mult=mult, shift=shift)
-        return [KernelCall("batch_matmul_s8", bufs, p)]
+        return [KernelCall("batch_matmul_s8" if a.dtype == np.int8 else "batch_matmul_s16", bufs, p)]
     return [KernelCall("batch_matmul_f32", bufs, p)]
 
 
 def c_bmm_types(op, graph):
-    """both operands and the output must be int8 (per-tensor quantized) or all float32"""
+    """both operands and the output must be all int8 (per-tensor quantized), all int16 (per tensor,
+    zero points 0) or all float32"""
     ts = [T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)]
-    if not all(t.dtype == ts[0].dtype for t in ts) or ts[0].dtype not in (np.int8, np.float32):
+    if not all(t.dtype == ts[0].dtype for t in ts) or ts[0].dtype not in (np.int8, np.int16, np.float32):
+        return False
+    if ts[0].dtype == np.int16 and not all(t.quant is not None and t.zero_point == 0 for t in ts):
         return False
     return all(t.quant is None or not t.quant.per_channel for t in ts)
 
@@ -145,18 +154,21 @@ def c_bmm_batches(op, graph):
 
 
 def c_bmm_multiplier(op, graph):
-    """int8: lhs_scale * rhs_scale / out_scale must give a multiplier shift in [-31, 31]"""
-    if T(graph, op, 0).dtype != np.int8:
+    """lhs_scale * rhs_scale / out_scale must give a multiplier shift in [-31, 31] (int8) or [-31, 14]
+    (int16: TFLite's 64-bit rescale shifts right by 15 - shift)"""
+    dtype = T(graph, op, 0).dtype
+    if dtype == np.float32:
         return True
-    return -31 <= _bmm_multiplier(op, graph)[1] <= 31
+    return -31 <= _bmm_multiplier(op, graph)[1] <= (31 if dtype == np.int8 else 14)
 
 
 register(OpDef("BATCH_MATMUL", parse=_bmm_parse, shapes=_bmm_shapes, reference=_bmm_reference, lower=_bmm_lower,
                inputs=("lhs", "rhs"), constraints=(c_bmm_types, c_bmm_shapes, c_bmm_batches, c_bmm_multiplier),
-               fusion=OPAQUE, kernels=("batch_matmul_s8", "batch_matmul_f32"),
+               fusion=OPAQUE, kernels=("batch_matmul_s8", "batch_matmul_s16", "batch_matmul_f32"),
+               dtypes=("int8", "int16", "float32"),
                macs=lambda op, graph: int(np.prod(_bmm_shapes(op, graph)[0], dtype=np.int64)) * _bmm_dims(op, graph)[3],
                doc="batched matrix product with broadcast batch dimensions (ranks 2..5), adj_x / adj_y; "
-                   "int8 with zero points on both operands"))
+                   "int8 with zero points on both operands; int16 (16x16, int64 accumulation)"))
 
 
 # ---- TRANSPOSE_CONV --------------------------------------------------------------------------------------
@@ -196,7 +208,7 @@ def _tc_reference(op, graph, ins):
     b = ins[3] if len(ins) > 3 else None
     xt, wt, yt = T(graph, op, 2), T(graph, op, 1), T(graph, op, 0, True)
     g = _tc_geometry(op, graph)
-    quant = xt.dtype == np.int8
+    quant = xt.dtype in (np.int8, np.int16)
     xs = x.astype(np.int64) - xt.zero_point if quant else x
     # scatter into a padded canvas, in TFLite's order (input rows, columns, then channels)
     H = (g["h"] - 1) * g["sh"] + g["kh"] + g["oh"] + g["pt"]
@@ -211,9 +223,11 @@ def _tc_reference(op, graph, ins):
                 acc[:, y0:y0 + g["kh"], x0:x0 + g["kw"], :] += contrib
     acc = acc[:, g["pt"]:g["pt"] + g["oh"], g["pl"]:g["pl"] + g["ow"], :]
     if quant:
-        acc = fx._wrap32(acc + (b.astype(np.int64) if b is not None else 0))
+        acc = acc + (b.astype(np.int64) if b is not None else 0)
         mult, shift = per_channel_multipliers(xt, wt, yt, g["oc"])
-        out = fx.multiply_by_quantized_multiplier(acc, mult, shift) + yt.zero_point
+        if xt.dtype == np.int16:
+            return [apply_activation(requantize_16x8(acc, mult, shift, True), op.options.activation, yt)]
+        out = fx.multiply_by_quantized_multiplier(fx._wrap32(acc), mult, shift) + yt.zero_point
         return [apply_activation(out, op.options.activation, yt)]
     if b is not None:
         acc = acc + b
@@ -225,6 +239,10 @@ def _tc_lower(op, graph):
     g = _tc_geometry(op, graph)
     ip, fp = act_params(op.options.activation, y)
     g.update(ip)
+    if x.dtype == np.int16:  # TFLite Micro widens an int16 bias to int64
+        bias = b.data.astype(np.int64) if b is not None else np.zeros(g["oc"], np.int64)
+        mult, shift = per_channel_multipliers(x, w, y, g["oc"])
+        return [KernelCall("transpose_conv_s16", [op.inputs[2], op.outputs[0], w.data, bias, mult, shift], g)]
     quant = x.dtype == np.int8
     bias = b.data if b is not None else np.zeros(g["oc"], np.int32 if quant else np.float32)
     if quant:
@@ -235,11 +253,16 @@ def _tc_lower(op, graph):
 
 
 def c_tc_types(op, graph):
-    """input and output int8 (per tensor) with int8 weights and an int32 bias, or all float32 (no hybrid)"""
+    """input and output int8 (per tensor) with int8 weights and an int32 bias, int16 (per tensor, zero
+    point 0) with int8 weights and an int16 or int64 bias (TFLite Micro reads any other as int64), or
+    all float32 (no hybrid)"""
     x, w, b, y = T(graph, op, 2), T(graph, op, 1), T(graph, op, 3), T(graph, op, 0, True)
-    if x.dtype == np.int8:
-        return y.dtype == np.int8 and w.dtype == np.int8 and w.quant is not None and \
-            (b is None or b.dtype == np.int32) and not x.quant.per_channel and not y.quant.per_channel
+    if x.dtype in (np.int8, np.int16):
+        biases = (np.int32,) if x.dtype == np.int8 else (np.int16, np.int64)
+        if x.dtype == np.int16 and (x.quant is None or y.quant is None or x.zero_point or y.zero_point):
+            return False
+        return y.dtype == x.dtype and w.dtype == np.int8 and w.quant is not None and \
+            (b is None or b.dtype in biases) and not x.quant.per_channel and not y.quant.per_channel
     return x.dtype == y.dtype == w.dtype == np.float32 and (b is None or b.dtype == np.float32)
 
 
@@ -268,11 +291,21 @@ def c_tc_weights(op, graph):
     return not np.any(w.quant.zero_point) and (not w.quant.per_channel or w.quant.axis == 0)
 
 
+def c_tc_multipliers(op, graph):
+    """16x8: every output multiplier (input_scale * weight_scale / output_scale) must have a shift of
+    at most 14 (TFLite's 64-bit rescale shifts right by 15 - shift)"""
+    x, w, y = T(graph, op, 2), T(graph, op, 1), T(graph, op, 0, True)
+    if x.dtype != np.int16:
+        return True
+    return int(per_channel_multipliers(x, w, y, w.shape[0])[1].max()) <= 14
+
+
 register(OpDef("TRANSPOSE_CONV", parse=_tc_parse, shapes=_tc_shapes, reference=_tc_reference, lower=_tc_lower,
                inputs=("output_shape", "filter", "input", "bias?"),
-               constraints=(c_tc_types, c_tc_operands, c_tc_strides, c_tc_weights),
-               fusion=OPAQUE, kernels=("transpose_conv_s8", "transpose_conv_f32"),
+               constraints=(c_tc_types, c_tc_operands, c_tc_strides, c_tc_weights, c_tc_multipliers),
+               fusion=OPAQUE, kernels=("transpose_conv_s8", "transpose_conv_s16", "transpose_conv_f32"),
+               dtypes=("int8", "int16", "float32"),
                macs=lambda op, graph: (lambda g: g["n"] * g["h"] * g["w"] * g["c"] * g["kh"] * g["kw"] * g["oc"])(
                    _tc_geometry(op, graph)),
                doc="transposed 2-D convolution, NHWC / OHWI; SAME/VALID, strides, optional bias, fused "
-                   "activation; per-tensor or per-channel int8 weights"))
+                   "activation; per-tensor or per-channel int8 weights; 16x8 with an int16 or int64 bias"))

@@ -1,4 +1,6 @@
-"""SOFTMAX over the last axis; int8 uses gemmlowp's fixed-point exp exactly as TFLite Micro."""
+"""SOFTMAX over the last axis, as TFLite Micro: int8 input through gemmlowp's fixed-point exp and
+reciprocal (to int8, or to int16 with scale 1/65536), int16 input through TFLite's two
+interpolated int16 tables (exp on [-10, 0] and 1 / (1 + x)), float32 with expf."""
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +35,9 @@ def softmax_params(beta: float, input_scale: float):
     return dict(mult=mult, left_shift=shift, diff_min=-radius)
 
 
-def softmax_s8(x, mult, left_shift, diff_min):
-    """Reference int8 softmax over the last axis (output scale 1/256, zero point -128)."""
+def softmax_s8(x, mult, left_shift, diff_min, out_bits=8):
+    """Reference int8 softmax over the last axis, to int8 (``out_bits`` 8: output scale 1/256, zero
+    point -128) or int16 (16: scale 1/65536, zero point -32768)."""
     x = x.astype(np.int64)
     diff = x - x.max(axis=-1, keepdims=True)
     valid = diff >= diff_min
@@ -43,16 +46,41 @@ def softmax_s8(x, mult, left_shift, diff_min):
     sum_of_exps = np.where(valid, fx.rounding_divide_by_pot(exps, ACCUM_INTEGER_BITS), 0).sum(axis=-1, keepdims=True)
     sum_of_exps = fx._wrap32(sum_of_exps)
     recip, bits_over_unit = fx.get_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS)
-    exponent = bits_over_unit + 31 - 8
-    out = fx.rounding_divide_by_pot(fx.srdhm(recip, exps), exponent) - 128
-    return np.where(valid, np.clip(out, -128, 127), -128).astype(np.int8)
+    exponent = bits_over_unit + 31 - out_bits
+    lo, hi = -(1 << (out_bits - 1)), (1 << (out_bits - 1)) - 1
+    out = fx.rounding_divide_by_pot(fx.srdhm(recip, exps), exponent) + lo
+    return np.where(valid, np.clip(out, lo, hi), lo).astype(np.int8 if out_bits == 8 else np.int16)
+
+
+def softmax_s16_params(beta: float, input_scale: float):
+    """The int16 input rescale: differences times input_scale * beta onto [-65535, 0] = [-10, 0]."""
+    mult, shift = fx.quantize_multiplier(float(np.float32(input_scale)) * float(np.float32(beta)) / (10.0 / 65535.0))
+    return dict(mult=mult, shift=shift)
+
+
+def softmax_s16(x, mult, shift):
+    """Reference int16 softmax (TFLite's SoftmaxInt16): output scale 1/32768, zero point 0."""
+    exp_lut, recip_lut = fx.softmax_luts_s16()
+    x = x.astype(np.int64)
+    scaled = fx.multiply_by_quantized_multiplier(x - x.max(axis=-1, keepdims=True), mult, shift)
+    exps = fx.lut_lookup_s16(np.clip(scaled + 32767, -32768, 32767), exp_lut)
+    total = exps.sum(axis=-1, keepdims=True)  # Q16.15, >= 32767 (the maximum's own exp is 32762)
+    headroom_plus_one = fx.count_leading_zeros32(total)
+    shifted = ((total << (headroom_plus_one - 1)) + (1 << 13)) >> 14
+    recip = fx.lut_lookup_s16(np.clip(shifted - (1 << 15) - (1 << 16), -32768, 32767), recip_lut)
+    right = 31 - headroom_plus_one
+    out = (exps * recip + (np.int64(1) << (right - 1))) >> right
+    return np.clip(out, 0, 32767).astype(np.int16)
 
 
 def _reference(op, graph, ins):
     x = ins[0]
     xt = T(graph, op, 0)
     if xt.dtype == np.int8:
-        return [softmax_s8(x, **softmax_params(op.options.beta, xt.scale))]
+        out_bits = 8 if T(graph, op, 0, True).dtype == np.int8 else 16
+        return [softmax_s8(x, **softmax_params(op.options.beta, xt.scale), out_bits=out_bits)]
+    if xt.dtype == np.int16:
+        return [softmax_s16(x, **softmax_s16_params(op.options.beta, xt.scale))]
     z = (x - x.max(axis=-1, keepdims=True)) * np.float32(op.options.beta)
     e = np.exp(z.astype(np.float32))
     return [(e / e.sum(axis=-1, keepdims=True, dtype=np.float32)).astype(np.float32)]
@@ -64,23 +92,39 @@ def _lower(op, graph):
     p = dict(outer=x.size // depth, depth=depth)
     if x.dtype == np.int8:
         p.update(softmax_params(op.options.beta, x.scale))
-        return [KernelCall("softmax_s8", [op.inputs[0], op.outputs[0]], p)]
+        kernel = "softmax_s8" if T(graph, op, 0, True).dtype == np.int8 else "softmax_s8_s16"
+        return [KernelCall(kernel, [op.inputs[0], op.outputs[0]], p)]
+    if x.dtype == np.int16:
+        p.update(softmax_s16_params(op.options.beta, x.scale))
+        return [KernelCall("softmax_s16", [op.inputs[0], op.outputs[0], *fx.softmax_luts_s16()], p)]
     return [KernelCall("softmax_f32", [op.inputs[0], op.outputs[0]], p, {"beta": op.options.beta})]
 
 
+def _near(scale, target):
+    return abs(float(np.float32(scale)) - target) <= 0.001 * target
+
+
 def c_softmax_types(op, graph):
-    """int8 -> int8 (output scale 1/256, zero point -128) or float32 -> float32"""
+    """int8 -> int8 (output scale 1/256, zero point -128), int8 -> int16 (output scale 1/65536, zero
+    point -32768), int16 -> int16 (input zero point 0, output scale 1/32768, zero point 0) or float32
+    -> float32"""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
     if x.dtype == np.float32:
         return y.dtype == np.float32
-    return (x.dtype == np.int8 and y.dtype == np.int8 and y.zero_point == -128
-            and np.float32(y.scale) == np.float32(1 / 256))
+    if x.dtype == np.int8 and y.dtype == np.int8:
+        return y.zero_point == -128 and np.float32(y.scale) == np.float32(1 / 256)
+    if x.dtype == np.int8 and y.dtype == np.int16:
+        return y.zero_point == -32768 and _near(y.scale, 1 / 65536)
+    return (x.dtype == np.int16 and y.dtype == np.int16 and x.zero_point == 0 and y.zero_point == 0
+            and _near(y.scale, 1 / 32768))
 
 
 def c_softmax_shape(op, graph):
-    """input must have at least one dimension and the output the same shape"""
+    """input must have at least one dimension and the output the same shape; int16 softmax sums at
+    most 65536 values per row"""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    return len(x.shape) >= 1 and x.shape[-1] >= 1 and tuple(x.shape) == tuple(y.shape)
+    return (len(x.shape) >= 1 and x.shape[-1] >= 1 and tuple(x.shape) == tuple(y.shape)
+            and (x.dtype != np.int16 or x.shape[-1] <= 65536))
 
 
 def c_softmax_scale(op, graph):
@@ -91,5 +135,7 @@ def c_softmax_scale(op, graph):
 
 register(OpDef("SOFTMAX", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                constraints=(c_softmax_types, c_quantized, c_per_tensor_activations, c_softmax_shape, c_softmax_scale),
-               fusion=OPAQUE, inplace=lambda op, graph: [InPlace(0, 0)],
-               kernels=("softmax_s8", "softmax_f32"), doc="softmax over the last axis with beta"))
+               fusion=OPAQUE, dtypes=("int8", "int16", "float32"),
+               inplace=lambda op, graph: [InPlace(0, 0)] if T(graph, op, 0).dtype == T(graph, op, 0, True).dtype else [],
+               kernels=("softmax_s8", "softmax_s8_s16", "softmax_s16", "softmax_f32"),
+               doc="softmax over the last axis with beta; int8 input to int8 or int16 output"))
