@@ -164,3 +164,24 @@ def test_frontend_accepts_bytes_and_paths_equally():
     a = tflite_reader.load(model_path("ad01_int8"))
     b = tflite_reader.load(model_path("ad01_int8").read_bytes())
     assert [o.kind for o in a.ops()] == [o.kind for o in b.ops()]
+
+
+def _fc_16x8(out_scale, bias_dtype):
+    from tinycc.testing import ModelBuilder
+    mb = ModelBuilder("16x8 FC")
+    x = mb.input("x", (1, 4), "int16", 0.5, 0)
+    w = mb.const("w", np.ones((3, 4), np.int8), scale=np.array([0.5], np.float32), zero_point=0)
+    b = mb.const("b", np.zeros(3, bias_dtype), scale=np.array([0.25], np.float32), zero_point=0)
+    y = mb.tensor("y", (1, 3), "int16", out_scale, 0)
+    mb.op("FULLY_CONNECTED", [x, w, b], [y])
+    mb.output(y)
+    return mb.build()
+
+
+def test_broken_op_rule_names_the_op_its_index_and_the_rule():
+    # 0.25 / 2**-20: a multiplier of 2**18, past TFLite's 64-bit rescale (shift <= 14)
+    with pytest.raises(tinycc.UnsupportedError, match=r"operator #0 \(FULLY_CONNECTED\) is not supported: 16x8 "
+                                                       r"with an int64 accumulator: .* shift of at most 14"):
+        tinycc.compile(_fc_16x8(2.0 ** -20, np.int64))
+    tinycc.compile(_fc_16x8(2.0 ** -20, np.int32))  # an int32 accumulator rescales with any shift
+    tinycc.compile(_fc_16x8(2.0 ** -10, np.int64))

@@ -293,6 +293,17 @@ def requantize_16x8(acc, mult, shift, wide: bool):
     return multiply_by_quantized_multiplier(_wrap32(acc), mult, shift)
 
 
+def c_16x8_multipliers(op, graph):
+    """16x8 with an int64 accumulator: every output multiplier (input_scale * weight_scale /
+    output_scale) must have a shift of at most 14 (TFLite's 64-bit rescale shifts right by
+    15 - shift)"""
+    x, w, b = (T(graph, op, i) for i in ((2, 1, 3) if op.kind == "TRANSPOSE_CONV" else (0, 1, 2)))
+    y = T(graph, op, 0, True)
+    if x.dtype != np.int16 or (b is not None and b.dtype == np.int32):  # int32 accumulator: any shift
+        return True
+    return int(per_channel_multipliers(x, w, y, w.quant.scale.size)[1].max()) <= 14
+
+
 def c_per_tensor_activations(op, graph):
     """activation tensors must be quantized per tensor"""
     return all(graph.tensor(n).quant is None or not graph.tensor(n).quant.per_channel

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import (OUT_FUSABLE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
-               c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations, c_quantized,
-               c_rank4, c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
+               c_16x8_multipliers, c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations,
+               c_quantized, c_rank4, c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
                per_channel_multipliers, register, requantize_16x8, same_or_valid)
 
 
@@ -189,7 +189,7 @@ def c_per_channel_axis(op, graph):
 CONSTRAINTS = (c_int8_int16_or_float, c_no_hybrid, c_weight_types, c_quantized, c_int16_symmetric, c_rank4,
                c_filter_rank,
                c_weights_const, c_per_tensor_activations, c_zero_weight_zp, c_per_channel_axis,
-               c_conv_channels, c_depthwise_channels, c_positive_geometry)
+               c_conv_channels, c_depthwise_channels, c_positive_geometry, c_16x8_multipliers)
 
 for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(

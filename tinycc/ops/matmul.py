@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import (OPAQUE, KernelCall, OpDef, T, act_params, activation_name, apply_activation, padding_name,
-               per_channel_multipliers, register, requantize_16x8, same_or_valid)
+from . import (OPAQUE, KernelCall, OpDef, T, act_params, activation_name, apply_activation, c_16x8_multipliers,
+               padding_name, per_channel_multipliers, register, requantize_16x8, same_or_valid)
 from .. import fixedpoint as fx
 
 
@@ -291,18 +291,9 @@ def c_tc_weights(op, graph):
     return not np.any(w.quant.zero_point) and (not w.quant.per_channel or w.quant.axis == 0)
 
 
-def c_tc_multipliers(op, graph):
-    """16x8: every output multiplier (input_scale * weight_scale / output_scale) must have a shift of
-    at most 14 (TFLite's 64-bit rescale shifts right by 15 - shift)"""
-    x, w, y = T(graph, op, 2), T(graph, op, 1), T(graph, op, 0, True)
-    if x.dtype != np.int16:
-        return True
-    return int(per_channel_multipliers(x, w, y, w.shape[0])[1].max()) <= 14
-
-
 register(OpDef("TRANSPOSE_CONV", parse=_tc_parse, shapes=_tc_shapes, reference=_tc_reference, lower=_tc_lower,
                inputs=("output_shape", "filter", "input", "bias?"),
-               constraints=(c_tc_types, c_tc_operands, c_tc_strides, c_tc_weights, c_tc_multipliers),
+               constraints=(c_tc_types, c_tc_operands, c_tc_strides, c_tc_weights, c_16x8_multipliers),
                fusion=OPAQUE, kernels=("transpose_conv_s8", "transpose_conv_s16", "transpose_conv_f32"),
                dtypes=("int8", "int16", "float32"),
                macs=lambda op, graph: (lambda g: g["n"] * g["h"] * g["w"] * g["c"] * g["kh"] * g["kw"] * g["oc"])(
