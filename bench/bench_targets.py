@@ -1,7 +1,9 @@
 """Per model and C target: executed instructions per inference (QEMU TCG plugin, counted in the
 model's code only), MACs per instruction, code bytes, weights bytes and arena bytes; and, in the
 same run, the same model built with the portable C kernels on the same core, and the anchors of
-Arm's CMSIS-NN (Cortex-M55, MVE) and muRISCV-NN (RVV) from the shared models' README.
+Arm's CMSIS-NN (Cortex-M55, MVE) and muRISCV-NN (RVV) from the shared models' README. Besides
+the shared int8 models, dscnn_16x8 (tests/synthetic_models.py): the KWS DS-CNN layer shapes with
+int16 activations (16x8), for the int16 kernels.
 
 Tables: target_instructions (vector build), target_portable_instructions, target_speedup
 (portable / vector instructions: goal >= 4), target_vs_anchor (vector / anchor instructions: goal
@@ -15,6 +17,7 @@ from tinycc.oracle import TFLM, random_inputs
 
 from harness import record
 from shared_models import INT8_MODELS, model_path
+from synthetic_models import SYNTHETIC
 
 CONFIGS = [("cortex-m55", 128, "-O2"), ("cortex-m55", 128, "-Os"), ("rv64gcv", 128, "-O2"), ("rv64gcv", 256, "-O2")]
 
@@ -26,21 +29,25 @@ ANCHORS = {
 }
 
 
+def _model(name):
+    return SYNTHETIC[name]() if name in SYNTHETIC else model_path(name)
+
+
 def _count(name, target, vlen, portable, x):
-    m = tinycc.compile(model_path(name), target=target, vlen=vlen, portable_kernels=portable)
+    m = tinycc.compile(_model(name), target=target, vlen=vlen, portable_kernels=portable)
     m.count_instructions = True
     y = m(x)
     return m, y, m.last_instructions
 
 
 @pytest.mark.parametrize("target,vlen,opt", CONFIGS, ids=[f"{t}-vlen{v}{o}" for t, v, o in CONFIGS])
-@pytest.mark.parametrize("name", INT8_MODELS)
+@pytest.mark.parametrize("name", INT8_MODELS + sorted(SYNTHETIC))
 def test_target_figures(name, target, vlen, opt, monkeypatch):
     monkeypatch.setenv("TINYCC_OPT", opt)
-    x = random_inputs(tinycc.compile(model_path(name)).inputs, np.random.default_rng(0))
+    x = random_inputs(tinycc.compile(_model(name)).inputs, np.random.default_rng(0))
     m, y, insns = _count(name, target, vlen, False, x[0])
     _, y_port, port = _count(name, target, vlen, True, x[0])
-    want = TFLM(model_path(name))(x)[0]
+    want = TFLM(_model(name))(x)[0]
     assert np.array_equal(y, want) and np.array_equal(y_port, want), "bit-exact with TFLite Micro"
     rep = m.report()
     col = f"{target}{'' if target != 'rv64gcv' else f'@{vlen}'}{opt}"

@@ -110,8 +110,9 @@ def rand_input(graph, rng):
     out = []
     for name in graph.inputs:
         t = graph.tensor(name)
-        if t.dtype == np.int8:
-            out.append(rng.integers(-128, 128, t.shape).astype(np.int8))
+        if t.dtype in (np.int8, np.int16):
+            info = np.iinfo(t.dtype)
+            out.append(rng.integers(info.min, info.max + 1, t.shape).astype(t.dtype))
         else:
             out.append(rng.standard_normal(t.shape).astype(np.float32))
     return out
@@ -126,8 +127,11 @@ def q(scale, zp=0, axis=0):
 
 
 def act_tensor(g, name, shape, dtype, scale=None, zp=0):
+    """int8 with (scale, zp), int16 with scale / 256 and zero point 0 (16x8), float32."""
+    if dtype == np.int16:
+        scale, zp = scale / 256, 0
     return g.add_tensor(Tensor(name, tuple(shape), np.dtype(dtype),
-                               q(scale, zp) if dtype == np.int8 else None))
+                               q(scale, zp) if dtype in (np.int8, np.int16) else None))
 
 
 def const(g, name, data, quant=None):
@@ -145,10 +149,15 @@ def finish(g, op_kind, ins, out, options):
 
 
 def conv_graph(rng, dtype, depthwise, shape, oc_or_dm, k, stride, dilation, padding, act, bias=True):
+    """int8, float32 or 16x8 (int16 activations; an int64 bias, for a convolution now and then an
+    int32 one)."""
     n, h, w, c = shape
     kh, kw = k
     g = Graph("t")
-    quant = dtype == np.int8
+    quant = dtype in (np.int8, np.int16)
+    bias_dtype = np.int32
+    if dtype == np.int16 and (depthwise or rng.random() < 0.7):
+        bias_dtype = np.int64
     act_tensor(g, "x", shape, dtype, 0.05, int(rng.integers(-20, 20)))
     if depthwise:
         dm = oc_or_dm
@@ -164,9 +173,9 @@ def conv_graph(rng, dtype, depthwise, shape, oc_or_dm, k, stride, dilation, padd
         wq = q(rng.uniform(0.002, 0.02, oc), 0, axis)
         const(g, "w", rng.integers(-127, 128, wshape).astype(np.int8), wq)
         if bias:
-            const(g, "b", rng.integers(-3000, 3000, oc).astype(np.int32),
+            const(g, "b", rng.integers(-3000, 3000, oc).astype(bias_dtype),
                   q(0.05 * wq.scale.astype(np.float64), 0))
-        act_tensor(g, "y", (1, 1, 1, 1), np.int8, 0.08, int(rng.integers(-10, 10)))
+        act_tensor(g, "y", (1, 1, 1, 1), dtype, 0.08, int(rng.integers(-10, 10)))
     else:
         const(g, "w", rng.standard_normal(wshape).astype(np.float32))
         if bias:
@@ -206,14 +215,15 @@ def test_conv(dtype, depthwise, case):
 def fc_graph(rng, dtype, in_shape, units, act, keep=False, bias=True):
     g = Graph("t")
     depth = in_shape[-1]
-    quant = dtype == np.int8
+    quant = dtype in (np.int8, np.int16)
     act_tensor(g, "x", in_shape, dtype, 0.04, int(rng.integers(-30, 30)))
     if quant:
         wq = q(rng.uniform(0.002, 0.02, units), 0)
         const(g, "w", rng.integers(-127, 128, (units, depth)).astype(np.int8), wq)
         if bias:
-            const(g, "b", rng.integers(-5000, 5000, units).astype(np.int32), q(0.04 * wq.scale.astype(np.float64)))
-        act_tensor(g, "y", (1,), np.int8, 0.1, int(rng.integers(-10, 10)))
+            const(g, "b", rng.integers(-5000, 5000, units).astype(np.int64 if dtype == np.int16 else np.int32),
+                  q(0.04 * wq.scale.astype(np.float64)))
+        act_tensor(g, "y", (1,), dtype, 0.1, int(rng.integers(-10, 10)))
     else:
         const(g, "w", rng.standard_normal((units, depth)).astype(np.float32))
         if bias:

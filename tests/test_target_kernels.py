@@ -186,6 +186,26 @@ def other_cases(rng):
     return out
 
 
+def s16_cases(rng):
+    """16x8 convolutions, depthwise and fully connected layers (conv_s16): channel counts around the
+    vector lengths (tails), int64 and int32 biases."""
+    out = []
+    shapes = [((1, 1, 1, 1), 1, (1, 1)), ((1, 5, 5, 7), 3, (3, 3)), ((1, 4, 6, 8), 9, (1, 1)),
+              ((1, 6, 5, 17), 4, (3, 2)), ((2, 3, 3, 33), 5, (2, 2)), ((1, 3, 4, 64), 8, (1, 3)),
+              ((1, 2, 2, 129), 2, (2, 2)), ((1, 17, 17, 3), 2, (17, 17))]  # the last: > 256 taps
+    for i, (shape, oc, k) in enumerate(shapes):
+        for depthwise in (False, True):
+            dm = 1 if i % 2 == 0 or k[0] * k[1] > 256 else 2  # depth multiplier 1: blocks of channels
+            g = conv_graph(rng, np.int16, depthwise, shape, dm if depthwise else oc, k, (1 + i % 2, 1), (1, 1),
+                           ["SAME", "VALID"][i % 2], ["NONE", "RELU", "RELU6"][i % 3], bias=i % 3 != 1)
+            out.append(_case(g, rand_input(g, rng), f"s16 {'dw' if depthwise else 'conv'} {shape} {k}"))
+    for i, (in_shape, units) in enumerate([((1, 1), 1), ((1, 15), 4), ((3, 37), 10), ((2, 640), 16),
+                                           ((1, 1000), 3), ((1, 8), 8), ((4, 17), 33)]):
+        g = fc_graph(rng, np.int16, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)
+        out.append(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"))
+    return out
+
+
 def float_cases(rng):
     out = []
     for depthwise in (False, True):
@@ -205,7 +225,7 @@ def float_cases(rng):
 def all_cases():
     rng = np.random.default_rng(2026)
     return (conv_cases(False, rng) + conv_cases(True, rng) + fc_cases(rng) + pool_cases("AVERAGE_POOL_2D", rng)
-            + pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng))
+            + pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng) + s16_cases(rng))
 
 
 # ---- the reference: the host executor on the same call ---------------------------------------------------
@@ -251,7 +271,8 @@ def _c_array(ctype, name, a):
     return CProgram._array(ctype, name, a.ravel().tolist(), CProgram._float if a.dtype == np.float32 else str)
 
 
-_CTYPE = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float"}
+_CTYPE = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int32_t",
+          np.dtype(np.int64): "int64_t", np.dtype(np.float32): "float"}
 
 
 def program(cases, target):

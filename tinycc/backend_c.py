@@ -220,7 +220,7 @@ def c_target(name: str, portable: bool = False) -> CTarget:
 PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # reductions, resizes, matmuls
     "reduce_s8", "reduce_f32", "argminmax_s8", "argminmax_f32", "resize_nearest", "resize_bilinear_s8",
     "resize_bilinear_f32", "batch_matmul_s8", "batch_matmul_f32", "transpose_conv_s8", "transpose_conv_f32",
-    "log_softmax_s8", "l2norm_s8", "l2norm_f32", "lstm_s8", "lstm_s16", "lstm_f32", "conv_s16",
+    "log_softmax_s8", "l2norm_s8", "l2norm_f32", "lstm_s8", "lstm_s16", "lstm_f32",
     "convert_s16", "requantize_s16", "pool_s16", "add_s16", "sigmoid_tanh_s16", "binary_s16",
     "relu_s16", "log_softmax_f32", "reduce_s16", "batch_matmul_s16", "transpose_conv_s16", "softmax_s8_s16",
     "softmax_s16", "unary_s16",
@@ -232,7 +232,7 @@ class CortexM55(CTarget):
     """Cortex-M55/M85 with Helium (MVE). Vector kernels are chosen in ``kernels``."""
     name = "cortex-m55"
     kernels = {"conv2d_s8": "cortex-m55", "dwconv2d_s8": "cortex-m55", "fc_s8": "cortex-m55",
-               "avgpool_s8": "cortex-m55"}
+               "avgpool_s8": "cortex-m55", "conv_s16": "cortex-m55"}
     prepare = {"conv2d_s8": prepare_m55_gemm, "dwconv2d_s8": prepare_m55_dw, "fc_s8": prepare_m55_gemm}
     scratch = {"conv2d_s8": scratch_m55_conv, "dwconv2d_s8": lambda p: (p["oc"] + 7) // 8 * 8}
     generic_fallback = frozenset(_k for _k in (
@@ -246,7 +246,7 @@ class RV64GCV(CTarget):
     """RV64GC with the V extension (RVV 1.0), any VLEN."""
     name = "rv64gcv"
     kernels = {"conv2d_s8": "rv64gcv", "dwconv2d_s8": "rv64gcv", "fc_s8": "rv64gcv", "avgpool_s8": "rv64gcv",
-               "maxpool_s8": "rv64gcv"}
+               "maxpool_s8": "rv64gcv", "conv_s16": "rv64gcv"}
     prepare = {"conv2d_s8": prepare_rv64gcv_gemm, "dwconv2d_s8": prepare_rv64gcv_dw, "fc_s8": prepare_rv64gcv_gemm}
     scratch = {"conv2d_s8": scratch_rv64gcv_conv}
     generic_fallback = frozenset(_k for _k in (
