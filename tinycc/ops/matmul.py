@@ -5,10 +5,12 @@ BATCH_MATMUL broadcasts batch dimensions (NumPy rules, ranks 2..5) and reads adj
 operands through strides, so nothing is transposed or copied; int8 subtracts both zero points
 and requantizes with lhs_scale * rhs_scale / out_scale (the scale product in float32, as
 TFLite); int16 (both operands int16, zero points 0) accumulates in int64 and requantizes with
-TFLite's 64-bit MultiplyByQuantizedMultiplier. TRANSPOSE_CONV is computed per output element (a gather), summing the input pixels
-whose filter footprint covers it in the order TFLite Micro's scatter adds them; padding comes
-from the output size as TFLite computes it; 16x8 (int16 activations, int8 weights) accumulates
-in int64 with an int16 or int64 bias.
+TFLite's 64-bit MultiplyByQuantizedMultiplier.
+
+TRANSPOSE_CONV is computed per output element (a gather), summing the input pixels whose filter
+footprint covers it in the order TFLite Micro's scatter adds them; padding comes from the output
+size as TFLite computes it; 16x8 (int16 activations, int8 weights) accumulates in int64 with an
+int16 or int64 bias.
 """
 from dataclasses import dataclass
 

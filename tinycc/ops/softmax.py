@@ -64,7 +64,7 @@ def softmax_s16(x, mult, shift):
     x = x.astype(np.int64)
     scaled = fx.multiply_by_quantized_multiplier(x - x.max(axis=-1, keepdims=True), mult, shift)
     exps = fx.lut_lookup_s16(np.clip(scaled + 32767, -32768, 32767), exp_lut)
-    total = exps.sum(axis=-1, keepdims=True)  # Q16.15, >= 32767 (the maximum's own exp is 32762)
+    total = exps.sum(axis=-1, keepdims=True)  # Q16.15, >= 32762 (the maximum's own exp)
     headroom_plus_one = fx.count_leading_zeros32(total)
     shifted = ((total << (headroom_plus_one - 1)) + (1 << 13)) >> 14
     recip = fx.lut_lookup_s16(np.clip(shifted - (1 << 15) - (1 << 16), -32768, 32767), recip_lut)
