@@ -228,8 +228,10 @@ def _arrange(bufs: dict, links: list, alignment: int) -> int:
     if not all(_consistent(g, bufs, allowed) for g in groups):
         return -1
 
-    def weight(g):
-        return (-max(bufs[n].size for n, _ in g), -sum(bufs[n].size for n, _ in g), g[0][0])
+    def weight(g):  # largest first; equal sizes in schedule order (first fit then packs a chain of
+        # same-size activations into two slots, where name order could need three)
+        return (-max(bufs[n].size for n, _ in g), -sum(bufs[n].size for n, _ in g),
+                min(bufs[n].start for n, _ in g), g[0][0])
     groups.sort(key=weight)
     if len(groups) <= EXACT_GROUPS:
         best = None
