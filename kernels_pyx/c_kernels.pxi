@@ -4,7 +4,7 @@
 # the Cython kernels) and an entry in _c_kernel. setup.py compiles the targets/generic files
 # marked "tinycc: shared with the host executor" into the extension.
 
-cdef extern from "tc_shared.h":
+cdef extern from "tinycc_kernels.h":
     void tc_copy_nd(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_fill(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_lut_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
@@ -45,7 +45,7 @@ cdef extern from "tc_shared.h":
     void tc_unary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
-cdef tc_shared_fn _c_kernel(str name) except NULL:
+cdef tc_kernel_fn _c_kernel(str name) except NULL:
     if name == "copy_nd":
         return tc_copy_nd
     if name == "fill":

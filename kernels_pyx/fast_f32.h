@@ -352,7 +352,7 @@ static void tc_dw_block_f32_c(const tc_conv_f32* g, ptrdiff_t i, ptrdiff_t nj) {
         }
 }
 
-static void tc_dwconv2d_f32(const tc_conv_f32* g) {
+static void tc_fast_dwconv2d_f32(const tc_conv_f32* g) {
     ptrdiff_t c = g->c, i = 0;
 #if TC_HAVE_AVX2
     if (tc_simd && g->kh * g->kw <= TC_DW_TAPS_F32) {

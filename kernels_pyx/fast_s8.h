@@ -687,7 +687,7 @@ static void tc_dw_block_s8_c(const tc_conv_s8* g, ptrdiff_t i, ptrdiff_t nj) {
         }
 }
 
-static void tc_dwconv2d_s8(const tc_conv_s8* g) {
+static void tc_fast_dwconv2d_s8(const tc_conv_s8* g) {
     ptrdiff_t c = g->c, i = 0;
 #if TC_HAVE_AVX2
     if (tc_simd && g->kh * g->kw <= TC_DW_TAPS) {
@@ -722,11 +722,11 @@ static void tc_dwconv2d_s8(const tc_conv_s8* g) {
 
 typedef struct {
     int32_t act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so;
-} tc_add_s8;
+} tc_fast_add_s8;
 
 /* TFLite's quantized ADD: both inputs rescaled to a common scale (left_shift, then their own
  * multiplier), summed (wrapping), rescaled to the output. y may be a or b (in place). */
-static inline int8_t tc_add1_s8(const tc_add_s8* p, int32_t x1, int32_t x2) {
+static inline int8_t tc_add1_s8(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
     int l1, r1, l2, r2, lo, ro;
     tc_split_shift(p->s1, &l1, &r1);
     tc_split_shift(p->s2, &l2, &r2);
@@ -742,7 +742,7 @@ static inline int8_t tc_add1_s8(const tc_add_s8* p, int32_t x1, int32_t x2) {
     return (int8_t)(v + p->out_off);
 }
 
-static void tc_add_s8_run(const tc_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
+static void tc_add_s8_run(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
     ptrdiff_t i = 0;
 #if TC_HAVE_AVX2
     if (tc_simd) {

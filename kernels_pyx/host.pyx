@@ -65,12 +65,12 @@ import numpy as np
 
 cnp.import_array()
 
-cdef extern from "tc_shared.h":
-    ctypedef void (*tc_shared_fn)(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+cdef extern from "tinycc_kernels.h":
+    ctypedef void (*tc_kernel_fn)(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 cdef struct Step:
     int kind
-    tc_shared_fn cfn       # K_C_ABI: the portable C kernel (targets/generic) the step calls
+    tc_kernel_fn cfn       # K_C_ABI: the portable C kernel (targets/generic) the step calls
     int32_t cip[32]        # K_C_ABI: its iparams and fparams as the C ABI takes them
     float cfp[4]
     char* buf[12]          # MAX_BUFS

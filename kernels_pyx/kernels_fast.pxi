@@ -16,11 +16,11 @@ cdef extern from "fast_s8.h" nogil:
         const int32_t* shift
         Py_ssize_t n, h, w_, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl
         int32_t act_min, act_max, in_zp, out_zp
-    ctypedef struct tc_add_s8:
+    ctypedef struct tc_fast_add_s8:
         int32_t act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so
-    void tc_add_s8_run(const tc_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, Py_ssize_t n)
+    void tc_add_s8_run(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, Py_ssize_t n)
     void tc_conv2d_s8_packed(const tc_conv_s8* g)
-    void tc_dwconv2d_s8(const tc_conv_s8* g)
+    void tc_fast_dwconv2d_s8(const tc_conv_s8* g)
     int tc_set_simd(int on)
     int tc_simd
 
@@ -36,7 +36,7 @@ cdef extern from "fast_f32.h" nogil:
         Py_ssize_t n, h, w_, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl
         float act_min, act_max
     void tc_conv2d_f32_packed(const tc_conv_f32* g)
-    void tc_dwconv2d_f32(const tc_conv_f32* g)
+    void tc_fast_dwconv2d_f32(const tc_conv_f32* g)
 
 
 cdef inline void geometry_s8(tc_conv_s8* g, const int64_t* ip) noexcept nogil:
@@ -97,7 +97,7 @@ cdef void dwconv2d_s8_fast(Step* s) noexcept nogil:
     g.act_max = <int32_t>s.ip[16]
     g.in_zp = <int32_t>s.ip[17]
     g.out_zp = <int32_t>s.ip[18]
-    tc_dwconv2d_s8(&g)
+    tc_fast_dwconv2d_s8(&g)
 
 
 cdef void k_conv2d_f32_packed(Step* s, char* scratch) noexcept nogil:
@@ -134,4 +134,4 @@ cdef void dwconv2d_f32_fast(Step* s) noexcept nogil:
     geometry_f32(&g, s.ip)
     g.act_min = <float>s.fp[0]
     g.act_max = <float>s.fp[1]
-    tc_dwconv2d_f32(&g)
+    tc_fast_dwconv2d_f32(&g)

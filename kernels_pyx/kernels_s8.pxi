@@ -258,7 +258,7 @@ cdef void k_add_s8(Step* s, char* scratch) noexcept nogil:
     cdef Py_ssize_t a5 = ip[11], b5 = ip[17], d5 = ip[5]
     cdef const int8_t* pa
     cdef const int8_t* pb
-    cdef tc_add_s8 fast
+    cdef tc_fast_add_s8 fast
     fast.act_min, fast.act_max, fast.in1_off, fast.in2_off = p.act_min, p.act_max, p.in1_off, p.in2_off
     fast.out_off, fast.left_shift = p.out_off, p.left_shift
     fast.m1, fast.s1, fast.m2, fast.s2 = p.m1, <int32_t>ip[25], p.m2, <int32_t>ip[27]

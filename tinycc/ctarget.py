@@ -11,7 +11,6 @@ import numpy as np
 
 from .backend_c import TARGETS_DIR, CProgram
 from .errors import TinyccError
-from . import interpreter
 from .runtime import CompiledModel, _info
 
 
@@ -145,12 +144,12 @@ class CTargetModel(CompiledModel):
         self.program = CProgram(graph, schedule, plan, target, portable_kernels)
         self._exe = None
         self._work = None
-        self._ref_state = interpreter.initial_state(source if source is not None else graph)
+        self._reset_reference()
         self._history = []  # a model with state: the inputs since the last reset (each run replays them)
 
     def reset(self):
         self._history = []
-        self._ref_state = interpreter.initial_state(self.source if self.source is not None else self.graph)
+        self._reset_reference()
 
     def write(self, out_dir: str) -> list:
         return self.program.write(out_dir)

@@ -53,7 +53,7 @@ class CompiledModel:
         self._fast = (self.inputs[0].dtype, self.inputs[0].shape, plan.offset(graph.inputs[0]), self._out_views[0]) \
             if len(self.inputs) == 1 and len(self.outputs) == 1 else None
         self._batch_executors = [self.program.executor]  # one per thread of run_batch, made on demand
-        self._ref_state = interpreter.initial_state(self.source if self.source is not None else graph)
+        self._reset_reference()
 
     @property
     def has_state(self) -> bool:
@@ -63,6 +63,10 @@ class CompiledModel:
     def reset(self):
         """Restore the initial state (zero point / zero) of every variable tensor."""
         self.program.reset()
+        self._reset_reference()
+
+    def _reset_reference(self):
+        """The reference interpreter's own copy of the state, back to its initial value."""
         self._ref_state = interpreter.initial_state(self.source if self.source is not None else self.graph)
 
     @property

@@ -21,15 +21,11 @@ static inline int64_t tc_dot_s16_s8(const int16_t *x, const int8_t *w, ptrdiff_t
 static inline int16_t tc_conv_s16_out(int64_t acc, ptrdiff_t o, const int64_t *bias, const int32_t *mult,
                                       const int32_t *shift, int32_t wide, int32_t act_min, int32_t act_max)
 {
-  int32_t v;
-  if (wide) {
-    v = tc_mbqm64((int64_t)((uint64_t)acc + (uint64_t)bias[o]), mult[o], shift[o]);
-  } else {
-    int l, r;
-    tc_split_shift(shift[o], &l, &r);
-    v = tc_mbqm(tc_s32((uint32_t)acc + (uint32_t)bias[o]), mult[o], l, r);
-  }
-  return (int16_t)tc_clamp32(v, act_min, act_max);
+  int l, r;
+  if (wide)
+    return tc_requant_s16((uint64_t)acc + (uint64_t)bias[o], mult[o], shift[o], act_min, act_max);
+  tc_split_shift(shift[o], &l, &r);
+  return (int16_t)tc_clamp32(tc_mbqm(tc_s32((uint32_t)acc + (uint32_t)bias[o]), mult[o], l, r), act_min, act_max);
 }
 
 /* depthwise with depth multiplier 1: channels in blocks, summed in int32 (exact: at most 256 taps

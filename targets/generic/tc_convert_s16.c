@@ -29,7 +29,7 @@ void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *
         int32_t t = (int32_t)a;
         if (a - (float)t >= 0.5f)
           t++;
-        v = tc_clamp32((q < 0 ? -t : t) + zp, -32768, 32767);
+        v = tc_sat16((q < 0 ? -t : t) + zp);
       } else {
         v = -32768; /* NaN */
       }

@@ -49,6 +49,12 @@ static inline int32_t tc_clamp32(int32_t v, int32_t lo, int32_t hi)
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* v saturated to the int16 range. */
+static inline int32_t tc_sat16(int32_t v)
+{
+  return tc_clamp32(v, -32768, 32767);
+}
+
 /* ---- gemmlowp / TFLite fixed point ---------------------------------------------------------- */
 
 /* SaturatingRoundingDoublingHighMul. */
@@ -288,6 +294,13 @@ static inline int32_t tc_mbqm64(int64_t x, int32_t mult, int32_t shift)
   const int total = 15 - shift < 1 ? 1 : (15 - shift > 62 ? 62 : (int)(15 - shift));
   const uint64_t r = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1));
   return (int32_t)tc_asr64((int64_t)r, total);
+}
+
+/* An int64 accumulator (as uint64 bits, wrapping) -> int16: TFLite's 64-bit
+   MultiplyByQuantizedMultiplier, clamped to [lo, hi]. */
+static inline int16_t tc_requant_s16(uint64_t acc, int32_t mult, int32_t shift, int32_t lo, int32_t hi)
+{
+  return (int16_t)tc_clamp32(tc_mbqm64((int64_t)acc, mult, shift), lo, hi);
 }
 
 /* TFLite's GetInvSqrtQuantizedMultiplierExp(acc, reverse_shift -1): 1 / sqrt(acc) as a multiplier

@@ -18,10 +18,9 @@ static inline int32_t tc_lstm_fc(const void *x, const int8_t *w, ptrdiff_t n, in
     ptrdiff_t i;
     for (i = 0; i < n; i++)
       acc += (int64_t)(((const int16_t *)x)[i] - zp) * w[i];
-    return tc_clamp32(tc_mbqm64((int64_t)((uint64_t)acc + (uint64_t)bias), mult, shift), -32768, 32767);
+    return tc_requant_s16((uint64_t)acc + (uint64_t)bias, mult, shift, -32768, 32767);
   }
-  return tc_clamp32(tc_mbqm(tc_s32(tc_dot_s8((const int8_t *)x, w, n, zp) + (uint32_t)bias), mult, l, r), -32768,
-                    32767);
+  return tc_sat16(tc_mbqm(tc_s32(tc_dot_s8((const int8_t *)x, w, n, zp) + (uint32_t)bias), mult, l, r));
 }
 
 /* buffers: in [batch][time][n_in] ([time][batch][n_in] when time_major), out (likewise, units wide),
@@ -80,9 +79,9 @@ static void tc_lstm_q(void *const *buf, const int32_t *ip, int wide)
         forget_g = tc_sigmoid_s16(gate[1] * 3, tab);
         cell_g = tc_tanh_s16(gate[2] * 3, tab);
         out_g = tc_sigmoid_s16(gate[3] * 3, tab);
-        cell = tc_clamp32(tc_mbqm((int32_t)forget_g * cb[j], m_fc, l_fc, r_fc), -32768, 32767);
-        ig = tc_clamp32(tc_mbqm((int32_t)in_g * cell_g, m_ig, l_ig, r_ig), -32768, 32767);
-        cell = tc_clamp32(cell + ig, -32768, 32767);
+        cell = tc_sat16(tc_mbqm((int32_t)forget_g * cb[j], m_fc, l_fc, r_fc));
+        ig = tc_sat16(tc_mbqm((int32_t)in_g * cell_g, m_ig, l_ig, r_ig));
+        cell = tc_sat16(cell + ig);
         if (clip > 0)
           cell = tc_clamp32(cell, -clip, clip);
         cb[j] = (int16_t)cell;

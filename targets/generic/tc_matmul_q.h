@@ -76,10 +76,4 @@
       }                                                                                             \
     }
 
-/* int64 accumulator -> int16: TFLite's 64-bit MultiplyByQuantizedMultiplier, clamped. */
-static inline int16_t tc_requant_s16(uint64_t acc, int32_t mult, int32_t shift, int32_t lo, int32_t hi)
-{
-  return (int16_t)tc_clamp32(tc_mbqm64((int64_t)acc, mult, shift), lo, hi);
-}
-
 #endif

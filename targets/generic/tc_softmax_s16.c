@@ -13,11 +13,6 @@ static int32_t tc_lut_lookup_s16(int32_t v, const int16_t *lut)
   return (int32_t)(((uint32_t)(base + tc_asr32(slope * offset + 64, 7)) + 32768u) & 0xFFFFu) - 32768;
 }
 
-static int32_t tc_sat16(int32_t v)
-{
-  return tc_clamp32(v, -32768, 32767);
-}
-
 /* buffers: in, out, exp_lut, recip_lut (int16; the tables 513 entries).
    ip: outer depth mult shift (the input rescale, TFLite's MultiplyByQuantizedMultiplier);
    depth <= 65536 so the sum of exps fits int32. */

@@ -36,6 +36,6 @@ void tc_unary_s16(void *const *buf, const int32_t *ip, const float *fp, void *sc
       if (rescale)
         r = tc_mbqm(r, mult, left, right);
     }
-    y[i] = (int16_t)tc_clamp32(r, -32768, 32767);
+    y[i] = (int16_t)tc_sat16(r);
   }
 }

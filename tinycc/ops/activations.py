@@ -221,7 +221,7 @@ def rsqrt_params(xt, yt):
     return quantize_multiplier(_rsqrt_real(xt, yt))
 
 
-def _rsqrt_s8(v, xt, yt, o):
+def _rsqrt_q(v, xt, yt, o):
     """int8 or int16 (``v`` of any shape; int16 zero points are 0)."""
     info = np.iinfo(yt.dtype)
     m, s = rsqrt_params(xt, yt)
@@ -245,7 +245,7 @@ def abs_params(xt, yt):
     return (1,) + quantize_multiplier(float(np.float32(xt.scale)) / float(np.float32(yt.scale)))
 
 
-def _abs_s8(v, xt, yt, o):
+def _abs_q(v, xt, yt, o):
     """int8 or int16."""
     info = np.iinfo(yt.dtype)
     x = np.abs(np.asarray(v, np.int64) - xt.zero_point)
@@ -417,7 +417,7 @@ def c_finite_alpha(op, graph):
 
 
 _INT8 = {"LOGISTIC": _logistic_s8, "TANH": _tanh_s8, "RELU": _relu_s8, "RELU6": _relu6_s8,
-         "LEAKY_RELU": _leaky_relu_s8, "HARD_SWISH": _hard_swish_s8, "RSQRT": _rsqrt_s8, "ABS": _abs_s8,
+         "LEAKY_RELU": _leaky_relu_s8, "HARD_SWISH": _hard_swish_s8, "RSQRT": _rsqrt_q, "ABS": _abs_q,
          "ELU": _elu_s8}
 
 _DOCS = {
