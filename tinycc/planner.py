@@ -125,8 +125,8 @@ def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict, rows: bo
     (without the row-streamed options unless ``rows``)."""
     out = []
     for i, op in enumerate(schedule):
-        if op.attrs.get("alias") or "epilogue" in op.attrs:
-            continue
+        if op.attrs.get("alias") or "epilogue" in op.attrs or "fused_into" in op.attrs:
+            continue  # a fused ADD's in-place option is _fused_links'
         y = storage[op.outputs[0]]
         if not y or len(op.outputs) != 1:
             continue
@@ -288,18 +288,25 @@ def _epilogue_ring(op, graph) -> int:
     return y.shape[2] * y.shape[3] * y.dtype.itemsize if len(y.shape) == 4 else y.nbytes
 
 
+def _reads_storage(op, graph, storage, s) -> bool:
+    """Does ``op`` read any tensor stored in ``s`` (itself or an alias of it)?"""
+    return any(n is not None and not graph.tensor(n).is_const and storage.get(n) == s for n in op.inputs)
+
+
 def _fused_links(graph, schedule, storage, bufs) -> list:
-    """A fused ADD writes its sum over ``other`` when ``other`` dies there (elementwise, in place)."""
+    """A fused ADD writes its sum over ``other`` when ``other`` dies there (elementwise, in place),
+    unless the producer reads ``other`` too (``ADD(x, CONV(x))``: the convolution still reads rows
+    of x after the epilogue has written the sum of earlier rows)."""
     links = []
     by_id = {op.id: (i, op) for i, op in enumerate(schedule)}
     for i, op in enumerate(schedule):
         if "fused_into" not in op.attrs:
             continue
-        conv_id = op.attrs["fused_into"]
-        k = by_id[conv_id][1].attrs["epilogue"][1]
+        producer = by_id[op.attrs["fused_into"]][1]
+        k = producer.attrs["epilogue"][1]
         other = storage[op.inputs[1 - k]]
         y = storage[op.outputs[0]]
-        if other and bufs[other].end == 2 * i + 1:
+        if other and bufs[other].end == 2 * i + 1 and not _reads_storage(producer, graph, storage, other):
             links.append((i, op, optable.InPlace(1 - k, 0), other, y))
     return links
 
@@ -373,6 +380,9 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
         pair = frozenset((mp.storage[x], mp.storage[y]))
         allowed[i] = pair
         if "fused_into" in op.attrs:
+            if _reads_storage(schedule[i - 1], graph, mp.storage, mp.storage[x]):
+                raise PlanError(f"memory plan: {op.where()} writes its sum over {x!r}, which the op it is fused "
+                                f"into still reads")
             allowed[i - 1] = pair
     for i in range(n + 1):
         live = sorted((mp.buffers[s].offset, s) for s in live_at.get(i, ()) if mp.buffers[s].size)

@@ -112,19 +112,20 @@ def relu_params(kind, xt, yt, o) -> dict:
     [zero, six] of the input quantization; LEAKY_RELU rescales x >= 0 by (m1, s1) and x < 0 by
     alpha's (m2, s2), negated when alpha < 0 (neg)."""
     lim = np.iinfo(yt.dtype)
-    xs, ys = np.float32(xt.scale), np.float32(yt.scale)
+    # rescale ratios in double precision, as TFLite Micro: float32 ones are 1 LSB off on int16 layers
+    xs, ys = float(np.float32(xt.scale)), float(np.float32(yt.scale))
     p = dict(mode=RELU_MODES[kind], in_zp=xt.zero_point, out_zp=yt.zero_point, m1=0, s1=0, m2=0, s2=0,
              lo=int(lim.min), hi=int(lim.max), neg=0)
     if kind == "RELU":
-        p["m1"], p["s1"] = quantize_multiplier(_f32(xs / ys))
+        p["m1"], p["s1"] = quantize_multiplier(xs / ys)
         p["lo"] = max(int(lim.min), yt.zero_point)  # zero point + round(0 / scale)
     elif kind == "RELU6":
-        six = tflite_round(_f32(np.float32(6.0) / xs)) + xt.zero_point
+        six = tflite_round(_f32(np.float32(6.0) / np.float32(xs))) + xt.zero_point
         p.update(lo=xt.zero_point, hi=int(min(max(six, lim.min), lim.max)))
     else:
-        ma, p["s2"] = quantize_multiplier(_f32(xs * np.float32(o.alpha) / ys))
+        ma, p["s2"] = quantize_multiplier(xs * float(np.float32(o.alpha)) / ys)
         p["m2"], p["neg"] = abs(ma), int(ma < 0)
-        p["m1"], p["s1"] = quantize_multiplier(_f32(xs / ys))
+        p["m1"], p["s1"] = quantize_multiplier(xs / ys)
     return p
 
 
