@@ -51,9 +51,9 @@ def test_compile_writes_plan(tmp_path):
 def test_verify_agrees_and_detects_a_mismatch(tmp_path, monkeypatch):
     r = tinycc("verify", model_path("str_ww_ref_model"), "--samples", 5)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.count("OK") == 2 and "mismatching elements 0" in r.stdout
+    assert r.stdout.count("OK") == 2 and "bit-exact" in r.stdout and "TFLite Micro" in r.stdout
     # a deliberately wrong kernel parameter must be caught: verify() against a broken lowering
-    from tinycc import cli
+    from tinycc.verify import verify
     from tinycc.ops import fully_connected as fc
     orig = fc.per_channel_multipliers
 
@@ -62,8 +62,30 @@ def test_verify_agrees_and_detects_a_mismatch(tmp_path, monkeypatch):
         return mult, shift + 1
     monkeypatch.setattr(fc, "per_channel_multipliers", off_by_one)
     lines = []
-    assert cli.verify(model_path("ad01_int8"), samples=3, reference=False, out=lines.append) is False
-    assert "MISMATCH" in lines[0]
+    assert verify(model_path("ad01_int8"), samples=3, reference=False, out=lines.append) is False
+    assert "MISMATCH" in lines[0] and "TFLite Micro" in lines[0]
+
+
+def test_verify_catches_a_slightly_wrong_float_kernel(monkeypatch):
+    """Float layers are checked within the bound of their own arithmetic: a fully connected kernel that
+    leaves out the last input element (an off-by-one loop bound) in one layer is a mismatch there."""
+    from tinycc import ops as optable
+    from tinycc.verify import verify
+    fc = optable.get("FULLY_CONNECTED")
+    orig = fc.lower
+
+    def skewed(op, graph):
+        calls = orig(op, graph)
+        for c in calls:
+            if c.kernel == "fc_f32" and op.index == 2:
+                w = c.bufs[2].copy()
+                w[:, -1] = 0
+                c.bufs[2] = w
+        return calls
+    monkeypatch.setattr(fc, "lower", skewed)
+    lines = []
+    assert verify(model_path("ad01_fp32"), samples=2, reference=False, out=lines.append) is False, lines
+    assert "MISMATCH" in lines[0] and "FULLY_CONNECTED" in lines[0]
 
 
 @pytest.mark.parametrize("args,msg", [

@@ -4,7 +4,7 @@ For each op of the op table, seed-driven random cases (tests/opcases: shapes wit
 dimensions, options, scales and zero points) are written as .tflite models with
 tinycc.testing.ModelBuilder, run by TFLite Micro and by tinycc on the host (the NumPy reference
 interpreter and the compiled Cython executor), and compared: integer outputs bit for bit, float32
-within 1e-5 relative. TINYCC_OP_CASES sets the cases per op (default 200).
+within twice the error bound of the op's arithmetic (tinycc.tolerance). TINYCC_OP_CASES sets the cases per op (default 200).
 
 A failing case is shrunk (the same seed with smaller dimensions) and the smallest failing model is
 saved under tests/regressions/ (with the seed in its name); every model there is re-run by
@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import tinycc
+from tinycc import interpreter, tolerance
 from tinycc import ops as optable
 from tinycc.oracle import TFLM
 
@@ -27,16 +28,18 @@ SIZE = 8
 REGRESSIONS = pathlib.Path(__file__).resolve().parent / "regressions"
 
 
-def compare(want, got, what):
+def compare(want, got, what, bounds):
+    """Integers bit for bit; float32 within twice the error bound of the op's arithmetic (its inputs are
+    exact: a sum of n products may differ by gamma_n times the sum of |products|; tinycc.tolerance)."""
     if not isinstance(got, list):
         got = [got]
     assert len(want) == len(got), what
-    for i, (w, g) in enumerate(zip(want, got)):
+    for i, (w, g, b) in enumerate(zip(want, got, bounds)):
         assert w.dtype == g.dtype and w.shape == g.shape, f"{what} output {i}: TFLM {w.dtype}{w.shape}, " \
                                                           f"tinycc {g.dtype}{g.shape}"
         if w.dtype == np.float32:
-            scale = max(1.0, float(np.abs(w[np.isfinite(w)]).max(initial=0)))
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5 * scale, equal_nan=True, err_msg=f"{what} output {i}")
+            mm = tolerance.compare(g, w, b)
+            assert mm is None, f"{what} output {i}: {mm}"
         elif not np.array_equal(w, g):
             bad = np.argwhere(w != g)
             raise AssertionError(f"{what} output {i}: {len(bad)} of {w.size} elements differ, first at "
@@ -50,14 +53,19 @@ def run_case(data, inputs, what):
         for call in optable.get(op.kind).lower(op, m.graph):
             assert call.kernel in declared, f"{what}: {op.kind} lowered to {call.kernel}, not in {declared}"
     oracle = TFLM(data, len(m.outputs))
+    state = [None, None]
     for call, xs in enumerate(calls(m, inputs)):
         if xs is None:  # a model with state: reset, then the sequence starts over
             oracle.reset()
             m.reset()
+            state = [None, None]
             continue
+        if state[0] is None:
+            state = [interpreter.initial_state(m.source), tolerance.initial_error_state(m.source)]
         want = oracle(xs)
-        compare(want, m.reference(list(xs)), f"{what} call {call} (reference interpreter)")
-        compare(want, m(list(xs)), f"{what} call {call} (host executor)")
+        _, bounds = tolerance.bounds(m.source, list(xs), *state)
+        compare(want, m.reference(list(xs)), f"{what} call {call} (reference interpreter)", bounds)
+        compare(want, m(list(xs)), f"{what} call {call} (host executor)", bounds)
 
 
 def calls(m, inputs):

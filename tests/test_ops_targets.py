@@ -3,7 +3,8 @@
 Each target configuration builds one program holding SAMPLES random cases of every op (the
 cases of tests/opcases, each a separate subgraph of one merged graph, so one build and one QEMU
 run test them all) and compares every output with TFLite Micro's on that case's own model:
-integers bit for bit, float32 within 1e-5 relative; an op's samples differ in their tensor types
+integers bit for bit, float32 within twice the error bound of the op's arithmetic (tinycc.tolerance);
+an op's samples differ in their tensor types
 where its cases allow (int8, int16, float32). The program runs twice in a row (one target
 run of two inferences) so that ops with state (LSTM) show they carry it over.
 """
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 import tinycc
-from tinycc import tflite_reader
+from tinycc import interpreter, tflite_reader, tolerance
 from tinycc.ir import Graph
 from tinycc.oracle import TFLM
 
@@ -27,9 +28,10 @@ CALLS = 2
 
 
 def merged_cases():
-    """(merged graph, inputs, TFLM outputs per case, case names)."""
+    """(merged graph, inputs, TFLM outputs per case and call, their error bounds, case names, output
+    spans)."""
     merged = Graph("op cases")
-    inputs, wants, names, spans = [], [], [], []
+    inputs, wants, bounds, names, spans = [], [], [], [], []
     k = 0
     for op in sorted(CASES):
         seen = set()
@@ -48,10 +50,12 @@ def merged_cases():
             inputs += list(xs)
             oracle = TFLM(data, len(g.outputs))
             wants.append([oracle(xs) for _ in range(CALLS)])
+            state = [interpreter.initial_state(g), tolerance.initial_error_state(g)]
+            bounds.append([tolerance.bounds(g, list(xs), *state)[1] for _ in range(CALLS)])
             names.append(f"{op} sample {j} (seed {seed})")
             spans.append((start, len(merged.outputs)))
             k += 1
-    return merged, inputs, wants, names, spans
+    return merged, inputs, wants, bounds, names, spans
 
 
 def _distinct_case(gen, seed0, seen, tries=24):
@@ -76,15 +80,15 @@ def cases():
 
 @pytest.mark.parametrize("target,vlen", CONFIGS, ids=[f"{t}-vlen{v}" if t == "rv64gcv" else t for t, v in CONFIGS])
 def test_op_samples_on_target(cases, target, vlen):
-    graph, inputs, wants, names, spans = cases
+    graph, inputs, wants, bounds, names, spans = cases
     m = tinycc.compile(graph.copy(), target=target, vlen=vlen)
     runs = m.run_sequence([list(inputs)] * CALLS)
     failures = []
     for call, got in enumerate(runs):
         got = got if isinstance(got, list) else [got]
-        for want, name, (lo, hi) in zip(wants, names, spans):
+        for want, bound, name, (lo, hi) in zip(wants, bounds, names, spans):
             try:
-                compare(want[call], got[lo:hi], f"{name} on {target}, call {call}")
+                compare(want[call], got[lo:hi], f"{name} on {target}, call {call}", bound[call])
             except AssertionError as e:
                 failures.append(str(e).splitlines()[0])
     assert not failures, f"{len(failures)} of {len(names)} cases fail:\n" + "\n".join(failures[:30])

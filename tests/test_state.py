@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tinycc
-from tinycc import _host, planner
+from tinycc import _host, interpreter, planner, tolerance
 from tinycc.errors import InputError, ModelFormatError
 from tinycc.oracle import TFLM
 from tinycc.testing import ModelBuilder
@@ -38,13 +38,15 @@ def test_calls_carry_state_and_reset_restores_it(dtype):
     xs = _sequence(x, 4)
     want = [oracle([v])[0] for v in xs]
     got = [m(v) for v in xs]
-    for w, g in zip(want, got):
-        np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=1e-5, atol=1e-6)
+    state = [interpreter.initial_state(m.source), tolerance.initial_error_state(m.source)]
+    bounds = [tolerance.bounds(m.source, [v], *state)[1][0] for v in xs]
+    for w, g, b in zip(want, got, bounds):
+        assert tolerance.compare(g, w, b) is None
     # the state matters: the same input gives a different output on a later call
     assert not np.array_equal(m(xs[0]), got[0])
     m.reset()
     oracle.reset()
-    np.testing.assert_allclose(m(xs[0]), oracle([xs[0]])[0], rtol=1e-5, atol=1e-6)
+    assert tolerance.compare(m(xs[0]), oracle([xs[0]])[0], bounds[0]) is None
     np.testing.assert_array_equal(m.run_sequence(xs)[-1], got[-1])  # run_sequence starts from a reset
 
 

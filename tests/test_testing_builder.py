@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tflite
 
-from tinycc import interpreter, ir, tflite_reader
+from tinycc import interpreter, ir, tflite_reader, tolerance
 from tinycc.testing import (OPS, ModelBuilder, bias_for, dscnn_float_model, dscnn_model, quantize,
                             quantize_weights_per_channel, save)
 
@@ -37,11 +37,12 @@ def check(data: bytes, seed: int = 0, trials: int = 3, inputs=None):
             tflm.set_input(x, i)
         tflm.invoke()
         want = [tflm.get_output(i) for i in range(len(graph.outputs))]
-        got = interpreter.run(graph, xs)
-        for w, g in zip(want, got):
+        got, bounds = tolerance.bounds(graph, xs)
+        for w, g, b in zip(want, got, bounds):
             assert w.dtype == g.dtype and w.shape == g.shape, (w.dtype, w.shape, g.dtype, g.shape)
             if w.dtype == np.float32:
-                np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+                mm = tolerance.compare(g, w, b)
+                assert mm is None, str(mm)
             else:
                 if not np.array_equal(w, g):
                     diff = np.argwhere(w != g)

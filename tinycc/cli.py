@@ -93,42 +93,8 @@ def cmd_report(args):
     print(json.dumps(rep, indent=1) if args.json else format_text(rep))
 
 
-def verify(model_path, target="host", samples=100, seed=0, reference=True, out=print, vlen=128) -> bool:
-    """Run tinycc and the oracle on the same random inputs; return True when they agree."""
-    from . import compile
-    from .oracle import TFLM, LiteRT, random_inputs
-    m = compile(model_path, target=target, vlen=vlen)
-    integer = all(np.issubdtype(o.dtype, np.integer) for o in m.outputs + m.inputs)
-    oracle_name = "TFLite Micro" if integer else "LiteRT (builtin kernels)"
-    oracle = TFLM(model_path, len(m.outputs)) if integer else LiteRT(model_path, kernels="builtin")
-    rng = np.random.default_rng(seed)
-    runners = [("tinycc " + target, lambda xs: m(xs))]
-    if reference:
-        runners.append(("reference interpreter", lambda xs: m.reference(xs)))
-    worst = {name: [0.0, 0, 0.0] for name, _ in runners}  # max abs diff, mismatching elements, max rel err
-    for _ in range(samples):
-        xs = random_inputs(m.inputs, rng)
-        want = oracle(xs)
-        for name, run in runners:
-            got = run(xs)
-            got = got if isinstance(got, list) else [got]
-            for g, w in zip(got, want):
-                d = np.abs(g.astype(np.float64) - w.astype(np.float64))
-                span = max(float(np.ptp(w)), 1e-30)
-                worst[name][0] = max(worst[name][0], float(d.max()))
-                worst[name][1] += int(np.count_nonzero(d))
-                worst[name][2] = max(worst[name][2], float(d.max()) / span)
-    ok = True
-    for name, (maxd, count, rel) in worst.items():
-        agree = count == 0 if integer else rel <= 1e-5
-        ok &= agree
-        extra = "" if integer else f", max error / output range {rel:.2e}"
-        out(f"{os.path.basename(str(model_path))}: {name} vs {oracle_name} on {samples} random inputs: "
-            f"max abs diff {maxd:g}, mismatching elements {count}{extra} -> {'OK' if agree else 'MISMATCH'}")
-    return ok
-
-
 def cmd_verify(args):
+    from .verify import verify
     if not verify(args.model, args.target, args.samples, args.seed, reference=not args.no_reference, vlen=args.vlen):
         sys.exit(1)
 
@@ -160,6 +126,7 @@ def cmd_demo(args):
         print("\n(install '.[test]' to also check against TFLite Micro)")
         return
     print()
+    from .verify import verify
     if not verify(path, samples=20, seed=args.seed):
         sys.exit(1)
 
@@ -200,7 +167,7 @@ def build_parser():
     s.add_argument("--json", action="store_true")
     s.add_argument("--plot", metavar="FILE", help="draw the memory plan to FILE (.png or .svg)")
     s = model_cmd("verify", cmd_verify, "compare with TFLite Micro on random inputs")
-    s.add_argument("--samples", type=int, default=100)
+    s.add_argument("--samples", type=int, default=10, help="random inputs, run as one sequence of calls")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--no-reference", action="store_true", help="skip the reference interpreter")
     s = sub.add_parser("ops", help="the supported operators with their dtypes, rules and kernels (markdown)")

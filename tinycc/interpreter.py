@@ -15,9 +15,10 @@ def initial_state(graph: Graph) -> dict:
     return {name: graph.tensor(name).initial_value() for name in graph.states()}
 
 
-def run(graph: Graph, inputs: list, state: dict = None) -> list:
+def run(graph: Graph, inputs: list, state: dict = None, capture: dict = None) -> list:
     """Run the graph on a list of input arrays (graph input order); return the outputs.
-    ``state`` holds the variable tensors (``initial_state``); ops that keep state update it."""
+    ``state`` holds the variable tensors (``initial_state``); ops that keep state update it.
+    ``capture``, when given, receives every computed tensor by name."""
     values = dict(initial_state(graph) if state is None else state)
     for name, x in zip(graph.inputs, inputs):
         t = graph.tensor(name)
@@ -36,4 +37,6 @@ def run(graph: Graph, inputs: list, state: dict = None) -> list:
             t = graph.tensor(name)
             assert y.dtype == t.dtype and y.shape == tuple(t.shape), (op.where(), y.dtype, y.shape, t.shape)
             values[name] = y
+            if capture is not None:
+                capture[name] = y
     return [values[n] for n in graph.outputs]

@@ -33,16 +33,20 @@ def _quiet_stderr():
 
 
 class TFLM:
-    """TFLite Micro's Python interpreter."""
+    """TFLite Micro's Python interpreter; with ``preserve`` it keeps every intermediate tensor
+    (``tensor(index)``), each in its own memory."""
 
-    def __init__(self, model, n_outputs: int = 1):
+    def __init__(self, model, n_outputs: int = 1, preserve: bool = False):
         try:
             from tflite_micro.python.tflite_micro import runtime
         except ImportError:
             raise TinyccError(f"the tflite-micro package is not installed; {INSTALL_HINT}") from None
         data = _read(model)
+        config = runtime.InterpreterConfig.kPreserveAllTensors if preserve else \
+            runtime.InterpreterConfig.kAllocationRecording
         with _quiet_stderr():  # the default arena (10x the model) is too small for some models
-            self.ip = runtime.Interpreter.from_bytes(data, arena_size=10 * len(data) + (4 << 20))
+            self.ip = runtime.Interpreter.from_bytes(data, arena_size=(20 if preserve else 10) * len(data) + (4 << 20),
+                                                     intrepreter_config=config)
         self.n_outputs = n_outputs
 
     def __call__(self, inputs: list) -> list:
@@ -54,6 +58,10 @@ class TFLM:
     def reset(self):
         """Put the variable tensors (an LSTM's state) back to their initial values."""
         self.ip.reset()
+
+    def tensor(self, index: int) -> np.ndarray:
+        """The tensor of the model's subgraph 0 with this index, as the last invoke left it."""
+        return np.array(self.ip.GetTensor(index, 0)["tensor_data"])
 
 
 class LiteRT:

@@ -72,6 +72,8 @@ class OpDef:
     kernels: tuple = ()  # every kernel the lowering may emit (docs, target tables, tests)
     state: tuple = ()  # operand indices of variable tensors the op reads and updates in place (its
     #                    reference returns their new values after its outputs)
+    error: Optional[Callable] = None  # float error rule (ops/bounds.py): (op, graph, inputs, their error
+    #                    bounds, outputs) -> a bound per output; data movement (INJECTIVE) by default
 
     def check_support(self, op, graph):
         required = [i for i, n in enumerate(self.inputs) if not n.endswith("?")]
@@ -102,6 +104,9 @@ _TABLE: dict[str, OpDef] = {}
 
 
 def register(opdef: OpDef) -> OpDef:
+    if opdef.error is None and opdef.fusion == INJECTIVE:
+        from .bounds import moves
+        opdef.error = moves
     _TABLE[opdef.name] = opdef
     return opdef
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
                register)
 from .. import fixedpoint
@@ -444,10 +445,29 @@ _EXTRA = {"LOGISTIC": (c_logistic_zp, c_sigmoid_tanh_s16), "TANH": (c_sigmoid_ta
           "HARD_SWISH": (c_hard_swish_scale,), "RSQRT": (c_rsqrt_scale,),
           "LEAKY_RELU": (c_finite_alpha,)}
 
+def _positive(f):
+    """The slope ``f(x - r)`` where the interval [x - r, x + r] stays above 0, else unbounded."""
+    return lambda op, x, r: np.where(x - r > 0, f(np.maximum(x - r, 1e-300)), np.inf)
+
+
+_FN = bounds.FUNC_ULPS
+#: float32 error rules: (slope bound of the function on [x - r, x + r], ulps of its implementations)
+_SMOOTH = {
+    "LOGISTIC": (lambda op, x, r: 0.25, _FN + 2, 6.1e-8, 1.0), "TANH": (lambda op, x, r: 1.0, _FN + 2, 0.0, 2.0),
+    "ELU": (lambda op, x, r: 1.0, _FN + 1), "EXP": (lambda op, x, r: np.exp(x + r), _FN),
+    "HARD_SWISH": (lambda op, x, r: 1.5, 3), "SQUARE": (lambda op, x, r: 2.0 * (np.abs(x) + r), 0),
+    "LEAKY_RELU": (lambda op, x, r: max(1.0, abs(op.options.alpha)), 0),
+    "RSQRT": (_positive(lambda v: 0.5 * v ** -1.5), _FN + 1), "SQRT": (_positive(lambda v: 0.5 / np.sqrt(v)), _FN),
+    "LOG": (_positive(lambda v: 1.0 / v), _FN),
+}
+_ERROR = {**{k: bounds.smooth(*v) for k, v in _SMOOTH.items()},
+          **dict.fromkeys(("RELU", "RELU6", "ABS", "NEG"), bounds.exact),
+          "FLOOR": bounds.steps(1), "CEIL": bounds.steps(1), "ROUND": bounds.steps(2)}
+
 for _name in F32_CODES:
     _int8 = _name in _INT8
     register(OpDef(_name, parse=_parse_leaky if _name == "LEAKY_RELU" else _parse_none, shapes=_same_shape,
-                   reference=_reference, lower=_lower,
+                   reference=_reference, lower=_lower, error=_ERROR[_name],
                    constraints=(c_same_type, c_quantized, c_per_tensor_activations, c_int16_symmetric)
                    + _EXTRA.get(_name, ()),
                    fusion=ELEMENTWISE, doc=_DOCS[_name],

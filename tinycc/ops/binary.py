@@ -8,6 +8,7 @@ using the part it needs (the rest 0).
 """
 import numpy as np
 
+from . import bounds
 from . import (ELEMENTWISE, KernelCall, OpDef, T, act_params, apply_activation, c_per_tensor_activations,
                c_int16_symmetric, c_quantized, register)
 from .elementwise import (BinaryOptions, _inplace, _parse, _shapes, broadcast_params, c_broadcastable,
@@ -172,9 +173,47 @@ _EXTRA = {"SUB": (c_sub_scales,), "SQUARED_DIFFERENCE": (c_sub_scales,), "MAXIMU
 _INT8 = ("SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU")
 _INT16 = ("SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE")  # 16x8, kernel binary_s16
 
+def _mags(xs, es):
+    return [np.abs(np.asarray(x, np.float64)) + 2 * e for x, e in zip(xs, es)]
+
+
+def _quotient_error(xs, es):
+    """a / b: (|a/b|'s bound, the error bound), inf where b's interval reaches 0."""
+    (ma, mb), (ea, eb) = _mags(xs, es), es
+    low = mb - 4 * eb  # |b| of any correct implementation is at least |b_ref| - 2 eb
+    with np.errstate(all="ignore"):
+        q = np.where(low > 0, ma / low, np.inf)
+        err = np.where(low > 0, (ea + q * eb) / low, np.inf)
+    return q, err
+
+
+def _error(op, graph, xs, es, ys):
+    if T(graph, op, 0, True).dtype != np.float32:
+        return bounds.unbounded(op, graph, xs, es, ys)
+    (ma, mb), (ea, eb), u = _mags(xs, es), es, bounds.U
+    if op.kind == "SQUARED_DIFFERENCE":
+        ed = ea + eb + u * (ma + mb)
+        md = np.abs(np.asarray(xs[0], np.float64) - xs[1]) + 2 * ed
+        err = 2 * md * ed + ed * ed + u * md * md
+    elif op.kind == "PRELU":  # x >= 0 ? x : alpha x, continuous in x
+        err = np.maximum(1.0, mb) * ea + ma * eb + u * ma * mb
+    else:  # DIV, FLOOR_DIV: floor moves by one per integer the quotient's interval crosses
+        q, err = _quotient_error(xs, es)
+        err = err + u * q
+        if op.kind == "FLOOR_DIV":
+            y = np.asarray(xs[0], np.float64) / np.asarray(xs[1], np.float64)
+            with np.errstate(invalid="ignore"):
+                err = np.floor(y + err) - np.floor(y - err)
+    return [np.broadcast_to(err + bounds.TINY, np.shape(ys[0])).astype(np.float64)]
+
+
+_ERRORS = {"SUB": bounds.add_sub, "MUL": bounds.linear(lambda op, graph: 1, operands=(0, 1)),
+           "MAXIMUM": bounds.exact, "MINIMUM": bounds.exact}
+
 for _name in CODES:
     _int8 = _name in _INT8
     register(OpDef(_name, parse=_parse if _name in _ACT_OPS else _parse_none, shapes=_shapes, reference=_reference,
+                   error=_ERRORS.get(_name, _error),
                    lower=_lower, inputs=("input", "alpha") if _name == "PRELU" else ("input1", "input2"),
                    constraints=(c_same_dtype, c_dtype, c_quantized, c_int16_symmetric, c_per_tensor_activations,
                                 c_broadcastable) + _EXTRA.get(_name, ()) + ((c_shifts,) if _int8 else ()),

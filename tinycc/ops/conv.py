@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import (OUT_FUSABLE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
                c_16x8_multipliers, c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations,
                c_quantized, c_rank4, c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
@@ -40,6 +41,12 @@ def geometry(op, graph):
     oc = w.shape[3] if op.kind == "DEPTHWISE_CONV_2D" else w.shape[0]
     return dict(n=n, h=h, w=wd, c=c, oh=oh, ow=ow, oc=oc, kh=kh, kw=kw, sh=o.stride_h, sw=o.stride_w,
                 dh=o.dilation_h, dw=o.dilation_w, pt=pt, pl=pl)
+
+
+def _terms(op, graph):
+    """Products one output sums (for the float error bound)."""
+    g = geometry(op, graph)
+    return g["kh"] * g["kw"] * (1 if op.kind == "DEPTHWISE_CONV_2D" else g["c"])
 
 
 def _shapes(op, graph):
@@ -195,6 +202,7 @@ for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
         lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace,
+        error=bounds.linear(_terms, operands=(0, 1), bias=2),
         dtypes=("int8", "int16", "float32"),
         kernels=(("dwconv2d_s8", "dwconv2d_f32") if _dw else ("conv2d_s8", "conv2d_f32")) + ("conv_s16",),
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
                c_int16_symmetric, c_per_tensor_activations, c_quantized, register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
@@ -100,5 +101,5 @@ def c_broadcastable(op, graph):
 
 register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input1", "input2"),
                constraints=(c_same_dtype, c_quantized, c_int16_symmetric, c_per_tensor_activations, c_broadcastable),
-               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32", "add_s16"),
+               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32", "add_s16"), error=bounds.add_sub,
                dtypes=("int8", "int16", "float32"), doc="elementwise add with broadcasting, fused activation"))

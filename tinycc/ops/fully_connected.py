@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import (OUT_FUSABLE, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
                c_16x8_multipliers, c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations,
                c_quantized, c_weight_types, c_weights_const, c_zero_weight_zp, per_channel_multipliers, register,
@@ -99,5 +100,6 @@ register(OpDef(
     constraints=(c_int8_int16_or_float, c_no_hybrid, c_weight_types, c_quantized, c_int16_symmetric, c_fc_shapes,
                  c_weights_const, c_per_tensor_activations, c_zero_weight_zp, c_fc_channel_axis, c_16x8_multipliers),
     fusion=OUT_FUSABLE, kernels=("fc_s8", "fc_f32", "conv_s16"), dtypes=("int8", "int16", "float32"),
+    error=bounds.linear(lambda op, graph: geometry(op, graph)["depth"], operands=(0, 1), bias=2),
     macs=lambda op, graph: int(np.prod(list(geometry(op, graph).values()))),
     doc="dense layer; per-tensor or per-channel int8 weights; keep_num_dims; 16x8"))

@@ -7,6 +7,7 @@ the squares summed in order.
 """
 import numpy as np
 
+from . import bounds
 from . import OPAQUE, KernelCall, OpDef, T, activation_name, c_per_tensor_activations, register
 from .. import fixedpoint as fx
 
@@ -29,6 +30,21 @@ def _reference(op, graph, ins):
         mult, shift = fx.inv_sqrt_multiplier(int(a))
         out[i] = fx.multiply_by_quantized_multiplier(d[i], mult, shift + 7)
     return [np.clip(out, -128, 127).astype(np.int8).reshape(x.shape)]
+
+
+def _error(op, graph, xs, es, ys):
+    """float32: x / |x| has Jacobian (I - y y^T) / |x| with row sums at most (1 + sqrt n) / |x| (|x| at
+    least 1e-6, or as far down as the input errors can take it); the output has the roundings of the
+    n squares and sums, the square root and the division."""
+    if T(graph, op, 0, True).dtype != np.float32:
+        return bounds.unbounded(op, graph, xs, es, ys)
+    x, n, u = np.asarray(xs[0], np.float64), xs[0].shape[-1], bounds.U
+    emax = es[0].max(axis=-1, keepdims=True)
+    norm = np.sqrt((x * x).sum(axis=-1, keepdims=True))
+    low = np.maximum(norm - 2 * np.sqrt(n) * emax, 1e-6)
+    prop = (1 + np.sqrt(n)) * emax / low
+    return [prop + (n + 2 * bounds.FUNC_ULPS + 4) * u * (np.abs(np.asarray(ys[0], np.float64)) + 2 * prop)
+            + bounds.TINY]
 
 
 def _lower(op, graph):
@@ -59,5 +75,5 @@ def c_l2_shape(op, graph):
 register(OpDef("L2_NORMALIZATION", parse=lambda where, o: activation_name(o.FusedActivationFunction(), where)
                if o is not None else "NONE",
                shapes=lambda op, graph: [tuple(T(graph, op, 0).shape)], reference=_reference, lower=_lower,
-               constraints=(c_l2_types, c_per_tensor_activations, c_l2_shape), fusion=OPAQUE,
+               constraints=(c_l2_types, c_per_tensor_activations, c_l2_shape), fusion=OPAQUE, error=_error,
                kernels=("l2norm_s8", "l2norm_f32"), doc="x / its L2 norm over the last axis"))

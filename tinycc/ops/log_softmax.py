@@ -5,6 +5,7 @@ its own logarithm: the portable float kernels call no libm function but expf).
 """
 import numpy as np
 
+from . import bounds
 from . import OPAQUE, KernelCall, OpDef, T, c_per_tensor_activations, register
 from .. import fixedpoint as fx
 
@@ -102,6 +103,19 @@ def _reference(op, graph, ins):
     return [log_softmax_s8(x, **log_softmax_params(T(graph, op, 0).scale))]
 
 
+def _error(op, graph, xs, es, ys):
+    """float32: y_i = d_i - log sum exp d (d = x - max): the Jacobian's row sums are at most 2; each
+    output has the roundings of d, of the sum (n + exp ulps, relative, so absolute in the log), of the
+    log and of the subtraction."""
+    if T(graph, op, 0, True).dtype != np.float32:
+        return bounds.unbounded(op, graph, xs, es, ys)
+    x, n, u = np.asarray(xs[0], np.float64), xs[0].shape[-1], bounds.U
+    prop = 2.0 * es[0].max(axis=-1, keepdims=True)
+    d = np.abs(x - x.max(axis=-1, keepdims=True)) + 2 * prop
+    log_sum = np.abs(np.asarray(ys[0], np.float64) + d) + 2 * prop
+    return [prop + u * (3 * d + (bounds.FUNC_ULPS + 1) * log_sum + n + 2 * bounds.FUNC_ULPS + 2) + bounds.TINY]
+
+
 def _lower(op, graph):
     x = T(graph, op, 0)
     if x.dtype == np.float32:
@@ -137,5 +151,5 @@ register(OpDef("LOG_SOFTMAX", parse=lambda where, o: None, shapes=lambda op, gra
                reference=_reference, lower=_lower,
                constraints=(c_log_softmax_types, c_per_tensor_activations, c_log_softmax_shape,
                             c_log_softmax_scale),
-               fusion=OPAQUE, kernels=("log_softmax_s8", "log_softmax_f32"),
+               fusion=OPAQUE, kernels=("log_softmax_s8", "log_softmax_f32"), error=_error,
                doc="log of the softmax over the last axis (int8: TFLite's fixed point)"))

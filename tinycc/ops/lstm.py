@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import OPAQUE, KernelCall, OpDef, T, c_int16_symmetric, register, requantize_16x8
 from .. import fixedpoint as fx
 from ..fixedpoint import SIGMOID_U16, sigmoid_s16, tanh_s16
@@ -150,22 +151,63 @@ def _reference(op, graph, ins):
             y[:, t, :] = h
         h, c = h.astype(x.dtype), c.astype(np.int16)
     else:
-        big = np.float32(3.4028235e38)
-        sig = _sigmoid_f32
-        for t in range(t_steps):
-            xt = x[:, t, :]
-            pre = [np.clip(xt @ W[k].T + B[k], -big, big) + np.clip(h @ R[k].T, -big, big) for k in range(4)]
-            i_g, f_g, o_g = sig(pre[IN]), sig(pre[FORGET]), sig(pre[OUT])
-            c_g = np.tanh(pre[CELL])
-            c = np.clip(f_g * c, -big, big) + np.clip(i_g * c_g, -big, big)
-            if op.options.cell_clip > 0:
-                c = np.clip(c, -np.float32(op.options.cell_clip), np.float32(op.options.cell_clip))
-            h = np.clip(np.tanh(c) * o_g, -big, big).astype(np.float32)
+        for t, _, h, c in _f32_steps(op, x, h, c, W, R, B):
             y[:, t, :] = h
-        c = c.astype(np.float32)
     if g["time_major"]:
         y = y.transpose(1, 0, 2)
     return [np.ascontiguousarray(y), h.reshape(T(graph, op, H).shape), c.reshape(T(graph, op, C).shape)]
+
+
+def _f32_steps(op, x, h, c, W, R, B):
+    """The float32 recurrence, one time step at a time: yields (t, gates [i, f, o, g], h, c)."""
+    big = np.float32(3.4028235e38)
+    for t in range(x.shape[1]):
+        pre = [np.clip(x[:, t, :] @ W[k].T + B[k], -big, big) + np.clip(h @ R[k].T, -big, big) for k in range(4)]
+        gates = [_sigmoid_f32(pre[IN]), _sigmoid_f32(pre[FORGET]), _sigmoid_f32(pre[OUT]), np.tanh(pre[CELL])]
+        c = (np.clip(gates[1] * c, -big, big) + np.clip(gates[0] * gates[3], -big, big)).astype(np.float32)
+        if op.options.cell_clip > 0:
+            c = np.clip(c, -np.float32(op.options.cell_clip), np.float32(op.options.cell_clip))
+        h = np.clip(np.tanh(c) * gates[2], -big, big).astype(np.float32)
+        yield t, gates, h, c
+
+
+def _error(op, graph, xs, es, ys):
+    """float32: per time step, each gate's pre-activation is two sums of products (their propagated
+    errors plus gamma_n of the sums of |products|); sigmoid has slope <= 1/4, tanh <= 1 (plus their
+    ulps); c = f c + i g and h = o tanh(c) are products of bounded factors. The state's bounds carry
+    over from the previous invocation like the state."""
+    from .bounds import FUNC_ULPS, U, gamma, unbounded
+    if T(graph, op, X).dtype != np.float32:
+        return unbounded(op, graph, xs, es, ys)
+    g = geometry(op, graph)
+    b, units = g["batch"], g["units"]
+    x, ex = xs[X], es[X]
+    if g["time_major"]:
+        x, ex = x.transpose(1, 0, 2), ex.transpose(1, 0, 2)
+    W = [np.asarray(xs[W0 + k], np.float64) for k in range(4)]
+    R = [np.asarray(xs[R0 + k], np.float64) for k in range(4)]
+    B = [np.asarray(xs[B0 + k], np.float64) for k in range(4)]
+    h, c = xs[H].reshape(b, units), xs[C].reshape(b, units)
+    eh, ec = es[H].reshape(b, units).astype(np.float64), es[C].reshape(b, units).astype(np.float64)
+    ey = np.zeros((b, g["time"], units))
+    gam, fu = gamma(g["n_in"] + units + 2), (FUNC_ULPS + 3) * U
+    for t, gates, h_new, c_new in _f32_steps(op, x, h, c, *(np.stack(v).astype(np.float32) for v in (W, R, B))):
+        mx, mh = np.abs(x[:, t, :]) + 2 * ex[:, t, :], np.abs(h) + 2 * eh
+        e_pre = [ex[:, t, :] @ np.abs(W[k]).T + eh @ np.abs(R[k]).T
+                 + gam * (mx @ np.abs(W[k]).T + np.abs(B[k]) + mh @ np.abs(R[k]).T) for k in range(4)]
+        e_i, e_f, e_o = (np.minimum(0.25 * e_pre[k] + fu, 1.0) for k in (IN, FORGET, OUT))
+        e_g = np.minimum(e_pre[CELL] + fu, 2.0)
+        m_i, m_f, m_o, m_g = (np.abs(gv) + 2 * ev for gv, ev in zip(gates, (e_i, e_f, e_o, e_g)))
+        mc = np.abs(c) + 2 * ec
+        ec = e_f * mc + m_f * ec + e_i * m_g + m_i * e_g + 3 * U * (m_f * mc + m_i * m_g)
+        if op.options.cell_clip > 0:
+            ec = np.minimum(ec, 2 * op.options.cell_clip)
+        eh = np.minimum((ec + fu) * m_o + e_o + 2 * U, 2.0)
+        ey[:, t, :] = eh
+        h, c = h_new, c_new
+    if g["time_major"]:
+        ey = ey.transpose(1, 0, 2)
+    return [ey, eh.reshape(T(graph, op, H).shape), ec.reshape(T(graph, op, C).shape)]
 
 
 def _sigmoid_f32(v):
@@ -271,6 +313,7 @@ def c_lstm_scales(op, graph):
 
 
 register(OpDef("UNIDIRECTIONAL_SEQUENCE_LSTM", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
+               error=_error,
                inputs=("input", "input_to_input_weights", "input_to_forget_weights", "input_to_cell_weights",
                        "input_to_output_weights", "recurrent_to_input_weights", "recurrent_to_forget_weights",
                        "recurrent_to_cell_weights", "recurrent_to_output_weights", "cell_to_input_weights?",

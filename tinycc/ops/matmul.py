@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import (OPAQUE, KernelCall, OpDef, T, act_params, activation_name, apply_activation, c_16x8_multipliers,
                padding_name, per_channel_multipliers, register, requantize_16x8, same_or_valid)
 from .. import fixedpoint as fx
@@ -167,6 +168,7 @@ def c_bmm_multiplier(op, graph):
 register(OpDef("BATCH_MATMUL", parse=_bmm_parse, shapes=_bmm_shapes, reference=_bmm_reference, lower=_bmm_lower,
                inputs=("lhs", "rhs"), constraints=(c_bmm_types, c_bmm_shapes, c_bmm_batches, c_bmm_multiplier),
                fusion=OPAQUE, kernels=("batch_matmul_s8", "batch_matmul_s16", "batch_matmul_f32"),
+               error=bounds.linear(lambda op, graph: _bmm_dims(op, graph)[3], operands=(0, 1)),
                dtypes=("int8", "int16", "float32"),
                macs=lambda op, graph: int(np.prod(_bmm_shapes(op, graph)[0], dtype=np.int64)) * _bmm_dims(op, graph)[3],
                doc="batched matrix product with broadcast batch dimensions (ranks 2..5), adj_x / adj_y; "
@@ -297,6 +299,8 @@ register(OpDef("TRANSPOSE_CONV", parse=_tc_parse, shapes=_tc_shapes, reference=_
                inputs=("output_shape", "filter", "input", "bias?"),
                constraints=(c_tc_types, c_tc_operands, c_tc_strides, c_tc_weights, c_16x8_multipliers),
                fusion=OPAQUE, kernels=("transpose_conv_s8", "transpose_conv_s16", "transpose_conv_f32"),
+               error=bounds.linear(lambda op, graph: (lambda g: g["kh"] * g["kw"] * g["c"])(_tc_geometry(op, graph)),
+                                   operands=(2, 1), bias=3),
                dtypes=("int8", "int16", "float32"),
                macs=lambda op, graph: (lambda g: g["n"] * g["h"] * g["w"] * g["c"] * g["kh"] * g["kw"] * g["oc"])(
                    _tc_geometry(op, graph)),

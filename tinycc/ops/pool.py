@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import (OPAQUE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
                c_int16_symmetric, c_int8_int16_or_float, c_per_tensor_activations, c_quantized, c_rank4,
                padding_name, register, same_or_valid)
@@ -106,6 +107,8 @@ for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
                    constraints=(c_int8_int16_or_float, c_quantized, c_int16_symmetric, c_rank4,
                                 c_per_tensor_activations, c_pool_geometry, c_same_quant),
                    fusion=OPAQUE, inplace=_inplace, dtypes=("int8", "int16", "float32"),
+                   error=bounds.select("MAX_POOL_2D") if _name == "MAX_POOL_2D" else
+                   bounds.linear(lambda op, graph: op.options.filter_h * op.options.filter_w),
                    kernels=tuple(f"{'max' if _name == 'MAX_POOL_2D' else 'avg'}pool_{t}" for t in ("s8", "f32"))
                    + ("pool_s16",),
                    doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))

@@ -2,6 +2,7 @@
 (int8 or int16 -> float32)."""
 import numpy as np
 
+from . import bounds
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
                register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
@@ -75,6 +76,20 @@ def _dequantize_lower(op, graph):
                        {"scale": float(np.float32(xt.scale))})]
 
 
+def _quantize_error(op, graph, xs, es, ys):
+    """An input error of e moves the code by at most e / output scale, plus one for the rounding;
+    exact inputs give exact codes (every implementation computes the same rounding)."""
+    xt, yt = T(graph, op, 0), T(graph, op, 0, True)
+    step = float(np.float32(yt.scale)) / (1.0 if xt.dtype == np.float32 else float(np.float32(xt.scale)))
+    return [np.where(es[0] > 0, np.floor(es[0] / step) + 1, 0.0)]
+
+
+def _dequantize_error(op, graph, xs, es, ys):
+    """code error times the scale (exact codes dequantize exactly: one correctly rounded product)."""
+    e = es[0] * float(np.float32(T(graph, op, 0).scale))
+    return [np.where(e > 0, e + bounds.U * (np.abs(np.asarray(ys[0], np.float64)) + 2 * e), 0.0)]
+
+
 def c_quantize_types(op, graph):
     """QUANTIZE takes float32, int8 or int16 and produces int8 or int16"""
     return T(graph, op, 0).dtype in (np.float32, np.int8, np.int16) and T(graph, op, 0, True).dtype in (np.int8, np.int16)
@@ -92,12 +107,12 @@ def _quantize_inplace(op, graph):
 
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
                constraints=(c_quantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
-               fusion=ELEMENTWISE, inplace=_quantize_inplace,
+               fusion=ELEMENTWISE, inplace=_quantize_inplace, error=_quantize_error,
                kernels=("quantize_f32_s8", "requantize_s8", "convert_s16", "requantize_s16"),
                dtypes=("int8", "int16", "float32"),
                doc="float32 -> int8 or int16 (round half away from zero), or int8/int16 -> int8/int16 requantize"))
 register(OpDef("DEQUANTIZE", parse=_parse, shapes=_same_shape, reference=_dequantize_ref,
-               lower=_dequantize_lower,
+               lower=_dequantize_lower, error=_dequantize_error,
                constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
                fusion=ELEMENTWISE, kernels=("dequantize_s8_f32", "convert_s16"), dtypes=("int8", "int16", "float32"),
                doc="int8 or int16 -> float32"))

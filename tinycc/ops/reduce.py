@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import OPAQUE, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, register
 from .. import fixedpoint as fx
 
@@ -183,9 +184,26 @@ _DOCS = {"MEAN": "mean over constant axes (keep_dims); int8 requantized as TFLit
 
 _INT16 = ("MEAN", "SUM")  # TFLite Micro has no int16 REDUCE_MAX / REDUCE_MIN
 
+def _count(op, graph):
+    x = T(graph, op, 0)
+    return int(np.prod([x.shape[a] for a in _axes(op, graph)], dtype=np.int64))
+
+
+def _arg_error(op, graph, xs, es, ys):
+    """ARG_MAX / ARG_MIN of float inputs with an error: exact where no other element along the axis
+    can overtake the chosen one (its value within the two errors), else any index."""
+    x, e = np.asarray(xs[0], np.float64), es[0]
+    axis = _arg_axis(op, graph)
+    pick = np.expand_dims(ys[0].astype(np.int64), axis)
+    best, best_e = np.take_along_axis(x, pick, axis), np.take_along_axis(e, pick, axis)
+    close = np.abs(x - best) <= 2 * (e + best_e)
+    return [np.where((close.sum(axis=axis) > 1), np.inf, 0.0)]
+
+
 for _name in ("MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN"):
     register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                    inputs=("input", "axis"),
+                   error=bounds.linear(_count) if _name in ("MEAN", "SUM") else bounds.select("REDUCE_MAX"),
                    constraints=(c_reduce_types, c_per_tensor_activations, c_int16_symmetric, c_axis_const, c_groups,
                                 c_minmax_same_quant, c_requant_range),
                    fusion=OPAQUE, kernels=("reduce_s8", "reduce_f32") + (("reduce_s16",) if _name in _INT16 else ()),
@@ -257,6 +275,7 @@ def c_arg_axis(op, graph):
 
 for _name in ("ARG_MAX", "ARG_MIN"):
     register(OpDef(_name, parse=_arg_parse, shapes=_arg_shapes, reference=_arg_reference, lower=_arg_lower,
+                   error=_arg_error,
                    inputs=("input", "axis"), constraints=(c_arg_types, c_arg_axis), fusion=OPAQUE,
                    kernels=("argminmax_s8", "argminmax_f32"),
                    doc=f"index of the first {'maximum' if _name == 'ARG_MAX' else 'minimum'} along a constant axis "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import INJECTIVE, OPAQUE, KernelCall, OpDef, T, c_per_tensor_activations, register
 from ..fixedpoint import tflite_round
 
@@ -194,6 +195,7 @@ register(OpDef("RESIZE_NEAREST_NEIGHBOR", parse=_parse, shapes=_shapes, referenc
                doc="nearest-neighbour resize to a constant size (align_corners, half_pixel_centers)"))
 register(OpDef("RESIZE_BILINEAR", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                inputs=("input", "size"), constraints=_C, fusion=OPAQUE,
+               error=bounds.linear(lambda op, graph: 8),  # 4 products and 3 sums of weights in [0, 1]
                kernels=("resize_bilinear_s8", "resize_bilinear_f32"),
                macs=lambda op, graph: 4 * T(graph, op, 0, True).size,
                doc="bilinear resize to a constant size (align_corners or half_pixel_centers); int8 with "

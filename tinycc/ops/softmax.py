@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from . import OPAQUE, InPlace, KernelCall, OpDef, T, c_per_tensor_activations, c_quantized, register
 from .. import fixedpoint as fx
 
@@ -86,6 +87,18 @@ def _reference(op, graph, ins):
     return [(e / e.sum(axis=-1, keepdims=True, dtype=np.float32)).astype(np.float32)]
 
 
+def _error(op, graph, xs, es, ys):
+    """float32: the softmax's Jacobian has row sums 2 p (1 - p) <= 1/2 (times beta), so the outputs move
+    by at most beta / 2 times the row's largest input error; each output has n + 2 exp ulps and the
+    roundings of the sum and the division."""
+    if T(graph, op, 0, True).dtype != np.float32:
+        return bounds.unbounded(op, graph, xs, es, ys)
+    n, beta = xs[0].shape[-1], abs(float(op.options.beta))
+    prop = 0.5 * beta * es[0].max(axis=-1, keepdims=True)
+    y = np.abs(np.asarray(ys[0], np.float64)) + prop
+    return [np.minimum(prop + (n + 2 * bounds.FUNC_ULPS + 4) * bounds.U * y + bounds.TINY, 1.0)]
+
+
 def _lower(op, graph):
     x = T(graph, op, 0)
     depth = x.shape[-1]
@@ -135,7 +148,7 @@ def c_softmax_scale(op, graph):
 
 register(OpDef("SOFTMAX", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                constraints=(c_softmax_types, c_quantized, c_per_tensor_activations, c_softmax_shape, c_softmax_scale),
-               fusion=OPAQUE, dtypes=("int8", "int16", "float32"),
+               fusion=OPAQUE, dtypes=("int8", "int16", "float32"), error=_error,
                inplace=lambda op, graph: [InPlace(0, 0)] if T(graph, op, 0).dtype == T(graph, op, 0, True).dtype else [],
                kernels=("softmax_s8", "softmax_s8_s16", "softmax_s16", "softmax_f32"),
                doc="softmax over the last axis with beta; int8 input to int8 or int16 output"))
