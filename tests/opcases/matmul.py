@@ -109,7 +109,8 @@ def transpose_conv_seanet(rng, size):
     x = act(mb, "x", (1, h, w, c), "int16", xq, inp=True)
     if not first_shape:
         shape, shape_value = _output_shape(rng, mb, (1, oh, ow, oc), p_input=0.5)
-    wq, ws = quantize_weights_per_channel(rng.normal(0.0, 0.5, (oc, kh, kw, c)) * 10 ** rng.uniform(-0.5, 0.5, (oc, 1, 1, 1)), 0)
+    spread = 10 ** rng.uniform(-0.5, 0.5, (oc, 1, 1, 1))  # per-channel ranges differ, as SEANet's
+    wq, ws = quantize_weights_per_channel(rng.normal(0.0, 0.5, (oc, kh, kw, c)) * spread, 0)
     wt = mb.const("w", wq, scale=ws, zero_point=0, axis=0)
     bq, bs = bias_for(rng.normal(0, 0.1, oc), xq[0], ws)
     bq = bq.astype(np.int64)
