@@ -72,6 +72,8 @@ class OpDef:
     kernels: tuple = ()  # every kernel the lowering may emit (docs, target tables, tests)
     state: tuple = ()  # operand indices of variable tensors the op reads and updates in place (its
     #                    reference returns their new values after its outputs)
+    shape_only: bool = False  # reads its inputs' (static) shapes, never their values: fold_constants
+    #                           evaluates it at compile time whatever its inputs (SHAPE)
 
     def check_support(self, op, graph):
         required = [i for i, n in enumerate(self.inputs) if not n.endswith("?")]
