@@ -390,12 +390,14 @@ def _convert_s16(p, f):
 
 
 def _requantize_s16(p, f):
-    """int8 / int16 (in_bytes 1 / 2) -> int8 / int16 (out_bytes)."""
+    """int8 / int16 / int32 (in_bytes 1 / 2 / 4) -> int8 / int16 / int32 (out_bytes); each zero
+    point in its tensor's range."""
     _rng(p, "size", 0, _I32_MAX)
-    _rng(p, "in_bytes", 1, 2)
-    _rng(p, "out_bytes", 1, 2)
-    _rng(p, "in_zp", -32768, 32767)
-    _rng(p, "out_zp", -32768, 32767)
+    for k in ("in", "out"):
+        if p[f"{k}_bytes"] not in (1, 2, 4):
+            raise _Bad(f"{k}_bytes = {p[k + '_bytes']} must be 1, 2 or 4")
+        bits = 8 * p[f"{k}_bytes"] - 1
+        _rng(p, f"{k}_zp", -(1 << bits), (1 << bits) - 1)
     _rng(p, "mult", 0, _I32_MAX)
     _shift(p, "shift")
     return [_prod(p["size"], p["in_bytes"]), _prod(p["size"], p["out_bytes"])], 0, 0

@@ -1,6 +1,7 @@
 """Models built here (not shipped in ../shared/models): a 16x8 DS-CNN keyword-spotting network
 (int16 activations, int8 weights, int64 biases) with the layer shapes of the MLPerf Tiny KWS
-model, for the 16x8 kernels' benchmarks and tests."""
+model, for the 16x8 kernels' benchmarks and tests; a small convolutional network flattened as
+Keras does with a dynamic batch (SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE), int8 and float32."""
 import numpy as np
 
 from tinycc.testing import ModelBuilder, bias_for, quantize_weights_per_channel
@@ -37,5 +38,44 @@ def dscnn_16x8(seed: int = 0) -> bytes:
     return mb.build()
 
 
-#: name -> builder of the models above
+def keras_flatten(dtype: str = "int8", seed: int = 0) -> bytes:
+    """8x8x3 input, a 3x3 stride-2 convolution to 8 channels (ReLU), Keras's Flatten for a dynamic
+    batch (the batch read by SHAPE -> STRIDED_SLICE, PACKed with -1 (int8) or the flat size
+    (float32) into RESHAPE's shape operand), a 10-way fully connected layer."""
+    rng = np.random.default_rng(seed)
+    quant = dtype == "int8"
+    mb = ModelBuilder(f"tinycc Keras flatten ({dtype})")
+
+    def q(scale, zp):
+        return (scale, zp) if quant else (None, 0)
+
+    def weights(name, shape, in_scale, axis):
+        w, b = rng.normal(0, 0.4, shape), rng.normal(0, 0.5, shape[0])
+        if not quant:
+            return mb.const(name + "_w", w.astype(np.float32)), mb.const(name + "_b", b.astype(np.float32))
+        wq, ws = quantize_weights_per_channel(w, axis)
+        bq, bs = bias_for(b, in_scale, ws)
+        return mb.const(name + "_w", wq, scale=ws, zero_point=0, axis=axis), mb.const(name + "_b", bq, scale=bs)
+
+    x = mb.input("x", (1, 8, 8, 3), dtype, *q(0.05, -3))
+    h = mb.tensor("conv", (1, 4, 4, 8), dtype, *q(0.08, -128))
+    mb.op("CONV_2D", [x, *weights("conv", (8, 3, 3, 3), 0.05, 0)], [h], padding="SAME", stride=2,
+          activation="RELU")
+    shape = mb.tensor("flatten/Shape", (4,), "int32")
+    mb.op("SHAPE", [h], [shape])
+    batch = mb.tensor("flatten/strided_slice", (), "int32")
+    mb.op("STRIDED_SLICE", [shape, mb.const("flatten/begin", np.int32([0])), mb.const("flatten/end", np.int32([1])),
+                            mb.const("flatten/strides", np.int32([1]))], [batch], ShrinkAxisMask=1)
+    packed = mb.tensor("flatten/Reshape/shape", (2,), "int32")
+    mb.op("PACK", [batch, mb.const("flatten/Reshape/shape/1", np.int32(-1 if quant else 128))], [packed],
+          ValuesCount=2, Axis=0)
+    flat = mb.tensor("flatten/Reshape", (1, 128), dtype, *q(0.08, -128))
+    mb.op("RESHAPE", [h, packed], [flat])
+    y = mb.tensor("dense", (1, 10), dtype, *q(0.25, 3))
+    mb.op("FULLY_CONNECTED", [flat, *weights("dense", (10, 128), 0.08, 0)], [y])
+    mb.output(y)
+    return mb.build()
+
+
+#: name -> builder of the models above (benchmarked by bench/bench_targets.py)
 SYNTHETIC = {"dscnn_16x8": dscnn_16x8}

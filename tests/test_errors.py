@@ -185,3 +185,26 @@ def test_broken_op_rule_names_the_op_its_index_and_the_rule():
         tinycc.compile(_fc_16x8(2.0 ** -20, np.int64))
     tinycc.compile(_fc_16x8(2.0 ** -20, np.int32))  # an int32 accumulator rescales with any shift
     tinycc.compile(_fc_16x8(2.0 ** -10, np.int64))
+
+
+def _single(kind, x_spec, y_spec, **options):
+    from tinycc.testing import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.input("x", *x_spec)
+    y = mb.tensor("y", *y_spec)
+    mb.op(kind, [x], [y], **options)
+    mb.output(y)
+    return mb.build()
+
+
+def test_rules_of_tflite_micro_refusals():
+    """What TFLite Micro refuses, tinycc refuses at compile time with the rule: SHAPE to int64 (its
+    SHAPE writes int32 only), QUANTIZE int32 -> int32 (not among its requantize pairs)."""
+    with pytest.raises(tinycc.UnsupportedError, match=r"\(SHAPE\) is not supported: the output must be int32"):
+        tinycc.compile(_single("SHAPE", ((2, 3), "int8", 0.1, 0), ((2,), "int64"), out_type="int64"))
+    tinycc.compile(_single("SHAPE", ((2, 3), "int8", 0.1, 0), ((2,), "int32")))
+    with pytest.raises(tinycc.UnsupportedError, match=r"\(QUANTIZE\) is not supported: QUANTIZE takes"):
+        tinycc.compile(_single("QUANTIZE", ((4,), "int32", 1e-6, 0), ((4,), "int32", 1e-5, 0)))
+    with pytest.raises(tinycc.UnsupportedError, match=r"input_scale / output_scale must be below 2\*\*31"):
+        tinycc.compile(_single("QUANTIZE", ((4,), "int32", 1.0, 0), ((4,), "int16", 2.0 ** -32, 0)))
+    tinycc.compile(_single("QUANTIZE", ((4,), "int32", 1.0, 0), ((4,), "int16", 2.0 ** -30, 0)))

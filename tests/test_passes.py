@@ -52,3 +52,36 @@ def test_pass_manager_reports_applied_passes():
     g = compiler.frontend(model_path("kws_ref_model"))
     assert run_passes(g) == ["alias_reshapes"]  # the RESHAPE becomes an alias; nothing else applies
     assert run_passes(g) == []
+
+
+def test_fold_constants_folds_shape_of_an_activation_and_the_chain_it_feeds():
+    """SHAPE reads only its input's static shape: folded although its input is an activation, and
+    the STRIDED_SLICE and PACK after it fold in the same run, so RESHAPE gets a constant shape."""
+    from synthetic_models import keras_flatten
+    from tinycc.passes import fold_constants
+    for dtype, want in (("int8", [1, -1]), ("float32", [1, 128])):
+        g = compiler.frontend(keras_flatten(dtype))
+        before = g.copy()
+        assert fold_constants(g) is True
+        verify(g, after="fold_constants")
+        assert [op.kind for op in g.ops()] == ["CONV_2D", "RESHAPE", "FULLY_CONNECTED"]
+        shape = g.tensor(next(op for op in g.ops() if op.kind == "RESHAPE").inputs[1])
+        assert shape.is_const and shape.data.tolist() == want
+        assert fold_constants(g) is False
+        rng = np.random.default_rng(0)
+        for _ in range(2):
+            xs = random_inputs([_info(before.tensor(n)) for n in before.inputs], rng)
+            for a, b in zip(outputs(before, xs), outputs(g, xs)):
+                np.testing.assert_array_equal(a, b)
+
+
+def test_shape_that_is_a_graph_output_is_not_folded():
+    from tinycc.passes import fold_constants
+    from tinycc.testing import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.input("x", (2, 3), "float32")
+    s = mb.tensor("s", (2,), "int32")
+    mb.op("SHAPE", [x], [s])
+    mb.output(s)
+    g = compiler.frontend(mb.build())
+    assert fold_constants(g) is False and [op.kind for op in g.ops()] == ["SHAPE"]

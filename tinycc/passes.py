@@ -38,11 +38,15 @@ def eliminate_dead_ops(graph: Graph) -> bool:
 
 
 def fold_constants(graph: Graph) -> bool:
-    """Evaluate ops whose inputs are all constants at compile time (their outputs become constants)."""
+    """Evaluate ops whose inputs are all constants at compile time (their outputs become constants),
+    and ops that read only their inputs' static shapes (SHAPE) whatever their inputs. Ops are
+    visited in order, so a chain that becomes constant (SHAPE -> STRIDED_SLICE -> PACK) folds in
+    one run."""
     modified = False
     for op in graph.ops():
         ins = [n for n in op.inputs if n is not None]
-        if not ins or not all(graph.tensor(n).is_const for n in ins) or any(o in graph.outputs for o in op.outputs):
+        static = optable.get(op.kind).shape_only or all(graph.tensor(n).is_const for n in ins)
+        if not ins or not static or any(o in graph.outputs for o in op.outputs):
             continue
         values = optable.get(op.kind).reference(op, graph, [graph.tensor(n).data if n else None for n in op.inputs])
         graph.remove_op(op)

@@ -171,6 +171,10 @@ def _reshape_prepare(mb: "ModelBuilder", inputs: list, outputs: list, kwargs: di
     return list(inputs) + [s]
 
 
+def _shape_options(out_type="int32") -> dict:
+    return dict(OutType=DTYPES[out_type][0])
+
+
 def _no_options() -> dict:
     return {}
 
@@ -196,6 +200,7 @@ OPS: dict[str, OpSpec] = {
     "SOFTMAX": OpSpec(BuiltinOperator.SOFTMAX, "SoftmaxOptions", _softmax_options),
     "RESHAPE": OpSpec(BuiltinOperator.RESHAPE, "ReshapeOptions", _reshape_options, _reshape_prepare),
     "QUANTIZE": OpSpec(BuiltinOperator.QUANTIZE, None, _no_options),
+    "SHAPE": OpSpec(BuiltinOperator.SHAPE, "ShapeOptions", _shape_options),
     "DEQUANTIZE": OpSpec(BuiltinOperator.DEQUANTIZE, None, _no_options),
     "SQUEEZE": _op("SQUEEZE", "SqueezeOptions"),
     "EXPAND_DIMS": _op("EXPAND_DIMS", "ExpandDimsOptions"),

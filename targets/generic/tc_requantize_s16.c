@@ -1,26 +1,41 @@
-/* tinycc portable kernel: requantize_s16 (QUANTIZE between int8 and int16 or int16 and int16, as
- * TFLite Micro's Requantize: MultiplyByQuantizedMultiplier(x - in_zp) + out_zp, saturated).
+/* tinycc portable kernel: requantize_s16 (QUANTIZE between integer types: int8, int16 or int32 in,
+ * int8, int16 or int32 out, as TFLite Micro's Requantize: MultiplyByQuantizedMultiplier(x - in_zp)
+ * + out_zp, saturated to the output type). The subtraction and the addition wrap to 32 bits as
+ * TFLite Micro's int32 arithmetic does (only int32 operands can reach that), and the sum is
+ * clamped afterwards: an int32 output is never clamped.
  * tinycc: shared with the host executor. */
 #include "tc_internal.h"
 
-/* buffers: in, out. ip: size in_zp out_zp mult shift in_bytes out_bytes (1: int8, 2: int16).
-   Each element is read before it is written: in place when the output is no wider. */
+static int32_t load(const void *p, ptrdiff_t i, int32_t bytes)
+{
+  if (bytes == 1)
+    return ((const int8_t *)p)[i];
+  if (bytes == 2)
+    return ((const int16_t *)p)[i];
+  return ((const int32_t *)p)[i];
+}
+
+/* buffers: in, out. ip: size in_zp out_zp mult shift in_bytes out_bytes (1: int8, 2: int16,
+   4: int32). Each element is read before it is written: in place when the output is no wider. */
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   const ptrdiff_t size = ip[0];
-  const int32_t in_zp = ip[1], out_zp = ip[2], mult = ip[3];
-  const int32_t lo = ip[6] == 1 ? -128 : -32768, hi = ip[6] == 1 ? 127 : 32767;
+  const int32_t in_zp = ip[1], out_zp = ip[2], mult = ip[3], in_bytes = ip[5], out_bytes = ip[6];
+  const int32_t lo = out_bytes == 1 ? -128 : (out_bytes == 2 ? -32768 : INT32_MIN);
+  const int32_t hi = out_bytes == 1 ? 127 : (out_bytes == 2 ? 32767 : INT32_MAX);
   ptrdiff_t i;
   int left, right;
   (void)fp;
   (void)scratch;
   tc_split_shift(ip[4], &left, &right);
   for (i = 0; i < size; i++) {
-    const int32_t x = ip[5] == 1 ? (int32_t)((const int8_t *)buf[0])[i] : (int32_t)((const int16_t *)buf[0])[i];
-    const int32_t v = tc_clamp32(tc_mbqm(x - in_zp, mult, left, right), lo - out_zp, hi - out_zp) + out_zp;
-    if (ip[6] == 1)
+    const int32_t x = tc_s32((uint32_t)load(buf[0], i, in_bytes) - (uint32_t)in_zp);
+    const int32_t v = tc_clamp32(tc_s32((uint32_t)tc_mbqm(x, mult, left, right) + (uint32_t)out_zp), lo, hi);
+    if (out_bytes == 1)
       ((int8_t *)buf[1])[i] = (int8_t)v;
-    else
+    else if (out_bytes == 2)
       ((int16_t *)buf[1])[i] = (int16_t)v;
+    else
+      ((int32_t *)buf[1])[i] = v;
   }
 }

@@ -190,6 +190,43 @@ def quantize(rng, size):
     return mb.build(), [xv]
 
 
+#: SEANet's int32 <-> int16 QUANTIZE layers: int32 scale ~1.5e-7, int16 scales ~5e-4 .. 1e-3
+_SEANET_S32, _SEANET_S16 = 1.4901161e-07, (4.9e-4, 9.3e-4)
+
+
+@case("QUANTIZE")
+def quantize_wide(rng, size):
+    """Requantize with int32 on one side (int16 <-> int32 as SEANet, int8 <-> int32): scales around
+    SEANet's or uniform random ones; int32 zero points mostly 0, sometimes anywhere (the int32
+    arithmetic wraps, as TFLite Micro's); int32 inputs over their full range or that of the scaled
+    int16 values they usually hold."""
+    shape = rand_shape(rng, size, int(rng.integers(1, 5)))
+    narrow = "int16" if rng.random() < 0.7 else "int8"
+    src, dst = ("int32", narrow) if rng.random() < 0.5 else (narrow, "int32")
+    if rng.random() < 0.5:  # SEANet's regime
+        s32 = _SEANET_S32 * float(10 ** rng.uniform(-0.5, 0.5))
+        qn = (float(rng.choice(_SEANET_S16)) * float(10 ** rng.uniform(-0.3, 0.3)),
+              0 if narrow == "int16" else int(rng.integers(-128, 128)))
+    else:
+        while True:
+            s32, qn = float(10 ** rng.uniform(-9, 0)), rand_quant(rng, narrow)
+            if max(s32 / qn[0], qn[0] / s32) < 2.0 ** 30:
+                break
+    z32 = 0 if rng.random() < 0.7 else int(rng.integers(-(1 << 31), 1 << 31) if rng.random() < 0.5
+                                           else rng.integers(-1000, 1001))
+    mb = ModelBuilder("tinycc QUANTIZE case")
+    x = mb.input("x", shape, src, *((s32, z32) if src == "int32" else qn))
+    y = mb.tensor("y", shape, dst, *((s32, z32) if dst == "int32" else qn))
+    mb.op("QUANTIZE", [x], [y])
+    mb.output(y)
+    if src == "int32":
+        lim = 1 << 31 if rng.random() < 0.4 else int(min(2 ** 31, 32768 * qn[0] / s32 * 2))
+        xv = rng.integers(-lim, lim, shape).astype(np.int32)
+    else:
+        xv = rand_array(rng, shape, src)
+    return mb.build(), [xv]
+
+
 @case("DEQUANTIZE")
 def dequantize(rng, size):
     shape = rand_shape(rng, size, int(rng.integers(1, 5)))

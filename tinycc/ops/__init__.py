@@ -74,6 +74,8 @@ class OpDef:
     #                    reference returns their new values after its outputs)
     error: Optional[Callable] = None  # float error rule (ops/bounds.py): (op, graph, inputs, their error
     #                    bounds, outputs) -> a bound per output; data movement (INJECTIVE) by default
+    shape_only: bool = False  # reads its inputs' (static) shapes, never their values: fold_constants
+    #                           evaluates it at compile time whatever its inputs (SHAPE)
 
     def check_support(self, op, graph):
         required = [i for i, n in enumerate(self.inputs) if not n.endswith("?")]

@@ -190,6 +190,11 @@ def steps(points):
     return rule
 
 
+def exact_output(op, graph, xs, es, ys):
+    """Outputs that depend on the inputs' shapes only (SHAPE): exact."""
+    return [np.zeros(np.shape(y)) for y in ys]
+
+
 def unbounded(op, graph, xs, es, ys):
     """No useful bound: exact when the inputs are, otherwise anything."""
     exact_in = all(not np.any(e) for e in es if e is not None)

@@ -10,7 +10,8 @@ TFLite's 64-bit MultiplyByQuantizedMultiplier.
 TRANSPOSE_CONV is computed per output element (a gather), summing the input pixels whose filter
 footprint covers it in the order TFLite Micro's scatter adds them; padding comes from the output
 size as TFLite computes it; 16x8 (int16 activations, int8 weights) accumulates in int64 with an
-int16 or int64 bias.
+int16 or int64 bias. TFLite Micro never reads the output_shape operand (the output tensor's shape
+is the output shape), so a non-constant one (SEANet's is a graph input) is accepted and ignored.
 """
 from dataclasses import dataclass
 
@@ -204,7 +205,12 @@ def _tc_geometry(op, graph):
 
 
 def _tc_shapes(op, graph):
-    return [tuple(int(v) for v in np.asarray(T(graph, op, 0).data).ravel())]
+    """A constant output_shape gives the output's shape; a non-constant one (a graph input) is not
+    read: TFLite Micro takes the output's shape from the output tensor and ignores its values."""
+    s = T(graph, op, 0)
+    if not s.is_const:
+        return [tuple(T(graph, op, 0, True).shape)]
+    return [tuple(int(v) for v in np.asarray(s.data).ravel())]
 
 
 def _tc_reference(op, graph, ins):
@@ -271,10 +277,12 @@ def c_tc_types(op, graph):
 
 
 def c_tc_operands(op, graph):
-    """output_shape must be a constant int32 [4], the filter [oc, kh, kw, c] and the bias [oc] constant,
-    the input 4-D with c channels, the output [n, oh, ow, oc]"""
+    """output_shape must be an int32 [4], the filter [oc, kh, kw, c] and the bias [oc] constant, the
+    input 4-D with c channels, the output [n, oh, ow, oc]. A constant output_shape must equal the
+    output's shape; a non-constant one (a graph input) is accepted and its values are ignored, as
+    TFLite Micro ignores them: the output tensor's static shape is the output shape"""
     s, w, x, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 2), T(graph, op, 3), T(graph, op, 0, True)
-    if not (s.is_const and s.dtype == np.int32 and tuple(s.shape) == (4,) and w.is_const and len(w.shape) == 4
+    if not (s.dtype == np.int32 and tuple(s.shape) == (4,) and w.is_const and len(w.shape) == 4
             and len(x.shape) == 4 and len(y.shape) == 4):
         return False
     if b is not None and (not b.is_const or tuple(b.shape) != (w.shape[0],)):

@@ -1,11 +1,17 @@
-"""QUANTIZE (float32 -> int8 or int16; int8 or int16 -> int8 or int16, requantized) and DEQUANTIZE
-(int8 or int16 -> float32)."""
+"""QUANTIZE (float32 -> int8 or int16; between int8, int16 and int32, requantized) and DEQUANTIZE
+(int8 or int16 -> float32).
+
+The integer pairs are those TFLite Micro's QUANTIZE evaluates (int8 or int16 -> int8, int16 or
+int32; int32 -> int8 or int16), all with its Requantize: MultiplyByQuantizedMultiplier(x - in_zp,
+input_scale / output_scale) + out_zp, saturated to the output type, in int32 arithmetic that wraps
+(an int32 operand can overflow the subtraction and the addition; TFLite Micro's wraps).
+"""
 import numpy as np
 
 from . import bounds
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
                register)
-from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..fixedpoint import _wrap32, multiply_by_quantized_multiplier, quantize_multiplier
 
 
 def _parse(where, o):
@@ -33,13 +39,14 @@ def _quantize_ref(op, graph, ins):
         q = _round_half_away(x.astype(np.float32) / np.float32(yt.scale)) + yt.zero_point
     else:
         p = requant_params(xt, yt)
-        q = multiply_by_quantized_multiplier(x.astype(np.int64) - p["in_zp"], p["mult"], p["shift"]) + p["out_zp"]
+        q = _wrap32(multiply_by_quantized_multiplier(_wrap32(x.astype(np.int64) - p["in_zp"]), p["mult"], p["shift"])
+                    + p["out_zp"])
     return [np.clip(q, info.min, info.max).astype(yt.dtype)]
 
 
 def _lower_s16(op, graph):
-    """A QUANTIZE / DEQUANTIZE with int16 on one side: convert_s16 (to or from float32) or
-    requantize_s16."""
+    """A QUANTIZE / DEQUANTIZE with int16 or int32 on one side: convert_s16 (int16 to or from float32)
+    or requantize_s16 (between int8, int16 and int32)."""
     xt, yt = T(graph, op, 0), T(graph, op, 0, True)
     bufs = [op.inputs[0], op.outputs[0]]
     if xt.dtype == np.float32:
@@ -55,7 +62,7 @@ def _lower_s16(op, graph):
 def _quantize_lower(op, graph):
     xt, yt = T(graph, op, 0), T(graph, op, 0, True)
     bufs = [op.inputs[0], op.outputs[0]]
-    if np.int16 in (xt.dtype, yt.dtype):
+    if np.int16 in (xt.dtype, yt.dtype) or np.int32 in (xt.dtype, yt.dtype):
         return _lower_s16(op, graph)
     if xt.dtype == np.float32:
         return [KernelCall("quantize_f32_s8", bufs, {"size": xt.size, "zp": yt.zero_point},
@@ -90,9 +97,27 @@ def _dequantize_error(op, graph, xs, es, ys):
     return [np.where(e > 0, e + bounds.U * (np.abs(np.asarray(ys[0], np.float64)) + 2 * e), 0.0)]
 
 
+_QUANTIZE_PAIRS = {np.dtype(np.float32): (np.int8, np.int16), np.dtype(np.int8): (np.int8, np.int16, np.int32),
+                   np.dtype(np.int16): (np.int8, np.int16, np.int32), np.dtype(np.int32): (np.int8, np.int16)}
+
+
 def c_quantize_types(op, graph):
-    """QUANTIZE takes float32, int8 or int16 and produces int8 or int16"""
-    return T(graph, op, 0).dtype in (np.float32, np.int8, np.int16) and T(graph, op, 0, True).dtype in (np.int8, np.int16)
+    """QUANTIZE takes float32 to int8 or int16, int8 or int16 to int8, int16 or int32, or int32 to
+    int8 or int16 (the pairs TFLite Micro evaluates)"""
+    return T(graph, op, 0, True).dtype in _QUANTIZE_PAIRS.get(T(graph, op, 0).dtype, ())
+
+
+def c_quantize_int_quant(op, graph):
+    """int16 and int32 operands must carry a scale and zero point"""
+    return all(t.quant is not None for t in (T(graph, op, 0), T(graph, op, 0, True))
+               if t.dtype in (np.int16, np.int32))
+
+
+def c_requantize_shift(op, graph):
+    """between integer types, input_scale / output_scale must be below 2**31 (a multiplier shift of at
+    most 31)"""
+    xt, yt = T(graph, op, 0), T(graph, op, 0, True)
+    return xt.dtype == np.float32 or requant_params(xt, yt)["shift"] <= 31
 
 
 def c_dequantize_types(op, graph):
@@ -106,11 +131,13 @@ def _quantize_inplace(op, graph):
 
 
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
-               constraints=(c_quantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
+               constraints=(c_quantize_types, c_quantize_int_quant, c_per_tensor_activations,
+                            c_int16_symmetric, c_requantize_shift),
                fusion=ELEMENTWISE, inplace=_quantize_inplace, error=_quantize_error,
                kernels=("quantize_f32_s8", "requantize_s8", "convert_s16", "requantize_s16"),
-               dtypes=("int8", "int16", "float32"),
-               doc="float32 -> int8 or int16 (round half away from zero), or int8/int16 -> int8/int16 requantize"))
+               dtypes=("int8", "int16", "int32", "float32"),
+               doc="float32 -> int8 or int16 (round half away from zero); requantize between int8, int16 and "
+                   "int32 (int8/int16 -> int8/int16/int32, int32 -> int8/int16)"))
 register(OpDef("DEQUANTIZE", parse=_parse, shapes=_same_shape, reference=_dequantize_ref,
                lower=_dequantize_lower, error=_dequantize_error,
                constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
