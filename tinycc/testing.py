@@ -76,6 +76,7 @@ class _Tensor:
     axis: int = 0
     data: Optional[bytes] = None  # constants only
     variable: bool = False  # state kept across invocations
+    shape_signature: Optional[tuple] = None  # the converter's shape with -1 for dynamic dimensions
 
 
 @dataclass
@@ -85,6 +86,7 @@ class _Op:
     outputs: list
     fields: dict  # options table fields (see OpSpec.options)
     intermediates: list = field(default_factory=list)  # tensor indices (e.g. an LSTM's calibration tensors)
+    custom: Optional[str] = None  # a custom operator's name (kind is then "CUSTOM")
 
 
 @dataclass(frozen=True)
@@ -327,6 +329,24 @@ class ModelBuilder:
         self._names.add(name)
         return ref
 
+    def raw_quantization(self, t: TensorRef, scale, zero_point, axis: int = 0) -> None:
+        """Set a tensor's quantization exactly as given, unchecked: what some converters write (a
+        quantized_dimension beyond a 1-D tensor's rank, scales on a float tensor, ...)."""
+        rec = self._tensors[self._index(t)]
+        rec.scale = np.atleast_1d(np.asarray(scale, np.float32)).reshape(-1)
+        rec.zero_point = np.atleast_1d(np.asarray(zero_point, np.int64)).reshape(-1)
+        rec.axis = int(axis)
+
+    def shape_signature(self, t: TensorRef, signature: Sequence[int]) -> None:
+        """Write a shape signature (-1 marks a dynamic dimension, e.g. the batch) beside the shape."""
+        self._tensors[self._index(t)].shape_signature = tuple(int(d) for d in signature)
+
+    def custom_op(self, name: str, inputs: Sequence[Optional[TensorRef]], outputs: Sequence[TensorRef]) -> int:
+        """Append a custom operator ``name`` (no options)."""
+        self._ops.append(_Op("CUSTOM", [self._index(t) for t in inputs], [self._index(t) for t in outputs], {},
+                             custom=name))
+        return len(self._ops) - 1
+
     def _fresh_name(self, base: str) -> str:
         name, i = base, 1
         while name in self._names:
@@ -371,17 +391,29 @@ class ModelBuilder:
             self._outputs.append(self._index(t))
 
     # -- serialisation --------------------------------------------------------------------
-    def build(self) -> bytes:
-        """The model as a .tflite flatbuffer."""
+    def build(self, external_buffers: bool = False) -> bytes:
+        """The model as a .tflite flatbuffer. With ``external_buffers`` the constants' bytes follow the
+        flatbuffer and its buffers give their offset and size, as the converter writes models over
+        2 GB."""
         b = flatbuffers.Builder(1024)
         # buffers: 0 is the empty sentinel, then one per constant
         buffer_of = {}
         buffers = [_empty_table(b, "Buffer")]
+        tail = bytearray()
         for i, t in enumerate(self._tensors):
             if t.data is not None and len(t.data):
-                data = _byte_vector(b, t.data)
+                if external_buffers:
+                    tail += bytes(-len(tail) % _DATA_ALIGNMENT)
+                    offset = len(tail)
+                    tail += t.data
+                else:
+                    data = _byte_vector(b, t.data)
                 tflite.BufferStart(b)
-                tflite.BufferAddData(b, data)
+                if external_buffers:  # offsets from the end of the flatbuffer; fixed up below
+                    tflite.BufferAddOffset(b, offset + 1)
+                    tflite.BufferAddSize(b, len(t.data))
+                else:
+                    tflite.BufferAddData(b, data)
                 buffer_of[i] = len(buffers)
                 buffers.append(tflite.BufferEnd(b))
         tensors = [self._write_tensor(b, t, buffer_of.get(i, 0)) for i, t in enumerate(self._tensors)]
@@ -389,9 +421,10 @@ class ModelBuilder:
         codes: list[str] = []
         operators = []
         for op in self._ops:
-            if op.kind not in codes:
-                codes.append(op.kind)
-            operators.append(self._write_op(b, op, codes.index(op.kind)))
+            key = op.custom or op.kind
+            if key not in codes:
+                codes.append(key)
+            operators.append(self._write_op(b, op, codes.index(key)))
 
         sg_name = b.CreateString("main")
         sg_tensors = _offset_vector(b, tflite.SubGraphStartTensorsVector, tensors)
@@ -408,8 +441,11 @@ class ModelBuilder:
 
         opcodes = []
         for kind in codes:
-            code = int(OPS[kind].code)
+            custom = None if kind in OPS else b.CreateString(kind)
+            code = int(OPS[kind].code) if kind in OPS else BuiltinOperator.CUSTOM
             tflite.OperatorCodeStart(b)
+            if custom is not None:
+                tflite.OperatorCodeAddCustomCode(b, custom)
             tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES))
             tflite.OperatorCodeAddBuiltinCode(b, code)
             tflite.OperatorCodeAddVersion(b, 1)
@@ -427,12 +463,16 @@ class ModelBuilder:
         tflite.ModelAddBuffers(b, m_buffers)
         model = tflite.ModelEnd(b)
         b.Finish(model, file_identifier=FILE_IDENTIFIER)
-        return bytes(b.Output())
+        out = bytes(b.Output())
+        if not external_buffers or not tail:
+            return out
+        return _relocate_buffers(out, tail)
 
     @staticmethod
     def _write_tensor(b, t: _Tensor, buffer: int) -> int:
         name = b.CreateString(t.name)
         shape = _int32_vector(b, t.shape)
+        signature = _int32_vector(b, t.shape_signature) if t.shape_signature is not None else None
         quant = None
         if t.scale is not None:
             scale = b.CreateNumpyVector(t.scale.astype("<f4"))
@@ -444,6 +484,8 @@ class ModelBuilder:
             quant = tflite.QuantizationParametersEnd(b)
         tflite.TensorStart(b)
         tflite.TensorAddShape(b, shape)
+        if signature is not None:
+            tflite.TensorAddShapeSignature(b, signature)
         tflite.TensorAddType(b, t.type_code)
         tflite.TensorAddBuffer(b, buffer)
         tflite.TensorAddName(b, name)
@@ -455,7 +497,7 @@ class ModelBuilder:
 
     @staticmethod
     def _write_op(b, op: _Op, opcode_index: int) -> int:
-        spec = OPS[op.kind]
+        spec = OPS.get(op.kind, OpSpec(BuiltinOperator.CUSTOM))
         options = None
         if spec.options_type is not None:
             options = _options_table(b, spec.options_type, op.fields)
@@ -475,6 +517,22 @@ class ModelBuilder:
 
 
 # ---- flatbuffer helpers ----------------------------------------------------------------------
+
+def _relocate_buffers(flat: bytes, tail: bytes) -> bytes:
+    """Point the buffers' offsets (written as position in ``tail`` + 1) at ``tail`` appended after the
+    flatbuffer, aligned."""
+    base = len(flat) + (-len(flat) % _DATA_ALIGNMENT)
+    out = bytearray(flat) + bytes(base - len(flat)) + tail
+    m = tflite.Model.GetRootAsModel(out, 0)
+    for i in range(m.BuffersLength()):
+        buf = m.Buffers(i)
+        if buf.Offset() > 0:  # rewrite the uint64 field in place
+            o = buf._tab.Offset(6)  # the vtable slot of Buffer.offset
+            pos = buf._tab.Pos + o
+            value = base + buf.Offset() - 1
+            out[pos:pos + 8] = value.to_bytes(8, "little")
+    return bytes(out)
+
 
 def _dtype_name(dtype) -> str:
     for name, (_, d) in DTYPES.items():

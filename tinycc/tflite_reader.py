@@ -28,6 +28,29 @@ _DTYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 
 MAX_TENSOR_BYTES = 1 << 30  # a tensor larger than this cannot be meant for a microcontroller
 
 
+MAX_MODEL_BYTES = 1 << 31  # a flatbuffer's offsets are 32-bit; no microcontroller model comes near
+
+
+def normalize_quant(q, shape, dtype):
+    """Quantization as TFLite Micro reads it, from what converters write: none on float and bool
+    tensors (it is ignored there); per-tensor when every channel has the same scale and zero point;
+    the channel axis of a 1-D tensor is 0 whatever quantized_dimension says (older converters wrote
+    the weights' axis 3 on biases); otherwise the axis the scales fit."""
+    if q is None or dtype in (np.float32, np.bool_):
+        return None
+    n = q.scale.size
+    if n == 1:
+        return Quant(q.scale, q.zero_point, 0)
+    if np.all(q.scale == q.scale[0]) and np.all(q.zero_point == q.zero_point[0]):
+        return Quant(q.scale[:1], q.zero_point[:1], 0)
+    if 0 <= q.axis < len(shape) and shape[q.axis] == n:
+        return q
+    fits = [a for a, d in enumerate(shape) if d == n]
+    if len(shape) == 1 and fits:
+        return Quant(q.scale, q.zero_point, 0)
+    return q  # left as written: verify() names the tensor whose scales fit no axis
+
+
 def load(path_or_bytes) -> Graph:
     """Read a model from a path or from bytes."""
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
@@ -35,6 +58,10 @@ def load(path_or_bytes) -> Graph:
     else:
         path = os.fspath(path_or_bytes)
         try:
+            size = os.path.getsize(path)
+            if size >= MAX_MODEL_BYTES:
+                raise UnsupportedError(f"model {path!r} has {size} bytes; tinycc reads models below 2 GiB (the "
+                                       f"flatbuffer limit; a microcontroller's flash is 16 MB at most)")
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
@@ -75,6 +102,7 @@ class Reader:
         if nsub != 1:
             raise UnsupportedError(f"{self.name}: the model has {nsub} subgraphs; tinycc supports models "
                                    f"with exactly one subgraph (no control flow such as WHILE or IF)")
+        self._custom_ops(m)
         sg = m.Subgraphs(0)
         g = Graph(self.name)
         ntensors = self._len(sg.TensorsLength(), "tensor list")
@@ -134,12 +162,7 @@ class Reader:
             raise ModelFormatError(f"{self.name}: corrupt model: operator #{i} uses opcode {idx}, "
                                    f"but the model has {ncodes} operator codes")
         oc = m.OperatorCodes(idx)
-        code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())
-        if code == BuiltinOperator.CUSTOM:
-            custom = oc.CustomCode()
-            custom = custom.decode(errors="replace") if custom else "?"
-            raise UnsupportedError(f"{self.name}: operator #{i} is the custom operator {custom!r}; custom "
-                                   f"operators are not supported (supported: {', '.join(optable.supported())})")
+        code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())  # custom operators: refused by _custom_ops
         return _OP_NAMES.get(code, f"BUILTIN_{code}")
 
     def _options(self, op):
@@ -179,7 +202,7 @@ class Reader:
                                        f"buffer holds {len(data)}")
             data = np.frombuffer(data, dtype=dtype.newbyteorder("<")).astype(dtype).reshape(shape)
             data.setflags(write=False)
-        quant = self._quant(t, i, name)
+        quant = normalize_quant(self._quant(t, i, name), shape, dtype)
         if quant is not None and np.issubdtype(dtype, np.integer):
             lim = np.iinfo(dtype)
             if quant.zero_point.min() < lim.min or quant.zero_point.max() > lim.max:
@@ -190,6 +213,25 @@ class Reader:
             raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) is a {dtype.name} variable tensor; "
                                    f"variables (op state) must be int8, int16 or float32")
         return Tensor(name, shape, dtype, quant, None if variable else data, i, variable)
+
+    def _custom_ops(self, m):
+        """Refuse a model with custom operators before anything else (their tensors may have types
+        no builtin operator has): name each, with the index of its first use."""
+        sg = m.Subgraphs(0)
+        ncodes = self._len(m.OperatorCodesLength(), "operator code list")
+        found = {}
+        for i in range(self._len(sg.OperatorsLength(), "operator list")):
+            idx = sg.Operators(i).OpcodeIndex()
+            if 0 <= idx < ncodes:
+                oc = m.OperatorCodes(idx)
+                if max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode()) == BuiltinOperator.CUSTOM:
+                    custom = oc.CustomCode()
+                    found.setdefault(custom.decode(errors="replace") if custom else "?", i)
+        if found:
+            names = ", ".join(f"{n!r} (operator #{i})" for n, i in found.items())
+            raise UnsupportedError(
+                f"{self.name}: the model uses custom operator{'s' if len(found) > 1 else ''} {names}; tinycc "
+                f"supports TFLite builtin operators only ({len(optable.supported())} of them: see `tinycc ops`)")
 
     def _buffer(self, m, b, nbuffers, i, name):
         if b == 0:
