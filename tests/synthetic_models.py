@@ -79,3 +79,107 @@ def keras_flatten(dtype: str = "int8", seed: int = 0) -> bytes:
 
 #: name -> builder of the models above (benchmarked by bench/bench_targets.py)
 SYNTHETIC = {"dscnn_16x8": dscnn_16x8}
+
+
+def _layer(mb, rng, kind, name, x, cin, cout, out_shape, dtype, in_q, out_q, **options):
+    """A CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED with random weights (int8 per-channel or
+    float32) writing a new tensor."""
+    shape = {"CONV_2D": (cout, 3, 3, cin), "DEPTHWISE_CONV_2D": (1, 3, 3, cout),
+             "FULLY_CONNECTED": (cout, cin)}[kind]
+    axis = 3 if kind == "DEPTHWISE_CONV_2D" else 0
+    w, b = rng.normal(0, 0.35, shape), rng.normal(0, 0.3, cout)
+    y = mb.tensor(name, out_shape, dtype, *(out_q if dtype != "float32" else (None, 0)))
+    if dtype == "float32":
+        ws = [mb.const(name + "_w", w.astype(np.float32)), mb.const(name + "_b", b.astype(np.float32))]
+    else:
+        wq, wsc = quantize_weights_per_channel(w, axis)
+        bq, bs = bias_for(b, in_q[0], wsc)
+        ws = [mb.const(name + "_w", wq, scale=wsc, zero_point=0, axis=axis), mb.const(name + "_b", bq, scale=bs)]
+    mb.op(kind, [x] + ws, [y], **options)
+    return y
+
+
+def mnist_resnet(dtype: str = "int8", seed: int = 0) -> bytes:
+    """The small MNIST ResNet that showed the fused-ADD bug: CONV_2D -> CONV_2D stride 2 -> CONV_2D 3x3
+    -> ADD(x, CONV(x)), x (ADD's first input) being the strided convolution's output."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder(f"tinycc MNIST ResNet ({dtype})")
+    q = (0.02, -1), (0.05, -128), (0.05, -128), (0.06, 3), (0.08, -5)
+    x = mb.input("x", (1, 28, 28, 1), dtype, *(q[0] if dtype != "float32" else (None, 0)))
+    a = _layer(mb, rng, "CONV_2D", "c1", x, 1, 8, (1, 28, 28, 8), dtype, q[0], q[1], padding="SAME",
+               activation="RELU")
+    b = _layer(mb, rng, "CONV_2D", "c2", a, 8, 16, (1, 14, 14, 16), dtype, q[1], q[2], padding="SAME", stride=2,
+               activation="RELU")
+    c = _layer(mb, rng, "CONV_2D", "c3", b, 16, 16, (1, 14, 14, 16), dtype, q[2], q[3], padding="SAME")
+    y = mb.tensor("y", (1, 14, 14, 16), dtype, *(q[4] if dtype != "float32" else (None, 0)))
+    mb.op("ADD", [b, c], [y])
+    mb.output(y)
+    return mb.build()
+
+
+#: the residual blocks residual_blocks() builds: (producer, other operand, operand order, conv
+#: activation, ADD activation); "input": ADD(x, CONV(x)), "tensor": ADD(CONV(x), o)
+RESIDUAL_BLOCKS = [(kind, other, order, conv_act, add_act)
+                   for kind in ("CONV_2D", "DEPTHWISE_CONV_2D") for other in ("input", "tensor")
+                   for order in ("conv_first", "other_first")
+                   for conv_act, add_act in (("NONE", "NONE"), ("RELU", "NONE"), ("NONE", "RELU6"))]
+
+
+def residual_blocks(dtype: str = "int8", seed: int = 0) -> bytes:
+    """Every way a residual ADD can be connected to the convolution fused into it (RESIDUAL_BLOCKS),
+    one independent block per way, each with its own input and output: in_i -> CONV (x) -> the block's
+    convolution, ADDed to x itself or to another convolution's output, in either operand order, with
+    activations on either side."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder(f"tinycc residual blocks ({dtype})")
+    qx, qc, qy = (0.05, -2), (0.07, 4), (0.09, -10)
+    fq = (lambda v: v) if dtype != "float32" else (lambda v: (None, 0))
+    for i, (kind, other, order, conv_act, add_act) in enumerate(RESIDUAL_BLOCKS):
+        inp = mb.input(f"in{i}", (1, 7, 6, 8), dtype, *fq(qx))
+        x = _layer(mb, rng, "CONV_2D", f"b{i}/x", inp, 8, 8, (1, 7, 6, 8), dtype, qx, qx, padding="SAME",
+                   stride=1)
+        c = _layer(mb, rng, kind, f"b{i}/conv", x, 8, 8, (1, 7, 6, 8), dtype, qx, qc, padding="SAME",
+                   activation=conv_act)
+        o = x if other == "input" else _layer(mb, rng, "CONV_2D", f"b{i}/other", inp, 8, 8, (1, 7, 6, 8), dtype,
+                                              qx, qx, padding="SAME")
+        y = mb.tensor(f"b{i}/y", (1, 7, 6, 8), dtype, *fq(qy))
+        mb.op("ADD", [c, o] if order == "conv_first" else [o, c], [y], activation=add_act)
+        mb.output(y)
+    return mb.build()
+
+
+def float_io_int8_inside(seed: int = 0) -> bytes:
+    """float32 input and output, int8 inside: QUANTIZE -> FULLY_CONNECTED -> FULLY_CONNECTED ->
+    DEQUANTIZE (what the converter writes for a float-interface integer model)."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder("tinycc float I/O, int8 inside")
+    x = mb.input("x", (1, 16), "float32")
+    q = mb.tensor("q", (1, 16), "int8", 0.03, -5)
+    mb.op("QUANTIZE", [x], [q])
+    h = _layer(mb, rng, "FULLY_CONNECTED", "fc1", q, 16, 12, (1, 12), "int8", (0.03, -5), (0.05, -128),
+               activation="RELU")
+    z = _layer(mb, rng, "FULLY_CONNECTED", "fc2", h, 12, 4, (1, 4), "int8", (0.05, -128), (0.1, 2))
+    y = mb.tensor("y", (1, 4), "float32")
+    mb.op("DEQUANTIZE", [z], [y])
+    mb.output(y)
+    return mb.build()
+
+
+def detection_head(dtype: str = "int8", seed: int = 0) -> bytes:
+    """Two outputs of different shapes and types (a detection head): a convolution trunk, box offsets
+    (1x3x3x4 from a convolution) and class scores (1x5 from a fully connected layer and SOFTMAX)."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder(f"tinycc detection head ({dtype})")
+    fq = (lambda v: v) if dtype != "float32" else (lambda v: (None, 0))
+    x = mb.input("image", (1, 6, 6, 3), dtype, *fq((0.04, 0)))
+    t = _layer(mb, rng, "CONV_2D", "trunk", x, 3, 8, (1, 3, 3, 8), dtype, (0.04, 0), (0.06, -128), padding="SAME",
+               stride=2, activation="RELU")
+    boxes = _layer(mb, rng, "CONV_2D", "boxes", t, 8, 4, (1, 3, 3, 4), dtype, (0.06, -128), (0.1, 0),
+                   padding="SAME")
+    flat = mb.tensor("flat", (1, 72), dtype, *fq((0.06, -128)))
+    mb.op("RESHAPE", [t], [flat], new_shape=[1, 72])
+    logits = _layer(mb, rng, "FULLY_CONNECTED", "logits", flat, 72, 5, (1, 5), dtype, (0.06, -128), (0.2, 0))
+    scores = mb.tensor("scores", (1, 5), dtype, *fq((1 / 256, -128)))
+    mb.op("SOFTMAX", [logits], [scores])
+    mb.output(boxes, scores)
+    return mb.build()

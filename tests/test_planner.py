@@ -3,11 +3,11 @@ import copy
 
 import pytest
 
-from tinycc import compiler, passes, planner
+from tinycc import compiler, passes, planner, scheduler
 from tinycc.errors import PlanError
 
 from shared_models import INT8_MODELS, model_path
-from synthetic_models import SYNTHETIC
+from synthetic_models import SYNTHETIC, mnist_resnet, residual_blocks
 
 
 def planned(name, inplace=True):
@@ -83,3 +83,36 @@ def test_alignment_is_honoured(alignment):
     assert all(b.offset % alignment == 0 for b in mp.buffers.values())
     with pytest.raises(PlanError, match="power of two"):
         planner.plan(g, order, 3)
+
+
+def test_checker_rejects_a_schedule_that_reads_before_writing():
+    g, order, mp = planned("kws_ref_model")
+    with pytest.raises(PlanError, match="reads .* before any op writes it"):
+        planner.check(g, [order[1], order[0]] + order[2:], mp)
+
+
+def test_checker_rejects_a_fused_add_over_its_producers_input():
+    """ADD(x, CONV(x)) with the ADD fused into the convolution: the sum must not be written over x,
+    which the convolution still reads (a 3x3 window reads rows the epilogue has already passed)."""
+    g = compiler.frontend(mnist_resnet())
+    passes.run_passes(g)
+    order = compiler.schedule(g)
+    mp = planner.plan(g, order)
+    add = next(op for op in order if op.kind == "ADD")
+    assert "fused_into" in add.attrs and add.id not in mp.inplace
+    broken = copy.deepcopy(mp)
+    x = add.inputs[0]
+    broken.buffers[mp.storage[add.outputs[0]]].offset = broken.buffers[mp.storage[x]].offset
+    broken.inplace[add.id] = planner.optable.InPlace(0, 0)
+    with pytest.raises(PlanError, match="which the op it is fused into still reads"):
+        planner.check(g, order, broken)
+
+
+def test_schedule_past_the_search_bound_respects_dependencies(monkeypatch):
+    """Past the search's state bound the schedule falls back to source order, but never before an
+    operand is ready: a fused ADD whose other operand comes later in the source waits for it."""
+    g = compiler.frontend(residual_blocks())
+    passes.run_passes(g)
+    monkeypatch.setattr(scheduler, "MAX_STATES", 0)
+    order = compiler.schedule(g)
+    planner.check(g, order, planner.plan(g, order))

@@ -28,10 +28,32 @@ def _load_npy(path, what="input"):
         raise InputError(f"cannot read {what} {path!r}: {e}") from None
 
 
+def _make_dir(path):
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create the output directory {path!r}: {e.strerror}") from None
+
+
+def _save_results(path, m, results):
+    """One output: an .npy (stacked over several inputs). Several outputs: an .npz with one array per
+    output, by name (stacked likewise)."""
+    runs = [r if isinstance(r, list) else [r] for r in results]
+    arrays = [np.stack([r[i] for r in runs]) if len(runs) > 1 else runs[0][i] for i in range(len(m.outputs))]
+    try:
+        if len(arrays) == 1:
+            np.save(path, arrays[0])
+        else:
+            np.savez(path, **{o.name: a for o, a in zip(m.outputs, arrays)})
+    except OSError as e:
+        raise InputError(f"cannot write {path!r}: {e.strerror}") from None
+    return path if len(arrays) == 1 or path.endswith(".npz") else path + ".npz"
+
+
 def cmd_compile(args):
     m = _compile(args)
     out = args.output or os.path.splitext(os.path.basename(args.model))[0] + "_tinycc"
-    os.makedirs(out, exist_ok=True)
+    _make_dir(out)
     rep = m.report()
     if args.target == "host":
         rep["kernel_calls"] = [{"op": op.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
@@ -76,8 +98,7 @@ def cmd_run(args):
     else:
         raise InputError("give --input IN.npy or --random N")
     if args.output:
-        np.save(args.output, np.stack(results) if len(results) > 1 else results[0])
-        print(f"wrote {args.output}")
+        print(f"wrote {_save_results(args.output, m, results)}")
     else:
         np.set_printoptions(linewidth=120, threshold=64)
         for y in results:
@@ -95,7 +116,8 @@ def cmd_report(args):
 
 def cmd_verify(args):
     from .verify import verify
-    if not verify(args.model, args.target, args.samples, args.seed, reference=not args.no_reference, vlen=args.vlen):
+    if not verify(args.model, args.target, args.samples, args.seed, reference=not args.no_reference, vlen=args.vlen,
+                  plan=args.plan):
         sys.exit(1)
 
 
@@ -105,7 +127,7 @@ def cmd_demo(args):
     from .report import format_text
     from .testing import dscnn_model
     out = args.output or "tinycc_demo"
-    os.makedirs(out, exist_ok=True)
+    _make_dir(out)
     path = os.path.join(out, "dscnn.tflite")
     with open(path, "wb") as f:
         f.write(dscnn_model(seed=0))
@@ -158,7 +180,7 @@ def build_parser():
     s.add_argument("-o", "--output", help="output directory")
     s = model_cmd("run", cmd_run, "compile and run a model")
     s.add_argument("--input", help="input .npy (one input, or a stack of inputs)")
-    s.add_argument("--output", help="write the output(s) to this .npy")
+    s.add_argument("--output", help="write the output to this .npy (several outputs: an .npz by output name)")
     s.add_argument("--random", type=int, default=0, metavar="N", help="run N random inputs")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--count-instructions", action="store_true",

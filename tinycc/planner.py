@@ -324,6 +324,12 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
     for name in graph.inputs:
         first[name] = last[name] = 0
     pos = {op.id: i for i, op in enumerate(schedule)}
+    written = set(graph.inputs) | set(graph.states())
+    for i, op in enumerate(schedule):
+        for name in op.inputs:
+            if name is not None and not graph.tensor(name).is_const and name not in written:
+                raise PlanError(f"schedule: {op.where()} reads {name!r} before any op writes it")
+        written.update(op.outputs)
     for i, op in enumerate(schedule):
         for name in op.outputs:  # a fused ADD's sum is written while its producer runs
             first.setdefault(name, i - 1 if "fused_into" in op.attrs else i)

@@ -3,7 +3,8 @@
 Fused ops (an ADD fused into its producer) are scheduled as one unit. For a chain there
 is one order; for graphs with branches (residual blocks, concatenations) a best-first
 search over the sets of executed units finds the order with the least peak (states
-are bounded; past the bound the source order is kept).
+are bounded; past the bound, the units in source order as far as their dependencies allow: a
+fused unit runs where its last operand is ready).
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def _search(graph: Graph, us: list) -> list:
     outputs = set(graph.outputs)
     variables = set(graph.states())  # state: live throughout
     if all(len(d) <= 1 for d in deps) and all(len(r) <= 1 for r in readers.values()):
-        return list(range(n))  # a chain: nothing to choose
+        return _topological(deps)  # a chain: nothing to choose
 
     def live_after(done: frozenset) -> set:
         live = {t for t in graph.inputs if (readers.get(t, set()) - done) or t in outputs} | variables
@@ -99,4 +100,24 @@ def _search(graph: Graph, us: list) -> list:
             if p < best.get(nxt, float("inf")):
                 best[nxt] = p
                 heapq.heappush(heap, (p, -len(nxt), nxt, order + (i,)))
-    return list(range(n))
+    return _topological(deps)
+
+
+def _topological(deps: list) -> list:
+    """The units in source order, each delayed until the units it depends on have run."""
+    waiting = [set(d) for d in deps]
+    users = {}
+    for i, d in enumerate(deps):
+        for j in d:
+            users.setdefault(j, []).append(i)
+    ready = [i for i, d in enumerate(waiting) if not d]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for u in users.get(i, ()):
+            waiting[u].discard(i)
+            if not waiting[u]:
+                heapq.heappush(ready, u)
+    return order

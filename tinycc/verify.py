@@ -103,19 +103,19 @@ class Oracle:
 
 
 def verify(model, target: str = "host", samples: int = 10, seed: int = 0, reference: bool = True,
-           out=print, vlen: int = 128) -> bool:
+           out=print, vlen: int = 128, plan: str = "auto") -> bool:
     """Run tinycc (and its reference interpreter) and the oracle on the same random inputs, as one
     sequence of calls from a reset (models with state carry it, as TFLite Micro does); print one line
     per implementation; True when every comparison holds."""
     from . import compile
     from .oracle import random_inputs
-    m = compile(model, target=target, vlen=vlen)
+    m = compile(model, target=target, vlen=vlen, plan=plan)
     graph = m.source
     oracle = Oracle(model, graph)
     floats = any(_is_float(np.zeros(0, o.dtype)) for o in m.outputs) or \
         any(t.dtype == np.float32 for t in graph.tensors() if not t.is_const)
     layers = floats and oracle.layers
-    trace = compile(trace_graph(graph), target=target, vlen=vlen) if layers else None
+    trace = compile(trace_graph(graph), target=target, vlen=vlen, plan=plan) if layers else None
     results = [Result(f"tinycc {target}")] + ([Result("reference interpreter")] if reference else [])
     rng = np.random.default_rng(seed)
     ref_state = interpreter.initial_state(graph)
