@@ -108,3 +108,33 @@ def test_demo_runs_end_to_end(tmp_path):
     r = tinycc("demo", "-o", tmp_path / "demo")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "compiled in" in r.stdout and "OK" in r.stdout and "MISMATCH" not in r.stdout
+
+
+def test_run_writes_one_array_per_output_of_a_multi_output_model(tmp_path):
+    """A detection head's two outputs of different shapes: an .npz by output name (stacked over
+    --random runs), each equal to TFLite Micro's."""
+    from synthetic_models import detection_head
+    from tinycc.oracle import TFLM
+    model = tmp_path / "head.tflite"
+    model.write_bytes(detection_head("int8"))
+    x = np.random.default_rng(1).integers(-128, 128, (1, 6, 6, 3)).astype(np.int8)
+    np.savez(tmp_path / "x.npz", image=x)
+    r = tinycc("run", model, "--input", tmp_path / "x.npz", "--output", tmp_path / "y.npz")
+    assert r.returncode == 0, r.stderr
+    y = np.load(tmp_path / "y.npz")
+    want = TFLM(model, 2)([x])
+    assert sorted(y.files) == ["boxes", "scores"]
+    np.testing.assert_array_equal(y["boxes"], want[0])
+    np.testing.assert_array_equal(y["scores"], want[1])
+    r = tinycc("run", model, "--random", 3, "--output", tmp_path / "r")
+    assert r.returncode == 0, r.stderr
+    y = np.load(tmp_path / "r.npz")
+    assert y["boxes"].shape == (3, 1, 3, 3, 4) and y["scores"].shape == (3, 1, 5)
+
+
+def test_compile_into_a_directory_that_cannot_be_created(tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    for target in ("host", "c"):
+        r = tinycc("compile", model_path("ad01_int8"), "--target", target, "-o", tmp_path / "file" / "out")
+        assert r.returncode == 2 and r.stderr.startswith("tinycc: error: cannot create the output directory")
+        assert "Traceback" not in r.stderr

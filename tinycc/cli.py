@@ -28,6 +28,22 @@ def _load_npy(path, what="input"):
         raise InputError(f"cannot read {what} {path!r}: {e}") from None
 
 
+def _load_inputs(path, m) -> list:
+    """The arrays of --input: an .npy for a single-input model, an .npz by input name otherwise (each
+    one input, or a stack of inputs)."""
+    data = _load_npy(path)
+    names = [i.name for i in m.inputs]
+    if isinstance(data, np.ndarray):
+        if len(names) != 1:
+            raise InputError(f"the model has {len(names)} inputs {names}: give an .npz with one array per input "
+                             f"name")
+        return [data]
+    missing = [n for n in names if n not in data.files]
+    if missing:
+        raise InputError(f"{path!r} has arrays {data.files}; the model's inputs are {names} (missing {missing})")
+    return [data[n] for n in names]
+
+
 def _make_dir(path):
     try:
         os.makedirs(path, exist_ok=True)
@@ -80,12 +96,10 @@ def cmd_run(args):
             raise InputError("--count-instructions needs an emulated target: cortex-m55 or rv64gcv")
         m.count_instructions = True
     if args.input:
-        x = _load_npy(args.input)
-        if len(m.inputs) != 1:
-            raise InputError(f"the model has {len(m.inputs)} inputs; --input takes single-input models")
-        shape = m.inputs[0].shape
-        stacked = x.shape != shape and x.shape[1:] == shape
-        results = [m(xi) for xi in x] if stacked else [m(x)]
+        xs = _load_inputs(args.input, m)
+        stacked = xs[0].shape != m.inputs[0].shape and xs[0].shape[1:] == m.inputs[0].shape
+        runs = [[x[k] for x in xs] for k in range(len(xs[0]))] if stacked else [xs]
+        results = [m(r if len(r) > 1 else r[0]) for r in runs]
         if args.count_instructions:
             print(f"instructions executed in the model's code: {m.last_instructions:,}")
     elif args.random:
@@ -179,7 +193,8 @@ def build_parser():
     s = model_cmd("compile", cmd_compile, "compile a model")
     s.add_argument("-o", "--output", help="output directory")
     s = model_cmd("run", cmd_run, "compile and run a model")
-    s.add_argument("--input", help="input .npy (one input, or a stack of inputs)")
+    s.add_argument("--input", help="input .npy (one input, or a stack of inputs); an .npz by input name for a "
+                                   "model with several inputs")
     s.add_argument("--output", help="write the output to this .npy (several outputs: an .npz by output name)")
     s.add_argument("--random", type=int, default=0, metavar="N", help="run N random inputs")
     s.add_argument("--seed", type=int, default=0)
