@@ -171,6 +171,11 @@ def _reshape_prepare(mb: "ModelBuilder", inputs: list, outputs: list, kwargs: di
     return list(inputs) + [s]
 
 
+def _svdf_options(rank=1, activation="NONE", asymmetric_quantize_inputs=False) -> dict:
+    return dict(Rank=int(rank), FusedActivationFunction=_act(activation),
+                AsymmetricQuantizeInputs=bool(asymmetric_quantize_inputs))
+
+
 def _no_options() -> dict:
     return {}
 
@@ -239,6 +244,7 @@ OPS: dict[str, OpSpec] = {
                                  ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
                                  ("FLOOR_DIV", "FloorDivOptions"))},
     "UNIDIRECTIONAL_SEQUENCE_LSTM": _op("UNIDIRECTIONAL_SEQUENCE_LSTM", "UnidirectionalSequenceLSTMOptions"),
+    "SVDF": OpSpec(BuiltinOperator.SVDF, "SVDFOptions", _svdf_options),
     **{k: OpSpec(getattr(BuiltinOperator, k), o, _activation_options)
        for k, o in (("SUB", "SubOptions"), ("MUL", "MulOptions"), ("DIV", "DivOptions"))},
 }
