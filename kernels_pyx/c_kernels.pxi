@@ -423,12 +423,13 @@ def _convert_s16(p, f):
 
 
 def _requantize_s16(p, f):
-    """int8 / int16 (in_bytes 1 / 2) -> int8 / int16 (out_bytes)."""
+    """int8 / int16 (in_bytes 1 / 2) -> int8 / int16 / int32 (out_bytes 1 / 2 / 4)."""
     _rng(p, "size", 0, _I32_MAX)
     _rng(p, "in_bytes", 1, 2)
-    _rng(p, "out_bytes", 1, 2)
+    if p["out_bytes"] not in (1, 2, 4):
+        raise _Bad(f"out_bytes = {p['out_bytes']} must be 1, 2 or 4")
     _rng(p, "in_zp", -32768, 32767)
-    _rng(p, "out_zp", -32768, 32767)
+    _rng(p, "out_zp", _I32_MIN, _I32_MAX) if p["out_bytes"] == 4 else _rng(p, "out_zp", -32768, 32767)
     _rng(p, "mult", 0, _I32_MAX)
     _shift(p, "shift")
     return [_prod(p["size"], p["in_bytes"]), _prod(p["size"], p["out_bytes"])], 0, 0

@@ -211,7 +211,8 @@ void tc_reduce_s16(void *const *buf, const int32_t *ip, const float *fp, void *s
 void tc_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* QUANTIZE float32 -> int16 (mode 0), DEQUANTIZE int16 -> float32 (1). ip: mode size zp; fp: scale */
 void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
-/* QUANTIZE int8/int16 -> int8/int16. ip: size in_zp out_zp mult shift in_bytes out_bytes */
+/* QUANTIZE int8/int16 -> int8/int16/int32 (int32: wrapping). ip: size in_zp out_zp mult shift in_bytes
+   out_bytes */
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* int16 pooling. ip: n h w c oh ow kh kw sh sw pt pl act_min act_max mode (0 average, 1 max) */
 void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

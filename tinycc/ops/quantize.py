@@ -1,10 +1,10 @@
-"""QUANTIZE (float32 -> int8 or int16; int8 or int16 -> int8 or int16, requantized) and DEQUANTIZE
-(int8 or int16 -> float32)."""
+"""QUANTIZE (float32 -> int8 or int16; int8 or int16 -> int8, int16 or int32, requantized) and
+DEQUANTIZE (int8 or int16 -> float32)."""
 import numpy as np
 
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, c_int16_symmetric, c_per_tensor_activations, c_quantized,
                register)
-from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..fixedpoint import _wrap32, multiply_by_quantized_multiplier, quantize_multiplier
 
 
 def _parse(where, o):
@@ -33,6 +33,8 @@ def _quantize_ref(op, graph, ins):
     else:
         p = requant_params(xt, yt)
         q = multiply_by_quantized_multiplier(x.astype(np.int64) - p["in_zp"], p["mult"], p["shift"]) + p["out_zp"]
+        if yt.dtype == np.int32:  # TFLite Micro's int32 sum wraps
+            return [_wrap32(q).astype(np.int32)]
     return [np.clip(q, info.min, info.max).astype(yt.dtype)]
 
 
@@ -54,7 +56,7 @@ def _lower_s16(op, graph):
 def _quantize_lower(op, graph):
     xt, yt = T(graph, op, 0), T(graph, op, 0, True)
     bufs = [op.inputs[0], op.outputs[0]]
-    if np.int16 in (xt.dtype, yt.dtype):
+    if np.int16 in (xt.dtype, yt.dtype) or yt.dtype == np.int32:
         return _lower_s16(op, graph)
     if xt.dtype == np.float32:
         return [KernelCall("quantize_f32_s8", bufs, {"size": xt.size, "zp": yt.zero_point},
@@ -76,8 +78,18 @@ def _dequantize_lower(op, graph):
 
 
 def c_quantize_types(op, graph):
-    """QUANTIZE takes float32, int8 or int16 and produces int8 or int16"""
-    return T(graph, op, 0).dtype in (np.float32, np.int8, np.int16) and T(graph, op, 0, True).dtype in (np.int8, np.int16)
+    """QUANTIZE takes float32, int8 or int16 and produces int8 or int16, or int32 from int8 or int16"""
+    x, y = T(graph, op, 0).dtype, T(graph, op, 0, True).dtype
+    return x in (np.float32, np.int8, np.int16) and (y in (np.int8, np.int16) or (y == np.int32 and x != np.float32))
+
+
+def c_quantize_int16_zp(op, graph):
+    """int16 and int32 tensors must carry scale and zero point, an int16 output zero point 0 (an int16
+    input may have any: TFLite Micro's requantization subtracts it, e.g. from an int16 SOFTMAX output
+    with zero point -32768)"""
+    x, y = T(graph, op, 0), T(graph, op, 0, True)
+    return all(t.quant is not None for t in (x, y) if t.dtype != np.float32) and \
+        (y.dtype != np.int16 or y.zero_point == 0)
 
 
 def c_dequantize_types(op, graph):
@@ -91,11 +103,11 @@ def _quantize_inplace(op, graph):
 
 
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
-               constraints=(c_quantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
+               constraints=(c_quantize_types, c_quantized, c_per_tensor_activations, c_quantize_int16_zp),
                fusion=ELEMENTWISE, inplace=_quantize_inplace,
                kernels=("quantize_f32_s8", "requantize_s8", "convert_s16", "requantize_s16"),
                dtypes=("int8", "int16", "float32"),
-               doc="float32 -> int8 or int16 (round half away from zero), or int8/int16 -> int8/int16 requantize"))
+               doc="float32 -> int8 or int16 (round half away from zero), or int8/int16 -> int8/int16/int32 requantize"))
 register(OpDef("DEQUANTIZE", parse=_parse, shapes=_same_shape, reference=_dequantize_ref,
                lower=_dequantize_lower,
                constraints=(c_dequantize_types, c_quantized, c_per_tensor_activations, c_int16_symmetric),
