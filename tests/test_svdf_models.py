@@ -122,3 +122,57 @@ def test_svdf_cases_long_sequences():
             want = [oracle.tensor(m.graph.tensor(n).index) for n in m.graph.outputs]
             compare(want, m(x), f"SVDF case seed {seed} call {call} (host executor)")
             compare(want, m.reference(x), f"SVDF case seed {seed} call {call} (reference interpreter)")
+
+
+def _svdf_model(x="int8", wf="int8", wt="int16", b="int32", state="int16", y="int8", variable=True, bias=True,
+                b_scale=None, state_zp=0, activation="RELU", per_channel=False):
+    """A one-SVDF model (batch 1, 5 inputs, 3 units of rank 2, memory 4) of the given operand types."""
+    from tinycc.testing import ModelBuilder
+    rng = np.random.default_rng(0)
+    mb = ModelBuilder("SVDF refusal")
+
+    def q(t, s, zp=0):
+        return (s, zp) if t != "float32" else (None, 0)
+
+    def const(name, shape, t, s):
+        if t == "float32":
+            return mb.const(name, rng.normal(0, 1, shape).astype(np.float32))
+        lim = np.iinfo(t)
+        data = rng.integers(lim.min + 1, lim.max, shape).astype(t)
+        scale = np.full(shape[0], s, np.float32) if per_channel else s
+        return mb.const(name, data, scale=scale, zero_point=0)
+    xi = mb.input("x", (1, 5), x, *q(x, 0.05, 3))
+    ops = [xi, const("wf", (6, 5), wf, 0.01), const("wt", (6, 4), wt, 0.002)]
+    ops.append(const("b", (3,), b, b_scale or 0.004 * 0.002) if bias else None)
+    ops.append((mb.variable if variable else mb.tensor)("s", (1, 24), state, *q(state, 0.004, state_zp)))
+    yo = mb.tensor("y", (1, 3), y, *q(y, 0.1, -5))
+    mb.op("SVDF", ops, [yo], rank=2, activation=activation)
+    mb.output(yo)
+    return mb.build()
+
+
+@pytest.mark.parametrize("kwargs,rule", [
+    (dict(x="int16", y="int16"), "TFLite Micro takes no int16 input"),
+    (dict(x="float32", wt="float32", b="float32", state="float32", y="float32"), "hybrid"),
+    (dict(wt="int8"), "int16 weights_time and activation_state (or int8 both)"),
+    (dict(b="int64"), "int32 bias"),
+    (dict(variable=False), "must be a variable tensor"),
+    (dict(bias=False), "the bias operand is required"),
+    (dict(b_scale=0.1), "the bias scale must equal"),
+    (dict(activation="TANH"), "NONE, RELU, RELU_N1_TO_1 or RELU6"),
+    (dict(state_zp=7), "zero point 0"),
+    (dict(per_channel=True), "quantized per tensor"),
+])
+def test_svdf_refusals(kwargs, rule):
+    from tinycc.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="SVDF") as e:
+        tinycc.compile(_svdf_model(**kwargs))
+    assert rule in " ".join(str(e.value).split()), str(e.value)
+
+
+def test_svdf_variants_accepted():
+    """The three variants TFLite Micro runs, on one model each (bit-exactness: the op cases)."""
+    for kwargs in (dict(), dict(wt="int8", state="int8", state_zp=-9),
+                   dict(x="float32", wf="float32", wt="float32", b="float32", state="float32", y="float32")):
+        m = tinycc.compile(_svdf_model(**kwargs))
+        assert m.has_state
