@@ -43,6 +43,9 @@ cdef extern from "tinycc_kernels.h":
     void tc_softmax_s8_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_softmax_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
     void tc_unary_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_svdf_s8(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_svdf_s16(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
+    void tc_svdf_f32(void **buf, const int32_t *ip, const float *fp, void *scratch) noexcept nogil
 
 
 cdef tc_kernel_fn _c_kernel(str name) except NULL:
@@ -122,6 +125,12 @@ cdef tc_kernel_fn _c_kernel(str name) except NULL:
         return tc_softmax_s16
     if name == "unary_s16":
         return tc_unary_s16
+    if name == "svdf_s8":
+        return tc_svdf_s8
+    if name == "svdf_s16":
+        return tc_svdf_s16
+    if name == "svdf_f32":
+        return tc_svdf_f32
     raise ValueError(f"no C kernel {name!r}")
 
 
@@ -310,6 +319,30 @@ def _lstm(p, f, quant, es=1):
     if quant:
         need += [8 * 4, 8 * 4, 256 * 2]
     return need, 0, 8 if quant else 0
+
+
+_SVDF_GEOM = ("batch", "n_in", "units", "rank", "memory")
+_SVDF_BUFS = ("in", "out", "state", "wf", "wt", "bias")
+
+
+def _svdf(p, f, es):
+    """in, out, the activation state (written too), weights_feature, weights_time, bias. es: the
+    element size of the state and weights_time (1 svdf_s8, 2 svdf_s16, 4 svdf_f32); input, output
+    and weights_feature are int8 (float32 for svdf_f32)."""
+    _dims(p, *_SVDF_GEOM)
+    filters = _prod(p["units"], p["rank"])
+    if es < 4:
+        _zp(p, "in_zp", "out_zp")
+        _rng(p, "state_zp", -32768, 32767) if es == 2 else _zp(p, "state_zp")
+        _rng(p, "m1", 0, _I32_MAX)
+        _rng(p, "m2", 0, _I32_MAX)
+        _shift(p, "s1", "s2")
+    else:
+        _act_f32(f)
+    ae = 4 if es == 4 else 1
+    return [_prod(p["batch"], p["n_in"], ae), _prod(p["batch"], p["units"], ae),
+            _prod(p["batch"], filters, p["memory"], es), _prod(filters, p["n_in"], ae),
+            _prod(filters, p["memory"], es), _prod(p["units"], 4)], 0, 0
 
 
 def _act_s16(p):
@@ -502,4 +535,10 @@ _C_SPECS = {
                                "tanh_shift", "clip"), (), lambda p, f: _lstm(p, f, True, 2)),
     "lstm_f32": (K_C_ABI, _LSTM_BUFS, (4, 4, 4, 4, 4, 4, 4), (1, 2, 3), _LSTM_GEOM, ("cell_clip",),
                  lambda p, f: _lstm(p, f, False)),
+    "svdf_s8": (K_C_ABI, _SVDF_BUFS, (1, 1, 1, 1, 1, 4), (1, 2),
+                _SVDF_GEOM + ("in_zp", "state_zp", "out_zp", "m1", "s1", "m2", "s2"), (), lambda p, f: _svdf(p, f, 1)),
+    "svdf_s16": (K_C_ABI, _SVDF_BUFS, (1, 1, 2, 1, 2, 4), (1, 2),
+                 _SVDF_GEOM + ("in_zp", "state_zp", "out_zp", "m1", "s1", "m2", "s2"), (), lambda p, f: _svdf(p, f, 2)),
+    "svdf_f32": (K_C_ABI, _SVDF_BUFS, (4, 4, 4, 4, 4, 4), (1, 2), _SVDF_GEOM, ("act_min", "act_max"),
+                 lambda p, f: _svdf(p, f, 4)),
 }

@@ -689,7 +689,7 @@ def _fuzz_params(name, rng):
         elif k in ("time_major", "mode", "wide", "neg"):
             p[k] = r(0, 3) if k == "mode" else r(0, 1)
         elif k in ("in_bytes", "out_bytes"):
-            p[k] = r(1, 2)
+            p[k] = r(1, 2) if k == "in_bytes" else int(rng.choice([1, 2, 4]))
         elif k == "dm" and name == "conv_s16":
             p[k] = r(0, 3)
         elif k in ("tanh_mult", "tanh_shift"):

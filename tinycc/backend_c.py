@@ -223,7 +223,7 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # 
     "log_softmax_s8", "l2norm_s8", "l2norm_f32", "lstm_s8", "lstm_s16", "lstm_f32",
     "convert_s16", "requantize_s16", "pool_s16", "add_s16", "sigmoid_tanh_s16", "binary_s16",
     "relu_s16", "log_softmax_f32", "reduce_s16", "batch_matmul_s16", "transpose_conv_s16", "softmax_s8_s16",
-    "softmax_s16", "unary_s16",
+    "softmax_s16", "unary_s16", "svdf_s8", "svdf_s16", "svdf_f32",
 }) | frozenset({  # elementwise
     "unary_f32", "binary_s8", "binary_f32"})
 

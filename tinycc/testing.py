@@ -177,6 +177,11 @@ def _shape_options(out_type="int32") -> dict:
     return dict(OutType=DTYPES[out_type][0])
 
 
+def _svdf_options(rank=1, activation="NONE", asymmetric_quantize_inputs=False) -> dict:
+    return dict(Rank=int(rank), FusedActivationFunction=_act(activation),
+                AsymmetricQuantizeInputs=bool(asymmetric_quantize_inputs))
+
+
 def _no_options() -> dict:
     return {}
 
@@ -246,6 +251,7 @@ OPS: dict[str, OpSpec] = {
                                  ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
                                  ("FLOOR_DIV", "FloorDivOptions"))},
     "UNIDIRECTIONAL_SEQUENCE_LSTM": _op("UNIDIRECTIONAL_SEQUENCE_LSTM", "UnidirectionalSequenceLSTMOptions"),
+    "SVDF": OpSpec(BuiltinOperator.SVDF, "SVDFOptions", _svdf_options),
     **{k: OpSpec(getattr(BuiltinOperator, k), o, _activation_options)
        for k, o in (("SUB", "SubOptions"), ("MUL", "MulOptions"), ("DIV", "DivOptions"))},
 }

@@ -79,6 +79,9 @@
  *   tc_softmax_s8_s16.c    softmax_s8_s16     in(s8) out(s16)                 -
  *   tc_softmax_s16.c       softmax_s16        in out exp_lut recip_lut        -
  *   tc_unary_s16.c         unary_s16          in out                          -
+ *   tc_svdf_s8.c           svdf_s8            in out state wf wt bias         -
+ *   tc_svdf_s16.c          svdf_s16           in out state wf wt bias         -
+ *   tc_svdf_f32.c          svdf_f32           in out state wf wt bias         -
  *   (the last ones are also the host executor's: it calls these C files itself)
  *   tc_run_streamed.c      tc_run_streamed    (row streaming of the sliding-window kernels,
  *                                              with the fused ADD epilogue built in; its add_f32
@@ -227,6 +230,13 @@ void tc_softmax_s8_s16(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_softmax_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 /* int16 RSQRT (mode 0) and ABS (1). ip: size mode rescale mult shift */
 void tc_unary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* SVDF; state is the activation state [batch][units * rank][memory] (read and updated). int8 in, out
+   and wf; state and wt int8 (svdf_s8) or int16 (svdf_s16); int32 bias.
+   ip: batch n_in units rank memory in_zp state_zp out_zp m1 s1 m2 s2 */
+void tc_svdf_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_svdf_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+/* float32 SVDF. ip: batch n_in units rank memory; fp: act_min act_max */
+void tc_svdf_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 /* ---- float32 --------------------------------------------------------------------------------- */
 

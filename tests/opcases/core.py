@@ -179,9 +179,18 @@ def reshape(rng, size):
 def quantize(rng, size):
     shape = rand_shape(rng, size, int(rng.integers(1, 5)))
     src, dst = pick_dtype(rng, DTYPES_16X8), pick_dtype(rng, ("int8", "int16"))
+    if src != "float32" and rng.random() < 0.25:  # int8 / int16 -> int32 (e.g. a model's int32 output)
+        dst = "int32"
     mb = ModelBuilder("tinycc QUANTIZE case")
-    x = act(mb, "x", shape, src, rand_quant(rng, src), inp=True)
-    y = act(mb, "y", shape, dst, rand_quant(rng, dst))
+    xq = rand_quant(rng, src)
+    if src == "int16" and rng.random() < 0.3:  # any input zero point (SOFTMAX's int16 output: -32768)
+        xq = (xq[0], int(rng.choice([-32768, int(rng.integers(-32768, 32768))])))
+    x = act(mb, "x", shape, src, xq, inp=True)
+    if dst == "int32":
+        yq = (xq[0] * float(10 ** rng.uniform(-3, 1)), int(rng.choice([0, 0, int(rng.integers(-2 ** 31, 2 ** 31))])))
+        y = mb.tensor("y", shape, "int32", *yq)
+    else:
+        y = act(mb, "y", shape, dst, rand_quant(rng, dst))
     mb.op("QUANTIZE", [x], [y])
     mb.output(y)
     xv = rand_array(rng, shape, src)

@@ -362,3 +362,4 @@ from . import log_softmax  # noqa: E402,F401
 from . import l2norm  # noqa: E402,F401
 from . import activations, binary  # noqa: E402,F401
 from . import lstm  # noqa: E402,F401
+from . import svdf  # noqa: E402,F401

@@ -113,6 +113,13 @@ def c_quantize_int_quant(op, graph):
                if t.dtype in (np.int16, np.int32))
 
 
+def c_quantize_int16_zp(op, graph):
+    """an int16 output must have zero point 0 (16x8 quantization is symmetric); an int16 input may
+    have any (TFLite Micro subtracts it, e.g. after an int16 SOFTMAX with zero point -32768)"""
+    y = T(graph, op, 0, True)
+    return y.dtype != np.int16 or y.quant is None or (not y.quant.per_channel and y.zero_point == 0)
+
+
 def c_requantize_shift(op, graph):
     """between integer types, input_scale / output_scale must be below 2**31 (a multiplier shift of at
     most 31)"""
@@ -132,7 +139,7 @@ def _quantize_inplace(op, graph):
 
 register(OpDef("QUANTIZE", parse=_parse, shapes=_same_shape, reference=_quantize_ref, lower=_quantize_lower,
                constraints=(c_quantize_types, c_quantize_int_quant, c_per_tensor_activations,
-                            c_int16_symmetric, c_requantize_shift),
+                            c_quantize_int16_zp, c_requantize_shift),
                fusion=ELEMENTWISE, inplace=_quantize_inplace, error=_quantize_error,
                kernels=("quantize_f32_s8", "requantize_s8", "convert_s16", "requantize_s16"),
                dtypes=("int8", "int16", "int32", "float32"),
