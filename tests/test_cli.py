@@ -138,3 +138,18 @@ def test_compile_into_a_directory_that_cannot_be_created(tmp_path):
         r = tinycc("compile", model_path("ad01_int8"), "--target", target, "-o", tmp_path / "file" / "out")
         assert r.returncode == 2 and r.stderr.startswith("tinycc: error: cannot create the output directory")
         assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("model", ["tflm/hello_world_float", "tflm/sine_float", "float_io_int8_inside"])
+def test_verify_float_models_against_tflm(model, tmp_path):
+    """A one-value float output, and float I/O with int8 layers inside: OK against TFLite Micro
+    (layer by layer), naming the oracle; exit status 0."""
+    from shared_models import MODELS
+    from synthetic_models import float_io_int8_inside
+    path = MODELS / f"{model}.tflite"
+    if model == "float_io_int8_inside":
+        path = tmp_path / "m.tflite"
+        path.write_bytes(float_io_int8_inside())
+    r = tinycc("verify", path, "--samples", 3)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("vs TFLite Micro (layer by layer)") == 2 and r.stdout.count("OK") == 2
