@@ -1,10 +1,11 @@
-"""Build tinycc and its Cython host executor, the extension module tinycc._host.
-
-Compiled with -O3 -march=native; set TINYCC_PORTABLE=1 to leave out -march=native (for a
-wheel meant to run on other machines).
+"""Build tinycc and its Cython host executor, the extension module tinycc._host: the executor
+loop and every C kernel (targets/generic, and on x86-64 the SIMD versions of targets/x86_64, each
+compiled for its own instruction set through function target attributes and chosen at run time,
+so the extension runs on any x86-64 CPU: nothing is built for the build machine's CPU).
 """
 import glob
 import os
+import platform
 import sys
 
 import numpy
@@ -23,20 +24,19 @@ if sys.platform == "win32":
 else:
     # -fno-strict-aliasing: the kernels view the one byte arena as int8, int32 and float32
     flags = ["-O3", "-fno-strict-aliasing"]
-    if os.environ.get("TINYCC_PORTABLE") != "1":
-        flags.append("-march=native")
 
-# the portable C kernels the host executor calls directly (one implementation for the host and
-# every C target): the targets/generic files that say so
-SHARED_C = sorted(f for f in glob.glob("targets/generic/tc_*.c")
-                  if "tinycc: shared with the host executor" in open(f).read())
+# every kernel: the portable C (one implementation for the host and every C target), and the
+# x86-64 SIMD versions
+KERNELS_C = sorted(glob.glob("targets/generic/tc_*.c"))
+if platform.machine().lower() in ("x86_64", "amd64") and sys.platform != "win32":
+    KERNELS_C += sorted(glob.glob("targets/x86_64/tc_*.c"))
 
 host = Extension(
     "tinycc._host",
-    sources=["kernels_pyx/host.pyx"] + SHARED_C,
+    sources=["kernels_pyx/host.pyx"] + KERNELS_C,
     # the .pxi files host.pyx includes: rebuild when they change, and ship them in an sdist
-    depends=sorted(glob.glob("kernels_pyx/*.pxi") + glob.glob("kernels_pyx/*.h") + glob.glob("targets/generic/*.h")),
-    include_dirs=["kernels_pyx", "targets/generic", numpy.get_include()],
+    depends=sorted(glob.glob("kernels_pyx/*.h") + glob.glob("targets/generic/*.h") + glob.glob("targets/x86_64/*.h")),
+    include_dirs=["kernels_pyx", "targets/generic", "targets/x86_64", numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=flags,
 )

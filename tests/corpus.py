@@ -28,7 +28,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import tinycc  # noqa: E402
-from tinycc import compiler  # noqa: E402
+
 from tinycc.errors import TinyccError, UnsupportedError  # noqa: E402
 from tinycc.ir import Graph  # noqa: E402
 from tinycc.oracle import TFLM, random_inputs  # noqa: E402

@@ -4,12 +4,11 @@ import numpy as np
 import pytest
 
 import tinycc
-from tinycc import _host
+from tinycc import isa
 from tinycc.oracle import TFLM, random_inputs
 from tinycc.testing import ModelBuilder
 
 from shared_models import FLOAT_MODELS, INT8_MODELS, model_path
-from test_host_kernels import simd_mode
 
 
 def batch(infos, n, rng):
@@ -115,16 +114,13 @@ def test_call_fast_path():
         m(x.astype(np.float32))
 
 
-@pytest.mark.skipif(not _host.HAVE_AVX2, reason="the extension has only the portable kernels")
+@pytest.mark.parametrize("level", isa.cpu_levels())
 @pytest.mark.parametrize("name", INT8_MODELS)
-def test_portable_kernels_bit_exact_with_tflm(name):
-    """The whole models with the fast kernels' portable C code."""
+def test_every_isa_level_bit_exact_with_tflm(name, level):
+    """The whole models with the kernels of every instruction-set level this CPU has."""
     path = model_path(name)
-    m = tinycc.compile(path)
+    m = tinycc.compile(path, isa=level)
+    assert m.isa == level
     oracle = TFLM(path, len(m.outputs))
     (X,) = batch(m.inputs, 4, np.random.default_rng(2))
-    with simd_mode(False):
-        assert _host.simd() == "portable"
-        got = m.run_batch(X)
-    assert _host.simd() == "avx2"
-    np.testing.assert_array_equal(got, np.stack([oracle([x])[0] for x in X]))
+    np.testing.assert_array_equal(m.run_batch(X), np.stack([oracle([x])[0] for x in X]))

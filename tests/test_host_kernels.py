@@ -1,11 +1,13 @@
-"""The Cython host executor (tinycc._host) against the NumPy reference interpreter.
+"""The host executor (tinycc._host) and its kernels, at every instruction-set level this CPU has,
+against the NumPy reference interpreter.
 
 Single-op graphs are lowered with the op table (OpDef.lower -> KernelCall), placed naively in
-an arena (every tensor at its own offset, no reuse), run by the Executor and compared with
-tinycc.interpreter.run: int8 bit for bit, float32 to rounding. The whole shared models run
-the same way. The constructor's validation is tested to reject bad plans.
+an arena (every tensor at its own offset, no reuse), run by the Executor with the portable C
+kernels and with the x86-64 versions of each level (tinycc.isa), and compared with
+tinycc.interpreter.run: integers bit for bit, float32 within the error bound of their arithmetic.
+The whole shared models run the same way. The constructor's validation is tested to reject bad
+plans, and random parameters never make a kernel touch memory outside its buffers.
 """
-import contextlib
 import os
 
 import numpy as np
@@ -14,9 +16,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from shared_models import FLOAT_MODELS, INT8_MODELS, model_path  # TINYCC_MODELS or ../shared/models
 
 from tinycc import _host  # a missing extension is a broken install, not a reason to skip
-from tinycc import backend_host
+from tinycc import backend_host, isa
+from tinycc import kernels as kt
 from tinycc import fixedpoint as fx
-from tinycc import interpreter, tolerance
+from tinycc import tolerance
 from tinycc import ops as optable
 from tinycc.errors import UnsupportedError
 from tinycc.ir import Graph, Quant, Tensor
@@ -27,28 +30,17 @@ from tinycc.ops.pool import PoolOptions
 from tinycc.ops.softmax import SoftmaxOptions, softmax_s8
 
 
-# ---- the kernel variants every check runs ---------------------------------------------------------
+# ---- the implementations every check runs: each instruction-set level this CPU supports ----------
 #
-# As lowered by the op table (the kernel ABI shared with the C targets), and as the host backend
-# runs them (backend_host.host_kernel: fast kernels with packed weights), the latter with AVX2
-# (when the extension has it) and with the portable C code.
-VARIANTS = [(False, True), (True, True), (True, False)]  # (host kernels, simd)
-
-
-@contextlib.contextmanager
-def simd_mode(on):
-    """Run the fast kernels with AVX2 (on) or their portable C code (off)."""
-    before = _host.simd() == "avx2"
-    _host.set_simd(on)
-    try:
-        yield
-    finally:
-        _host.set_simd(before)
+# "portable" is the kernel ABI as lowered by the op table (the C kernels every target shares);
+# each other level runs the host backend's choice for it (backend_host.host_call: the x86-64
+# versions with their constants prepared), so every SIMD path this CPU offers is checked.
+LEVELS = isa.cpu_levels()
 
 
 # ---- a naive plan: every non-constant tensor at its own 64-byte aligned arena offset --------
 
-def naive_plan(graph, host=False):
+def naive_plan(graph, level="portable"):
     offsets, size = {}, 0
     for t in graph.tensors():
         if not t.is_const:
@@ -59,9 +51,9 @@ def naive_plan(graph, host=False):
         opdef = optable.get(op.kind)
         opdef.check_support(op, graph)
         for call in opdef.lower(op, graph):
-            if host:
-                call = backend_host.host_kernel(call)
-            bufs, inames, fnames = _host.KERNELS[call.kernel]
+            call = backend_host.host_call(call, level)
+            k = isa.impl(call.kernel).kernel
+            bufs, inames, fnames = k.bufs, k.iparams, k.fparams
             assert set(call.params) == set(inames), (call.kernel, sorted(call.params), inames)
             assert set(call.fparams) == set(fnames), (call.kernel, sorted(call.fparams), fnames)
             assert len(call.bufs) == len(bufs)
@@ -77,9 +69,9 @@ def naive_plan(graph, host=False):
     return size, steps, consts, offsets
 
 
-def run_host(graph, inputs, host=False):
-    size, steps, consts, offsets = naive_plan(graph, host)
-    ex = _host.Executor(size, steps, consts)
+def run_host(graph, inputs, level="portable"):
+    size, steps, consts, offsets = naive_plan(graph, level)
+    ex = _host.Executor(size, steps, consts, level)
     assert ex.arena.ctypes.data % 64 == 0 and ex.arena.nbytes == size
     for name, x in zip(graph.inputs, inputs):
         t = graph.tensor(name)
@@ -94,16 +86,15 @@ def run_host(graph, inputs, host=False):
 
 def check(graph, inputs):
     want, bounds = tolerance.bounds(graph, inputs)
-    for host, simd in VARIANTS:
-        with simd_mode(simd):
-            got = run_host(graph, inputs, host)
+    for level in LEVELS:
+        got = run_host(graph, inputs, level)
         for w, g, b in zip(want, got, bounds):
             assert w.dtype == g.dtype and w.shape == g.shape
             if w.dtype == np.float32:
                 mm = tolerance.compare(g, w, b)
-                assert mm is None, f"host kernels {host}, simd {simd}: {mm}"
+                assert mm is None, f"{level}: {mm}"
             else:
-                np.testing.assert_array_equal(g, w, err_msg=f"host kernels {host}, simd {simd}")
+                np.testing.assert_array_equal(g, w, err_msg=level)
 
 
 def rand_input(graph, rng):
@@ -523,7 +514,7 @@ def test_rejects_structural_problems():
         _host.Executor(256, [(step[0], step[1], step[2], [1.0])], consts)
     bad = list(step[1])
     bad[1] = (0, 0, 100)  # output in a constant
-    with pytest.raises(ValueError, match="output and must be in the arena"):
+    with pytest.raises(ValueError, match="is written and must be in the arena"):
         _host.Executor(256, [(step[0], bad, step[2], [])], [np.zeros(128, np.uint8)] + consts[1:])
     bad = list(step[1])
     bad[3] = (1, 1, 16)  # misaligned int32 bias
@@ -569,19 +560,16 @@ def test_rejects_bad_other_params():
             _host.Executor(256, [(name, bufs, ip, fp)], [])
 
 
-def test_kernels_table_matches_lowering_names():
-    """Every kernel a lowering can emit is in KERNELS, with the same parameter names; the host's
-    packed kernels take the buffers and parameters of the kernel they replace."""
-    packed = {"conv2d_s8_packed", "fc_s8_packed", "conv2d_f32_packed", "fc_f32_packed"}
-    assert set(_host.KERNELS) == {
-        "conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
-        "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
-        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32"} | packed | set(_host.C_ABI_KERNELS)
-    for name, (bufs, ip, fp) in _host.KERNELS.items():
-        assert len(set(ip)) == len(ip) and len(set(fp)) == len(fp) and 1 <= len(bufs) <= 12 and len(ip) <= 32 and len(fp) <= 4
-    assert set(backend_host._PACKED.values()) == packed
-    for plain, fast in backend_host._PACKED.items():
-        assert _host.KERNELS[plain] == _host.KERNELS[fast]
+def test_kernel_table():
+    """Every kernel of the table is compiled into the extension (its portable C and each SIMD version
+    registered); names of buffers and parameters are unique; every written buffer is the output or
+    an op's state."""
+    for name, k in kt.KERNELS.items():
+        assert f"tc_{name}" in _host.SYMBOLS, name
+        assert len({b.name for b in k.bufs}) == len(k.bufs) and len(set(k.iparams)) == len(k.iparams)
+        assert len(set(k.fparams)) == len(k.fparams) <= 4 and k.outputs
+    for impl in isa.SIMD.values():
+        assert impl.symbol in _host.SYMBOLS, impl.symbol
 
 
 def test_run_repeats_and_runs_in_threads():
@@ -589,7 +577,7 @@ def test_run_repeats_and_runs_in_threads():
     import threading
     rng = np.random.default_rng(3)
     g = conv_graph(rng, np.int8, False, (1, 24, 24, 16), 32, (3, 3), (1, 1), (1, 1), "SAME", "NONE")
-    size, steps, consts, offsets = naive_plan(g, host=True)
+    size, steps, consts, offsets = naive_plan(g, LEVELS[-1])
     exs = [_host.Executor(size, steps, consts) for _ in range(3)]
     init = rng.integers(0, 256, size).astype(np.uint8)
     for ex in exs:
@@ -679,7 +667,9 @@ def _guarded(nbytes, at_end, keep):
 
 def _fuzz_params(name, rng):
     r = lambda lo, hi: int(rng.integers(lo, hi + 1))  # noqa: E731
-    _, inames, fnames = _host.KERNELS[name]
+    k = isa.impl(name).kernel
+    inames, fnames = k.iparams, k.fparams
+    name = k.name
     p = {}
     for k in inames:
         if k in ("act_min",):
@@ -736,9 +726,9 @@ def _fuzz_params(name, rng):
 
 def _fuzz_one(name, ip, fp, rng):
     import re
-    bnames, _, _ = _host.KERNELS[name]
-    outs = _host.OUTPUT_INDEX[name]
-    outs = outs if isinstance(outs, tuple) else (outs,)  # several for a kernel that updates state
+    k = isa.impl(name).kernel
+    bnames = [b.name for b in k.bufs]
+    outs = k.outputs  # several for a kernel that updates state
     needs = [0] * len(bnames)
     for _ in range(len(bnames) + 1):  # learn the exact bytes each buffer needs from the errors
         try:
@@ -787,7 +777,7 @@ def fuzz(n_per_kernel, seed, names=None, one=None):
     one = one or _fuzz_one
     rng = np.random.default_rng(seed)
     ran = {}
-    for name in sorted(names or _host.KERNELS):
+    for name in sorted(names or kt.KERNELS):
         ran[name] = 0
         for _ in range(n_per_kernel):
             ip, fp = _fuzz_params(name, rng)
@@ -814,11 +804,13 @@ def test_fuzz_memory_safety():
     fuzz_in_subprocess("test_host_kernels.fuzz(60, 1234)")
 
 
-def test_fuzz_memory_safety_portable():
-    """The portable C code of the fast kernels (and of the kernels that use them) too."""
-    fuzz_in_subprocess("test_host_kernels._host.set_simd(False) or test_host_kernels.fuzz(30, 5678, "
-                       "[k for k in test_host_kernels._host.KERNELS if 'packed' in k or k.startswith(('dwconv', "
-                       "'add'))])")
+def test_fuzz_memory_safety_simd():
+    """The x86-64 versions of every level this CPU has (their own constant layouts: the prepared
+    sizes are what the executor checks)."""
+    if not isa.SIMD:
+        return
+    fuzz_in_subprocess("test_host_kernels.fuzz(40, 5678, [i.name for i in test_host_kernels.isa.SIMD.values() "
+                       "if i.isa in test_host_kernels.LEVELS])")
 
 
 # ---- the shared models, whole, on a naive plan ----------------------------------------------

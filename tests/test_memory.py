@@ -145,7 +145,7 @@ def test_plot_writes_svg_and_png(tmp_path):
 def test_executor_rejects_a_scratch_buffer_smaller_than_the_step_needs():
     from tinycc import _host, backend_host
     m = tinycc.compile(model_path("kws_ref_model"))
-    steps, consts = backend_host.pack(m.graph, m.plan, m.program.calls, _host.KERNELS)
+    steps, consts = backend_host.pack(m.graph, m.plan, m.program.calls)
     i = next(i for i, st in enumerate(steps) if st[5] is not None)
     space, off, nbytes = steps[i][5]
     steps[i] = steps[i][:5] + ((space, off, nbytes - 16),)

@@ -131,10 +131,10 @@ def test_executor_refuses_state_outside_the_arena():
     from tinycc.backend_host import pack
     data, _ = _model()
     m = tinycc.compile(data)
-    steps, consts = pack(m.graph, m.plan, m.program.calls, _host.KERNELS)
+    steps, consts = pack(m.graph, m.plan, m.program.calls)
     (step,) = [s for s in steps if s[0] == "lstm_s8"]
     bufs = list(step[1])
     bufs[2] = (len(consts), 0, bufs[2][2])  # the hidden state in a constant
-    with pytest.raises(ValueError, match="buffer h is the output and must be in the arena"):
+    with pytest.raises(ValueError, match="buffer h is written and must be in the arena"):
         _host.Executor(m.arena_bytes, [(step[0], bufs) + tuple(step[2:])], consts + [np.zeros(bufs[2][2], np.uint8)])
     _host.Executor(m.arena_bytes, [step], consts)  # as planned: accepted

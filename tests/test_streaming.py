@@ -8,13 +8,13 @@ in one buffer) == the reference on a copy of the input; the fused ADD epilogue (
 exactly over the other ADD operand) == conv then ADD; validation; memory safety under
 random parameters (guard pages, in a subprocess).
 """
-import os
 
 import numpy as np
 import pytest
 
 from tinycc import _host
-from tinycc import backend_host
+from tinycc import backend_host, isa
+from tinycc import kernels as kt
 from tinycc import interpreter, tolerance
 from tinycc import ops as optable
 from tinycc.errors import UnsupportedError
@@ -22,7 +22,7 @@ from tinycc.ir import Graph
 from tinycc.ops.elementwise import BinaryOptions
 from tinycc.ops.pool import PoolOptions
 
-from test_host_kernels import VARIANTS, act_tensor, conv_graph, finish, simd_mode  # shared with the kernel tests
+from test_host_kernels import LEVELS, act_tensor, conv_graph, finish  # shared with the kernel tests
 
 ADD_S8_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2",
                  "mo", "so")
@@ -30,26 +30,24 @@ ADD_S8_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_sh
 
 # ---- plans with explicit placement ------------------------------------------------------------
 
-@pytest.fixture(params=VARIANTS, ids=["lowered", "host", "host-portable"])
+@pytest.fixture(params=LEVELS)
 def host(request):
-    """Run a test with the kernels as lowered and as the host backend runs them (fast kernels with
-    packed weights; AVX2 and portable C): the value is whether to use the host's kernels."""
-    use_host, simd = request.param
-    with simd_mode(simd):
-        yield use_host
+    """Run a test with the kernels of every instruction-set level this CPU has ("portable": as
+    lowered, the C kernels every target shares): the value is the level."""
+    return request.param
 
 
-def lowered(graph, host=False):
+def lowered(graph, level="portable"):
     """[(kernel, bufs (tensor name or constant array), iparams, fparams, params dict)] per kernel call,
-    as lowered by the op table or (host) as the host backend runs them."""
+    as the host backend runs them at ``level`` (portable: as lowered by the op table)."""
     calls = []
     for op in graph.ops():
         opdef = optable.get(op.kind)
         opdef.check_support(op, graph)
         for call in opdef.lower(op, graph):
-            if host:
-                call = backend_host.host_kernel(call)
-            _, inames, fnames = _host.KERNELS[call.kernel]
+            call = backend_host.host_call(call, level)
+            k = isa.impl(call.kernel).kernel
+            inames, fnames = k.iparams, k.fparams
             calls.append((call.kernel, call.bufs, [call.params[k] for k in inames],
                           [call.fparams[k] for k in fnames], call.params))
     return calls
@@ -150,7 +148,7 @@ def random_geometry(rng):
         return None
 
 
-def run_naive(graph, x, streams, garbage, host=False):
+def run_naive(graph, x, streams, garbage, host="portable"):
     calls = lowered(graph, host)
     place, size = naive_place(graph)
     ex = build(graph, calls, place, size, streams)
@@ -203,7 +201,7 @@ def smallest_in_place(oh, sh, pt, irb, orb):
     return d, delta
 
 
-def run_in_place(g, x, d, delta, epilogue=None, host=False):
+def run_in_place(g, x, d, delta, epilogue=None, host="portable"):
     """The single op with its input at offset delta and its output at 0 of one arena."""
     calls = lowered(g, host)
     xt, yt = g.tensor("x"), g.tensor("y")
@@ -395,8 +393,8 @@ ADD_IP = [-128, 127, 0, 0, 0, 20, 1 << 30, 0, 1 << 30, 0, 1 << 30, -20]
     ((1, ("add_s8", (-1, 450, 100), ADD_IP, [], True)), r"buffer other: bytes \[450, 550\) are outside the arena \(512 bytes\)"),
     ((1, ("add_s8", (5, 0, 100), ADD_IP, [], True)), "buffer other: space 5 does not exist"),
     ((1, ("add_f32", (-1, 256, 100), [], [0.0, 1.0], True)), "stream epilogue kernel must be 'add_s8', got 'add_f32'"),
-    ((1, ("add_s8", (-1, 256, 100), ADD_IP[:-1], [], True)), "stream epilogue add_s8 expects 12 iparams"),
-    ((1, ("add_s8", (-1, 256, 100), ADD_IP, [1.0], True)), "stream epilogue add_s8 expects 0 fparams"),
+    ((1, ("add_s8", (-1, 256, 100), ADD_IP[:-1], [], True)), "stream epilogue add_s8 expects iparams .*got 11 and 0"),
+    ((1, ("add_s8", (-1, 256, 100), ADD_IP, [1.0], True)), "stream epilogue add_s8 expects .*fparams \\(none\\), got 12 and 1"),
     ((1, ("add_s8", (-1, 256, 100), ADD_IP[:5] + [32] + ADD_IP[6:], [], True)), r"stream epilogue add_s8: left_shift = 32 must be in \[0, 31\]"),
     ((1, ("add_s8", (-1, 256, 100), [5, 4] + ADD_IP[2:], [], True)), "stream epilogue add_s8: act_min = 5 > act_max = 4"),
     ((1, ("add_s8", (-1, 256, 100), ADD_IP, [], 1)), "stream epilogue conv_first must be True or False"),
@@ -439,10 +437,8 @@ def test_rejects_stream_on_other_kernels_and_batches():
 
 
 def test_scratch_sizing_and_streamable():
-    assert _host.STREAMABLE == frozenset({"conv2d_s8", "dwconv2d_s8", "avgpool_s8", "maxpool_s8", "conv2d_f32",
-                                          "dwconv2d_f32", "avgpool_f32", "maxpool_f32", "conv2d_s8_packed",
-                                          "conv2d_f32_packed"})
-    assert _host.STREAMABLE <= set(_host.KERNELS)
+    assert kt.STREAMABLE == frozenset({"conv2d_s8", "dwconv2d_s8", "avgpool_s8", "maxpool_s8", "conv2d_f32",
+                                       "dwconv2d_f32", "avgpool_f32", "maxpool_f32"})
     name, bufs, ip, fp, consts = _conv_step()
     assert _host.Executor(512, [(name, bufs, ip, fp)], consts).scratch_nbytes == 0
     # conv2d_s8 needs no scratch of its own: the ring starts at 0; rows are 5 * 4 bytes
@@ -460,9 +456,10 @@ def test_scratch_sizing_and_streamable():
 def _fuzz_stream_one(name, ip, fp, rng):
     import re
     from test_host_kernels import _guarded
-    bnames, _, _ = _host.KERNELS[name]
+    k = isa.impl(name).kernel
+    bnames = [b.name for b in k.bufs]
     ip = list(ip)
-    ip[0] = 1  # n
+    ip[k.iparams.index("n")] = 1
     needs = [0] * len(bnames)
     for _ in range(len(bnames) + 1):  # the bytes each buffer needs, from the errors
         try:
@@ -475,8 +472,8 @@ def _fuzz_stream_one(name, ip, fp, rng):
             needs[bnames.index(m.group(1))] = int(m.group(2))
             if int(m.group(2)) > 1 << 20:
                 return False
-    oh = ip[4]
-    e = 1 if "_s8" in name else 4
+    oh = ip[k.iparams.index("oh")]
+    e = k.stream.esize
     delay = int(rng.integers(0, oh + 1))
     reverse = bool(rng.integers(2))
     for at_end in (True, False):
@@ -519,5 +516,6 @@ def _fuzz_stream_one(name, ip, fp, rng):
 
 def test_fuzz_stream_memory_safety():
     from test_host_kernels import fuzz_in_subprocess
-    fuzz_in_subprocess("test_host_kernels.fuzz(60, 4321, test_streaming._host.STREAMABLE, "
-                       "test_streaming._fuzz_stream_one)")
+    fuzz_in_subprocess("test_host_kernels.fuzz(60, 4321, sorted(test_streaming.kt.STREAMABLE) + [i.name for i in "
+                       "test_streaming.isa.SIMD.values() if i.kernel.name in test_streaming.kt.STREAMABLE and "
+                       "i.isa in test_streaming.LEVELS], test_streaming._fuzz_stream_one)")

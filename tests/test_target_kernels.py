@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from tinycc import _host, tolerance
+from tinycc import kernels as kt
 from tinycc import ops as optable
 from tinycc.backend_c import C_TARGETS, GENERIC, TARGETS_DIR, CProgram, _kernel_files
 from tinycc.ctarget import RUNNERS
@@ -235,14 +236,13 @@ def all_cases():
 def _layout(case, target):
     """Arena offsets of the case's activation buffers, output and scratch, each followed by guard
     bytes; returns (offsets per buffer (None for constants), scratch offset, scratch bytes, size)."""
-    _, inames, fnames = _host.KERNELS[case.kernel]
-    ip = [int(case.params[n]) for n in inames]
-    fp = [float(case.fparams[n]) for n in fnames]
+    k = kt.get(case.kernel)
+    ip = [int(case.params[n]) for n in k.iparams]
+    fp = [float(case.fparams[n]) for n in k.fparams]
     kscratch = target.kernel_scratch(case.kernel, ip, fp, case.params)
     scratch = kscratch
     if case.stream is not None:
-        pt_index, sh_index, ch_index, e = _host._STREAM[case.kernel]
-        scratch = (kscratch + 63) // 64 * 64 + (case.stream[0] + 1) * ip[5] * ip[ch_index] * e
+        scratch = (kscratch + 63) // 64 * 64 + (case.stream[0] + 1) * _row_bytes(k, case.params)
     offs, size = [], 0
     for i, b in enumerate(case.bufs):
         if i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
@@ -254,9 +254,14 @@ def _layout(case, target):
     return offs, size, scratch, kscratch, ip, fp
 
 
+def _row_bytes(k, p):
+    return p["ow"] * p[k.stream.ch] * k.stream.esize
+
+
 def reference(case):
     """The output bytes of the host executor's kernel on the case (generic ABI, unprepared)."""
-    _, inames, fnames = _host.KERNELS[case.kernel]
+    k = kt.get(case.kernel)
+    inames, fnames = k.iparams, k.fparams
     size, steps, consts, init = tck.kernel_plan(
         case.kernel, [b for i, b in enumerate(case.bufs) if i != case.out_index], case.out_nbytes,
         [case.params[n] for n in inames], [case.fparams[n] for n in fnames], case.out_index)
@@ -310,10 +315,11 @@ def program(cases, target):
         if case.stream is None:
             lines.append(f"    tc_{case.kernel}(b, ip, {fpn}, {sc});")
         else:
-            pt_index, sh_index, ch_index, e = _host._STREAM[case.kernel]
+            k, n = kt.get(case.kernel), case.kernel.upper()
             delay, reverse = case.stream
-            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, {pt_index}, {sh_index}, "
-                         f"{ip[5] * ip[ch_index] * e}, {kscratch}, 0, 0, NULL, NULL, NULL}};")
+            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
+                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {_row_bytes(k, case.params)}, {kscratch}, 0, 0, "
+                         f"NULL, NULL, NULL}};")
             lines.append(f"    tc_run_streamed(tc_{case.kernel}, b, ip, {fpn}, {sc}, &st);")
         lines += [f"    memcpy(O + {pos}, A, {size});", "  }"]
         body += lines

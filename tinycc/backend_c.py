@@ -20,7 +20,8 @@ import re
 
 import numpy as np
 
-from .backend_host import _extension, lower
+from . import kernels as kt
+from .backend_host import lower
 from .backend_host import kernel_scratch as host_kernel_scratch
 from .errors import PlanError, UnsupportedError
 
@@ -167,7 +168,7 @@ class CTarget:
 
     def kernel_scratch(self, kernel: str, ip: list, fp: list, params: dict) -> int:
         """Scratch bytes of one call on this target (64-byte multiple when nonzero)."""
-        need = _extension().kernel_scratch(kernel, ip, fp)
+        need = kt.get(kernel).scratch(ip, fp)
         if self.kernel_source(kernel) != GENERIC and kernel in self.scratch:
             need = max(need, _round64(int(self.scratch[kernel](params))))
         return need
@@ -284,7 +285,7 @@ class CProgram:
     def __init__(self, graph, schedule, plan, target: str, portable: bool = False):
         self.target = c_target(target, portable)
         self.graph, self.schedule, self.plan = graph, schedule, plan
-        self.signatures = _extension().KERNELS
+        self.signatures = {n: ([b.name for b in k.bufs], k.iparams, k.fparams) for n, k in kt.KERNELS.items()}
         self.calls = [(op, self.target.prepare_call(call, graph), stream) for op, call, stream in lower(graph, schedule, plan)]
         self._consts = {}  # digest -> (c name, array)
 
@@ -358,8 +359,10 @@ class CProgram:
                     lines.append(f"    static const float efp[{len(e_fp)}] = "
                                  f"{{{', '.join(self._float(v) for v in e_fp)}}};")
                     efp = "efp"
-            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, {inames.index('pt')}, "
-                         f"{inames.index('sh')}, {rb}, {kscratch}, {epi}, {first}, {other}, {eip}, {efp}}};")
+            n = call.kernel.upper()
+            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
+                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {rb}, {kscratch}, {epi}, {first}, {other}, {eip}, "
+                         f"{efp}}};")
             lines.append(f"    tc_run_streamed(tc_{call.kernel}, b, ip, {fpn}, {scratch}, &st);")
         lines.append("  }")
         return lines

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+import dataclasses
+
+from . import isa
+from . import kernels as kt
 from . import ops as optable
 from .errors import PlanError
 from .ops import KernelCall
@@ -31,67 +35,33 @@ _EPILOGUE_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left
                     "mo", "so")
 
 
-# ---- the host's fast kernels: weights packed at compile time ------------------------------------
-
-def _pad_rows(a: np.ndarray, rows: int) -> np.ndarray:
-    """a with zero rows appended along axis 0 up to ``rows``."""
-    out = np.zeros((rows,) + a.shape[1:], a.dtype)
-    out[:a.shape[0]] = a
-    return out
-
-
-def pack_gemm_s8(w2: np.ndarray) -> np.ndarray:
-    """int8 weights [oc, K] -> the layout of conv2d_s8_packed / fc_s8_packed (kernels_pyx/fast_s8.h):
-    blocks of PACK_BLOCK output channels, k in pairs: packed[b, kp, j, t] = w[b * 16 + j, 2 * kp + t],
-    zero past oc and K."""
-    nr = _extension().PACK_BLOCK
-    oc, k = w2.shape
-    nb, k2 = -(-oc // nr), k + k % 2
-    wp = np.zeros((nb * nr, k2), np.int8)
-    wp[:oc, :k] = w2
-    return np.ascontiguousarray(wp.reshape(nb, nr, k2 // 2, 2).transpose(0, 2, 1, 3))
-
-
-def pack_gemm_f32(w2: np.ndarray) -> np.ndarray:
-    """float32 weights [oc, K] -> the layout of conv2d_f32_packed / fc_f32_packed (fast_f32.h):
-    packed[b, k, j] = w[b * 16 + j, k], zero past oc."""
-    nr = _extension().PACK_BLOCK
-    oc, k = w2.shape
-    nb = -(-oc // nr)
-    return np.ascontiguousarray(_pad_rows(w2.astype(np.float32), nb * nr).reshape(nb, nr, k).transpose(0, 2, 1))
-
-
-#: plain kernel -> its fast kernel with packed weights (same buffers and parameters)
-_PACKED = {"conv2d_s8": "conv2d_s8_packed", "fc_s8": "fc_s8_packed",
-           "conv2d_f32": "conv2d_f32_packed", "fc_f32": "fc_f32_packed"}
-
-
-def host_kernel(call: KernelCall) -> KernelCall:
-    """The call the host executor runs for a lowered call: the fast kernel with its weights packed
-    when there is one and the weights are constants within its limits, else the call as lowered
-    (the op table's lowering is the ABI shared with the C targets; this packing is the host's own)."""
-    fast = _PACKED.get(call.kernel)
-    if fast is None or not all(isinstance(b, np.ndarray) for b in call.bufs[2:]):
+def host_call(call: KernelCall, level: str) -> KernelCall:
+    """The call the host executor runs for a lowered call: the fastest implementation of its kernel at
+    ``level`` (tinycc.isa), with its constants prepared for it where it lays them out its own way and
+    the call is within its limits; else the portable kernel as lowered (the ABI shared with the C
+    targets)."""
+    impl = isa.best(call.kernel, level)
+    if impl.isa == "portable":
         return call
-    ext = _extension()
-    _, inames, fnames = ext.KERNELS[fast]
-    if not ext.accepts(fast, [call.params[n] for n in inames], [call.fparams[n] for n in fnames]):
-        return call  # beyond the fast kernel's limits (kh * kw * c too large)
-    oc = call.params["units" if call.kernel.startswith("fc") else "oc"]
-    w2 = np.asarray(call.bufs[2]).reshape(oc, -1)  # [oc, K]: OHWI weights, k in (ky, kx, c) order
-    ocp = -(-oc // ext.PACK_BLOCK) * ext.PACK_BLOCK
-    extra = [_pad_rows(np.asarray(b).reshape(-1), ocp) for b in call.bufs[3:]]  # bias (mult, shift)
-    w = pack_gemm_s8(w2) if call.kernel.endswith("_s8") else pack_gemm_f32(w2)
-    return KernelCall(fast, call.bufs[:2] + [w] + extra, dict(call.params), dict(call.fparams))
+    k = impl.kernel
+    if impl.prepare is not None:
+        if not all(isinstance(b, np.ndarray) for b, kb in zip(call.bufs, k.bufs) if not kb.out and kb.name != "in"):
+            return call  # weights not constants: nothing to lay out
+        call = impl.prepare(call)
+    try:
+        impl.validate([call.params[n] for n in k.iparams], [call.fparams[n] for n in k.fparams])
+    except kt.KernelParamError:
+        return dataclasses.replace(call, kernel=k.name) if impl.prepare is None else call
+    return dataclasses.replace(call, kernel=impl.name)
 
 
-def lower(graph, schedule, plan, host_kernels: bool = False) -> list:
+def lower(graph, schedule, plan, level: str = None) -> list:
     """Kernel calls of the schedule, in order: (op, call, stream). Aliases run no kernel; a fused
     ADD runs inside its producer's call as an epilogue; ops placed in place by the plan stream
     their rows. ``stream`` is None or (delay, epilogue, reverse). The calls are the op table's
-    (the ABI shared with the C targets), or with ``host_kernels`` the host executor's own fast
-    kernels where it has them (``host_kernel``)."""
-    specialize = host_kernel if host_kernels else (lambda call: call)
+    (the ABI shared with the C targets), or with ``level`` the host's implementations at that
+    instruction-set level (``host_call``)."""
+    specialize = (lambda call: host_call(call, level)) if level else (lambda call: call)
     by_id = {op.id: op for op in schedule}
     calls = []
     for op in schedule:
@@ -116,25 +86,26 @@ def lower(graph, schedule, plan, host_kernels: bool = False) -> list:
     return calls
 
 
-def kernel_scratch(op, graph, per_call=None) -> int:
+def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
     """Bytes of scratch the kernels of an op need ahead of any row ring (accumulators); the
     planner places them in the arena. ``per_call(kernel, iparams, fparams, params)`` gives one
-    call's bytes: by default the host executor's own computation."""
+    call's bytes: by default the kernel table's, for the host's implementation at ``level``."""
     if op.attrs.get("alias") or "fused_into" in op.attrs:
         return 0
-    ext = _extension()
     if per_call is None:
-        per_call = lambda kernel, ip, fp, params: ext.kernel_scratch(kernel, ip, fp)  # noqa: E731
+        def per_call(kernel, ip, fp, params):
+            return isa.impl(kernel).validate(ip, fp)[3]
     need = 0
-    # as lowered: the host executor's packed kernels need no scratch of their own either
     for call in optable.get(op.kind).lower(op, graph):
-        _, inames, fnames = ext.KERNELS[call.kernel]
-        need = max(need, per_call(call.kernel, [int(call.params[n]) for n in inames],
-                                  [float(call.fparams[n]) for n in fnames], dict(call.params)))
-    return need
+        if level is not None:
+            call = host_call(call, level)
+        k = isa.impl(call.kernel).kernel
+        need = max(need, per_call(call.kernel, [int(call.params[n]) for n in k.iparams],
+                                  [float(call.fparams[n]) for n in k.fparams], dict(call.params)))
+    return (need + 63) // 64 * 64 if need else 0
 
 
-def pack(graph, plan, calls, signatures):
+def pack(graph, plan, calls):
     """Kernel calls -> (steps, consts) in the executor's format."""
     steps, consts = [], []
 
@@ -147,9 +118,11 @@ def pack(graph, plan, calls, signatures):
         consts.append(arr.view(np.uint8).reshape(-1) if arr.size else np.zeros(1, np.uint8))
         return (len(consts) - 1, 0, arr.nbytes)
     for op, call, stream in calls:
-        if call.kernel not in signatures:
-            raise PlanError(f"{op.where()}: the host backend has no kernel {call.kernel!r}")
-        buf_names, inames, fnames = signatures[call.kernel]
+        try:
+            k = isa.impl(call.kernel).kernel
+        except kt.KernelParamError as e:
+            raise PlanError(f"{op.where()}: {e}") from None
+        buf_names, inames, fnames = [b.name for b in k.bufs], k.iparams, k.fparams
         if len(call.bufs) != len(buf_names):
             raise PlanError(f"{op.where()}: kernel {call.kernel} takes {len(buf_names)} buffers, got {len(call.bufs)}")
         if set(call.params) != set(inames) or set(call.fparams) != set(fnames):
@@ -168,13 +141,14 @@ def pack(graph, plan, calls, signatures):
 class HostProgram:
     """A compiled host program: the executor plus where each graph input/output lives."""
 
-    def __init__(self, graph, schedule, plan):
+    def __init__(self, graph, schedule, plan, level: str = None):
         ext = _extension()
-        self.calls = lower(graph, schedule, plan, host_kernels=True)
-        steps, consts = pack(graph, plan, self.calls, ext.KERNELS)
-        self._program = (plan.arena_bytes, steps, consts)
+        self.level = isa.resolve(level)
+        self.calls = lower(graph, schedule, plan, self.level)
+        steps, consts = pack(graph, plan, self.calls)
+        self._program = (plan.arena_bytes, steps, consts, self.level)
         try:
-            self.executor = ext.Executor(plan.arena_bytes, steps, consts)
+            self.executor = ext.Executor(*self._program)
         except ValueError as e:
             raise PlanError(f"host executor rejected the program: {e}") from None
         self.arena = self.executor.arena

@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import ops as optable
 from . import passes as graph_passes
 from . import backend_c, backend_host, planner, scheduler, tflite_reader
+from . import isa as isa_levels
 from .errors import IRError, ModelFormatError, UnsupportedError
 from .ir import Graph, verify
 
@@ -34,14 +35,17 @@ PLANS = ("auto", "small", "fast")
 
 
 def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128,
-            portable_kernels: bool = False, plan: str = "auto"):
+            portable_kernels: bool = False, plan: str = "auto", isa: str = None):
     """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
     CTargetModel (C targets) that writes the C library and runs it on the target (with
     ``portable_kernels``, the portable C kernels only, e.g. as the baseline of a vector target).
 
     ``plan``: "small" is the least-memory arena (convolutions and pooling may stream their rows
     over their own input, one kernel call per row), "fast" leaves row streaming out (whole-tensor
-    kernel calls; a larger arena); "auto" is "fast" on the host and "small" on the C targets."""
+    kernel calls; a larger arena); "auto" is "fast" on the host and "small" on the C targets.
+
+    ``isa`` (host): the x86-64 kernel variants to run, "portable", "avx2", "avxvnni" or
+    "avx512vnni" (default: $TINYCC_ISA, else the best this CPU supports; tinycc.isa)."""
     from .ctarget import CTargetModel
     from .runtime import CompiledModel
     if target not in TARGETS:
@@ -56,12 +60,13 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
     applied = graph_passes.run_passes(graph, passes)
     order = schedule(graph)
     if target == "host":
-        scratch = lambda op: backend_host.kernel_scratch(op, graph)  # noqa: E731
+        level = isa_levels.resolve(isa)
+        scratch = lambda op: backend_host.kernel_scratch(op, graph, level=level)  # noqa: E731
     else:
         scratch = lambda op: backend_c.kernel_scratch(op, graph, target, portable_kernels)  # noqa: E731
     rows = plan == "small" or (plan == "auto" and target != "host")
     memory = planner.plan(graph, order, alignment, kernel_scratch=scratch, rows=rows)
     if target == "host":
-        return CompiledModel(graph, order, memory, target, source=source, passes_applied=applied)
+        return CompiledModel(graph, order, memory, target, source=source, passes_applied=applied, isa=level)
     return CTargetModel(graph, order, memory, target, source=source, passes_applied=applied, vlen=vlen,
                         portable_kernels=portable_kernels)

@@ -37,7 +37,7 @@ class CompiledModel:
     restores the initial state (of the compiled program and of ``reference``).
     """
 
-    def __init__(self, graph, schedule, plan, target, source=None, passes_applied=()):
+    def __init__(self, graph, schedule, plan, target, source=None, passes_applied=(), isa=None):
         self.graph = graph
         self.schedule = schedule
         self.plan = plan
@@ -46,7 +46,8 @@ class CompiledModel:
         self.passes_applied = list(passes_applied)
         self.inputs = [_info(graph.tensor(n)) for n in graph.inputs]
         self.outputs = [_info(graph.tensor(n)) for n in graph.outputs]
-        self.program = HostProgram(graph, schedule, plan)
+        self.program = HostProgram(graph, schedule, plan, isa)
+        self.isa = self.program.level
         self._in_views = [self.program.views[n] for n in graph.inputs]
         self._out_views = [self.program.views[n] for n in graph.outputs]
         # the one-input one-output fast path of __call__: (input dtype, shape, arena view), output view

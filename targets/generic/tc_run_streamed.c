@@ -1,4 +1,5 @@
-/* tinycc portable row streaming: tc_run_streamed (a port of run_streamed in kernels_pyx/host.pyx).
+/* tinycc portable row streaming: tc_run_streamed (see tinycc_kernels.h), for every target and the
+ * host executor.
  *
  * The fused ADD epilogue is computed here (not by calling tc_add_s8 / tc_add_f32), so this file
  * links on its own with just the kernel it streams. The add_f32 epilogue is the only floating
@@ -9,9 +10,6 @@
 
 #include "tc_internal.h"
 
-/* The most iparams / buffers a streamable kernel has (dwconv2d_s8: 20 / 6). */
-#define TC_STREAM_MAX_IP 20
-#define TC_STREAM_MAX_BUF 6
 
 /* Output row q from its ring slot: a copy, or the fused ADD with row q of `other`. */
 static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_t *out, const uint8_t *ring,
@@ -56,38 +54,23 @@ static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_
 void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
                      const tc_stream *st)
 {
-  int32_t lip[TC_STREAM_MAX_IP];
-  void *lbuf[TC_STREAM_MAX_BUF];
+  int32_t lip[TC_MAX_IPARAMS];
+  void *lbuf[TC_MAX_BUFS];
   tc_add_s8_params ap;
-  const int conv = st->pt_index == 13; /* else pooling (pt_index 10) */
-  const int32_t oh = ip[4], ow = ip[5], ch = conv ? ip[6] : ip[3];
+  const int32_t oh = ip[st->oh_index];
   const int32_t d = st->delay, nslot = st->delay + 1;
   const int64_t pt = ip[st->pt_index], sh = ip[st->sh_index];
-  const int f32 = (int64_t)st->rb == (int64_t)ow * ch * 4;
-  uint8_t *const out = (uint8_t *)buf[1];
+  uint8_t *const out = (uint8_t *)buf[1]; /* every streamable kernel writes buffer 1 */
   uint8_t *const ring = (uint8_t *)scratch + (((ptrdiff_t)st->kscratch + 63) & ~(ptrdiff_t)63);
-  int nip, nbuf, j;
+  int j;
   int32_t i, r;
 
-  /* the kernel's own parameters and buffers: read no further than the caller's arrays reach */
-  if (conv) {
-    nip = f32 ? 15 : 19; /* dwconv's dm follows: synthesised below */
-    nbuf = f32 ? 4 : 6;
-  } else {
-    nip = f32 ? 12 : 14;
-    nbuf = 2;
-  }
-  for (j = 0; j < nip; j++)
-    lip[j] = ip[j];
-  for (j = nip; j < TC_STREAM_MAX_IP; j++)
-    lip[j] = 0;
-  if (conv) /* dm of a depthwise convolution (oc = c * dm); a plain convolution ignores it */
-    lip[nip] = ip[3] > 0 ? ip[6] / ip[3] : 1;
-  for (j = 0; j < nbuf; j++)
-    lbuf[j] = buf[j];
-  for (j = nbuf; j < TC_STREAM_MAX_BUF; j++)
-    lbuf[j] = 0;
-  lip[4] = 1;
+  /* the kernel's own parameters and buffers (nip and nbuf from the kernel table) */
+  for (j = 0; j < TC_MAX_IPARAMS; j++)
+    lip[j] = j < st->nip ? ip[j] : 0;
+  for (j = 0; j < TC_MAX_BUFS; j++)
+    lbuf[j] = j < st->nbuf ? buf[j] : 0;
+  lip[st->oh_index] = 1;
   if (st->epilogue == 1)
     tc_add_s8_setup(st->eip, &ap);
   else

@@ -40,9 +40,11 @@ void tc_softmax_s16(void *const *buf, const int32_t *ip, const float *fp, void *
       yr[i] = (int16_t)tc_lut_lookup_s16(tc_sat16(tc_s32((uint32_t)scaled + 32767u)), exp_lut);
       sum += yr[i];
     }
-    /* sum >= 32762 (the maximum's own exp): 1 <= headroom_plus_one <= 17 */
-    headroom_plus_one = tc_clz32((uint32_t)sum);
-    recip = (int32_t)tc_asr64(((int64_t)sum << (headroom_plus_one - 1)) + (1 << 13), 14);
+    /* sum >= 32762 (the maximum's own exp in TFLite's table): 1 <= headroom_plus_one <= 17; kept
+       in [1, 30] whatever the table holds */
+    headroom_plus_one = sum <= 0 ? 30 : tc_clz32((uint32_t)sum);
+    headroom_plus_one = headroom_plus_one > 30 ? 30 : headroom_plus_one;
+    recip = (int32_t)tc_asr64((int64_t)((uint64_t)(int64_t)sum << (headroom_plus_one - 1)) + (1 << 13), 14);
     recip = tc_lut_lookup_s16(tc_sat16(recip - (1 << 15) - (1 << 16)), recip_lut);
     right_shift = 31 - headroom_plus_one;
     for (i = 0; i < depth; i++) {
