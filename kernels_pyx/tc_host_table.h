@@ -1,6 +1,16 @@
 /* Generated from tinycc/kernels.py and tinycc/x86_64.py by `python -m tinycc.isa > kernels_pyx/tc_host_table.h`; do not edit. */
 #include "tinycc_kernels.h"
 
+void tc_add_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_conv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_conv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_dwconv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_dwconv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_fc_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_fc_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 typedef struct {
   const char *name;
@@ -67,5 +77,15 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_transpose_conv_s8", tc_transpose_conv_s8},
   {"tc_unary_f32", tc_unary_f32},
   {"tc_unary_s16", tc_unary_s16},
+  {"tc_add_s8_avx2", tc_add_s8_avx2},
+  {"tc_add_s8_avx512vnni", tc_add_s8_avx512vnni},
+  {"tc_conv2d_f32_avx2", tc_conv2d_f32_avx2},
+  {"tc_conv2d_s8_avx2", tc_conv2d_s8_avx2},
+  {"tc_conv2d_s8_avx512vnni", tc_conv2d_s8_avx512vnni},
+  {"tc_dwconv2d_f32_avx2", tc_dwconv2d_f32_avx2},
+  {"tc_dwconv2d_s8_avx2", tc_dwconv2d_s8_avx2},
+  {"tc_fc_f32_avx2", tc_fc_f32_avx2},
+  {"tc_fc_s8_avx2", tc_fc_s8_avx2},
+  {"tc_fc_s8_avx512vnni", tc_fc_s8_avx512vnni},
 };
-static const int tc_host_nkernels = 59;
+static const int tc_host_nkernels = 69;

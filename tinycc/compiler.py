@@ -57,6 +57,10 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
                                f"least 4 bytes")
     graph = frontend(model)
     source = graph.copy()
+    rows = plan == "small" or (plan == "auto" and target != "host")
+    if not rows:  # a fused residual ADD saves memory, not time: it runs its producer row by row
+        passes = [p for p in (graph_passes.PASSES if passes is None else passes)
+                  if p is not graph_passes.fuse_add_into_producer]
     applied = graph_passes.run_passes(graph, passes)
     order = schedule(graph)
     if target == "host":
@@ -64,7 +68,6 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
         scratch = lambda op: backend_host.kernel_scratch(op, graph, level=level)  # noqa: E731
     else:
         scratch = lambda op: backend_c.kernel_scratch(op, graph, target, portable_kernels)  # noqa: E731
-    rows = plan == "small" or (plan == "auto" and target != "host")
     memory = planner.plan(graph, order, alignment, kernel_scratch=scratch, rows=rows)
     if target == "host":
         return CompiledModel(graph, order, memory, target, source=source, passes_applied=applied, isa=level)

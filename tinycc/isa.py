@@ -66,6 +66,8 @@ def register(impl: Impl) -> Impl:
     return impl
 
 
+
+
 def cpu_levels() -> tuple:
     """The levels this CPU (and its operating system) supports, lowest first."""
     from . import _host
@@ -111,7 +113,6 @@ def best(kname: str, level: str) -> Impl:
 def host_table() -> str:
     """kernels_pyx/tc_host_table.h: every kernel implementation compiled into the extension, by C
     symbol (generated; a test checks it is current)."""
-    from . import x86_64  # noqa: F401  (registers the SIMD versions)
     symbols = [f"tc_{k}" for k in sorted(kt.KERNELS)] + sorted(i.symbol for i in SIMD.values())
     simd = sorted(SIMD.values(), key=lambda i: i.symbol)
     lines = ["/* Generated from tinycc/kernels.py and tinycc/x86_64.py by `python -m tinycc.isa > "
@@ -125,5 +126,8 @@ def host_table() -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    print(host_table(), end="")
+from . import x86_64  # noqa: E402,F401  (registers the x86-64 versions)
+
+if __name__ == "__main__":  # run as a script: the package's own module holds the registrations
+    from tinycc import isa
+    print(isa.host_table(), end="")

@@ -1,1 +1,150 @@
-"""The x86-64 SIMD versions of the hot kernels (targets/x86_64): their Impl entries for tinycc.isa."""
+"""The x86-64 SIMD versions of the hot kernels (targets/x86_64): their entries for tinycc.isa.
+
+At the AVX2 level: convolution and fully connected as one GEMM over weights packed here (blocks
+of 16 output channels, int8 weights in pairs of k for vpmaddwd; float32 weights by k for FMA),
+depthwise convolution with depth multiplier 1, and ADD. Each has the ABI of its kernel; the
+packed ones take their constants in the layout ``prepare`` gives, whose sizes the executor
+checks (``sizes``). A call outside a version's limits (a panel too long, dm > 1) runs the
+portable kernel instead (backend_host.host_call).
+"""
+from __future__ import annotations
+
+import dataclasses
+import platform
+
+import numpy as np
+
+from . import kernels as kt
+from .isa import Impl, register
+
+NR = 16  # output channels per packed block (targets/x86_64/tc_x86_s8.h TC_NR, tc_x86_f32.h TC_NR_F32)
+KMAX_S8 = 4096  # the int8 GEMM's panel: K rounded up to even, at most this (TC_KMAX_S8)
+KMAX_F32 = 2048  # the float32 GEMM's gathered panel (TC_KMAX_F32); a direct 1x1 convolution has no limit
+DW_TAPS = 32  # not a limit: past it the int8 depthwise kernel runs its portable path
+
+
+def _units(call) -> int:
+    return call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
+
+
+def _pad_rows(a: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows,) + a.shape[1:], a.dtype)
+    out[:a.shape[0]] = a
+    return out
+
+
+def pack_gemm_s8(call):
+    """int8 weights [oc, K] -> blocks of NR output channels, k in pairs:
+    packed[b, kp, j, t] = w[b * NR + j, 2 * kp + t] (zero past oc and K); bias, mult and shift padded
+    to whole blocks."""
+    oc = _units(call)
+    w2 = np.asarray(call.bufs[2]).reshape(oc, -1)
+    k = w2.shape[1]
+    nb, k2 = -(-oc // NR), k + k % 2
+    wp = np.zeros((nb * NR, k2), np.int8)
+    wp[:oc, :k] = w2
+    packed = np.ascontiguousarray(wp.reshape(nb, NR, k2 // 2, 2).transpose(0, 2, 1, 3))
+    extra = [_pad_rows(np.asarray(b).reshape(-1), nb * NR) for b in call.bufs[3:]]
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + extra)
+
+
+def pack_gemm_f32(call):
+    """float32 weights [oc, K] -> blocks of NR output channels: packed[b, k, j] = w[b * NR + j, k];
+    bias padded to whole blocks."""
+    oc = _units(call)
+    w2 = np.asarray(call.bufs[2], np.float32).reshape(oc, -1)
+    nb = -(-oc // NR)
+    packed = np.ascontiguousarray(_pad_rows(w2, nb * NR).reshape(nb, NR, -1).transpose(0, 2, 1))
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, _pad_rows(np.asarray(call.bufs[3]).reshape(-1),
+                                                                             nb * NR)])
+
+
+VNNI_KMAX = 8192  # bytes of a VNNI panel row, K rounded up to 4 (tc_x86_vnni.h TC_VNNI_KMAX)
+
+
+def _wrap32(a) -> np.ndarray:
+    return ((np.asarray(a, np.int64) + 2 ** 31) % 2 ** 32 - 2 ** 31).astype(np.int32)
+
+
+def pack_vnni_s8(call):
+    """int8 weights [oc, K] -> unsigned v = w + 128 in blocks of 16 output channels, 4 k per lane:
+    packed[b, k4, j, t] = w[16 b + j, 4 k4 + t] + 128 (0 past oc and K); the bias corrected for
+    the input zero point, bias - in_zp * sum_k w, wrapped to int32; bias, mult and shift padded to
+    whole blocks (targets/x86_64/tc_x86_vnni.h)."""
+    oc = _units(call)
+    w2 = np.asarray(call.bufs[2]).reshape(oc, -1)
+    k = w2.shape[1]
+    nb, k4 = -(-oc // 16), -(-k // 4)
+    wp = np.zeros((nb * 16, k4 * 4), np.uint8)
+    wp[:oc, :k] = w2.astype(np.int16) + 128
+    packed = np.ascontiguousarray(wp.reshape(nb, 16, k4, 4).transpose(0, 2, 1, 3))
+    bias = _wrap32(np.asarray(call.bufs[3], np.int64).reshape(-1)
+                   - call.params["in_zp"] * w2.astype(np.int64).sum(axis=1))
+    extra = [_pad_rows(np.asarray(b).reshape(-1), nb * 16) for b in [bias] + list(call.bufs[4:])]
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + extra)
+
+
+def _vnni_sizes(p, f, needs):
+    oc, k = _conv_k(p)
+    k4, ocp = -(-k // 4), -(-oc // 16) * 16
+    if 4 * k4 > VNNI_KMAX:
+        raise kt.KernelParamError(f"K = {k} is larger than the VNNI kernel's panel ({VNNI_KMAX})")
+    needs[2] = ocp * 4 * k4
+    needs[3] = needs[4] = needs[5] = ocp * 4
+    return needs
+
+
+def _conv_k(p) -> tuple[int, int]:
+    """(output channels, K) of a convolution or fully connected call."""
+    if "units" in p:
+        return p["units"], p["depth"]
+    return p["oc"], p["kh"] * p["kw"] * p["c"]
+
+
+def _direct_f32(p) -> bool:
+    """A 1x1 float convolution (or fully connected layer) whose pixels all read inside the input: its
+    rows are the input itself, no panel."""
+    if "units" in p:
+        return True
+    return p["kh"] == 1 and p["kw"] == 1 and p["pt"] == 0 and p["pl"] == 0 and \
+        (p["oh"] - 1) * p["sh"] < p["h"] and (p["ow"] - 1) * p["sw"] < p["w"]
+
+
+def _gemm_sizes(quant):
+    def sizes(p, f, needs):
+        oc, k = _conv_k(p)
+        ocp = -(-oc // NR) * NR
+        if quant:
+            k2 = k + k % 2
+            if k2 > KMAX_S8:
+                raise kt.KernelParamError(f"K = {k} is larger than the packed kernel's panel ({KMAX_S8})")
+            needs[2] = ocp * k2
+            needs[3] = needs[4] = needs[5] = ocp * 4
+        else:
+            if k > KMAX_F32 and not _direct_f32(p):
+                raise kt.KernelParamError(f"K = {k} is larger than the packed kernel's panel ({KMAX_F32})")
+            needs[2] = ocp * k * 4
+            needs[3] = ocp * 4
+        return needs
+    return sizes
+
+
+def _dm1(p, f, needs):
+    if p["dm"] != 1:
+        raise kt.KernelParamError(f"dm = {p['dm']}: the x86-64 depthwise kernels take a depth multiplier of 1")
+    return needs
+
+
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+
+for _isa in ("avx2",) if X86_64 else ():
+    for _name, _quant in (("conv2d_s8", True), ("fc_s8", True), ("conv2d_f32", False), ("fc_f32", False)):
+        register(Impl(kt.get(_name), _isa, prepare=pack_gemm_s8 if _quant else pack_gemm_f32,
+                      sizes=_gemm_sizes(_quant), scratch=lambda p, f: 0))
+    for _name in ("dwconv2d_s8", "dwconv2d_f32"):
+        register(Impl(kt.get(_name), _isa, sizes=_dm1, scratch=lambda p, f: 0))
+    register(Impl(kt.get("add_s8"), _isa))
+for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
+    register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes, scratch=lambda p, f: 0))
+if X86_64:
+    register(Impl(kt.get("add_s8"), "avx512vnni"))

@@ -122,13 +122,15 @@ def _lower(op, graph):
     depthwise = op.kind == "DEPTHWISE_CONV_2D"
     if x.dtype == np.int16:
         return lower_16x8(op, graph, g, op.options.depth_multiplier if depthwise else 0)
+    weights = w.data
+    if depthwise and g["c"] == 1:  # one input channel: a plain convolution (weights 1HWO -> OHWI)
+        depthwise, weights = False, np.ascontiguousarray(w.data.transpose(3, 1, 2, 0))
     name = ("dwconv2d" if depthwise else "conv2d") + ("_s8" if x.dtype == np.int8 else "_f32")
     if depthwise:
         g["dm"] = op.options.depth_multiplier
     ip, fp = act_params(op.options.activation, y)
     g.update(ip)
     bias = b.data if b is not None else np.zeros(g["oc"], np.int32 if x.dtype == np.int8 else np.float32)
-    weights = op.attrs.get("packed_weights", w.data)
     if x.dtype == np.int8:
         mult, shift = per_channel_multipliers(x, w, y, g["oc"])
         g.update(in_zp=x.zero_point, out_zp=y.zero_point)
@@ -204,6 +206,6 @@ for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
         lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace,
         error=bounds.linear(_terms, operands=(0, 1), bias=2),
         dtypes=("int8", "int16", "float32"),
-        kernels=(("dwconv2d_s8", "dwconv2d_f32") if _dw else ("conv2d_s8", "conv2d_f32")) + ("conv_s16",),
+        kernels=(("dwconv2d_s8", "dwconv2d_f32") if _dw else ()) + ("conv2d_s8", "conv2d_f32", "conv_s16"),
         doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
             + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights; 16x8"))

@@ -49,19 +49,28 @@ def _reference(op, graph, ins):
 
 
 def broadcast_params(shape_a, shape_b, shape_out):
-    """Output dims and per-input element strides (0 where broadcast), padded to MAX_RANK."""
+    """Output dims and per-input element strides (0 where broadcast), padded to MAX_RANK at the
+    front; adjacent dimensions that both inputs walk alike (both contiguous across them, or both
+    broadcast) are merged, so the innermost run is as long as it can be."""
     rank = len(shape_out)
-    out = [1] * (MAX_RANK - rank) + list(shape_out)
 
     def strides(shape):
-        shape = [1] * (MAX_RANK - len(shape)) + list(shape)
-        st, acc = [0] * MAX_RANK, 1
-        for i in range(MAX_RANK - 1, -1, -1):
+        shape = [1] * (rank - len(shape)) + list(shape)
+        st, acc = [0] * rank, 1
+        for i in range(rank - 1, -1, -1):
             st[i] = acc if shape[i] != 1 else 0
             acc *= shape[i]
         return st
+    dims = [[int(d), sa, sb] for d, sa, sb in zip(shape_out, strides(shape_a), strides(shape_b)) if d != 1]
+    merged = []
+    for d, sa, sb in dims:
+        if merged and merged[-1][1] == sa * d and merged[-1][2] == sb * d:
+            merged[-1] = [merged[-1][0] * d, sa, sb]
+        else:
+            merged.append([d, sa, sb])
+    merged = [[1, 0, 0]] * (MAX_RANK - len(merged)) + merged
     p = {}
-    for i, (d, sa, sb) in enumerate(zip(out, strides(shape_a), strides(shape_b))):
+    for i, (d, sa, sb) in enumerate(merged):
         p[f"d{i}"], p[f"a{i}"], p[f"b{i}"] = d, sa, sb
     return p
 

@@ -15,7 +15,7 @@
 #ifndef TINYCC_FAST_F32_H
 #define TINYCC_FAST_F32_H
 
-#include "simd.h"
+#include "tc_x86.h"
 
 #define TC_MR_F32 4
 #define TC_NR_F32 16

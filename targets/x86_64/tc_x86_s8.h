@@ -25,7 +25,7 @@
 #ifndef TINYCC_FAST_S8_H
 #define TINYCC_FAST_S8_H
 
-#include "simd.h"
+#include "tc_x86.h"
 
 #define TC_MR 4            /* output pixels per GEMM tile */
 #define TC_NR 16           /* output channels per packed weight block */
@@ -763,6 +763,38 @@ static void tc_add_s8_run(const tc_fast_add_s8* p, const int8_t* a, const int8_t
     }
 #endif
     for (; i < n; i++) y[i] = tc_add1_s8(p, a[i], b[i]);
+}
+
+/* ADD with broadcasting over the 6-D geometry of add_s8: the runs of the innermost dimension
+   where neither input is broadcast go to `run` (a level's vector loop), the others element by
+   element */
+typedef void (*tc_add_run_fn)(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n);
+
+static void tc_add_s8_6d(void *const *buf, const int32_t *ip, tc_add_run_fn run)
+{
+  const int8_t *const in1 = (const int8_t *)buf[TCB_ADD_S8_IN1], *const in2 = (const int8_t *)buf[TCB_ADD_S8_IN2];
+  int8_t *y = (int8_t *)buf[TCB_ADD_S8_OUT];
+  const int32_t *d = ip + TCP_ADD_S8_D0, *a = ip + TCP_ADD_S8_A0, *b = ip + TCP_ADD_S8_B0;
+  tc_fast_add_s8 p;
+  ptrdiff_t i0, i1, i2, i3, i4, i5;
+  p.act_min = ip[TCP_ADD_S8_ACT_MIN], p.act_max = ip[TCP_ADD_S8_ACT_MAX];
+  p.in1_off = ip[TCP_ADD_S8_IN1_OFF], p.in2_off = ip[TCP_ADD_S8_IN2_OFF], p.out_off = ip[TCP_ADD_S8_OUT_OFF];
+  p.left_shift = ip[TCP_ADD_S8_LEFT_SHIFT];
+  p.m1 = ip[TCP_ADD_S8_M1], p.s1 = ip[TCP_ADD_S8_S1], p.m2 = ip[TCP_ADD_S8_M2], p.s2 = ip[TCP_ADD_S8_S2];
+  p.mo = ip[TCP_ADD_S8_MO], p.so = ip[TCP_ADD_S8_SO];
+  for (i0 = 0; i0 < d[0]; i0++)
+    for (i1 = 0; i1 < d[1]; i1++)
+      for (i2 = 0; i2 < d[2]; i2++)
+        for (i3 = 0; i3 < d[3]; i3++)
+          for (i4 = 0; i4 < d[4]; i4++, y += d[5]) {
+            const int8_t *pa = in1 + i0 * a[0] + i1 * a[1] + i2 * a[2] + i3 * a[3] + i4 * a[4];
+            const int8_t *pb = in2 + i0 * b[0] + i1 * b[1] + i2 * b[2] + i3 * b[3] + i4 * b[4];
+            if (a[5] == 1 && b[5] == 1)
+              run(&p, pa, pb, y, d[5]);
+            else
+              for (i5 = 0; i5 < d[5]; i5++)
+                y[i5] = tc_add1_s8(&p, pa[i5 * a[5]], pb[i5 * b[5]]);
+          }
 }
 
 #endif /* TINYCC_FAST_S8_H */

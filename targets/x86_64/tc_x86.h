@@ -1,28 +1,24 @@
-/* tinycc host kernels in C: what the fast kernels share.
+/* tinycc x86-64 kernels: what they share. Included by the translation units of one
+ * instruction-set level each (tc_avx2.c, tc_avxvnni.c, tc_avx512vnni.c), which select the level
+ * with `#pragma GCC target` before including this: the code below is then compiled for that level
+ * only, in functions of its own, and tinycc.isa runs it where the CPU has it (the extension is
+ * built for any x86-64 CPU).
  *
- * The fast kernels (fast_s8.h, fast_f32.h) have two implementations of their inner loops:
- * AVX2 intrinsics, compiled when the build machine has AVX2 (setup.py builds with
- * -march=native unless TINYCC_PORTABLE=1), and portable C. Both are compiled into the
- * extension when AVX2 is available; tc_simd selects one at run time (tinycc._host.set_simd),
- * so the tests run the portable code too. The int8 results of both are bit for bit those of
- * the NumPy reference (TFLite Micro's reference kernels).
- *
- * Here: the scalar TFLite fixed-point arithmetic (the same functions as fixedpoint.pxi, in C)
- * and its AVX2 version on 8 int32 lanes, used to requantize int32 accumulators to int8.
+ * Here: the scalar TFLite fixed-point arithmetic and its version on 8 int32 lanes, used to
+ * requantize int32 accumulators to int8, bit for bit as the NumPy reference (TFLite Micro).
  */
-#ifndef TINYCC_SIMD_H
-#define TINYCC_SIMD_H
+#ifndef TINYCC_X86_H
+#define TINYCC_X86_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
+
+#include "tinycc_kernels.h"
+
 #define TC_HAVE_AVX2 1
-#else
-#define TC_HAVE_AVX2 0
-#endif
 
 /* Keep a loaded vector in a register: without this gcc folds the load into each instruction
  * that uses it (one load per use), which makes the GEMM inner loops load-bound. */
@@ -32,13 +28,7 @@
 #define TC_IN_REGISTER(v) ((void)0)
 #endif
 
-/* 1: use the AVX2 kernels (only possible when compiled in), 0: the portable ones */
-static int tc_simd = TC_HAVE_AVX2;
-
-static inline int tc_set_simd(int on) {
-    tc_simd = on && TC_HAVE_AVX2;
-    return tc_simd;
-}
+#define tc_simd 1 /* the AVX2 paths of the level's code (the portable paths serve odd sizes) */
 
 static inline ptrdiff_t tc_min(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
 
@@ -188,4 +178,4 @@ static inline __m128i tc_pack8_s8(__m256i a) {
 }
 #endif /* TC_HAVE_AVX2 */
 
-#endif /* TINYCC_SIMD_H */
+#endif /* TINYCC_X86_H */

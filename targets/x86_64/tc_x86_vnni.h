@@ -1,0 +1,333 @@
+/* int8 convolution and fully connected as one GEMM on VNNI dot products (vpdpbusd: four unsigned
+ * bytes times four signed bytes, summed into an int32 lane), at the AVX-512 VNNI level (16
+ * lanes; tc_avx512vnni.c). Bit for bit the NumPy reference (TFLite Micro).
+ *
+ * acc[p][o] = bias[o] + sum_k (a[p][k] - zp) w[o][k], k over the taps in (ky, kx, c) order,
+ * a = zp on padding taps (TFLite Micro: they contribute nothing). vpdpbusd needs one operand
+ * unsigned: the weights are stored as v = w + 128 (tinycc/x86_64.py, pack_vnni_s8), so that the
+ * activations, the signed operand, are read straight from the input, four bytes broadcast to
+ * every lane. Since sum_k (a - zp) w = sum_k a v - 128 sum_k a - zp sum_k w, the bias comes
+ * corrected (bias'[o] = bias[o] - zp sum_k w[o][k], wrapped to int32 as the reference's sums)
+ * and each output pixel subtracts 128 times the sum of its inputs (its row sum, computed once per
+ * pixel for every channel).
+ *
+ * Weights come packed in blocks of 16 output channels, 4 k per lane:
+ *     v_packed[b][k4][j][t] = w[16 b + j][4 k4 + t] + 128      (0 past oc and past K)
+ * bias', mult and shift padded to whole blocks. A tile of MR output pixels is MR row pointers:
+ * a pixel whose taps are all inside the input reads the input itself (kh runs of kw * c
+ * contiguous bytes, when kw * c is a multiple of 4 and dw == 1); another is gathered into a row of
+ * the panel on the stack (zp on padding taps, 0 past K). The micro-kernel runs MR rows times NV
+ * blocks of 16 channels with MR * NV accumulators in registers: per k4, NV weight vectors and one
+ * broadcast of 4 input bytes per row.
+ */
+#ifndef TINYCC_X86_VNNI_H
+#define TINYCC_X86_VNNI_H
+
+#include "tc_x86_s8.h"
+
+#define TC_VNNI_KMAX 8192 /* bytes of a panel row (K rounded up to 4): the panel is TC_VNNI_MR of them */
+#define TC_VNNI_MR 12     /* the most rows of a tile */
+
+/* ---- MultiplyByQuantizedMultiplier on 16 lanes (the 16-lane form of tc_mbqm8) ----------------- */
+
+typedef struct {
+  __m512i mult, mult_odd, left, right, mask, half;
+  __mmask16 mult_is_min;
+} tc_mbqm16_c;
+
+static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
+{
+  const __m512i zero = _mm512_setzero_si512(), thirty_one = _mm512_set1_epi32(31), one = _mm512_set1_epi32(1);
+  tc_mbqm16_c c;
+  c.mult = mult;
+  c.mult_odd = _mm512_srli_epi64(mult, 32);
+  c.mult_is_min = _mm512_cmpeq_epi32_mask(mult, _mm512_set1_epi32(INT32_MIN));
+  c.left = _mm512_min_epi32(_mm512_max_epi32(shift, zero), thirty_one);
+  c.right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero), thirty_one);
+  c.mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, c.right), one);
+  c.half = _mm512_srli_epi32(c.mask, 1);
+  return c;
+}
+
+static inline __m512i tc_mbqm16(__m512i acc, const tc_mbqm16_c *c)
+{
+  const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
+  __m512i x = _mm512_sllv_epi32(acc, c->left);
+  /* SaturatingRoundingDoublingHighMul: (a * b + 2**30) >> 31 from the 64-bit products of the even
+     and of the odd lanes; a = b = INT32_MIN saturates to INT32_MAX (= ~INT32_MIN) */
+  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, c->mult), nudge);
+  __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), c->mult_odd), nudge);
+  __m512i high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+  __mmask16 sat = _mm512_mask_cmpeq_epi32_mask(c->mult_is_min, x, _mm512_set1_epi32(INT32_MIN));
+  high = _mm512_mask_xor_epi32(high, sat, high, _mm512_set1_epi32(-1));
+  /* RoundingDivideByPOT: (x >> e) + ((x & mask) > half + (x < 0)) */
+  __mmask16 neg = _mm512_cmplt_epi32_mask(high, _mm512_setzero_si512());
+  __m512i threshold = _mm512_mask_add_epi32(c->half, neg, c->half, _mm512_set1_epi32(1));
+  __mmask16 up = _mm512_cmpgt_epi32_mask(_mm512_and_si512(high, c->mask), threshold);
+  return _mm512_mask_add_epi32(_mm512_srav_epi32(high, c->right), up, _mm512_srav_epi32(high, c->right),
+                               _mm512_set1_epi32(1));
+}
+
+/* accumulators -> int8 (clamped to [lo, hi] = the activation range without the zero point, then
+   the zero point added), stored to the first nj of 16 channels */
+static inline void tc_vnni_store16(int8_t *y, __m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp,
+                                   __mmask16 keep)
+{
+  __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_mbqm16(acc, c), lo), hi), zp);
+  _mm_mask_storeu_epi8(y, keep, _mm512_cvtepi32_epi8(v));
+}
+
+/* ---- the tile's rows --------------------------------------------------------------------------- */
+
+/* The panel row of output pixel (b, oy, ox): K4 * 4 bytes, the input of each tap (zp on
+   padding), 0 past K. */
+static void tc_vnni_row(int8_t *dst, const tc_conv_s8 *g, ptrdiff_t b, ptrdiff_t oy, ptrdiff_t ox, ptrdiff_t k4)
+{
+  ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run;
+  ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+  ptrdiff_t ky0, ky1, kx0, kx1, ky, kx;
+  tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+  tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+  if (ky1 < ky0)
+    ky1 = ky0;
+  if (kx1 < kx0)
+    kx1 = kx0;
+  if (ky0 > 0 || ky1 < g->kh || kx0 > 0 || kx1 < g->kw)
+    memset(dst, (int8_t)g->in_zp, (size_t)K); /* some taps are padding */
+  memset(dst + K, 0, (size_t)(4 * k4 - K));
+  for (ky = ky0; ky < ky1; ky++) {
+    const int8_t *xrow = g->x + ((b * g->h + iy0 + ky * g->dh) * g->w_) * c;
+    int8_t *d = dst + ky * run;
+    if (g->dw == 1)
+      memcpy(d + kx0 * c, xrow + (ix0 + kx0) * c, (size_t)((kx1 - kx0) * c));
+    else
+      for (kx = kx0; kx < kx1; kx++)
+        memcpy(d + kx * c, xrow + (ix0 + kx * g->dw) * c, (size_t)c);
+  }
+}
+
+/* sum of n signed bytes (n < 2**23: no overflow) */
+static inline int32_t tc_vnni_sum_s8(const int8_t *p, ptrdiff_t n)
+{
+  const __m512i flip = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512();
+  __m512i acc = zero;
+  ptrdiff_t i = 0;
+  for (; i + 64 <= n; i += 64) /* sum of the unsigned bytes a + 128, 8 at a time into 64-bit lanes */
+    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_xor_si512(_mm512_loadu_si512(p + i), flip), zero));
+  if (i < n) {
+    __mmask64 m = (__mmask64)(((uint64_t)1 << (n - i)) - 1);
+    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, p + i),
+                                                                                            flip)), zero));
+  }
+  return (int32_t)(_mm512_reduce_add_epi64(acc) - 128 * n);
+}
+
+/* ---- the micro-kernel: MR rows x NV blocks of 16 channels -------------------------------------- */
+
+typedef struct {
+  const tc_conv_s8 *g;
+  ptrdiff_t nruns, run4;     /* kh runs of run4 steps of 4 bytes (or 1 run of all K4 steps) */
+  const int8_t *rows[TC_VNNI_MR];
+  ptrdiff_t rstep[TC_VNNI_MR]; /* bytes from one run of a row to the next */
+  int32_t rowsum[TC_VNNI_MR];  /* 128 * the sum of each row's inputs */
+  __m512i lo, hi, zp;        /* the requantization's clamp (without the zero point) and zero point */
+} tc_vnni_tile;
+
+#define TC_VNNI_ACC(i, v) acc##i##_##v
+/* one (row i, block v) accumulator's k4 step: the block's weights times row i's 4 bytes */
+#define TC_VNNI_STEP(i, v) TC_VNNI_ACC(i, v) = _mm512_dpbusd_epi32(TC_VNNI_ACC(i, v), w##v, x##i);
+
+#define TC_VNNI_KERNEL(MR, NV, BLOCKS, LOADS, ROWS, BCASTS, STEPS, INIT, STORES)                                 \
+  static void tc_vnni_kernel_##MR##x##NV(const tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t p0, ptrdiff_t b0)          \
+  {                                                                                                          \
+    const tc_conv_s8 *g = t->g;                                                                              \
+    const ptrdiff_t kstride = 64 * t->nruns * t->run4;                                                       \
+    const uint8_t *wk = (const uint8_t *)g->w + b0 * kstride;                                                \
+    ptrdiff_t r, k;                                                                                          \
+    BLOCKS                                                                                                   \
+    INIT                                                                                                     \
+    for (r = 0; r < t->nruns; r++) {                                                                         \
+      ROWS                                                                                                   \
+      for (k = 0; k < t->run4; k++, wk += 64) {                                                              \
+        LOADS                                                                                                \
+        BCASTS                                                                                               \
+        STEPS                                                                                                \
+      }                                                                                                      \
+    }                                                                                                        \
+    STORES                                                                                                   \
+  }
+
+#define TC_BIAS(v) const __m512i bias##v = _mm512_loadu_si512(g->bias + 16 * (b0 + v));
+#define TC_INIT(i, v) __m512i TC_VNNI_ACC(i, v) = _mm512_sub_epi32(bias##v, _mm512_set1_epi32(t->rowsum[i]));
+#define TC_LOAD(v) const __m512i w##v = _mm512_loadu_si512(wk + v * kstride);
+#define TC_ROW(i, v) const int8_t *q##i = t->rows[i] + r * t->rstep[i];
+#define TC_BCAST(i, v) const __m512i x##i = _mm512_set1_epi32(tc_load32(q##i + 4 * k));
+#define TC_STORE_BLOCK(v)                                                                                    \
+  {                                                                                                          \
+    const ptrdiff_t o0 = 16 * (b0 + v), nj = g->oc - o0 < 16 ? g->oc - o0 : 16;                            \
+    const __mmask16 keep = (__mmask16)((1u << nj) - 1u);                                                     \
+    const tc_mbqm16_c c = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + o0), _mm512_loadu_si512(g->shift + o0)); \
+    int8_t *y = g->y + p0 * g->oc + o0;                                                                      \
+    TC_STORE_ROWS_##v                                                                                        \
+  }
+#define TC_STORE_ROW(i, v)                                                                                   \
+  if (i < m)                                                                                                 \
+    tc_vnni_store16(y + i * g->oc, TC_VNNI_ACC(i, v), &c, t->lo, t->hi, t->zp, keep);
+
+static inline int32_t tc_load32(const int8_t *p)
+{
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* rows 0..R-1 of F(i, v), for R in 1..12 */
+#define TC_R1(F, v) F(0, v)
+#define TC_R2(F, v) TC_R1(F, v) F(1, v)
+#define TC_R3(F, v) TC_R2(F, v) F(2, v)
+#define TC_R4(F, v) TC_R3(F, v) F(3, v)
+#define TC_R5(F, v) TC_R4(F, v) F(4, v)
+#define TC_R6(F, v) TC_R5(F, v) F(5, v)
+#define TC_R7(F, v) TC_R6(F, v) F(6, v)
+#define TC_R8(F, v) TC_R7(F, v) F(7, v)
+#define TC_R9(F, v) TC_R8(F, v) F(8, v)
+#define TC_R10(F, v) TC_R9(F, v) F(9, v)
+#define TC_R11(F, v) TC_R10(F, v) F(10, v)
+#define TC_R12(F, v) TC_R11(F, v) F(11, v)
+
+#define TC_STORE_ROWS_0 TC_ROWS_STORE(0)
+#define TC_STORE_ROWS_1 TC_ROWS_STORE(1)
+#define TC_STORE_ROWS_2 TC_ROWS_STORE(2)
+#define TC_STORE_ROWS_3 TC_ROWS_STORE(3)
+
+/* 12 rows x 1 block, 8 x 2, 5 x 4 (20 accumulators, 4 weight vectors, the broadcasts), 1 x 4 */
+#define TC_ROWS_STORE(v) TC_R12(TC_STORE_ROW, v)
+TC_VNNI_KERNEL(12, 1, TC_BIAS(0), TC_LOAD(0), TC_R12(TC_ROW, 0), TC_R12(TC_BCAST, 0), TC_R12(TC_VNNI_STEP, 0),
+               TC_R12(TC_INIT, 0), TC_STORE_BLOCK(0))
+#undef TC_ROWS_STORE
+#define TC_ROWS_STORE(v) TC_R8(TC_STORE_ROW, v)
+TC_VNNI_KERNEL(8, 2, TC_BIAS(0) TC_BIAS(1), TC_LOAD(0) TC_LOAD(1), TC_R8(TC_ROW, 0), TC_R8(TC_BCAST, 0),
+               TC_R8(TC_VNNI_STEP, 0) TC_R8(TC_VNNI_STEP, 1), TC_R8(TC_INIT, 0) TC_R8(TC_INIT, 1),
+               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1))
+#undef TC_ROWS_STORE
+#define TC_ROWS_STORE(v) TC_R5(TC_STORE_ROW, v)
+TC_VNNI_KERNEL(5, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_LOAD(1) TC_LOAD(2) TC_LOAD(3),
+               TC_R5(TC_ROW, 0), TC_R5(TC_BCAST, 0),
+               TC_R5(TC_VNNI_STEP, 0) TC_R5(TC_VNNI_STEP, 1) TC_R5(TC_VNNI_STEP, 2) TC_R5(TC_VNNI_STEP, 3),
+               TC_R5(TC_INIT, 0) TC_R5(TC_INIT, 1) TC_R5(TC_INIT, 2) TC_R5(TC_INIT, 3),
+               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1) TC_STORE_BLOCK(2) TC_STORE_BLOCK(3))
+#undef TC_ROWS_STORE
+#define TC_ROWS_STORE(v) TC_R1(TC_STORE_ROW, v)
+TC_VNNI_KERNEL(1, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_LOAD(1) TC_LOAD(2) TC_LOAD(3),
+               TC_R1(TC_ROW, 0), TC_R1(TC_BCAST, 0),
+               TC_R1(TC_VNNI_STEP, 0) TC_R1(TC_VNNI_STEP, 1) TC_R1(TC_VNNI_STEP, 2) TC_R1(TC_VNNI_STEP, 3),
+               TC_R1(TC_INIT, 0) TC_R1(TC_INIT, 1) TC_R1(TC_INIT, 2) TC_R1(TC_INIT, 3),
+               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1) TC_STORE_BLOCK(2) TC_STORE_BLOCK(3))
+#undef TC_ROWS_STORE
+
+/* ---- the kernel ---------------------------------------------------------------------------------- */
+
+/* the rows of a tile past its last pixel: computed, never stored */
+static const int8_t tc_vnni_zeros[TC_VNNI_KMAX];
+
+/* Does output pixel (b, oy, ox) read only inside the input? */
+static inline int tc_vnni_inside(const tc_conv_s8 *g, ptrdiff_t oy, ptrdiff_t ox)
+{
+  ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+  return iy0 >= 0 && iy0 + (g->kh - 1) * g->dh < g->h && ix0 >= 0 && ix0 + (g->kw - 1) * g->dw < g->w_;
+}
+
+static void tc_vnni_conv_s8(const tc_conv_s8 *g)
+{
+  const ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run, k4 = (K + 3) / 4, stride = 4 * k4;
+  const ptrdiff_t P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
+  /* the tile's rows: 12 for one block of channels, 8 for two, 5 for more; a few pixels (a fully
+     connected layer) one at a time */
+  const ptrdiff_t mr = P < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
+  /* rows read straight from the input: runs of whole steps of 4 bytes, contiguous taps */
+  const int direct = run % 4 == 0 && (g->dw == 1 || g->kw == 1);
+  int8_t panel[TC_VNNI_MR * TC_VNNI_KMAX];
+  tc_vnni_tile t;
+  ptrdiff_t p0, b0, i, pb = 0, py = 0, px = 0; /* the next pixel: (batch, row, column) */
+  if (stride > TC_VNNI_KMAX)
+    return; /* the executor rejects such steps; never reached */
+  t.g = g;
+  t.nruns = direct ? g->kh : 1;
+  t.run4 = direct ? run / 4 : k4;
+  t.lo = _mm512_set1_epi32(g->act_min - g->out_zp);
+  t.hi = _mm512_set1_epi32(g->act_max - g->out_zp);
+  t.zp = _mm512_set1_epi32(g->out_zp);
+  for (i = 0; i < TC_VNNI_MR; i++) {
+    t.rows[i] = tc_vnni_zeros;
+    t.rstep[i] = run;
+    t.rowsum[i] = 0;
+  }
+  for (p0 = 0; p0 < P; p0 += mr) {
+    const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
+    for (i = 0; i < m; i++) {
+      const int8_t *src = g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ + px * g->sw - g->pl) * c;
+      if (direct && tc_vnni_inside(g, py, px)) {
+        ptrdiff_t ky, sum = 0;
+        t.rows[i] = src;
+        t.rstep[i] = g->dh * g->w_ * c;
+        for (ky = 0; ky < g->kh; ky++)
+          sum += tc_vnni_sum_s8(src + ky * t.rstep[i], run);
+        t.rowsum[i] = (int32_t)(128 * sum);
+      } else {
+        int8_t *row = panel + i * stride;
+        tc_vnni_row(row, g, pb, py, px, k4);
+        t.rows[i] = row;
+        t.rstep[i] = run;
+        t.rowsum[i] = 128 * tc_vnni_sum_s8(row, stride);
+      }
+      if (++px == g->ow) {
+        px = 0;
+        if (++py == g->oh) {
+          py = 0;
+          pb++;
+        }
+      }
+    }
+    for (; i < mr; i++) {
+      t.rows[i] = tc_vnni_zeros;
+      t.rstep[i] = run;
+      t.rowsum[i] = 0;
+    }
+    b0 = 0;
+    if (mr == 1)
+      for (; b0 + 4 <= nb; b0 += 4)
+        tc_vnni_kernel_1x4(&t, m, p0, b0);
+    if (mr == 5)
+      for (; b0 + 4 <= nb; b0 += 4)
+        tc_vnni_kernel_5x4(&t, m, p0, b0);
+    if (mr == 8)
+      for (; b0 + 2 <= nb; b0 += 2)
+        tc_vnni_kernel_8x2(&t, m, p0, b0);
+    for (; b0 < nb; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */
+      tc_vnni_kernel_12x1(&t, m, p0, b0);
+  }
+}
+
+/* ---- ADD, one contiguous run, 16 lanes ------------------------------------------------------- */
+
+static void tc_add_s8_run16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n)
+{
+  const __m512i off1 = _mm512_set1_epi32(p->in1_off), off2 = _mm512_set1_epi32(p->in2_off);
+  const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+  const tc_mbqm16_c c1 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m1), _mm512_set1_epi32(p->s1));
+  const tc_mbqm16_c c2 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m2), _mm512_set1_epi32(p->s2));
+  const tc_mbqm16_c co = tc_mbqm16_prepare(_mm512_set1_epi32(p->mo), _mm512_set1_epi32(p->so));
+  const __m512i lo = _mm512_set1_epi32(p->act_min - p->out_off), hi = _mm512_set1_epi32(p->act_max - p->out_off);
+  const __m512i zp = _mm512_set1_epi32(p->out_off);
+  ptrdiff_t i;
+  for (i = 0; i < n; i += 16) { /* y may be a or b: each vector is read before it is written */
+    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
+    __m512i x1 = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i));
+    __m512i x2 = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, b + i));
+    x1 = tc_mbqm16(_mm512_sll_epi32(_mm512_add_epi32(x1, off1), ls), &c1);
+    x2 = tc_mbqm16(_mm512_sll_epi32(_mm512_add_epi32(x2, off2), ls), &c2);
+    tc_vnni_store16(y + i, _mm512_add_epi32(x1, x2), &co, lo, hi, zp, keep);
+  }
+}
+
+#endif /* TINYCC_X86_VNNI_H */
