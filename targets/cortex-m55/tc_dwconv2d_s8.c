@@ -5,9 +5,9 @@
  *
  * Constants prepared at compile time (prepare_m55_dw): the input zero point folded into the bias
  * (a tap inside the image adds x * w, one outside adds in_zp * w); weights [oc8/8][kh*kw][8] (oc
- * padded to a multiple of 8 with zeros: each group's taps in a row); buf[3] holds per group of 8
- * channels bias, mult, left shift, right shift, each as even channels then odd ones (buf[4],
- * buf[5] unused).
+ * padded to a multiple of 8 with zeros: each group's taps in a row); the bias buffer holds per
+ * group of 8 channels bias, mult, left shift, right shift, each as even channels then odd ones
+ * (the mult and shift buffers unused).
  *
  * 3x3, dm == 1: the pixels of a row whose window is inside the image run unrolled, whole groups
  * of 8 channels. Every other pixel (and the channel tail) takes the general path: the taps inside
@@ -191,11 +191,14 @@ static void tc_dw_border3x3(const tc_dw_args *a, int8_t *yp, int64_t iy0, int64_
 
 void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *restrict const y = (int8_t *)buf[1];
-  const int32_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
-  const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
-  const int32_t pt = ip[13], pl = ip[14];
+  const int8_t *const x = (const int8_t *)buf[TCB_DWCONV2D_S8_IN];
+  int8_t *restrict const y = (int8_t *)buf[TCB_DWCONV2D_S8_OUT];
+  const int32_t n = ip[TCP_DWCONV2D_S8_N], h = ip[TCP_DWCONV2D_S8_H], wd = ip[TCP_DWCONV2D_S8_W],
+                c = ip[TCP_DWCONV2D_S8_C], oh = ip[TCP_DWCONV2D_S8_OH], ow = ip[TCP_DWCONV2D_S8_OW],
+                oc = ip[TCP_DWCONV2D_S8_OC];
+  const int32_t kh = ip[TCP_DWCONV2D_S8_KH], kw = ip[TCP_DWCONV2D_S8_KW], sh = ip[TCP_DWCONV2D_S8_SH],
+                sw = ip[TCP_DWCONV2D_S8_SW], dh = ip[TCP_DWCONV2D_S8_DH], dw = ip[TCP_DWCONV2D_S8_DW];
+  const int32_t pt = ip[TCP_DWCONV2D_S8_PT], pl = ip[TCP_DWCONV2D_S8_PL];
   const int32_t ocf = oc & ~7; /* channels in whole groups of 8 */
   /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd */
   const int64_t xa = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
@@ -203,14 +206,14 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   const int64_t xb_ = xe < 0 ? 0 : xe / sw + 1;
   const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
   const int32_t oxb = (int32_t)(xb_ < oxa ? oxa : (xb_ < ow ? xb_ : ow));
-  const int fast = ip[19] == 1 && kh == 3 && kw == 3 && ocf > 0;
+  const int fast = ip[TCP_DWCONV2D_S8_DM] == 1 && kh == 3 && kw == 3 && ocf > 0;
   tc_dw_args a;
   int32_t b, oy, ox;
   (void)fp;
   if (fast) /* in_zp for the taps of border pixels outside the image */
-    tc_mve_fill((int8_t *)scratch, vdupq_n_s8((int8_t)ip[17]), (oc + 7) & ~7);
-  a.w = (const int8_t *)buf[2];
-  a.rq = (const int32_t *)buf[3]; /* bias and requantization, packed */
+    tc_mve_fill((int8_t *)scratch, vdupq_n_s8((int8_t)ip[TCP_DWCONV2D_S8_IN_ZP]), (oc + 7) & ~7);
+  a.w = (const int8_t *)buf[TCB_DWCONV2D_S8_W];
+  a.rq = (const int32_t *)buf[TCB_DWCONV2D_S8_BIAS]; /* bias and requantization, packed */
   a.h = h;
   a.wd = wd;
   a.c = c;
@@ -219,11 +222,11 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   a.kw = kw;
   a.dh = dh;
   a.dw = dw;
-  a.dm = ip[19];
+  a.dm = ip[TCP_DWCONV2D_S8_DM];
   a.xrow = (ptrdiff_t)dh * wd * c;
   a.xcol = (ptrdiff_t)dw * c;
-  a.zpv = vdupq_n_s16((int16_t)ip[17]);
-  tc_mve_q_init(&a.q, ip[18], ip[15], ip[16]);
+  a.zpv = vdupq_n_s16((int16_t)ip[TCP_DWCONV2D_S8_IN_ZP]);
+  tc_mve_q_init(&a.q, ip[TCP_DWCONV2D_S8_OUT_ZP], ip[TCP_DWCONV2D_S8_ACT_MIN], ip[TCP_DWCONV2D_S8_ACT_MAX]);
   for (b = 0; b < n; b++) {
     a.x = x + (ptrdiff_t)b * h * wd * c;
     for (oy = 0; oy < oh; oy++) {

@@ -4,4 +4,4 @@
 #include "tc_internal.h"
 
 void tc_add_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
-TC_ADD_BODY(int16_t)
+TC_ADD_BODY(int16_t, ADD_S16)

@@ -2,4 +2,4 @@
 #include "tc_internal.h"
 
 void tc_add_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
-TC_ADD_BODY(int8_t)
+TC_ADD_BODY(int8_t, ADD_S8)

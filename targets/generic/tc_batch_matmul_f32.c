@@ -7,19 +7,22 @@
    batch_matmul_s8, without requantization). */
 void tc_batch_matmul_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const lhs = (const float *)buf[0];
-  const float *const rhs = (const float *)buf[1];
-  float *y = (float *)buf[2];
-  const int32_t *const b = ip, *const la = ip + 3, *const ra = ip + 6;
-  const ptrdiff_t m = ip[9], k = ip[10], n = ip[11], lsi = ip[12], lsk = ip[13], rsk = ip[14], rsj = ip[15];
+  const float *const lhs = (const float *)buf[TCB_BATCH_MATMUL_F32_LHS];
+  const float *const rhs = (const float *)buf[TCB_BATCH_MATMUL_F32_RHS];
+  float *y = (float *)buf[TCB_BATCH_MATMUL_F32_OUT];
+  const ptrdiff_t m = ip[TCP_BATCH_MATMUL_F32_M], k = ip[TCP_BATCH_MATMUL_F32_K], n = ip[TCP_BATCH_MATMUL_F32_N],
+                  lsi = ip[TCP_BATCH_MATMUL_F32_LSI], lsk = ip[TCP_BATCH_MATMUL_F32_LSK],
+                  rsk = ip[TCP_BATCH_MATMUL_F32_RSK], rsj = ip[TCP_BATCH_MATMUL_F32_RSJ];
   ptrdiff_t i0, i1, i2, i, j, t;
   (void)fp;
   (void)scratch;
-  for (i0 = 0; i0 < b[0]; i0++)
-    for (i1 = 0; i1 < b[1]; i1++)
-      for (i2 = 0; i2 < b[2]; i2++) {
-        const float *const l = lhs + i0 * la[0] + i1 * la[1] + i2 * la[2];
-        const float *const r = rhs + i0 * ra[0] + i1 * ra[1] + i2 * ra[2];
+  for (i0 = 0; i0 < ip[TCP_BATCH_MATMUL_F32_B0]; i0++)
+    for (i1 = 0; i1 < ip[TCP_BATCH_MATMUL_F32_B1]; i1++)
+      for (i2 = 0; i2 < ip[TCP_BATCH_MATMUL_F32_B2]; i2++) {
+        const float *const l = lhs + i0 * ip[TCP_BATCH_MATMUL_F32_LA0] + i1 * ip[TCP_BATCH_MATMUL_F32_LA1]
+                               + i2 * ip[TCP_BATCH_MATMUL_F32_LA2];
+        const float *const r = rhs + i0 * ip[TCP_BATCH_MATMUL_F32_RA0] + i1 * ip[TCP_BATCH_MATMUL_F32_RA1]
+                               + i2 * ip[TCP_BATCH_MATMUL_F32_RA2];
         for (i = 0; i < m; i++)
           for (j = 0; j < n; j++) {
             float acc = 0.0f;

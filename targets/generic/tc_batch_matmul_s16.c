@@ -7,5 +7,5 @@
 
 void tc_batch_matmul_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  TC_BATCH_MATMUL_BODY(int16_t, int64_t, uint64_t, TC_REQUANT)
+  TC_BATCH_MATMUL_BODY(BATCH_MATMUL_S16, int16_t, int64_t, uint64_t, TC_REQUANT)
 }

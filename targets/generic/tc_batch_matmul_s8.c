@@ -7,5 +7,5 @@
 
 void tc_batch_matmul_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  TC_BATCH_MATMUL_BODY(int8_t, int32_t, uint32_t, TC_REQUANT)
+  TC_BATCH_MATMUL_BODY(BATCH_MATMUL_S8, int8_t, int32_t, uint32_t, TC_REQUANT)
 }

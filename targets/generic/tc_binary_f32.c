@@ -32,22 +32,26 @@ static float tc_binary_one_f32(int32_t op, float a, float b)
    that input is not broadcast. */
 void tc_binary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const in1 = (const float *)buf[0];
-  const float *const in2 = (const float *)buf[1];
-  float *const y = (float *)buf[2];
-  const ptrdiff_t d5 = ip[5], a5 = ip[11], b5 = ip[17];
-  const int32_t op = ip[18];
-  const float act_min = fp[0], act_max = fp[1];
+  const float *const in1 = (const float *)buf[TCB_BINARY_F32_IN1];
+  const float *const in2 = (const float *)buf[TCB_BINARY_F32_IN2];
+  float *const y = (float *)buf[TCB_BINARY_F32_OUT];
+  const ptrdiff_t d5 = ip[TCP_BINARY_F32_D5], a5 = ip[TCP_BINARY_F32_A5], b5 = ip[TCP_BINARY_F32_B5];
+  const int32_t op = ip[TCP_BINARY_F32_OP];
+  const float act_min = fp[TCF_BINARY_F32_ACT_MIN], act_max = fp[TCF_BINARY_F32_ACT_MAX];
   const int clamp = op == 0 || op == 1 || op == 6; /* the ops with a fused activation */
   ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;
   (void)scratch;
-  for (i0 = 0; i0 < ip[0]; i0++)
-    for (i1 = 0; i1 < ip[1]; i1++)
-      for (i2 = 0; i2 < ip[2]; i2++)
-        for (i3 = 0; i3 < ip[3]; i3++)
-          for (i4 = 0; i4 < ip[4]; i4++) {
-            const float *const pa = in1 + i0 * ip[6] + i1 * ip[7] + i2 * ip[8] + i3 * ip[9] + i4 * ip[10];
-            const float *const pb = in2 + i0 * ip[12] + i1 * ip[13] + i2 * ip[14] + i3 * ip[15] + i4 * ip[16];
+  for (i0 = 0; i0 < ip[TCP_BINARY_F32_D0]; i0++)
+    for (i1 = 0; i1 < ip[TCP_BINARY_F32_D1]; i1++)
+      for (i2 = 0; i2 < ip[TCP_BINARY_F32_D2]; i2++)
+        for (i3 = 0; i3 < ip[TCP_BINARY_F32_D3]; i3++)
+          for (i4 = 0; i4 < ip[TCP_BINARY_F32_D4]; i4++) {
+            const float *const pa = in1 + i0 * ip[TCP_BINARY_F32_A0] + i1 * ip[TCP_BINARY_F32_A1]
+                                    + i2 * ip[TCP_BINARY_F32_A2] + i3 * ip[TCP_BINARY_F32_A3]
+                                    + i4 * ip[TCP_BINARY_F32_A4];
+            const float *const pb = in2 + i0 * ip[TCP_BINARY_F32_B0] + i1 * ip[TCP_BINARY_F32_B1]
+                                    + i2 * ip[TCP_BINARY_F32_B2] + i3 * ip[TCP_BINARY_F32_B3]
+                                    + i4 * ip[TCP_BINARY_F32_B4];
             float *const yp = y + k;
             for (i5 = 0; i5 < d5; i5++) {
               const float v = tc_binary_one_f32(op, pa[i5 * a5], pb[i5 * b5]);

@@ -43,42 +43,84 @@ static int32_t tc_binary_one(int32_t x1, int32_t x2, const tc_binary_q_params *p
   return tc_clamp32(v, p->act_min - p->out_off, p->act_max - p->out_off) + p->out_off;
 }
 
+/* binary_s16 has binary_s8's operand layout: tc_binary_q reads both by binary_s8's names. */
+#define TC_BINARY_Q_SAME(P) TC_SAME_IP(BINARY_S8, BINARY_S16, P)
+TC_SAME_BUF(BINARY_S8, BINARY_S16, IN1);
+TC_SAME_BUF(BINARY_S8, BINARY_S16, IN2);
+TC_SAME_BUF(BINARY_S8, BINARY_S16, OUT);
+TC_BINARY_Q_SAME(D0);
+TC_BINARY_Q_SAME(D1);
+TC_BINARY_Q_SAME(D2);
+TC_BINARY_Q_SAME(D3);
+TC_BINARY_Q_SAME(D4);
+TC_BINARY_Q_SAME(D5);
+TC_BINARY_Q_SAME(A0);
+TC_BINARY_Q_SAME(A1);
+TC_BINARY_Q_SAME(A2);
+TC_BINARY_Q_SAME(A3);
+TC_BINARY_Q_SAME(A4);
+TC_BINARY_Q_SAME(A5);
+TC_BINARY_Q_SAME(B0);
+TC_BINARY_Q_SAME(B1);
+TC_BINARY_Q_SAME(B2);
+TC_BINARY_Q_SAME(B3);
+TC_BINARY_Q_SAME(B4);
+TC_BINARY_Q_SAME(B5);
+TC_BINARY_Q_SAME(OP);
+TC_BINARY_Q_SAME(ACT_MIN);
+TC_BINARY_Q_SAME(ACT_MAX);
+TC_BINARY_Q_SAME(IN1_OFF);
+TC_BINARY_Q_SAME(IN2_OFF);
+TC_BINARY_Q_SAME(OUT_OFF);
+TC_BINARY_Q_SAME(LEFT_SHIFT);
+TC_BINARY_Q_SAME(M1);
+TC_BINARY_Q_SAME(S1);
+TC_BINARY_Q_SAME(M2);
+TC_BINARY_Q_SAME(S2);
+TC_BINARY_Q_SAME(MO);
+TC_BINARY_Q_SAME(SO);
+
 /* buffers in1, in2, out: int8 (wide 0) or int16 (wide 1).
    ip: d0..d5 a0..a5 b0..b5 op act_min act_max in1_off in2_off out_off left_shift m1 s1 m2 s2 mo so.
    The output may be exactly in1 or in2 when that input is not broadcast. */
 static void tc_binary_q(void *const *buf, const int32_t *ip, int wide)
 {
-  const ptrdiff_t d5 = ip[5], a5 = ip[11], b5 = ip[17];
-  const int32_t *const q = ip + 18;
+  const ptrdiff_t d5 = ip[TCP_BINARY_S8_D5], a5 = ip[TCP_BINARY_S8_A5], b5 = ip[TCP_BINARY_S8_B5];
+  int32_t left_shift;
   tc_binary_q_params p;
   ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;
-  p.op = q[0];
-  p.act_min = q[1];
-  p.act_max = q[2];
-  p.in1_off = q[3];
-  p.in2_off = q[4];
-  p.out_off = q[5];
-  p.left_shift = q[6] < 0 ? 0 : (q[6] > 31 ? 31 : (int)q[6]);
-  p.m1 = q[7];
-  tc_split_shift(q[8], &p.l1, &p.r1);
-  p.m2 = q[9];
-  tc_split_shift(q[10], &p.l2, &p.r2);
-  p.mo = q[11];
-  tc_split_shift(q[12], &p.lo, &p.ro);
-  for (i0 = 0; i0 < ip[0]; i0++)
-    for (i1 = 0; i1 < ip[1]; i1++)
-      for (i2 = 0; i2 < ip[2]; i2++)
-        for (i3 = 0; i3 < ip[3]; i3++)
-          for (i4 = 0; i4 < ip[4]; i4++) {
-            const ptrdiff_t ia = i0 * ip[6] + i1 * ip[7] + i2 * ip[8] + i3 * ip[9] + i4 * ip[10];
-            const ptrdiff_t ib = i0 * ip[12] + i1 * ip[13] + i2 * ip[14] + i3 * ip[15] + i4 * ip[16];
+  p.op = ip[TCP_BINARY_S8_OP];
+  p.act_min = ip[TCP_BINARY_S8_ACT_MIN];
+  p.act_max = ip[TCP_BINARY_S8_ACT_MAX];
+  p.in1_off = ip[TCP_BINARY_S8_IN1_OFF];
+  p.in2_off = ip[TCP_BINARY_S8_IN2_OFF];
+  p.out_off = ip[TCP_BINARY_S8_OUT_OFF];
+  left_shift = ip[TCP_BINARY_S8_LEFT_SHIFT];
+  p.left_shift = left_shift < 0 ? 0 : (left_shift > 31 ? 31 : (int)left_shift);
+  p.m1 = ip[TCP_BINARY_S8_M1];
+  tc_split_shift(ip[TCP_BINARY_S8_S1], &p.l1, &p.r1);
+  p.m2 = ip[TCP_BINARY_S8_M2];
+  tc_split_shift(ip[TCP_BINARY_S8_S2], &p.l2, &p.r2);
+  p.mo = ip[TCP_BINARY_S8_MO];
+  tc_split_shift(ip[TCP_BINARY_S8_SO], &p.lo, &p.ro);
+  for (i0 = 0; i0 < ip[TCP_BINARY_S8_D0]; i0++)
+    for (i1 = 0; i1 < ip[TCP_BINARY_S8_D1]; i1++)
+      for (i2 = 0; i2 < ip[TCP_BINARY_S8_D2]; i2++)
+        for (i3 = 0; i3 < ip[TCP_BINARY_S8_D3]; i3++)
+          for (i4 = 0; i4 < ip[TCP_BINARY_S8_D4]; i4++) {
+            const ptrdiff_t ia = i0 * ip[TCP_BINARY_S8_A0] + i1 * ip[TCP_BINARY_S8_A1] + i2 * ip[TCP_BINARY_S8_A2]
+                                 + i3 * ip[TCP_BINARY_S8_A3] + i4 * ip[TCP_BINARY_S8_A4];
+            const ptrdiff_t ib = i0 * ip[TCP_BINARY_S8_B0] + i1 * ip[TCP_BINARY_S8_B1] + i2 * ip[TCP_BINARY_S8_B2]
+                                 + i3 * ip[TCP_BINARY_S8_B3] + i4 * ip[TCP_BINARY_S8_B4];
             for (i5 = 0; i5 < d5; i5++, k++) {
               if (wide)
-                ((int16_t *)buf[2])[k] = (int16_t)tc_binary_one(((const int16_t *)buf[0])[ia + i5 * a5],
-                                                                ((const int16_t *)buf[1])[ib + i5 * b5], &p);
+                ((int16_t *)buf[TCB_BINARY_S8_OUT])[k] =
+                    (int16_t)tc_binary_one(((const int16_t *)buf[TCB_BINARY_S8_IN1])[ia + i5 * a5],
+                                           ((const int16_t *)buf[TCB_BINARY_S8_IN2])[ib + i5 * b5], &p);
               else
-                ((int8_t *)buf[2])[k] = (int8_t)tc_binary_one(((const int8_t *)buf[0])[ia + i5 * a5],
-                                                              ((const int8_t *)buf[1])[ib + i5 * b5], &p);
+                ((int8_t *)buf[TCB_BINARY_S8_OUT])[k] =
+                    (int8_t)tc_binary_one(((const int8_t *)buf[TCB_BINARY_S8_IN1])[ia + i5 * a5],
+                                          ((const int8_t *)buf[TCB_BINARY_S8_IN2])[ib + i5 * b5], &p);
             }
           }
 }

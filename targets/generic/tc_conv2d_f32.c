@@ -3,14 +3,17 @@
 
 void tc_conv2d_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *restrict const y = (float *)buf[1];
-  const float *const w = (const float *)buf[2];
-  const float *const bias = (const float *)buf[3];
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
-  const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
-  const int32_t pt = ip[13], pl = ip[14];
-  const float act_min = fp[0], act_max = fp[1];
+  const float *const x = (const float *)buf[TCB_CONV2D_F32_IN];
+  float *restrict const y = (float *)buf[TCB_CONV2D_F32_OUT];
+  const float *const w = (const float *)buf[TCB_CONV2D_F32_W];
+  const float *const bias = (const float *)buf[TCB_CONV2D_F32_BIAS];
+  const ptrdiff_t n = ip[TCP_CONV2D_F32_N], h = ip[TCP_CONV2D_F32_H], wd = ip[TCP_CONV2D_F32_W],
+                  c = ip[TCP_CONV2D_F32_C], oh = ip[TCP_CONV2D_F32_OH], ow = ip[TCP_CONV2D_F32_OW],
+                  oc = ip[TCP_CONV2D_F32_OC];
+  const int32_t kh = ip[TCP_CONV2D_F32_KH], kw = ip[TCP_CONV2D_F32_KW], sh = ip[TCP_CONV2D_F32_SH],
+                sw = ip[TCP_CONV2D_F32_SW], dh = ip[TCP_CONV2D_F32_DH], dw = ip[TCP_CONV2D_F32_DW];
+  const int32_t pt = ip[TCP_CONV2D_F32_PT], pl = ip[TCP_CONV2D_F32_PL];
+  const float act_min = fp[TCF_CONV2D_F32_ACT_MIN], act_max = fp[TCF_CONV2D_F32_ACT_MAX];
   const ptrdiff_t wsize = (ptrdiff_t)kh * kw * c;
   ptrdiff_t b, oy, ox, o;
   (void)scratch;

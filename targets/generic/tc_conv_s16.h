@@ -34,20 +34,23 @@ static inline int16_t tc_conv_s16_out(int64_t acc, ptrdiff_t o, const int64_t *b
 
 /* buffers: in int16 [n][h][w][c], out int16 [n][oh][ow][oc], w int8 (conv: [oc][kh][kw][c];
    depthwise: [kh][kw][oc]), bias int64 [oc], mult, shift int32 [oc].
-   ip: n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide.
+   ip (conv_s16's): n h w c oh ow oc kh kw sh sw dh dw pt pl dm act_min act_max wide.
    dm 0: a convolution; dm >= 1: depthwise with oc = c * dm. wide 1: an int64 accumulator and
    TFLite's int64 rounding (an int64 bias or none); 0: int32 (an int32 bias). */
 static void tc_conv_s16_body(void *const *buf, const int32_t *ip)
 {
-  const int16_t *const x = (const int16_t *)buf[0];
-  int16_t *const y = (int16_t *)buf[1];
-  const int8_t *const w = (const int8_t *)buf[2];
-  const int64_t *const bias = (const int64_t *)buf[3];
-  const int32_t *const mult = (const int32_t *)buf[4];
-  const int32_t *const shift = (const int32_t *)buf[5];
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
-  const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
-  const int32_t pt = ip[13], pl = ip[14], dm = ip[15], act_min = ip[16], act_max = ip[17], wide = ip[18];
+  const int16_t *const x = (const int16_t *)buf[TCB_CONV_S16_IN];
+  int16_t *const y = (int16_t *)buf[TCB_CONV_S16_OUT];
+  const int8_t *const w = (const int8_t *)buf[TCB_CONV_S16_W];
+  const int64_t *const bias = (const int64_t *)buf[TCB_CONV_S16_BIAS];
+  const int32_t *const mult = (const int32_t *)buf[TCB_CONV_S16_MULT];
+  const int32_t *const shift = (const int32_t *)buf[TCB_CONV_S16_SHIFT];
+  const ptrdiff_t n = ip[TCP_CONV_S16_N], h = ip[TCP_CONV_S16_H], wd = ip[TCP_CONV_S16_W], c = ip[TCP_CONV_S16_C],
+                  oh = ip[TCP_CONV_S16_OH], ow = ip[TCP_CONV_S16_OW], oc = ip[TCP_CONV_S16_OC];
+  const int32_t kh = ip[TCP_CONV_S16_KH], kw = ip[TCP_CONV_S16_KW], sh = ip[TCP_CONV_S16_SH], sw = ip[TCP_CONV_S16_SW],
+                dh = ip[TCP_CONV_S16_DH], dw = ip[TCP_CONV_S16_DW];
+  const int32_t pt = ip[TCP_CONV_S16_PT], pl = ip[TCP_CONV_S16_PL], dm = ip[TCP_CONV_S16_DM],
+                act_min = ip[TCP_CONV_S16_ACT_MIN], act_max = ip[TCP_CONV_S16_ACT_MAX], wide = ip[TCP_CONV_S16_WIDE];
   /* element steps between taps (used for taps inside the image only, where they fit) */
   const ptrdiff_t ystep = (ptrdiff_t)((int64_t)dh * wd * c), xstep = (ptrdiff_t)((int64_t)dw * c);
   ptrdiff_t b, oy, ox, o;

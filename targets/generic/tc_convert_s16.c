@@ -9,17 +9,17 @@
    mode 1: int16 -> float32: scale * (x - zp). */
 void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const ptrdiff_t size = ip[1];
-  const int32_t mode = ip[0], zp = ip[2];
-  const float scale = fp[0];
+  const ptrdiff_t size = ip[TCP_CONVERT_S16_SIZE];
+  const int32_t mode = ip[TCP_CONVERT_S16_MODE], zp = ip[TCP_CONVERT_S16_ZP];
+  const float scale = fp[TCF_CONVERT_S16_SCALE];
   ptrdiff_t i;
   (void)scratch;
   for (i = 0; i < size; i++) {
     int32_t v;
     if (mode == 1) {
-      ((float *)buf[1])[i] = scale * (float)(((const int16_t *)buf[0])[i] - zp);
+      ((float *)buf[TCB_CONVERT_S16_OUT])[i] = scale * (float)(((const int16_t *)buf[TCB_CONVERT_S16_IN])[i] - zp);
     } else {
-      const float q = ((const float *)buf[0])[i] / scale; /* float32 division, as the reference */
+      const float q = ((const float *)buf[TCB_CONVERT_S16_IN])[i] / scale; /* float32 division, as the reference */
       if (q >= 131072.0f) {
         v = 32767;
       } else if (q <= -131072.0f) {
@@ -33,7 +33,7 @@ void tc_convert_s16(void *const *buf, const int32_t *ip, const float *fp, void *
       } else {
         v = -32768; /* NaN */
       }
-      ((int16_t *)buf[1])[i] = (int16_t)v;
+      ((int16_t *)buf[TCB_CONVERT_S16_OUT])[i] = (int16_t)v;
     }
   }
 }

@@ -7,6 +7,6 @@ void tc_copy(void *const *buf, const int32_t *ip, const float *fp, void *scratch
 {
   (void)fp;
   (void)scratch;
-  if (ip[0] > 0 && buf[1] != buf[0])
-    memmove(buf[1], buf[0], (size_t)ip[0]);
+  if (ip[TCP_COPY_NBYTES] > 0 && buf[TCB_COPY_OUT] != buf[TCB_COPY_IN])
+    memmove(buf[TCB_COPY_OUT], buf[TCB_COPY_IN], (size_t)ip[TCP_COPY_NBYTES]);
 }

@@ -10,25 +10,27 @@
    0 <= i_k < d_k. The output must not overlap the input. */
 void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const uint8_t *const x = (const uint8_t *)buf[0];
-  uint8_t *const y = (uint8_t *)buf[1];
-  const ptrdiff_t es = ip[0];
-  const int32_t *const d = ip + 3, *const a = ip + 9, *const b = ip + 15;
+  const uint8_t *const x = (const uint8_t *)buf[TCB_COPY_ND_IN];
+  uint8_t *const y = (uint8_t *)buf[TCB_COPY_ND_OUT];
+  const ptrdiff_t es = ip[TCP_COPY_ND_ESIZE];
   ptrdiff_t i0, i1, i2, i3, i4, i5;
   (void)fp;
   (void)scratch;
-  for (i0 = 0; i0 < d[0]; i0++)
-    for (i1 = 0; i1 < d[1]; i1++)
-      for (i2 = 0; i2 < d[2]; i2++)
-        for (i3 = 0; i3 < d[3]; i3++)
-          for (i4 = 0; i4 < d[4]; i4++) {
-            const ptrdiff_t xo = ip[1] + i0 * a[0] + i1 * a[1] + i2 * a[2] + i3 * a[3] + i4 * a[4];
-            const ptrdiff_t yo = ip[2] + i0 * b[0] + i1 * b[1] + i2 * b[2] + i3 * b[3] + i4 * b[4];
-            if (a[5] == 1 && b[5] == 1) {
-              memcpy(y + yo * es, x + xo * es, (size_t)(d[5] * es));
+  for (i0 = 0; i0 < ip[TCP_COPY_ND_D0]; i0++)
+    for (i1 = 0; i1 < ip[TCP_COPY_ND_D1]; i1++)
+      for (i2 = 0; i2 < ip[TCP_COPY_ND_D2]; i2++)
+        for (i3 = 0; i3 < ip[TCP_COPY_ND_D3]; i3++)
+          for (i4 = 0; i4 < ip[TCP_COPY_ND_D4]; i4++) {
+            const ptrdiff_t xo = ip[TCP_COPY_ND_IN_OFF] + i0 * ip[TCP_COPY_ND_A0] + i1 * ip[TCP_COPY_ND_A1]
+                                 + i2 * ip[TCP_COPY_ND_A2] + i3 * ip[TCP_COPY_ND_A3] + i4 * ip[TCP_COPY_ND_A4];
+            const ptrdiff_t yo = ip[TCP_COPY_ND_OUT_OFF] + i0 * ip[TCP_COPY_ND_B0] + i1 * ip[TCP_COPY_ND_B1]
+                                 + i2 * ip[TCP_COPY_ND_B2] + i3 * ip[TCP_COPY_ND_B3] + i4 * ip[TCP_COPY_ND_B4];
+            if (ip[TCP_COPY_ND_A5] == 1 && ip[TCP_COPY_ND_B5] == 1) {
+              memcpy(y + yo * es, x + xo * es, (size_t)(ip[TCP_COPY_ND_D5] * es));
             } else {
-              for (i5 = 0; i5 < d[5]; i5++)
-                memcpy(y + (yo + i5 * b[5]) * es, x + (xo + i5 * a[5]) * es, (size_t)es);
+              for (i5 = 0; i5 < ip[TCP_COPY_ND_D5]; i5++)
+                memcpy(y + (yo + i5 * ip[TCP_COPY_ND_B5]) * es, x + (xo + i5 * ip[TCP_COPY_ND_A5]) * es,
+                       (size_t)es);
             }
           }
 }

@@ -5,11 +5,11 @@
 
 void tc_dequantize_s8_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  float *restrict const y = (float *)buf[1];
-  const ptrdiff_t size = ip[0];
-  const int32_t zp = ip[1];
-  const float scale = fp[0];
+  const int8_t *const x = (const int8_t *)buf[TCB_DEQUANTIZE_S8_F32_IN];
+  float *restrict const y = (float *)buf[TCB_DEQUANTIZE_S8_F32_OUT];
+  const ptrdiff_t size = ip[TCP_DEQUANTIZE_S8_F32_SIZE];
+  const int32_t zp = ip[TCP_DEQUANTIZE_S8_F32_ZP];
+  const float scale = fp[TCF_DEQUANTIZE_S8_F32_SCALE];
   ptrdiff_t i;
   (void)scratch;
   for (i = 0; i < size; i++)

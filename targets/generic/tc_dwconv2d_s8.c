@@ -3,17 +3,21 @@
 
 void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *restrict const y = (int8_t *)buf[1];
-  const int8_t *const w = (const int8_t *)buf[2];
-  const int32_t *const bias = (const int32_t *)buf[3];
-  const int32_t *const mult = (const int32_t *)buf[4];
-  const int32_t *const shift = (const int32_t *)buf[5];
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
-  const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
-  const int32_t pt = ip[13], pl = ip[14];
-  const int32_t act_min = ip[15], act_max = ip[16], in_zp = ip[17], out_zp = ip[18];
-  const ptrdiff_t dm = ip[19];
+  const int8_t *const x = (const int8_t *)buf[TCB_DWCONV2D_S8_IN];
+  int8_t *restrict const y = (int8_t *)buf[TCB_DWCONV2D_S8_OUT];
+  const int8_t *const w = (const int8_t *)buf[TCB_DWCONV2D_S8_W];
+  const int32_t *const bias = (const int32_t *)buf[TCB_DWCONV2D_S8_BIAS];
+  const int32_t *const mult = (const int32_t *)buf[TCB_DWCONV2D_S8_MULT];
+  const int32_t *const shift = (const int32_t *)buf[TCB_DWCONV2D_S8_SHIFT];
+  const ptrdiff_t n = ip[TCP_DWCONV2D_S8_N], h = ip[TCP_DWCONV2D_S8_H], wd = ip[TCP_DWCONV2D_S8_W],
+                  c = ip[TCP_DWCONV2D_S8_C], oh = ip[TCP_DWCONV2D_S8_OH], ow = ip[TCP_DWCONV2D_S8_OW],
+                  oc = ip[TCP_DWCONV2D_S8_OC];
+  const int32_t kh = ip[TCP_DWCONV2D_S8_KH], kw = ip[TCP_DWCONV2D_S8_KW], sh = ip[TCP_DWCONV2D_S8_SH],
+                sw = ip[TCP_DWCONV2D_S8_SW], dh = ip[TCP_DWCONV2D_S8_DH], dw = ip[TCP_DWCONV2D_S8_DW];
+  const int32_t pt = ip[TCP_DWCONV2D_S8_PT], pl = ip[TCP_DWCONV2D_S8_PL];
+  const int32_t act_min = ip[TCP_DWCONV2D_S8_ACT_MIN], act_max = ip[TCP_DWCONV2D_S8_ACT_MAX],
+                in_zp = ip[TCP_DWCONV2D_S8_IN_ZP], out_zp = ip[TCP_DWCONV2D_S8_OUT_ZP];
+  const ptrdiff_t dm = ip[TCP_DWCONV2D_S8_DM];
   const int16_t zp16 = (int16_t)in_zp;
   uint32_t *restrict const acc = (uint32_t *)scratch; /* oc accumulators */
   ptrdiff_t b, oy, ox, o, i, m;

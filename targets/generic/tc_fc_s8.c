@@ -3,14 +3,15 @@
 
 void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *restrict const y = (int8_t *)buf[1];
-  const int8_t *const w = (const int8_t *)buf[2];
-  const int32_t *const bias = (const int32_t *)buf[3];
-  const int32_t *const mult = (const int32_t *)buf[4];
-  const int32_t *const shift = (const int32_t *)buf[5];
-  const ptrdiff_t batches = ip[0], depth = ip[1], units = ip[2];
-  const int32_t act_min = ip[3], act_max = ip[4], in_zp = ip[5], out_zp = ip[6];
+  const int8_t *const x = (const int8_t *)buf[TCB_FC_S8_IN];
+  int8_t *restrict const y = (int8_t *)buf[TCB_FC_S8_OUT];
+  const int8_t *const w = (const int8_t *)buf[TCB_FC_S8_W];
+  const int32_t *const bias = (const int32_t *)buf[TCB_FC_S8_BIAS];
+  const int32_t *const mult = (const int32_t *)buf[TCB_FC_S8_MULT];
+  const int32_t *const shift = (const int32_t *)buf[TCB_FC_S8_SHIFT];
+  const ptrdiff_t batches = ip[TCP_FC_S8_BATCHES], depth = ip[TCP_FC_S8_DEPTH], units = ip[TCP_FC_S8_UNITS];
+  const int32_t act_min = ip[TCP_FC_S8_ACT_MIN], act_max = ip[TCP_FC_S8_ACT_MAX], in_zp = ip[TCP_FC_S8_IN_ZP],
+                out_zp = ip[TCP_FC_S8_OUT_ZP];
   ptrdiff_t b, u;
   (void)fp;
   (void)scratch;

@@ -18,6 +18,17 @@
 
 #include "tinycc_kernels.h"
 
+/* ---- compile-time checks --------------------------------------------------------------------- */
+
+/* A compile-time check (C99 has no _Static_assert): the array size is -1, an error, when cond is
+   false. The helpers shared by several kernels read their operands by one kernel's index names
+   (tc_abi.h) and check with these that the other kernels' layouts agree, so that a change of the
+   kernel table cannot silently break the sharing. */
+#define TC_CHECK(name, cond) typedef char tc_check_##name[(cond) ? 1 : -1]
+/* Kernel K2's iparam / buffer P has the index it has in kernel K1. */
+#define TC_SAME_IP(K1, K2, P) TC_CHECK(ip_##K2##_##P, (int)TCP_##K1##_##P == (int)TCP_##K2##_##P)
+#define TC_SAME_BUF(K1, K2, B) TC_CHECK(buf_##K2##_##B, (int)TCB_##K1##_##B == (int)TCB_##K2##_##B)
+
 /* ---- integer basics ------------------------------------------------------------------------ */
 
 /* The int32 whose two's complement bit pattern is u (u modulo 2**32). */
@@ -219,22 +230,41 @@ typedef struct {
   int l1, r1, l2, r2, lo, ro;
 } tc_add_s8_params;
 
-/* p: act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so. */
+/* p: add_s8's iparams from act_min on (act_min, act_max, in1_off, in2_off, out_off, left_shift, m1,
+   s1, m2, s2, mo, so), each at its index in add_s8's ip minus that of act_min. */
 static inline void tc_add_s8_setup(const int32_t *p, tc_add_s8_params *a)
 {
-  a->act_min = p[0];
-  a->act_max = p[1];
-  a->in1_off = p[2];
-  a->in2_off = p[3];
-  a->out_off = p[4];
-  a->left_shift = p[5] < 0 ? 0 : (p[5] > 31 ? 31 : (int)p[5]);
-  a->m1 = p[6];
-  tc_split_shift(p[7], &a->l1, &a->r1);
-  a->m2 = p[8];
-  tc_split_shift(p[9], &a->l2, &a->r2);
-  a->mo = p[10];
-  tc_split_shift(p[11], &a->lo, &a->ro);
+  int32_t left_shift;
+  a->act_min = p[TCP_ADD_S8_ACT_MIN - TCP_ADD_S8_ACT_MIN];
+  a->act_max = p[TCP_ADD_S8_ACT_MAX - TCP_ADD_S8_ACT_MIN];
+  a->in1_off = p[TCP_ADD_S8_IN1_OFF - TCP_ADD_S8_ACT_MIN];
+  a->in2_off = p[TCP_ADD_S8_IN2_OFF - TCP_ADD_S8_ACT_MIN];
+  a->out_off = p[TCP_ADD_S8_OUT_OFF - TCP_ADD_S8_ACT_MIN];
+  left_shift = p[TCP_ADD_S8_LEFT_SHIFT - TCP_ADD_S8_ACT_MIN];
+  a->left_shift = left_shift < 0 ? 0 : (left_shift > 31 ? 31 : (int)left_shift);
+  a->m1 = p[TCP_ADD_S8_M1 - TCP_ADD_S8_ACT_MIN];
+  tc_split_shift(p[TCP_ADD_S8_S1 - TCP_ADD_S8_ACT_MIN], &a->l1, &a->r1);
+  a->m2 = p[TCP_ADD_S8_M2 - TCP_ADD_S8_ACT_MIN];
+  tc_split_shift(p[TCP_ADD_S8_S2 - TCP_ADD_S8_ACT_MIN], &a->l2, &a->r2);
+  a->mo = p[TCP_ADD_S8_MO - TCP_ADD_S8_ACT_MIN];
+  tc_split_shift(p[TCP_ADD_S8_SO - TCP_ADD_S8_ACT_MIN], &a->lo, &a->ro);
 }
+
+/* add_s16's ADD parameters lie as add_s8's from act_min on (TC_ADD_BODY hands either kernel's
+   ip + act_min to tc_add_s8_setup). */
+#define TC_ADD_Q_SAME(P) \
+  TC_CHECK(add_s16_##P, TCP_ADD_S16_##P - TCP_ADD_S16_ACT_MIN == TCP_ADD_S8_##P - TCP_ADD_S8_ACT_MIN)
+TC_ADD_Q_SAME(ACT_MAX);
+TC_ADD_Q_SAME(IN1_OFF);
+TC_ADD_Q_SAME(IN2_OFF);
+TC_ADD_Q_SAME(OUT_OFF);
+TC_ADD_Q_SAME(LEFT_SHIFT);
+TC_ADD_Q_SAME(M1);
+TC_ADD_Q_SAME(S1);
+TC_ADD_Q_SAME(M2);
+TC_ADD_Q_SAME(S2);
+TC_ADD_Q_SAME(MO);
+TC_ADD_Q_SAME(SO);
 
 /* One element of TFLite's quantized ADD (int8: left shift 20; int16: 15), clamped, offset added. */
 static inline int32_t tc_add_one(int32_t x1, int32_t x2, const tc_add_s8_params *p)
@@ -251,38 +281,40 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
   return (int8_t)tc_add_one(x1, x2, p);
 }
 
-/* The body of tc_add_s8 / tc_add_s16: buffers in1, in2, out of element type T; ip: the 6-D
-   broadcast geometry d0..d5, a0..a5, b0..b5 (element strides of the inputs, 0 where broadcast),
-   then the ADD parameters (tc_add_s8_setup). The output may be exactly in1 or in2 when not
-   broadcast. */
-#define TC_ADD_BODY(T)                                                                                 \
-  {                                                                                                    \
-    const T *const in1 = (const T *)buf[0];                                                            \
-    const T *const in2 = (const T *)buf[1];                                                            \
-    T *const y = (T *)buf[2];                                                                          \
-    const ptrdiff_t d5 = ip[5], a5 = ip[11], b5 = ip[17];                                              \
-    tc_add_s8_params p;                                                                                \
-    ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;                                                           \
-    (void)fp;                                                                                          \
-    (void)scratch;                                                                                     \
-    tc_add_s8_setup(ip + 18, &p);                                                                      \
-    for (i0 = 0; i0 < ip[0]; i0++)                                                                     \
-      for (i1 = 0; i1 < ip[1]; i1++)                                                                   \
-        for (i2 = 0; i2 < ip[2]; i2++)                                                                 \
-          for (i3 = 0; i3 < ip[3]; i3++)                                                               \
-            for (i4 = 0; i4 < ip[4]; i4++) {                                                           \
-              const T *const pa = in1 + i0 * ip[6] + i1 * ip[7] + i2 * ip[8] + i3 * ip[9] + i4 * ip[10];  \
-              const T *const pb = in2 + i0 * ip[12] + i1 * ip[13] + i2 * ip[14] + i3 * ip[15] + i4 * ip[16]; \
-              T *const yp = y + k;                                                                     \
-              if (a5 == 1 && b5 == 1) {                                                                \
-                for (i5 = 0; i5 < d5; i5++)                                                            \
-                  yp[i5] = (T)tc_add_one(pa[i5], pb[i5], &p);                                          \
-              } else {                                                                                 \
-                for (i5 = 0; i5 < d5; i5++)                                                            \
-                  yp[i5] = (T)tc_add_one(pa[i5 * a5], pb[i5 * b5], &p);                                \
-              }                                                                                        \
-              k += d5;                                                                                 \
-            }                                                                                          \
+/* The body of tc_add_s8 / tc_add_s16 (K: ADD_S8 or ADD_S16, the kernel whose tc_abi.h names it
+   reads): buffers in1, in2, out of element type T; ip: the 6-D broadcast geometry d0..d5, a0..a5,
+   b0..b5 (element strides of the inputs, 0 where broadcast), then the ADD parameters from act_min
+   on (tc_add_s8_setup). The output may be exactly in1 or in2 when not broadcast. */
+#define TC_ADD_BODY(T, K)                                                                                     \
+  {                                                                                                           \
+    const T *const in1 = (const T *)buf[TCB_##K##_IN1];                                                       \
+    const T *const in2 = (const T *)buf[TCB_##K##_IN2];                                                       \
+    T *const y = (T *)buf[TCB_##K##_OUT];                                                                     \
+    const ptrdiff_t d5 = ip[TCP_##K##_D5], a5 = ip[TCP_##K##_A5], b5 = ip[TCP_##K##_B5];                      \
+    tc_add_s8_params p;                                                                                       \
+    ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;                                                                  \
+    (void)fp;                                                                                                 \
+    (void)scratch;                                                                                            \
+    tc_add_s8_setup(ip + TCP_##K##_ACT_MIN, &p);                                                              \
+    for (i0 = 0; i0 < ip[TCP_##K##_D0]; i0++)                                                                 \
+      for (i1 = 0; i1 < ip[TCP_##K##_D1]; i1++)                                                               \
+        for (i2 = 0; i2 < ip[TCP_##K##_D2]; i2++)                                                             \
+          for (i3 = 0; i3 < ip[TCP_##K##_D3]; i3++)                                                           \
+            for (i4 = 0; i4 < ip[TCP_##K##_D4]; i4++) {                                                       \
+              const T *const pa = in1 + i0 * ip[TCP_##K##_A0] + i1 * ip[TCP_##K##_A1] + i2 * ip[TCP_##K##_A2] \
+                                  + i3 * ip[TCP_##K##_A3] + i4 * ip[TCP_##K##_A4];                            \
+              const T *const pb = in2 + i0 * ip[TCP_##K##_B0] + i1 * ip[TCP_##K##_B1] + i2 * ip[TCP_##K##_B2] \
+                                  + i3 * ip[TCP_##K##_B3] + i4 * ip[TCP_##K##_B4];                            \
+              T *const yp = y + k;                                                                            \
+              if (a5 == 1 && b5 == 1) {                                                                       \
+                for (i5 = 0; i5 < d5; i5++)                                                                   \
+                  yp[i5] = (T)tc_add_one(pa[i5], pb[i5], &p);                                                 \
+              } else {                                                                                        \
+                for (i5 = 0; i5 < d5; i5++)                                                                   \
+                  yp[i5] = (T)tc_add_one(pa[i5 * a5], pb[i5 * b5], &p);                                       \
+              }                                                                                               \
+              k += d5;                                                                                        \
+            }                                                                                                 \
   }
 
 /* MultiplyByQuantizedMultiplier of an int64 accumulator as TFLite's 16x8 kernels round it: the
@@ -433,32 +465,34 @@ static inline uint32_t tc_dot_s8(const int8_t *x, const int8_t *w, ptrdiff_t n, 
 
 /* ---- ARG_MAX / ARG_MIN over x [outer][axis][inner] of element type T -> int32 indices ----------- */
 
-/* The body of tc_argminmax_s8 / tc_argminmax_f32: mode 1 the first maximum, 0 the first minimum
-   (plain comparisons: for float32 a NaN never replaces the best value so far, and a first NaN is
-   never replaced, as in TFLite Micro). */
-#define TC_ARGMINMAX_BODY(T)                                                                     \
-  {                                                                                              \
-    const T *const x = (const T *)buf[0];                                                        \
-    int32_t *const y = (int32_t *)buf[1];                                                        \
-    const int32_t mode = ip[0];                                                                  \
-    const ptrdiff_t outer = ip[1], axis = ip[2], inner = ip[3];                                  \
-    ptrdiff_t o, i, k;                                                                           \
-    (void)fp;                                                                                    \
-    (void)scratch;                                                                               \
-    for (o = 0; o < outer; o++)                                                                  \
-      for (i = 0; i < inner; i++) {                                                              \
-        const T *const xo = x + o * axis * inner + i;                                            \
-        T best = xo[0];                                                                          \
-        int32_t at = 0;                                                                          \
-        for (k = 1; k < axis; k++) {                                                             \
-          const T v = xo[k * inner];                                                             \
-          if (mode ? v > best : v < best) {                                                      \
-            best = v;                                                                            \
-            at = (int32_t)k;                                                                     \
-          }                                                                                      \
-        }                                                                                        \
-        y[o * inner + i] = at;                                                                   \
-      }                                                                                          \
+/* The body of tc_argminmax_s8 / tc_argminmax_f32 (K: ARGMINMAX_S8 or ARGMINMAX_F32, the kernel
+   whose tc_abi.h names it reads): mode 1 the first maximum, 0 the first minimum (plain comparisons:
+   for float32 a NaN never replaces the best value so far, and a first NaN is never replaced, as in
+   TFLite Micro). */
+#define TC_ARGMINMAX_BODY(T, K)                                                              \
+  {                                                                                          \
+    const T *const x = (const T *)buf[TCB_##K##_IN];                                         \
+    int32_t *const y = (int32_t *)buf[TCB_##K##_OUT];                                        \
+    const int32_t mode = ip[TCP_##K##_MODE];                                                 \
+    const ptrdiff_t outer = ip[TCP_##K##_OUTER], axis = ip[TCP_##K##_AXIS];                  \
+    const ptrdiff_t inner = ip[TCP_##K##_INNER];                                             \
+    ptrdiff_t o, i, k;                                                                       \
+    (void)fp;                                                                                \
+    (void)scratch;                                                                           \
+    for (o = 0; o < outer; o++)                                                              \
+      for (i = 0; i < inner; i++) {                                                          \
+        const T *const xo = x + o * axis * inner + i;                                        \
+        T best = xo[0];                                                                      \
+        int32_t at = 0;                                                                      \
+        for (k = 1; k < axis; k++) {                                                         \
+          const T v = xo[k * inner];                                                         \
+          if (mode ? v > best : v < best) {                                                  \
+            best = v;                                                                        \
+            at = (int32_t)k;                                                                 \
+          }                                                                                  \
+        }                                                                                    \
+        y[o * inner + i] = at;                                                               \
+      }                                                                                      \
   }
 
 /* ---- float32 helpers (the *_f32 kernels only) ------------------------------------------------- */

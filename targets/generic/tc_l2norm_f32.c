@@ -25,9 +25,9 @@ static float tc_l2_sqrtf(float v)
 /* buffers: in, out [outer][depth]. ip: outer depth */
 void tc_l2norm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *x = (const float *)buf[0];
-  float *y = (float *)buf[1];
-  const ptrdiff_t outer = ip[0], depth = ip[1];
+  const float *x = (const float *)buf[TCB_L2NORM_F32_IN];
+  float *y = (float *)buf[TCB_L2NORM_F32_OUT];
+  const ptrdiff_t outer = ip[TCP_L2NORM_F32_OUTER], depth = ip[TCP_L2NORM_F32_DEPTH];
   ptrdiff_t o, i;
   (void)fp;
   (void)scratch;

@@ -6,10 +6,10 @@
 /* buffers: in, out [outer][depth]. ip: outer depth zp */
 void tc_l2norm_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *x = (const int8_t *)buf[0];
-  int8_t *y = (int8_t *)buf[1];
-  const ptrdiff_t outer = ip[0], depth = ip[1];
-  const int32_t zp = ip[2];
+  const int8_t *x = (const int8_t *)buf[TCB_L2NORM_S8_IN];
+  int8_t *y = (int8_t *)buf[TCB_L2NORM_S8_OUT];
+  const ptrdiff_t outer = ip[TCP_L2NORM_S8_OUTER], depth = ip[TCP_L2NORM_S8_DEPTH];
+  const int32_t zp = ip[TCP_L2NORM_S8_ZP];
   ptrdiff_t o, i;
   (void)fp;
   (void)scratch;

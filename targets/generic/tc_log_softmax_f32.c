@@ -34,13 +34,13 @@ static float tc_log_ge1(float s)
 /* buffers: in, out [outer][depth]. ip: outer depth. In place is allowed. */
 void tc_log_softmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const ptrdiff_t outer = ip[0], depth = ip[1];
+  const ptrdiff_t outer = ip[TCP_LOG_SOFTMAX_F32_OUTER], depth = ip[TCP_LOG_SOFTMAX_F32_DEPTH];
   ptrdiff_t o, i;
   (void)fp;
   (void)scratch;
   for (o = 0; o < outer; o++) {
-    const float *const x = (const float *)buf[0] + o * depth;
-    float *const y = (float *)buf[1] + o * depth;
+    const float *const x = (const float *)buf[TCB_LOG_SOFTMAX_F32_IN] + o * depth;
+    float *const y = (float *)buf[TCB_LOG_SOFTMAX_F32_OUT] + o * depth;
     float max = -3.4028235e38f, sum = 0.0f, log_sum;
     for (i = 0; i < depth; i++)
       max = x[i] > max ? x[i] : max;

@@ -51,16 +51,18 @@ static int32_t tc_lsm_log(int32_t x)
    (TFLite's PreprocessLogSoftmaxScalingExp and input radius). */
 void tc_log_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *x = (const int8_t *)buf[0];
-  int8_t *y = (int8_t *)buf[1];
-  const ptrdiff_t outer = ip[0], depth = ip[1];
-  const int32_t mult = ip[2], rev_div = ip[4], diff_min = ip[6];
-  const int left_shift = ip[3] < 0 ? 0 : (ip[3] > 31 ? 31 : (int)ip[3]);
+  const int8_t *x = (const int8_t *)buf[TCB_LOG_SOFTMAX_S8_IN];
+  int8_t *y = (int8_t *)buf[TCB_LOG_SOFTMAX_S8_OUT];
+  const ptrdiff_t outer = ip[TCP_LOG_SOFTMAX_S8_OUTER], depth = ip[TCP_LOG_SOFTMAX_S8_DEPTH];
+  const int32_t mult = ip[TCP_LOG_SOFTMAX_S8_MULT], rev_div = ip[TCP_LOG_SOFTMAX_S8_REV_DIV],
+                diff_min = ip[TCP_LOG_SOFTMAX_S8_DIFF_MIN];
+  const int32_t shift_in = ip[TCP_LOG_SOFTMAX_S8_LEFT_SHIFT];
+  const int left_shift = shift_in < 0 ? 0 : (shift_in > 31 ? 31 : (int)shift_in);
   int rl, rr;
   ptrdiff_t o, i;
   (void)fp;
   (void)scratch;
-  tc_split_shift(ip[5], &rl, &rr);
+  tc_split_shift(ip[TCP_LOG_SOFTMAX_S8_REV_SHIFT], &rl, &rr);
   for (o = 0; o < outer; o++, x += depth, y += depth) {
     int32_t max = -128, sum = 0, log_sum, adjusted, rev;
     for (i = 0; i < depth; i++)

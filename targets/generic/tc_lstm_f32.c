@@ -38,16 +38,17 @@ static float tc_lstm_tanhf(float v)
    fp: cell_clip (<= 0: none). */
 void tc_lstm_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *const y = (float *)buf[1];
-  float *const h = (float *)buf[2];
-  float *const c = (float *)buf[3];
-  const float *const w = (const float *)buf[4];
-  const float *const r = (const float *)buf[5];
-  const float *const bias = (const float *)buf[6];
-  const ptrdiff_t batch = ip[0], time = ip[1], n_in = ip[2], units = ip[3];
-  const int time_major = ip[4];
-  const float clip = fp[0];
+  const float *const x = (const float *)buf[TCB_LSTM_F32_IN];
+  float *const y = (float *)buf[TCB_LSTM_F32_OUT];
+  float *const h = (float *)buf[TCB_LSTM_F32_H];
+  float *const c = (float *)buf[TCB_LSTM_F32_C];
+  const float *const w = (const float *)buf[TCB_LSTM_F32_W];
+  const float *const r = (const float *)buf[TCB_LSTM_F32_R];
+  const float *const bias = (const float *)buf[TCB_LSTM_F32_BIAS];
+  const ptrdiff_t batch = ip[TCP_LSTM_F32_BATCH], time = ip[TCP_LSTM_F32_TIME], n_in = ip[TCP_LSTM_F32_N_IN],
+                  units = ip[TCP_LSTM_F32_UNITS];
+  const int time_major = ip[TCP_LSTM_F32_TIME_MAJOR];
+  const float clip = fp[TCF_LSTM_F32_CELL_CLIP];
   ptrdiff_t b, t, j;
   int k;
   (void)scratch;

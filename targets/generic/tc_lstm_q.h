@@ -23,6 +23,35 @@ static inline int32_t tc_lstm_fc(const void *x, const int8_t *w, ptrdiff_t n, in
   return tc_sat16(tc_mbqm(tc_s32(tc_dot_s8((const int8_t *)x, w, n, zp) + (uint32_t)bias), mult, l, r));
 }
 
+/* lstm_s16 has lstm_s8's operand layout: tc_lstm_q reads both by lstm_s8's names. */
+#define TC_LSTM_Q_SAME(P) TC_SAME_IP(LSTM_S8, LSTM_S16, P)
+TC_SAME_BUF(LSTM_S8, LSTM_S16, IN);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, OUT);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, H);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, C);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, W);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, R);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, BIAS);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, MULT);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, SHIFT);
+TC_SAME_BUF(LSTM_S8, LSTM_S16, TABLE);
+TC_LSTM_Q_SAME(BATCH);
+TC_LSTM_Q_SAME(TIME);
+TC_LSTM_Q_SAME(N_IN);
+TC_LSTM_Q_SAME(UNITS);
+TC_LSTM_Q_SAME(TIME_MAJOR);
+TC_LSTM_Q_SAME(IN_ZP);
+TC_LSTM_Q_SAME(H_ZP);
+TC_LSTM_Q_SAME(M_FC);
+TC_LSTM_Q_SAME(S_FC);
+TC_LSTM_Q_SAME(M_IG);
+TC_LSTM_Q_SAME(S_IG);
+TC_LSTM_Q_SAME(M_O);
+TC_LSTM_Q_SAME(S_O);
+TC_LSTM_Q_SAME(TANH_MULT);
+TC_LSTM_Q_SAME(TANH_SHIFT);
+TC_LSTM_Q_SAME(CLIP);
+
 /* buffers: in [batch][time][n_in] ([time][batch][n_in] when time_major), out (likewise, units wide),
    h [batch][units] (in, out and h int8, or int16 when wide) and c int16 [batch][units] (the state,
    updated), w int8 [4][units][n_in], r int8 [4][units][units], bias [4][units] (int32, or int64
@@ -35,28 +64,31 @@ static inline int32_t tc_lstm_fc(const void *x, const int8_t *w, ptrdiff_t n, in
 static void tc_lstm_q(void *const *buf, const int32_t *ip, int wide)
 {
   const int es = wide ? 2 : 1;
-  const char *const x = (const char *)buf[0];
-  char *const y = (char *)buf[1];
-  char *const h = (char *)buf[2];
-  int16_t *const c = (int16_t *)buf[3];
-  const int8_t *const w = (const int8_t *)buf[4];
-  const int8_t *const r = (const int8_t *)buf[5];
-  const int32_t *const mult = (const int32_t *)buf[7];
-  const int32_t *const shift = (const int32_t *)buf[8];
-  const uint16_t *const tab = (const uint16_t *)buf[9];
-  const ptrdiff_t batch = ip[0], time = ip[1], n_in = ip[2], units = ip[3];
-  const int time_major = ip[4];
-  const int32_t in_zp = ip[5], h_zp = ip[6], m_fc = ip[7], m_ig = ip[9], m_o = ip[11], clip = ip[15];
+  const char *const x = (const char *)buf[TCB_LSTM_S8_IN];
+  char *const y = (char *)buf[TCB_LSTM_S8_OUT];
+  char *const h = (char *)buf[TCB_LSTM_S8_H];
+  int16_t *const c = (int16_t *)buf[TCB_LSTM_S8_C];
+  const int8_t *const w = (const int8_t *)buf[TCB_LSTM_S8_W];
+  const int8_t *const r = (const int8_t *)buf[TCB_LSTM_S8_R];
+  const int32_t *const mult = (const int32_t *)buf[TCB_LSTM_S8_MULT];
+  const int32_t *const shift = (const int32_t *)buf[TCB_LSTM_S8_SHIFT];
+  const uint16_t *const tab = (const uint16_t *)buf[TCB_LSTM_S8_TABLE];
+  const ptrdiff_t batch = ip[TCP_LSTM_S8_BATCH], time = ip[TCP_LSTM_S8_TIME], n_in = ip[TCP_LSTM_S8_N_IN],
+                  units = ip[TCP_LSTM_S8_UNITS];
+  const int time_major = ip[TCP_LSTM_S8_TIME_MAJOR];
+  const int32_t in_zp = ip[TCP_LSTM_S8_IN_ZP], h_zp = ip[TCP_LSTM_S8_H_ZP], m_fc = ip[TCP_LSTM_S8_M_FC],
+                m_ig = ip[TCP_LSTM_S8_M_IG], m_o = ip[TCP_LSTM_S8_M_O], clip = ip[TCP_LSTM_S8_CLIP];
   const int32_t h_min = wide ? -32768 : -128, h_max = wide ? 32767 : 127;
-  const int64_t tanh_mult = ip[13] ? (int64_t)ip[13] : (int64_t)3 << ip[14];
-  const int tanh_shift = ip[13] ? (int)ip[14] : 0;
+  const int64_t tanh_mult = ip[TCP_LSTM_S8_TANH_MULT] ? (int64_t)ip[TCP_LSTM_S8_TANH_MULT]
+                                                     : (int64_t)3 << ip[TCP_LSTM_S8_TANH_SHIFT];
+  const int tanh_shift = ip[TCP_LSTM_S8_TANH_MULT] ? (int)ip[TCP_LSTM_S8_TANH_SHIFT] : 0;
   int gl[8], gr[8], l_fc, r_fc, l_ig, r_ig, l_o, r_o, k;
   ptrdiff_t b, t, j;
   for (k = 0; k < 8; k++)
     tc_split_shift(shift[k], &gl[k], &gr[k]);
-  tc_split_shift(ip[8], &l_fc, &r_fc);
-  tc_split_shift(ip[10], &l_ig, &r_ig);
-  tc_split_shift(ip[12], &l_o, &r_o);
+  tc_split_shift(ip[TCP_LSTM_S8_S_FC], &l_fc, &r_fc);
+  tc_split_shift(ip[TCP_LSTM_S8_S_IG], &l_ig, &r_ig);
+  tc_split_shift(ip[TCP_LSTM_S8_S_O], &l_o, &r_o);
   for (b = 0; b < batch; b++) {
     char *const hb = h + b * units * es;
     int16_t *const cb = c + b * units;
@@ -69,7 +101,8 @@ static void tc_lstm_q(void *const *buf, const int32_t *ip, int wide)
         int16_t in_g, forget_g, cell_g, out_g;
         for (k = 0; k < 4; k++) {
           const ptrdiff_t o = k * units + j;
-          const int64_t bias = wide ? ((const int64_t *)buf[6])[o] : ((const int32_t *)buf[6])[o];
+          const int64_t bias = wide ? ((const int64_t *)buf[TCB_LSTM_S8_BIAS])[o]
+                                    : ((const int32_t *)buf[TCB_LSTM_S8_BIAS])[o];
           gate[k] = tc_clamp32(tc_lstm_fc(xr, w + o * n_in, n_in, in_zp, bias, mult[k], shift[k], gl[k], gr[k], wide) +
                                tc_lstm_fc(hb, r + o * units, units, h_zp, 0, mult[4 + k], shift[4 + k], gl[4 + k],
                                           gr[4 + k], wide),

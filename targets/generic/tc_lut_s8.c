@@ -6,10 +6,10 @@
 /* buffers: in, out, table (256 int8, indexed by in + 128); ip: size. In place allowed. */
 void tc_lut_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *const y = (int8_t *)buf[1];
-  const int8_t *const t = (const int8_t *)buf[2];
-  const ptrdiff_t n = ip[0];
+  const int8_t *const x = (const int8_t *)buf[TCB_LUT_S8_IN];
+  int8_t *const y = (int8_t *)buf[TCB_LUT_S8_OUT];
+  const int8_t *const t = (const int8_t *)buf[TCB_LUT_S8_TABLE];
+  const ptrdiff_t n = ip[TCP_LUT_S8_SIZE];
   ptrdiff_t i;
   (void)fp;
   (void)scratch;

@@ -4,11 +4,13 @@
 
 void tc_maxpool_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *restrict const y = (float *)buf[1];
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
-  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
-  const float act_min = fp[0], act_max = fp[1];
+  const float *const x = (const float *)buf[TCB_MAXPOOL_F32_IN];
+  float *restrict const y = (float *)buf[TCB_MAXPOOL_F32_OUT];
+  const ptrdiff_t n = ip[TCP_MAXPOOL_F32_N], h = ip[TCP_MAXPOOL_F32_H], wd = ip[TCP_MAXPOOL_F32_W],
+                  c = ip[TCP_MAXPOOL_F32_C], oh = ip[TCP_MAXPOOL_F32_OH], ow = ip[TCP_MAXPOOL_F32_OW];
+  const int32_t kh = ip[TCP_MAXPOOL_F32_KH], kw = ip[TCP_MAXPOOL_F32_KW], sh = ip[TCP_MAXPOOL_F32_SH],
+                sw = ip[TCP_MAXPOOL_F32_SW], pt = ip[TCP_MAXPOOL_F32_PT], pl = ip[TCP_MAXPOOL_F32_PL];
+  const float act_min = fp[TCF_MAXPOOL_F32_ACT_MIN], act_max = fp[TCF_MAXPOOL_F32_ACT_MAX];
   float *restrict const acc = (float *)scratch; /* c accumulators */
   ptrdiff_t b, oy, ox, iy, ix, i;
   for (b = 0; b < n; b++) {

@@ -4,11 +4,13 @@
 
 void tc_maxpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *restrict const y = (int8_t *)buf[1];
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
-  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
-  const int8_t act_min = (int8_t)ip[12], act_max = (int8_t)ip[13];
+  const int8_t *const x = (const int8_t *)buf[TCB_MAXPOOL_S8_IN];
+  int8_t *restrict const y = (int8_t *)buf[TCB_MAXPOOL_S8_OUT];
+  const ptrdiff_t n = ip[TCP_MAXPOOL_S8_N], h = ip[TCP_MAXPOOL_S8_H], wd = ip[TCP_MAXPOOL_S8_W],
+                  c = ip[TCP_MAXPOOL_S8_C], oh = ip[TCP_MAXPOOL_S8_OH], ow = ip[TCP_MAXPOOL_S8_OW];
+  const int32_t kh = ip[TCP_MAXPOOL_S8_KH], kw = ip[TCP_MAXPOOL_S8_KW], sh = ip[TCP_MAXPOOL_S8_SH],
+                sw = ip[TCP_MAXPOOL_S8_SW], pt = ip[TCP_MAXPOOL_S8_PT], pl = ip[TCP_MAXPOOL_S8_PL];
+  const int8_t act_min = (int8_t)ip[TCP_MAXPOOL_S8_ACT_MIN], act_max = (int8_t)ip[TCP_MAXPOOL_S8_ACT_MAX];
   ptrdiff_t b, oy, ox, iy, ix, i;
   (void)fp;
   (void)scratch;

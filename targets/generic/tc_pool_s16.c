@@ -7,11 +7,13 @@
    ip: n h w c oh ow kh kw sh sw pt pl act_min act_max mode (0 average, 1 max) */
 void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int16_t *const x = (const int16_t *)buf[0];
-  int16_t *const y = (int16_t *)buf[1];
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
-  const int32_t kh = ip[6], kw = ip[7], sh = ip[8], sw = ip[9], pt = ip[10], pl = ip[11];
-  const int32_t act_min = ip[12], act_max = ip[13], is_max = ip[14];
+  const int16_t *const x = (const int16_t *)buf[TCB_POOL_S16_IN];
+  int16_t *const y = (int16_t *)buf[TCB_POOL_S16_OUT];
+  const ptrdiff_t n = ip[TCP_POOL_S16_N], h = ip[TCP_POOL_S16_H], wd = ip[TCP_POOL_S16_W], c = ip[TCP_POOL_S16_C],
+                  oh = ip[TCP_POOL_S16_OH], ow = ip[TCP_POOL_S16_OW];
+  const int32_t kh = ip[TCP_POOL_S16_KH], kw = ip[TCP_POOL_S16_KW], sh = ip[TCP_POOL_S16_SH], sw = ip[TCP_POOL_S16_SW],
+                pt = ip[TCP_POOL_S16_PT], pl = ip[TCP_POOL_S16_PL];
+  const int32_t act_min = ip[TCP_POOL_S16_ACT_MIN], act_max = ip[TCP_POOL_S16_ACT_MAX], is_max = ip[TCP_POOL_S16_MODE];
   ptrdiff_t b, oy, ox, iy, ix, i;
   (void)fp;
   (void)scratch;

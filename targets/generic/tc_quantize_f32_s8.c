@@ -4,11 +4,11 @@
 
 void tc_quantize_f32_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  int8_t *const y = (int8_t *)buf[1];
-  const ptrdiff_t size = ip[0];
-  const int32_t zp = ip[1];
-  const float scale = fp[0];
+  const float *const x = (const float *)buf[TCB_QUANTIZE_F32_S8_IN];
+  int8_t *const y = (int8_t *)buf[TCB_QUANTIZE_F32_S8_OUT];
+  const ptrdiff_t size = ip[TCP_QUANTIZE_F32_S8_SIZE];
+  const int32_t zp = ip[TCP_QUANTIZE_F32_S8_ZP];
+  const float scale = fp[TCF_QUANTIZE_F32_S8_SCALE];
   ptrdiff_t i;
   (void)scratch;
   for (i = 0; i < size; i++) {

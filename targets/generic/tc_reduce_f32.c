@@ -8,24 +8,27 @@
    index order as TFLite Micro; 2: maximum, 3: minimum (starting from -FLT_MAX / FLT_MAX). */
 void tc_reduce_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *const y = (float *)buf[1];
-  const int32_t mode = ip[0];
-  const int32_t *const od = ip + 1, *const oa = ip + 4, *const rd = ip + 7, *const ra = ip + 10;
-  const uint32_t cnt = (uint32_t)rd[0] * (uint32_t)rd[1] * (uint32_t)rd[2]; /* < 2**31 for any real buffer */
+  const float *const x = (const float *)buf[TCB_REDUCE_F32_IN];
+  float *const y = (float *)buf[TCB_REDUCE_F32_OUT];
+  const int32_t mode = ip[TCP_REDUCE_F32_MODE];
+  /* < 2**31 for any real buffer */
+  const uint32_t cnt = (uint32_t)ip[TCP_REDUCE_F32_R0] * (uint32_t)ip[TCP_REDUCE_F32_R1]
+                       * (uint32_t)ip[TCP_REDUCE_F32_R2];
   const float count = (float)(cnt > 0x7FFFFFFFu ? INT32_MAX : (int32_t)cnt);
   ptrdiff_t i0, i1, i2, j0, j1, j2, n = 0;
   (void)fp;
   (void)scratch;
-  for (i0 = 0; i0 < od[0]; i0++)
-    for (i1 = 0; i1 < od[1]; i1++)
-      for (i2 = 0; i2 < od[2]; i2++) {
-        const float *const xo = x + i0 * oa[0] + i1 * oa[1] + i2 * oa[2];
+  for (i0 = 0; i0 < ip[TCP_REDUCE_F32_O0]; i0++)
+    for (i1 = 0; i1 < ip[TCP_REDUCE_F32_O1]; i1++)
+      for (i2 = 0; i2 < ip[TCP_REDUCE_F32_O2]; i2++) {
+        const float *const xo = x + i0 * ip[TCP_REDUCE_F32_OA0] + i1 * ip[TCP_REDUCE_F32_OA1]
+                                + i2 * ip[TCP_REDUCE_F32_OA2];
         float acc = mode == 2 ? -3.40282347e38f : (mode == 3 ? 3.40282347e38f : 0.0f);
-        for (j0 = 0; j0 < rd[0]; j0++)
-          for (j1 = 0; j1 < rd[1]; j1++)
-            for (j2 = 0; j2 < rd[2]; j2++) {
-              const float v = xo[j0 * ra[0] + j1 * ra[1] + j2 * ra[2]];
+        for (j0 = 0; j0 < ip[TCP_REDUCE_F32_R0]; j0++)
+          for (j1 = 0; j1 < ip[TCP_REDUCE_F32_R1]; j1++)
+            for (j2 = 0; j2 < ip[TCP_REDUCE_F32_R2]; j2++) {
+              const float v = xo[j0 * ip[TCP_REDUCE_F32_RA0] + j1 * ip[TCP_REDUCE_F32_RA1]
+                                 + j2 * ip[TCP_REDUCE_F32_RA2]];
               if (mode <= 1)
                 acc = v + acc;
               else if (mode == 2 ? v > acc : v < acc)

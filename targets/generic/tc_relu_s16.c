@@ -8,17 +8,18 @@
    In place is allowed. */
 void tc_relu_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int16_t *const x = (const int16_t *)buf[0];
-  int16_t *const y = (int16_t *)buf[1];
-  const ptrdiff_t size = ip[0];
-  const int32_t mode = ip[1], in_zp = ip[2], out_zp = ip[3], m1 = ip[4], m2 = ip[6], lo = ip[8], hi = ip[9];
-  const int neg = ip[10] != 0;
+  const int16_t *const x = (const int16_t *)buf[TCB_RELU_S16_IN];
+  int16_t *const y = (int16_t *)buf[TCB_RELU_S16_OUT];
+  const ptrdiff_t size = ip[TCP_RELU_S16_SIZE];
+  const int32_t mode = ip[TCP_RELU_S16_MODE], in_zp = ip[TCP_RELU_S16_IN_ZP], out_zp = ip[TCP_RELU_S16_OUT_ZP],
+                m1 = ip[TCP_RELU_S16_M1], m2 = ip[TCP_RELU_S16_M2], lo = ip[TCP_RELU_S16_LO], hi = ip[TCP_RELU_S16_HI];
+  const int neg = ip[TCP_RELU_S16_NEG] != 0;
   int l1, r1, l2, r2;
   ptrdiff_t i;
   (void)fp;
   (void)scratch;
-  tc_split_shift(ip[5], &l1, &r1);
-  tc_split_shift(ip[7], &l2, &r2);
+  tc_split_shift(ip[TCP_RELU_S16_S1], &l1, &r1);
+  tc_split_shift(ip[TCP_RELU_S16_S2], &l2, &r2);
   for (i = 0; i < size; i++) {
     const int32_t d = x[i] - in_zp;
     int32_t v;

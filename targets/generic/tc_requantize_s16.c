@@ -19,23 +19,25 @@ static int32_t load(const void *p, ptrdiff_t i, int32_t bytes)
    4: int32). Each element is read before it is written: in place when the output is no wider. */
 void tc_requantize_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const ptrdiff_t size = ip[0];
-  const int32_t in_zp = ip[1], out_zp = ip[2], mult = ip[3], in_bytes = ip[5], out_bytes = ip[6];
+  const ptrdiff_t size = ip[TCP_REQUANTIZE_S16_SIZE];
+  const int32_t in_zp = ip[TCP_REQUANTIZE_S16_IN_ZP], out_zp = ip[TCP_REQUANTIZE_S16_OUT_ZP],
+                mult = ip[TCP_REQUANTIZE_S16_MULT], in_bytes = ip[TCP_REQUANTIZE_S16_IN_BYTES],
+                out_bytes = ip[TCP_REQUANTIZE_S16_OUT_BYTES];
   const int32_t lo = out_bytes == 1 ? -128 : (out_bytes == 2 ? -32768 : INT32_MIN);
   const int32_t hi = out_bytes == 1 ? 127 : (out_bytes == 2 ? 32767 : INT32_MAX);
   ptrdiff_t i;
   int left, right;
   (void)fp;
   (void)scratch;
-  tc_split_shift(ip[4], &left, &right);
+  tc_split_shift(ip[TCP_REQUANTIZE_S16_SHIFT], &left, &right);
   for (i = 0; i < size; i++) {
-    const int32_t x = tc_s32((uint32_t)load(buf[0], i, in_bytes) - (uint32_t)in_zp);
+    const int32_t x = tc_s32((uint32_t)load(buf[TCB_REQUANTIZE_S16_IN], i, in_bytes) - (uint32_t)in_zp);
     const int32_t v = tc_clamp32(tc_s32((uint32_t)tc_mbqm(x, mult, left, right) + (uint32_t)out_zp), lo, hi);
     if (out_bytes == 1)
-      ((int8_t *)buf[1])[i] = (int8_t)v;
+      ((int8_t *)buf[TCB_REQUANTIZE_S16_OUT])[i] = (int8_t)v;
     else if (out_bytes == 2)
-      ((int16_t *)buf[1])[i] = (int16_t)v;
+      ((int16_t *)buf[TCB_REQUANTIZE_S16_OUT])[i] = (int16_t)v;
     else
-      ((int32_t *)buf[1])[i] = v;
+      ((int32_t *)buf[TCB_REQUANTIZE_S16_OUT])[i] = v;
   }
 }

@@ -8,13 +8,15 @@
    out = x00 * ay * ax + x10 * dy * ax + x01 * ay * dx + x11 * dy * dx. ip: n h w c oh ow */
 void tc_resize_bilinear_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *y = (float *)buf[1];
-  const int32_t *const yidx = (const int32_t *)buf[2];
-  const int32_t *const xidx = (const int32_t *)buf[3];
-  const float *const yw = (const float *)buf[4];
-  const float *const xw = (const float *)buf[5];
-  const ptrdiff_t n = ip[0], h = ip[1], w = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
+  const float *const x = (const float *)buf[TCB_RESIZE_BILINEAR_F32_IN];
+  float *y = (float *)buf[TCB_RESIZE_BILINEAR_F32_OUT];
+  const int32_t *const yidx = (const int32_t *)buf[TCB_RESIZE_BILINEAR_F32_YIDX];
+  const int32_t *const xidx = (const int32_t *)buf[TCB_RESIZE_BILINEAR_F32_XIDX];
+  const float *const yw = (const float *)buf[TCB_RESIZE_BILINEAR_F32_YW];
+  const float *const xw = (const float *)buf[TCB_RESIZE_BILINEAR_F32_XW];
+  const ptrdiff_t n = ip[TCP_RESIZE_BILINEAR_F32_N], h = ip[TCP_RESIZE_BILINEAR_F32_H],
+                  w = ip[TCP_RESIZE_BILINEAR_F32_W], c = ip[TCP_RESIZE_BILINEAR_F32_C],
+                  oh = ip[TCP_RESIZE_BILINEAR_F32_OH], ow = ip[TCP_RESIZE_BILINEAR_F32_OW];
   ptrdiff_t b, oy, ox, k;
   (void)fp;
   (void)scratch;

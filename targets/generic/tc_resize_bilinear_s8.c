@@ -9,11 +9,13 @@
    [-512, 1536]). ip: n h w c oh ow */
 void tc_resize_bilinear_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  int8_t *y = (int8_t *)buf[1];
-  const int32_t *const ytab = (const int32_t *)buf[2];
-  const int32_t *const xtab = (const int32_t *)buf[3];
-  const ptrdiff_t n = ip[0], h = ip[1], w = ip[2], c = ip[3], oh = ip[4], ow = ip[5];
+  const int8_t *const x = (const int8_t *)buf[TCB_RESIZE_BILINEAR_S8_IN];
+  int8_t *y = (int8_t *)buf[TCB_RESIZE_BILINEAR_S8_OUT];
+  const int32_t *const ytab = (const int32_t *)buf[TCB_RESIZE_BILINEAR_S8_YTAB];
+  const int32_t *const xtab = (const int32_t *)buf[TCB_RESIZE_BILINEAR_S8_XTAB];
+  const ptrdiff_t n = ip[TCP_RESIZE_BILINEAR_S8_N], h = ip[TCP_RESIZE_BILINEAR_S8_H], w = ip[TCP_RESIZE_BILINEAR_S8_W],
+                  c = ip[TCP_RESIZE_BILINEAR_S8_C], oh = ip[TCP_RESIZE_BILINEAR_S8_OH],
+                  ow = ip[TCP_RESIZE_BILINEAR_S8_OW];
   ptrdiff_t b, oy, ox, k;
   (void)fp;
   (void)scratch;

@@ -9,11 +9,13 @@
    columns; table entries are clamped into the input). ip: esize n h w c oh ow */
 void tc_resize_nearest(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const uint8_t *const x = (const uint8_t *)buf[0];
-  uint8_t *y = (uint8_t *)buf[1];
-  const int32_t *const ytab = (const int32_t *)buf[2];
-  const int32_t *const xtab = (const int32_t *)buf[3];
-  const ptrdiff_t es = ip[0], n = ip[1], h = ip[2], w = ip[3], c = ip[4], oh = ip[5], ow = ip[6];
+  const uint8_t *const x = (const uint8_t *)buf[TCB_RESIZE_NEAREST_IN];
+  uint8_t *y = (uint8_t *)buf[TCB_RESIZE_NEAREST_OUT];
+  const int32_t *const ytab = (const int32_t *)buf[TCB_RESIZE_NEAREST_YTAB];
+  const int32_t *const xtab = (const int32_t *)buf[TCB_RESIZE_NEAREST_XTAB];
+  const ptrdiff_t es = ip[TCP_RESIZE_NEAREST_ESIZE], n = ip[TCP_RESIZE_NEAREST_N], h = ip[TCP_RESIZE_NEAREST_H],
+                  w = ip[TCP_RESIZE_NEAREST_W], c = ip[TCP_RESIZE_NEAREST_C], oh = ip[TCP_RESIZE_NEAREST_OH],
+                  ow = ip[TCP_RESIZE_NEAREST_OW];
   const size_t pixel = (size_t)(c * es);
   ptrdiff_t b, oy, ox;
   (void)fp;

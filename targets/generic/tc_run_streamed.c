@@ -10,6 +10,16 @@
 
 #include "tc_internal.h"
 
+/* The output buffer's index: the same in every streamable kernel (those with a Stream in the kernel
+   table), checked here. */
+#define TC_STREAM_OUT TCB_CONV2D_S8_OUT
+TC_SAME_BUF(CONV2D_S8, DWCONV2D_S8, OUT);
+TC_SAME_BUF(CONV2D_S8, AVGPOOL_S8, OUT);
+TC_SAME_BUF(CONV2D_S8, MAXPOOL_S8, OUT);
+TC_SAME_BUF(CONV2D_S8, CONV2D_F32, OUT);
+TC_SAME_BUF(CONV2D_S8, DWCONV2D_F32, OUT);
+TC_SAME_BUF(CONV2D_S8, AVGPOOL_F32, OUT);
+TC_SAME_BUF(CONV2D_S8, MAXPOOL_F32, OUT);
 
 /* Output row q from its ring slot: a copy, or the fused ADD with row q of `other`. */
 static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_t *out, const uint8_t *ring,
@@ -36,7 +46,7 @@ static void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_
     const float *const o = (const float *)st->other + (ptrdiff_t)q * (rb / 4);
     const float *const s = (const float *)(const void *)slot;
     float *const d = (float *)(void *)dst;
-    const float lo = st->efp[0], hi = st->efp[1];
+    const float lo = st->efp[TCF_ADD_F32_ACT_MIN], hi = st->efp[TCF_ADD_F32_ACT_MAX];
     const ptrdiff_t m = rb / 4;
     if (st->conv_first)
       for (j = 0; j < m; j++)
@@ -60,7 +70,7 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
   const int32_t oh = ip[st->oh_index];
   const int32_t d = st->delay, nslot = st->delay + 1;
   const int64_t pt = ip[st->pt_index], sh = ip[st->sh_index];
-  uint8_t *const out = (uint8_t *)buf[1]; /* every streamable kernel writes buffer 1 */
+  uint8_t *const out = (uint8_t *)buf[TC_STREAM_OUT];
   uint8_t *const ring = (uint8_t *)scratch + (((ptrdiff_t)st->kscratch + 63) & ~(ptrdiff_t)63);
   int j;
   int32_t i, r;
@@ -86,7 +96,7 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
       const int64_t p = pt - (int64_t)r * sh;
       lip[st->pt_index] = p < INT32_MIN ? INT32_MIN : (int32_t)p;
     }
-    lbuf[1] = ring + (ptrdiff_t)(r % nslot) * st->rb;
+    lbuf[TC_STREAM_OUT] = ring + (ptrdiff_t)(r % nslot) * st->rb;
     fn(lbuf, lip, fp, scratch);
     if (i >= d)
       tc_flush_row(st, &ap, out, ring, nslot, st->reverse ? r + d : r - d);

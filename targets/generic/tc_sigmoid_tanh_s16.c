@@ -8,12 +8,14 @@
    is allowed. */
 void tc_sigmoid_tanh_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int16_t *const x = (const int16_t *)buf[0];
-  int16_t *const y = (int16_t *)buf[1];
-  const uint16_t *const tab = (const uint16_t *)buf[2];
-  const ptrdiff_t size = ip[0];
-  const int tanh = ip[1], shift = ip[2] ? (int)ip[3] : 0;
-  const int64_t mult = ip[2] ? (int64_t)ip[2] : (int64_t)3 << ip[3];
+  const int16_t *const x = (const int16_t *)buf[TCB_SIGMOID_TANH_S16_IN];
+  int16_t *const y = (int16_t *)buf[TCB_SIGMOID_TANH_S16_OUT];
+  const uint16_t *const tab = (const uint16_t *)buf[TCB_SIGMOID_TANH_S16_TABLE];
+  const ptrdiff_t size = ip[TCP_SIGMOID_TANH_S16_SIZE];
+  const int tanh = ip[TCP_SIGMOID_TANH_S16_MODE],
+            shift = ip[TCP_SIGMOID_TANH_S16_MULT] ? (int)ip[TCP_SIGMOID_TANH_S16_SHIFT] : 0;
+  const int64_t mult = ip[TCP_SIGMOID_TANH_S16_MULT] ? (int64_t)ip[TCP_SIGMOID_TANH_S16_MULT]
+                                                     : (int64_t)3 << ip[TCP_SIGMOID_TANH_S16_SHIFT];
   ptrdiff_t i;
   (void)fp;
   (void)scratch;

@@ -6,10 +6,10 @@
 
 void tc_softmax_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *const y = (float *)buf[1];
-  const ptrdiff_t outer = ip[0], depth = ip[1];
-  const float beta = fp[0];
+  const float *const x = (const float *)buf[TCB_SOFTMAX_F32_IN];
+  float *const y = (float *)buf[TCB_SOFTMAX_F32_OUT];
+  const ptrdiff_t outer = ip[TCP_SOFTMAX_F32_OUTER], depth = ip[TCP_SOFTMAX_F32_DEPTH];
+  const float beta = fp[TCF_SOFTMAX_F32_BETA];
   ptrdiff_t r, i;
   (void)scratch;
   for (r = 0; r < outer; r++) {

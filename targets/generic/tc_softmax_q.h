@@ -5,14 +5,25 @@
 #define TC_SOFTMAX_Q_H
 #include "tc_internal.h"
 
+/* softmax_s8_s16 has softmax_s8's operand layout: tc_softmax_q reads both by softmax_s8's names. */
+#define TC_SOFTMAX_Q_SAME(P) TC_SAME_IP(SOFTMAX_S8, SOFTMAX_S8_S16, P)
+TC_SAME_BUF(SOFTMAX_S8, SOFTMAX_S8_S16, IN);
+TC_SAME_BUF(SOFTMAX_S8, SOFTMAX_S8_S16, OUT);
+TC_SOFTMAX_Q_SAME(OUTER);
+TC_SOFTMAX_Q_SAME(DEPTH);
+TC_SOFTMAX_Q_SAME(MULT);
+TC_SOFTMAX_Q_SAME(LEFT_SHIFT);
+TC_SOFTMAX_Q_SAME(DIFF_MIN);
+
 /* buffers: in (int8), out (int8 when out_bits is 8, int16 when 16).
    ip: outer depth mult left_shift diff_min; |diff| << left_shift fits int32 for every diff used. */
 static void tc_softmax_q(void *const *buf, const int32_t *ip, int out_bits)
 {
-  const int8_t *const x = (const int8_t *)buf[0];
-  const ptrdiff_t outer = ip[0], depth = ip[1];
-  const int32_t mult = ip[2], diff_min = ip[4], lo = out_bits == 8 ? -128 : -32768, hi = -lo - 1;
-  const int left_shift = ip[3];
+  const int8_t *const x = (const int8_t *)buf[TCB_SOFTMAX_S8_IN];
+  const ptrdiff_t outer = ip[TCP_SOFTMAX_S8_OUTER], depth = ip[TCP_SOFTMAX_S8_DEPTH];
+  const int32_t mult = ip[TCP_SOFTMAX_S8_MULT], diff_min = ip[TCP_SOFTMAX_S8_DIFF_MIN];
+  const int32_t lo = out_bits == 8 ? -128 : -32768, hi = -lo - 1;
+  const int left_shift = ip[TCP_SOFTMAX_S8_LEFT_SHIFT];
   ptrdiff_t r, i;
   for (r = 0; r < outer; r++) {
     const int8_t *const xr = x + r * depth;
@@ -39,9 +50,9 @@ static void tc_softmax_q(void *const *buf, const int32_t *ip, int out_bits)
         v = v < lo ? lo : (v > hi ? hi : v);
       }
       if (out_bits == 8)
-        ((int8_t *)buf[1])[r * depth + i] = (int8_t)v;
+        ((int8_t *)buf[TCB_SOFTMAX_S8_OUT])[r * depth + i] = (int8_t)v;
       else
-        ((int16_t *)buf[1])[r * depth + i] = (int16_t)v;
+        ((int16_t *)buf[TCB_SOFTMAX_S8_OUT])[r * depth + i] = (int16_t)v;
     }
   }
 }

@@ -18,16 +18,17 @@ static int32_t tc_lut_lookup_s16(int32_t v, const int16_t *lut)
    depth <= 65536 so the sum of exps fits int32. */
 void tc_softmax_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int16_t *const x = (const int16_t *)buf[0];
-  int16_t *const y = (int16_t *)buf[1];
-  const int16_t *const exp_lut = (const int16_t *)buf[2], *const recip_lut = (const int16_t *)buf[3];
-  const ptrdiff_t outer = ip[0], depth = ip[1];
-  const int32_t mult = ip[2];
+  const int16_t *const x = (const int16_t *)buf[TCB_SOFTMAX_S16_IN];
+  int16_t *const y = (int16_t *)buf[TCB_SOFTMAX_S16_OUT];
+  const int16_t *const exp_lut = (const int16_t *)buf[TCB_SOFTMAX_S16_EXP_LUT],
+                       *const recip_lut = (const int16_t *)buf[TCB_SOFTMAX_S16_RECIP_LUT];
+  const ptrdiff_t outer = ip[TCP_SOFTMAX_S16_OUTER], depth = ip[TCP_SOFTMAX_S16_DEPTH];
+  const int32_t mult = ip[TCP_SOFTMAX_S16_MULT];
   ptrdiff_t r, i;
   int left, right;
   (void)fp;
   (void)scratch;
-  tc_split_shift(ip[3], &left, &right);
+  tc_split_shift(ip[TCP_SOFTMAX_S16_SHIFT], &left, &right);
   for (r = 0; r < outer; r++) {
     const int16_t *const xr = x + r * depth;
     int16_t *const yr = y + r * depth;

@@ -10,13 +10,14 @@
    ip: batch n_in units rank memory; fp: act_min act_max. No scratch. */
 void tc_svdf_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *const y = (float *)buf[1];
-  float *const state = (float *)buf[2];
-  const float *const wf = (const float *)buf[3];
-  const float *const wt = (const float *)buf[4];
-  const float *const bias = (const float *)buf[5];
-  const ptrdiff_t batch = ip[0], n_in = ip[1], units = ip[2], rank = ip[3], memory = ip[4];
+  const float *const x = (const float *)buf[TCB_SVDF_F32_IN];
+  float *const y = (float *)buf[TCB_SVDF_F32_OUT];
+  float *const state = (float *)buf[TCB_SVDF_F32_STATE];
+  const float *const wf = (const float *)buf[TCB_SVDF_F32_WF];
+  const float *const wt = (const float *)buf[TCB_SVDF_F32_WT];
+  const float *const bias = (const float *)buf[TCB_SVDF_F32_BIAS];
+  const ptrdiff_t batch = ip[TCP_SVDF_F32_BATCH], n_in = ip[TCP_SVDF_F32_N_IN], units = ip[TCP_SVDF_F32_UNITS],
+                  rank = ip[TCP_SVDF_F32_RANK], memory = ip[TCP_SVDF_F32_MEMORY];
   const ptrdiff_t filters = units * rank;
   ptrdiff_t b, f, u, k;
   (void)scratch;
@@ -41,7 +42,7 @@ void tc_svdf_f32(void *const *buf, const int32_t *ip, const float *fp, void *scr
           t += w[k] * s[k];
         acc += t;
       }
-      y[b * units + u] = tc_clampf(acc, fp[0], fp[1]);
+      y[b * units + u] = tc_clampf(acc, fp[TCF_SVDF_F32_ACT_MIN], fp[TCF_SVDF_F32_ACT_MAX]);
     }
   }
 }

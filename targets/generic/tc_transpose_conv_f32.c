@@ -7,12 +7,16 @@
    ip: n h w c oh ow oc kh kw sh sw pt pl; fp: act_min act_max */
 void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *y = (float *)buf[1];
-  const float *const wt = (const float *)buf[2];
-  const float *const bias = (const float *)buf[3];
-  const ptrdiff_t n = ip[0], h = ip[1], w = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
-  const ptrdiff_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], pt = ip[11], pl = ip[12];
+  const float *const x = (const float *)buf[TCB_TRANSPOSE_CONV_F32_IN];
+  float *y = (float *)buf[TCB_TRANSPOSE_CONV_F32_OUT];
+  const float *const wt = (const float *)buf[TCB_TRANSPOSE_CONV_F32_W];
+  const float *const bias = (const float *)buf[TCB_TRANSPOSE_CONV_F32_BIAS];
+  const ptrdiff_t n = ip[TCP_TRANSPOSE_CONV_F32_N], h = ip[TCP_TRANSPOSE_CONV_F32_H], w = ip[TCP_TRANSPOSE_CONV_F32_W],
+                  c = ip[TCP_TRANSPOSE_CONV_F32_C], oh = ip[TCP_TRANSPOSE_CONV_F32_OH],
+                  ow = ip[TCP_TRANSPOSE_CONV_F32_OW], oc = ip[TCP_TRANSPOSE_CONV_F32_OC];
+  const ptrdiff_t kh = ip[TCP_TRANSPOSE_CONV_F32_KH], kw = ip[TCP_TRANSPOSE_CONV_F32_KW],
+                  sh = ip[TCP_TRANSPOSE_CONV_F32_SH], sw = ip[TCP_TRANSPOSE_CONV_F32_SW],
+                  pt = ip[TCP_TRANSPOSE_CONV_F32_PT], pl = ip[TCP_TRANSPOSE_CONV_F32_PL];
   ptrdiff_t b, oy, ox, o, iy, ix, i;
   (void)scratch;
   for (b = 0; b < n; b++)
@@ -31,7 +35,7 @@ void tc_transpose_conv_f32(void *const *buf, const int32_t *ip, const float *fp,
               for (i = 0; i < c; i++)
                 acc += xp[i] * wp[i];
             }
-          *y++ = tc_clampf(acc + bias[o], fp[0], fp[1]);
+          *y++ = tc_clampf(acc + bias[o], fp[TCF_TRANSPOSE_CONV_F32_ACT_MIN], fp[TCF_TRANSPOSE_CONV_F32_ACT_MAX]);
         }
       }
     }

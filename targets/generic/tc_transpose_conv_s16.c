@@ -8,5 +8,5 @@
 
 void tc_transpose_conv_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  TC_TRANSPOSE_CONV_BODY(int16_t, int64_t, uint64_t, int64_t, 0, TC_REQUANT)
+  TC_TRANSPOSE_CONV_BODY(TRANSPOSE_CONV_S16, int16_t, int64_t, uint64_t, int64_t, 0, TC_REQUANT)
 }

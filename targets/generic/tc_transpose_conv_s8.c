@@ -4,9 +4,11 @@
 #include "tc_matmul_q.h"
 
 /* bias [oc] int32; ip ends in_zp out_zp */
-#define TC_REQUANT(acc, o) tc_requant_s8(acc, mult[o], shift[o], ip[16], act_min, act_max)
+#define TC_REQUANT(acc, o) \
+  tc_requant_s8(acc, mult[o], shift[o], ip[TCP_TRANSPOSE_CONV_S8_OUT_ZP], act_min, act_max)
 
 void tc_transpose_conv_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  TC_TRANSPOSE_CONV_BODY(int8_t, int32_t, uint32_t, int32_t, ip[15], TC_REQUANT)
+  TC_TRANSPOSE_CONV_BODY(TRANSPOSE_CONV_S8, int8_t, int32_t, uint32_t, int32_t, ip[TCP_TRANSPOSE_CONV_S8_IN_ZP],
+                         TC_REQUANT)
 }

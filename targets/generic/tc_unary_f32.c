@@ -175,11 +175,11 @@ static float tc_unary_one_f32(int32_t op, float x, float alpha)
 /* buffers: in, out (float32); ip: size op; fp: alpha. In place allowed. */
 void tc_unary_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const float *const x = (const float *)buf[0];
-  float *const y = (float *)buf[1];
-  const ptrdiff_t n = ip[0];
-  const int32_t op = ip[1];
-  const float alpha = fp[0];
+  const float *const x = (const float *)buf[TCB_UNARY_F32_IN];
+  float *const y = (float *)buf[TCB_UNARY_F32_OUT];
+  const ptrdiff_t n = ip[TCP_UNARY_F32_SIZE];
+  const int32_t op = ip[TCP_UNARY_F32_OP];
+  const float alpha = fp[TCF_UNARY_F32_ALPHA];
   ptrdiff_t i;
   (void)scratch;
   for (i = 0; i < n; i++)

@@ -9,15 +9,15 @@
    mode 1, ABS: |x|, rescaled by (mult, shift) when rescale is 1. In place is allowed. */
 void tc_unary_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const int16_t *const x = (const int16_t *)buf[0];
-  int16_t *const y = (int16_t *)buf[1];
-  const ptrdiff_t size = ip[0];
-  const int32_t mode = ip[1], rescale = ip[2], mult = ip[3];
+  const int16_t *const x = (const int16_t *)buf[TCB_UNARY_S16_IN];
+  int16_t *const y = (int16_t *)buf[TCB_UNARY_S16_OUT];
+  const ptrdiff_t size = ip[TCP_UNARY_S16_SIZE];
+  const int32_t mode = ip[TCP_UNARY_S16_MODE], rescale = ip[TCP_UNARY_S16_RESCALE], mult = ip[TCP_UNARY_S16_MULT];
   ptrdiff_t i;
   int left, right;
   (void)fp;
   (void)scratch;
-  tc_split_shift(mode == 0 ? ip[4] - 20 : ip[4], &left, &right);
+  tc_split_shift(mode == 0 ? ip[TCP_UNARY_S16_SHIFT] - 20 : ip[TCP_UNARY_S16_SHIFT], &left, &right);
   for (i = 0; i < size; i++) {
     const int32_t v = x[i];
     int32_t r;

@@ -9,18 +9,21 @@
 
 void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const ptrdiff_t n = ip[0], h = ip[1], wd = ip[2], c = ip[3], oh = ip[4], ow = ip[5], oc = ip[6];
-  const int32_t kh = ip[7], kw = ip[8], sh = ip[9], sw = ip[10], dh = ip[11], dw = ip[12];
-  const int32_t pt = ip[13], pl = ip[14];
-  const int32_t act_min = ip[15], act_max = ip[16], in_zp = ip[17], out_zp = ip[18];
-  int8_t *const y = (int8_t *)buf[1];
+  const ptrdiff_t n = ip[TCP_CONV2D_S8_N], h = ip[TCP_CONV2D_S8_H], wd = ip[TCP_CONV2D_S8_W], c = ip[TCP_CONV2D_S8_C],
+                  oh = ip[TCP_CONV2D_S8_OH], ow = ip[TCP_CONV2D_S8_OW], oc = ip[TCP_CONV2D_S8_OC];
+  const int32_t kh = ip[TCP_CONV2D_S8_KH], kw = ip[TCP_CONV2D_S8_KW], sh = ip[TCP_CONV2D_S8_SH],
+                sw = ip[TCP_CONV2D_S8_SW], dh = ip[TCP_CONV2D_S8_DH], dw = ip[TCP_CONV2D_S8_DW];
+  const int32_t pt = ip[TCP_CONV2D_S8_PT], pl = ip[TCP_CONV2D_S8_PL];
+  const int32_t act_min = ip[TCP_CONV2D_S8_ACT_MIN], act_max = ip[TCP_CONV2D_S8_ACT_MAX],
+                in_zp = ip[TCP_CONV2D_S8_IN_ZP], out_zp = ip[TCP_CONV2D_S8_OUT_ZP];
+  int8_t *const y = (int8_t *)buf[TCB_CONV2D_S8_OUT];
   tc_rvv_gemm g;
   ptrdiff_t b, oy;
   (void)fp;
-  g.w = (const int8_t *)buf[2];
-  g.bias = (const int32_t *)buf[3];
-  g.mult = (const int32_t *)buf[4];
-  g.q = (const int32_t *)buf[5];
+  g.w = (const int8_t *)buf[TCB_CONV2D_S8_W];
+  g.bias = (const int32_t *)buf[TCB_CONV2D_S8_BIAS];
+  g.mult = (const int32_t *)buf[TCB_CONV2D_S8_MULT];
+  g.q = (const int32_t *)buf[TCB_CONV2D_S8_SHIFT];
   g.zpbuf = (const int8_t *)scratch;
   g.h = h;
   g.wd = wd;
@@ -56,7 +59,7 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
       s.pl = 0;
       s.x = st;
       for (b = 0; b < n; b++) {
-        const int8_t *const xb = (const int8_t *)buf[0] + b * h * wd * c;
+        const int8_t *const xb = (const int8_t *)buf[TCB_CONV2D_S8_IN] + b * h * wd * c;
         for (oy = 0; oy < oh; oy++) {
           int32_t ky;
           for (ky = 0; ky < kh; ky++) {
@@ -88,7 +91,7 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
       tc_rvv_fill8((int8_t *)scratch, (int8_t)in_zp, (ptrdiff_t)kw * c);
   }
   for (b = 0; b < n; b++) {
-    g.x = (const int8_t *)buf[0] + b * h * wd * c;
+    g.x = (const int8_t *)buf[TCB_CONV2D_S8_IN] + b * h * wd * c;
     for (oy = 0; oy < oh; oy++)
       tc_rvv_gemm_row(&g, (int64_t)oy * sh - pt, ow, y + ((b * oh + oy) * ow) * oc);
   }

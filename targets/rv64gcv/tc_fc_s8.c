@@ -4,16 +4,16 @@
 
 void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
-  const ptrdiff_t batches = ip[0], depth = ip[1], units = ip[2];
+  const ptrdiff_t batches = ip[TCP_FC_S8_BATCHES], depth = ip[TCP_FC_S8_DEPTH], units = ip[TCP_FC_S8_UNITS];
   tc_rvv_gemm g;
   (void)fp;
   (void)scratch;
   /* a 1 x batches image of depth channels, 1x1 filter, no padding */
-  g.x = (const int8_t *)buf[0];
-  g.w = (const int8_t *)buf[2];
-  g.bias = (const int32_t *)buf[3];
-  g.mult = (const int32_t *)buf[4];
-  g.q = (const int32_t *)buf[5];
+  g.x = (const int8_t *)buf[TCB_FC_S8_IN];
+  g.w = (const int8_t *)buf[TCB_FC_S8_W];
+  g.bias = (const int32_t *)buf[TCB_FC_S8_BIAS];
+  g.mult = (const int32_t *)buf[TCB_FC_S8_MULT];
+  g.q = (const int32_t *)buf[TCB_FC_S8_SHIFT];
   g.zpbuf = g.x;
   g.h = 1;
   g.wd = batches;
@@ -25,8 +25,8 @@ void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratc
   g.dh = 1;
   g.dw = 1;
   g.pl = 0;
-  g.lo = ip[3] - ip[6];
-  g.hi = ip[4] - ip[6];
-  g.out_zp = ip[6];
-  tc_rvv_gemm_row(&g, 0, batches, (int8_t *)buf[1]);
+  g.lo = ip[TCP_FC_S8_ACT_MIN] - ip[TCP_FC_S8_OUT_ZP];
+  g.hi = ip[TCP_FC_S8_ACT_MAX] - ip[TCP_FC_S8_OUT_ZP];
+  g.out_zp = ip[TCP_FC_S8_OUT_ZP];
+  tc_rvv_gemm_row(&g, 0, batches, (int8_t *)buf[TCB_FC_S8_OUT]);
 }
