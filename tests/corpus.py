@@ -29,6 +29,8 @@ sys.path.insert(0, str(HERE))
 
 import tinycc  # noqa: E402
 
+from tinycc import isa  # noqa: E402
+
 from tinycc.errors import TinyccError, UnsupportedError  # noqa: E402
 from tinycc.ir import Graph  # noqa: E402
 from tinycc.oracle import TFLM, random_inputs  # noqa: E402
@@ -90,7 +92,26 @@ def check_host(row: Row) -> Row:
     small = m.report()["macs"] < 20_000_000  # the NumPy reference interpreter too, where it is quick
     ok = verify(row.path, samples=CALLS, reference=small, out=lines.append)
     row.results["host"] = "yes" if ok else "NO: " + next(ln for ln in lines if "MISMATCH" in ln)[-200:]
+    if not row.floats:
+        row.results["host, every ISA"] = check_isas(m, row.path)
     return row
+
+
+def check_isas(m, path) -> str:
+    """The integer model under every instruction set this CPU has (tinycc.isa.cpu_levels()): its
+    outputs over CALLS calls against TFLite Micro's, bit for bit."""
+    rng = np.random.default_rng(11)
+    calls = [random_inputs(m.inputs, rng) for _ in range(CALLS)]
+    oracle = TFLM(path, len(m.outputs))
+    want = [oracle(x) for x in calls]
+    for level in isa.cpu_levels():
+        runs = m.with_isa(level).run_sequence(calls)
+        for c, (got, w) in enumerate(zip(runs, want)):
+            got = got if isinstance(got, list) else [got]
+            for i, (g, o) in enumerate(zip(got, w)):
+                if not np.array_equal(g, o):
+                    return f"NO: {level}, call {c} output {i}: {int(np.count_nonzero(g != o))} of {o.size} differ"
+    return "yes"
 
 
 def merge(graphs: list) -> tuple:
@@ -176,7 +197,8 @@ def run(targets=("host",) + tuple(t for t, _ in C_TARGETS), sample: int = 1, out
     for target, vlen in C_TARGETS:
         if target in targets:
             check_target([r for k, r in enumerate(rows) if k % sample == 0], target, vlen)
-    out(table(rows, targets))
+    columns = [c for t in targets for c in ((t, "host, every ISA") if t == "host" else (t,))]
+    out(table(rows, columns))
     out(f"({len(rows)} models in {time.time() - t0:.0f} s)")
     return rows
 

@@ -151,6 +151,10 @@ class CTargetModel(CompiledModel):
         self._history = []
         self._reset_reference()
 
+    def __reduce__(self):
+        return (CTargetModel, (self.graph, self.schedule, self.plan, self.target, self.source, self.passes_applied,
+                               self.vlen, self.program.target.portable_only))
+
     def write(self, out_dir: str) -> list:
         return self.program.write(out_dir)
 

@@ -10,6 +10,10 @@ from .backend_host import HostProgram
 from .errors import InputError
 
 
+def _restore(graph, schedule, plan, target, source, passes_applied):
+    return CompiledModel(graph, schedule, plan, target, source=source, passes_applied=passes_applied)
+
+
 @dataclass(frozen=True)
 class TensorInfo:
     name: str
@@ -55,6 +59,19 @@ class CompiledModel:
             if len(self.inputs) == 1 and len(self.outputs) == 1 else None
         self._batch_executors = [self.program.executor]  # one per thread of run_batch, made on demand
         self._reset_reference()
+
+    def __reduce__(self):
+        """Pickles by its graph, schedule and memory plan (the constants are in the graph); unpickled,
+        it builds its executor again for the CPU it is loaded on (its own best instruction set, or
+        $TINYCC_ISA) and starts from the initial state. So a validation set can be sharded over
+        processes or machines (multiprocessing, Dask, Ray) with the model compiled once."""
+        return (_restore, (self.graph, self.schedule, self.plan, self.target, self.source, self.passes_applied))
+
+    def with_isa(self, isa: str) -> "CompiledModel":
+        """The same compiled program run with another instruction set's kernels (one of
+        ``tinycc.isa.cpu_levels()``), from the initial state; the graph and memory plan are shared."""
+        return CompiledModel(self.graph, self.schedule, self.plan, self.target, source=self.source,
+                             passes_applied=self.passes_applied, isa=isa)
 
     @property
     def has_state(self) -> bool:
