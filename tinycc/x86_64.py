@@ -59,37 +59,49 @@ def pack_gemm_f32(call):
                                                                              nb * NR)])
 
 
-VNNI_KMAX = 8192  # bytes of a VNNI panel row, K rounded up to 4 (tc_x86_vnni.h TC_VNNI_KMAX)
+VNNI_KMAX = 8192  # bytes of a VNNI panel row, each run rounded up to 4 (tc_x86_vnni.h TC_VNNI_KMAX)
 
 
 def _wrap32(a) -> np.ndarray:
     return ((np.asarray(a, np.int64) + 2 ** 31) % 2 ** 32 - 2 ** 31).astype(np.int32)
 
 
+def _vnni_runs(p) -> tuple[int, int]:
+    """(runs, bytes per run) of a VNNI panel row: kh runs of kw * c taps (one run of K for a fully
+    connected layer), each padded to a multiple of 4 bytes."""
+    if "units" in p:
+        return 1, p["depth"]
+    return p["kh"], p["kw"] * p["c"]
+
+
 def pack_vnni_s8(call):
-    """int8 weights [oc, K] -> unsigned v = w + 128 in blocks of 16 output channels, 4 k per lane:
-    packed[b, k4, j, t] = w[16 b + j, 4 k4 + t] + 128 (0 past oc and K); the bias corrected for
-    the input zero point, bias - in_zp * sum_k w, wrapped to int32; bias, mult and shift padded to
+    """int8 weights [oc, K] -> blocks of 16 output channels, 4 k per lane, each of the kh runs of
+    kw * c taps padded to a multiple of 4 with zeros: packed[b, k4, j, t] = w[16 b + j, tap] where
+    byte 4 k4 + t of the padded row holds that tap (0 past oc, in the padding and past K). The
+    kernel multiplies these signed weights by the unsigned activations a + 128, so the bias comes
+    corrected: bias - (in_zp + 128) * sum_k w, wrapped to int32; bias, mult and shift padded to
     whole blocks (targets/x86_64/tc_x86_vnni.h)."""
     oc = _units(call)
-    w2 = np.asarray(call.bufs[2]).reshape(oc, -1)
-    k = w2.shape[1]
-    nb, k4 = -(-oc // 16), -(-k // 4)
-    wp = np.zeros((nb * 16, k4 * 4), np.uint8)
-    wp[:oc, :k] = w2.astype(np.int16) + 128
-    packed = np.ascontiguousarray(wp.reshape(nb, 16, k4, 4).transpose(0, 2, 1, 3))
+    runs, run = _vnni_runs(call.params)
+    w2 = np.asarray(call.bufs[2]).reshape(oc, runs, run)
+    nb, r4 = -(-oc // 16), -(-run // 4)
+    wp = np.zeros((nb * 16, runs, r4 * 4), np.int8)
+    wp[:oc, :, :run] = w2
+    packed = np.ascontiguousarray(wp.reshape(nb, 16, runs * r4, 4).transpose(0, 2, 1, 3))
     bias = _wrap32(np.asarray(call.bufs[3], np.int64).reshape(-1)
-                   - call.params["in_zp"] * w2.astype(np.int64).sum(axis=1))
+                   - (call.params["in_zp"] + 128) * w2.astype(np.int64).reshape(oc, -1).sum(axis=1))
     extra = [_pad_rows(np.asarray(b).reshape(-1), nb * 16) for b in [bias] + list(call.bufs[4:])]
     return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + extra)
 
 
 def _vnni_sizes(p, f, needs):
-    oc, k = _conv_k(p)
-    k4, ocp = -(-k // 4), -(-oc // 16) * 16
-    if 4 * k4 > VNNI_KMAX:
-        raise kt.KernelParamError(f"K = {k} is larger than the VNNI kernel's panel ({VNNI_KMAX})")
-    needs[2] = ocp * 4 * k4
+    oc = _conv_k(p)[0]
+    runs, run = _vnni_runs(p)
+    row, ocp = runs * -(-run // 4) * 4, -(-oc // 16) * 16
+    if row > VNNI_KMAX:
+        raise kt.KernelParamError(f"a panel row of {row} bytes ({runs} runs of {run} taps) is longer than the "
+                                  f"VNNI kernel's ({VNNI_KMAX})")
+    needs[2] = ocp * row
     needs[3] = needs[4] = needs[5] = ocp * 4
     return needs
 

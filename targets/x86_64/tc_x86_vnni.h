@@ -4,21 +4,22 @@
  *
  * acc[p][o] = bias[o] + sum_k (a[p][k] - zp) w[o][k], k over the taps in (ky, kx, c) order,
  * a = zp on padding taps (TFLite Micro: they contribute nothing). vpdpbusd needs one operand
- * unsigned: the weights are stored as v = w + 128 (tinycc/x86_64.py, pack_vnni_s8), so that the
- * activations, the signed operand, are read straight from the input, four bytes broadcast to
- * every lane. Since sum_k (a - zp) w = sum_k a v - 128 sum_k a - zp sum_k w, the bias comes
- * corrected (bias'[o] = bias[o] - zp sum_k w[o][k], wrapped to int32 as the reference's sums)
- * and each output pixel subtracts 128 times the sum of its inputs (its row sum, computed once per
- * pixel for every channel).
+ * unsigned: the activations are read straight from the input, four bytes broadcast to every lane,
+ * and made unsigned by flipping their sign bits (a ^ 0x80 = a + 128). Since
+ * sum_k (a - zp) w = sum_k (a + 128) w - (zp + 128) sum_k w, the bias comes corrected
+ * (bias'[o] = bias[o] - (zp + 128) sum_k w[o][k], wrapped to int32 as the reference's sums) and
+ * nothing but the dot products depends on the pixel.
  *
- * Weights come packed in blocks of 16 output channels, 4 k per lane:
- *     v_packed[b][k4][j][t] = w[16 b + j][4 k4 + t] + 128      (0 past oc and past K)
- * bias', mult and shift padded to whole blocks. A tile of MR output pixels is MR row pointers:
- * a pixel whose taps are all inside the input reads the input itself (kh runs of kw * c
- * contiguous bytes, when kw * c is a multiple of 4 and dw == 1); another is gathered into a row of
- * the panel on the stack (zp on padding taps, 0 past K). The micro-kernel runs MR rows times NV
- * blocks of 16 channels with MR * NV accumulators in registers: per k4, NV weight vectors and one
- * broadcast of 4 input bytes per row.
+ * A panel row (the K inputs of one output pixel) is kh runs of kw * c taps, each run padded to a
+ * multiple of 4 bytes: run4 = ceil(kw * c / 4) steps of 4 bytes. The weights come packed to match,
+ * in blocks of 16 output channels, 4 k per lane (tinycc/x86_64.py, pack_vnni_s8):
+ *     w_packed[b][k4][j][t] = w[16 b + j][the tap at byte 4 k4 + t of the row]   (0 in padding)
+ * bias', mult and shift padded to whole blocks. A tile of MR output pixels is MR row pointers: a
+ * pixel whose taps are all inside the input, with contiguous runs (dw == 1 or kw == 1), reads the
+ * input itself, 4 * run4 bytes a run (bytes past the run meet zero weights; the last run must end
+ * inside the input); another is gathered into a row of the panel on the stack (zp on padding
+ * taps). The micro-kernel runs MR rows times NV blocks of 16 channels with MR * NV accumulators in
+ * registers: per k4, NV weight vectors and one broadcast of 4 input bytes per row.
  */
 #ifndef TINYCC_X86_VNNI_H
 #define TINYCC_X86_VNNI_H
@@ -79,11 +80,11 @@ static inline void tc_vnni_store16(int8_t *y, __m512i acc, const tc_mbqm16_c *c,
 
 /* ---- the tile's rows --------------------------------------------------------------------------- */
 
-/* The panel row of output pixel (b, oy, ox): K4 * 4 bytes, the input of each tap (zp on
-   padding), 0 past K. */
-static void tc_vnni_row(int8_t *dst, const tc_conv_s8 *g, ptrdiff_t b, ptrdiff_t oy, ptrdiff_t ox, ptrdiff_t k4)
+/* The panel row of output pixel (b, oy, ox): kh runs of 4 * run4 bytes, the input of each tap
+   (zp on padding taps and in each run's padding). */
+static void tc_vnni_row(int8_t *dst, const tc_conv_s8 *g, ptrdiff_t b, ptrdiff_t oy, ptrdiff_t ox, ptrdiff_t run4)
 {
-  ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run;
+  ptrdiff_t c = g->c, rs = 4 * run4;
   ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
   ptrdiff_t ky0, ky1, kx0, kx1, ky, kx;
   tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
@@ -92,12 +93,10 @@ static void tc_vnni_row(int8_t *dst, const tc_conv_s8 *g, ptrdiff_t b, ptrdiff_t
     ky1 = ky0;
   if (kx1 < kx0)
     kx1 = kx0;
-  if (ky0 > 0 || ky1 < g->kh || kx0 > 0 || kx1 < g->kw)
-    memset(dst, (int8_t)g->in_zp, (size_t)K); /* some taps are padding */
-  memset(dst + K, 0, (size_t)(4 * k4 - K));
+  memset(dst, (int8_t)g->in_zp, (size_t)(g->kh * rs));
   for (ky = ky0; ky < ky1; ky++) {
     const int8_t *xrow = g->x + ((b * g->h + iy0 + ky * g->dh) * g->w_) * c;
-    int8_t *d = dst + ky * run;
+    int8_t *d = dst + ky * rs;
     if (g->dw == 1)
       memcpy(d + kx0 * c, xrow + (ix0 + kx0) * c, (size_t)((kx1 - kx0) * c));
     else
@@ -106,43 +105,27 @@ static void tc_vnni_row(int8_t *dst, const tc_conv_s8 *g, ptrdiff_t b, ptrdiff_t
   }
 }
 
-/* sum of n signed bytes (n < 2**23: no overflow) */
-static inline int32_t tc_vnni_sum_s8(const int8_t *p, ptrdiff_t n)
-{
-  const __m512i flip = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512();
-  __m512i acc = zero;
-  ptrdiff_t i = 0;
-  for (; i + 64 <= n; i += 64) /* sum of the unsigned bytes a + 128, 8 at a time into 64-bit lanes */
-    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_xor_si512(_mm512_loadu_si512(p + i), flip), zero));
-  if (i < n) {
-    __mmask64 m = (__mmask64)(((uint64_t)1 << (n - i)) - 1);
-    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, p + i),
-                                                                                            flip)), zero));
-  }
-  return (int32_t)(_mm512_reduce_add_epi64(acc) - 128 * n);
-}
-
 /* ---- the micro-kernel: MR rows x NV blocks of 16 channels -------------------------------------- */
 
 typedef struct {
   const tc_conv_s8 *g;
-  ptrdiff_t nruns, run4;     /* kh runs of run4 steps of 4 bytes (or 1 run of all K4 steps) */
+  ptrdiff_t nruns, run4;     /* kh runs of run4 steps of 4 bytes */
   const int8_t *rows[TC_VNNI_MR];
   ptrdiff_t rstep[TC_VNNI_MR]; /* bytes from one run of a row to the next */
-  int32_t rowsum[TC_VNNI_MR];  /* 128 * the sum of each row's inputs */
   __m512i lo, hi, zp;        /* the requantization's clamp (without the zero point) and zero point */
 } tc_vnni_tile;
 
 #define TC_VNNI_ACC(i, v) acc##i##_##v
 /* one (row i, block v) accumulator's k4 step: the block's weights times row i's 4 bytes */
-#define TC_VNNI_STEP(i, v) TC_VNNI_ACC(i, v) = _mm512_dpbusd_epi32(TC_VNNI_ACC(i, v), w##v, x##i);
+#define TC_VNNI_STEP(i, v) TC_VNNI_ACC(i, v) = _mm512_dpbusd_epi32(TC_VNNI_ACC(i, v), x##i, w##v);
 
 #define TC_VNNI_KERNEL(MR, NV, BLOCKS, LOADS, ROWS, BCASTS, STEPS, INIT, STORES)                                 \
   static void tc_vnni_kernel_##MR##x##NV(const tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t p0, ptrdiff_t b0)          \
   {                                                                                                          \
     const tc_conv_s8 *g = t->g;                                                                              \
     const ptrdiff_t kstride = 64 * t->nruns * t->run4;                                                       \
-    const uint8_t *wk = (const uint8_t *)g->w + b0 * kstride;                                                \
+    const int8_t *wk = g->w + b0 * kstride;                                                                  \
+    const __m512i flip = _mm512_set1_epi8((char)0x80);                                                       \
     ptrdiff_t r, k;                                                                                          \
     BLOCKS                                                                                                   \
     INIT                                                                                                     \
@@ -158,10 +141,10 @@ typedef struct {
   }
 
 #define TC_BIAS(v) const __m512i bias##v = _mm512_loadu_si512(g->bias + 16 * (b0 + v));
-#define TC_INIT(i, v) __m512i TC_VNNI_ACC(i, v) = _mm512_sub_epi32(bias##v, _mm512_set1_epi32(t->rowsum[i]));
+#define TC_INIT(i, v) __m512i TC_VNNI_ACC(i, v) = bias##v;
 #define TC_LOAD(v) const __m512i w##v = _mm512_loadu_si512(wk + v * kstride);
 #define TC_ROW(i, v) const int8_t *q##i = t->rows[i] + r * t->rstep[i];
-#define TC_BCAST(i, v) const __m512i x##i = _mm512_set1_epi32(tc_load32(q##i + 4 * k));
+#define TC_BCAST(i, v) const __m512i x##i = _mm512_xor_si512(_mm512_set1_epi32(tc_load32(q##i + 4 * k)), flip);
 #define TC_STORE_BLOCK(v)                                                                                    \
   {                                                                                                          \
     const ptrdiff_t o0 = 16 * (b0 + v), nj = g->oc - o0 < 16 ? g->oc - o0 : 16;                            \
@@ -239,46 +222,41 @@ static inline int tc_vnni_inside(const tc_conv_s8 *g, ptrdiff_t oy, ptrdiff_t ox
 
 static void tc_vnni_conv_s8(const tc_conv_s8 *g)
 {
-  const ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run, k4 = (K + 3) / 4, stride = 4 * k4;
+  const ptrdiff_t c = g->c, run = g->kw * c, run4 = (run + 3) / 4, stride = 4 * g->kh * run4;
   const ptrdiff_t P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
   /* the tile's rows: 12 for one block of channels, 8 for two, 5 for more; a few pixels (a fully
      connected layer) one at a time */
   const ptrdiff_t mr = P < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
-  /* rows read straight from the input: runs of whole steps of 4 bytes, contiguous taps */
-  const int direct = run % 4 == 0 && (g->dw == 1 || g->kw == 1);
+  /* rows read straight from the input: contiguous runs, the last ending inside the input */
+  const int direct = g->dw == 1 || g->kw == 1;
+  const int8_t *xend = g->x + g->n * g->h * g->w_ * c;
+  const ptrdiff_t ystep = g->dh * g->w_ * c, last = (g->kh - 1) * ystep + 4 * run4;
   int8_t panel[TC_VNNI_MR * TC_VNNI_KMAX];
   tc_vnni_tile t;
   ptrdiff_t p0, b0, i, pb = 0, py = 0, px = 0; /* the next pixel: (batch, row, column) */
   if (stride > TC_VNNI_KMAX)
     return; /* the executor rejects such steps; never reached */
   t.g = g;
-  t.nruns = direct ? g->kh : 1;
-  t.run4 = direct ? run / 4 : k4;
+  t.nruns = g->kh;
+  t.run4 = run4;
   t.lo = _mm512_set1_epi32(g->act_min - g->out_zp);
   t.hi = _mm512_set1_epi32(g->act_max - g->out_zp);
   t.zp = _mm512_set1_epi32(g->out_zp);
-  for (i = 0; i < TC_VNNI_MR; i++) {
+  for (i = 0; i < TC_VNNI_MR; i++) { /* the 12-row kernel reads every row of a tile */
     t.rows[i] = tc_vnni_zeros;
-    t.rstep[i] = run;
-    t.rowsum[i] = 0;
+    t.rstep[i] = 4 * run4;
   }
   for (p0 = 0; p0 < P; p0 += mr) {
     const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
     for (i = 0; i < m; i++) {
       const int8_t *src = g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ + px * g->sw - g->pl) * c;
-      if (direct && tc_vnni_inside(g, py, px)) {
-        ptrdiff_t ky, sum = 0;
+      if (direct && tc_vnni_inside(g, py, px) && last <= xend - src) {
         t.rows[i] = src;
-        t.rstep[i] = g->dh * g->w_ * c;
-        for (ky = 0; ky < g->kh; ky++)
-          sum += tc_vnni_sum_s8(src + ky * t.rstep[i], run);
-        t.rowsum[i] = (int32_t)(128 * sum);
+        t.rstep[i] = ystep;
       } else {
-        int8_t *row = panel + i * stride;
-        tc_vnni_row(row, g, pb, py, px, k4);
-        t.rows[i] = row;
-        t.rstep[i] = run;
-        t.rowsum[i] = 128 * tc_vnni_sum_s8(row, stride);
+        tc_vnni_row(panel + i * stride, g, pb, py, px, run4);
+        t.rows[i] = panel + i * stride;
+        t.rstep[i] = 4 * run4;
       }
       if (++px == g->ow) {
         px = 0;
@@ -290,8 +268,7 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g)
     }
     for (; i < mr; i++) {
       t.rows[i] = tc_vnni_zeros;
-      t.rstep[i] = run;
-      t.rowsum[i] = 0;
+      t.rstep[i] = 4 * run4;
     }
     b0 = 0;
     if (mr == 1)
