@@ -8,6 +8,7 @@ void tc_conv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
@@ -84,8 +85,9 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_conv2d_s8_avx512vnni", tc_conv2d_s8_avx512vnni},
   {"tc_dwconv2d_f32_avx2", tc_dwconv2d_f32_avx2},
   {"tc_dwconv2d_s8_avx2", tc_dwconv2d_s8_avx2},
+  {"tc_dwconv2d_s8_avx512vnni", tc_dwconv2d_s8_avx512vnni},
   {"tc_fc_f32_avx2", tc_fc_f32_avx2},
   {"tc_fc_s8_avx2", tc_fc_s8_avx2},
   {"tc_fc_s8_avx512vnni", tc_fc_s8_avx512vnni},
 };
-static const int tc_host_nkernels = 69;
+static const int tc_host_nkernels = 70;

@@ -187,6 +187,10 @@ CONV_CASES = [
     ((1, 10, 6, 1), 2, (4, 3), (2, 1), (1, 1), "VALID", "RELU_N1_TO_1"),
     ((1, 6, 6, 8), 2, (5, 5), (3, 3), (1, 1), "SAME", "NONE"),
     ((1, 12, 11, 2), 3, (3, 3), (1, 1), (3, 2), "VALID", "NONE"),
+    # 64 channels and more (the AVX-512 depthwise kernel's blocks), a partial last block
+    ((1, 6, 7, 70), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU6"),
+    ((1, 9, 8, 130), 1, (5, 5), (2, 2), (1, 1), "SAME", "NONE"),
+    ((2, 5, 5, 64), 1, (3, 3), (1, 1), (2, 2), "VALID", "RELU"),
 ]
 
 
@@ -603,7 +607,7 @@ def test_random_conv_geometry(data):
     depthwise = data.draw(st.booleans(), "depthwise")
     dtype = data.draw(st.sampled_from([np.int8, np.float32]), "dtype")
     shape = (data.draw(st.integers(1, 2)), data.draw(st.integers(1, 9)), data.draw(st.integers(1, 9)),
-             data.draw(st.integers(1, 6)))
+             data.draw(st.one_of(st.integers(1, 6), st.sampled_from([64, 67, 129])), "channels"))
     k = (data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4)))
     stride = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
     dil = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
@@ -670,7 +674,7 @@ def _fuzz_params(name, rng):
     simd = "@" in name
     k = isa.impl(name).kernel
     inames, fnames = k.iparams, k.fparams
-    name = k.name
+    full, name = name, k.name
     p = {}
     for k in inames:
         if k in ("act_min",):
@@ -715,6 +719,8 @@ def _fuzz_params(name, rng):
         p["mode"], p["rescale"], p["shift"] = r(0, 1), r(0, 1), r(-11, 31)
     if simd and name.startswith("dwconv") and rng.random() < 0.9:
         p["dm"] = 1  # the x86-64 versions take a depth multiplier of 1
+    if full == "dwconv2d_s8@avx512vnni" and rng.random() < 0.9:
+        p["c"] = r(64, 140)  # it takes 64 channels or more
     if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
     if "pool" in name and rng.random() < 0.9:  # mostly windows that all cover the input

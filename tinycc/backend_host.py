@@ -37,22 +37,21 @@ _EPILOGUE_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left
 
 def host_call(call: KernelCall, level: str) -> KernelCall:
     """The call the host executor runs for a lowered call: the fastest implementation of its kernel at
-    ``level`` (tinycc.isa), with its constants prepared for it where it lays them out its own way and
-    the call is within its limits; else the portable kernel as lowered (the ABI shared with the C
+    ``level`` (tinycc.isa) whose limits the call is within, with its constants prepared for it where
+    it lays them out its own way; else the portable kernel as lowered (the ABI shared with the C
     targets)."""
-    impl = isa.best(call.kernel, level)
-    if impl.isa == "portable":
-        return call
-    k = impl.kernel
-    if impl.prepare is not None:
-        if not all(isinstance(b, np.ndarray) for b, kb in zip(call.bufs, k.bufs) if not kb.out and kb.name != "in"):
-            return call  # weights not constants: nothing to lay out
-        call = impl.prepare(call)
-    try:
-        impl.validate([call.params[n] for n in k.iparams], [call.fparams[n] for n in k.fparams])
-    except kt.KernelParamError:
-        return dataclasses.replace(call, kernel=k.name) if impl.prepare is None else call
-    return dataclasses.replace(call, kernel=impl.name)
+    for impl in isa.candidates(call.kernel, level):
+        if impl.isa == "portable":
+            return call
+        k = impl.kernel
+        if impl.prepare is not None and not all(isinstance(b, np.ndarray) for b, kb in zip(call.bufs, k.bufs)
+                                                if not kb.out and kb.name != "in"):
+            continue  # weights not constants: nothing to lay out
+        try:  # the limits depend on the parameters only: checked before anything is laid out
+            impl.validate([call.params[n] for n in k.iparams], [call.fparams[n] for n in k.fparams])
+        except kt.KernelParamError:
+            continue
+        return dataclasses.replace(impl.prepare(call) if impl.prepare else call, kernel=impl.name)
 
 
 def lower(graph, schedule, plan, level: str = None) -> list:

@@ -66,8 +66,6 @@ def register(impl: Impl) -> Impl:
     return impl
 
 
-
-
 def cpu_levels() -> tuple:
     """The levels this CPU (and its operating system) supports, lowest first."""
     from . import _host
@@ -102,12 +100,11 @@ def impl(name: str, level: Optional[str] = None) -> Impl:
     return SIMD[(kname, isa)]
 
 
-def best(kname: str, level: str) -> Impl:
-    """The fastest implementation of kernel ``kname`` at ``level`` or below."""
-    for lv in reversed(LEVELS[:LEVELS.index(level) + 1]):
-        if (kname, lv) in SIMD:
-            return SIMD[(kname, lv)]
-    return Impl(kt.get(kname))
+def candidates(kname: str, level: str) -> list:
+    """The implementations of kernel ``kname`` at ``level`` or below, fastest first, the portable one
+    last."""
+    return [SIMD[(kname, lv)] for lv in reversed(LEVELS[:LEVELS.index(level) + 1]) if (kname, lv) in SIMD] + \
+        [Impl(kt.get(kname))]
 
 
 def host_table() -> str:

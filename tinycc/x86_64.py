@@ -106,6 +106,45 @@ def _vnni_sizes(p, f, needs):
     return needs
 
 
+DW_VNNI_TAPS = 64  # the VNNI depthwise kernel's filters: at most this many taps (tc_x86_vnni.h TC_DWV_TAPS)
+
+
+def _dw_order(v: np.ndarray, nb: int) -> np.ndarray:
+    """Per-channel values in the VNNI depthwise kernel's order: block of 64 channels, then q, 16 L + j
+    holding channel 16 L + 4 q + j of the block (tc_x86_vnni.h); zero past c."""
+    return np.ascontiguousarray(_pad_rows(v, nb * 64).reshape(nb, 4, 4, 4).transpose(0, 2, 1, 3).reshape(-1))
+
+
+def pack_dw_vnni_s8(call):
+    """Depthwise int8 weights [1, kh, kw, c] -> per block of 64 channels and group of 4 taps, four
+    vectors of 64 bytes: packed[cb, g, q, L, j, t] = w[tap 4 g + t, channel 64 cb + 16 L + 4 q + j]
+    (0 past the taps and past c); the bias corrected, bias - (in_zp + 128) * sum_t w, wrapped to
+    int32; bias, mult and shift in the same channel order (tc_x86_vnni.h, tc_vnni_dwconv_s8)."""
+    p = call.params
+    c, taps = p["c"], p["kh"] * p["kw"]
+    w = np.asarray(call.bufs[2]).reshape(taps, c)
+    nb, ng = -(-c // 64), -(-taps // 4)
+    wp = np.zeros((ng * 4, nb * 64), np.int8)
+    wp[:taps, :c] = w
+    packed = np.ascontiguousarray(wp.reshape(ng, 4, nb, 4, 4, 4).transpose(2, 0, 4, 3, 5, 1))
+    bias = _wrap32(np.asarray(call.bufs[3], np.int64).reshape(-1) - (p["in_zp"] + 128) * w.astype(np.int64).sum(axis=0))
+    extra = [_dw_order(np.asarray(b).reshape(-1), nb) for b in [bias] + list(call.bufs[4:])]
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + extra)
+
+
+def _dw_vnni_sizes(p, f, needs):
+    _dm1(p, f, needs)
+    taps, nb = p["kh"] * p["kw"], -(-p["c"] // 64)
+    if p["c"] < 64:  # a block of 64 channels mostly empty: the AVX2 kernel (16 at a time) is faster
+        raise kt.KernelParamError(f"c = {p['c']}: the VNNI depthwise kernel takes 64 channels or more")
+    if taps > DW_VNNI_TAPS:
+        raise kt.KernelParamError(f"a filter of {taps} taps is larger than the VNNI depthwise kernel's "
+                                  f"({DW_VNNI_TAPS})")
+    needs[2] = nb * -(-taps // 4) * 256
+    needs[3] = needs[4] = needs[5] = nb * 64 * 4
+    return needs
+
+
 def _conv_k(p) -> tuple[int, int]:
     """(output channels, K) of a convolution or fully connected call."""
     if "units" in p:
@@ -159,4 +198,6 @@ for _isa in ("avx2",) if X86_64 else ():
 for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
     register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes, scratch=lambda p, f: 0))
 if X86_64:
+    register(Impl(kt.get("dwconv2d_s8"), "avx512vnni", prepare=pack_dw_vnni_s8, sizes=_dw_vnni_sizes,
+                  scratch=lambda p, f: 0))
     register(Impl(kt.get("add_s8"), "avx512vnni"))

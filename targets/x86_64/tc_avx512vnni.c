@@ -1,5 +1,5 @@
 /* tinycc x86-64 kernels at the AVX-512 VNNI level (AVX-512 F, BW, VL and VNNI: Ice Lake, Sapphire
- * Rapids, Zen 4 and later): the int8 GEMM on vpdpbusd (tc_x86_vnni.h), compiled for that level
+ * Rapids, Zen 4 and later): the int8 GEMM and depthwise convolution on vpdpbusd (tc_x86_vnni.h), compiled for that level
  * whatever the build machine is. The other kernels of this level are the AVX2 ones. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -20,16 +20,8 @@ void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *f
 {
   tc_conv_s8 g;
   (void)fp, (void)scratch;
-  g.x = (const int8_t *)buf[TCB_CONV2D_S8_IN], g.y = (int8_t *)buf[TCB_CONV2D_S8_OUT];
-  g.w = (const int8_t *)buf[TCB_CONV2D_S8_W], g.bias = (const int32_t *)buf[TCB_CONV2D_S8_BIAS];
-  g.mult = (const int32_t *)buf[TCB_CONV2D_S8_MULT], g.shift = (const int32_t *)buf[TCB_CONV2D_S8_SHIFT];
-  g.act_min = ip[TCP_CONV2D_S8_ACT_MIN], g.act_max = ip[TCP_CONV2D_S8_ACT_MAX];
-  g.in_zp = ip[TCP_CONV2D_S8_IN_ZP], g.out_zp = ip[TCP_CONV2D_S8_OUT_ZP];
-  g.n = ip[TCP_CONV2D_S8_N], g.h = ip[TCP_CONV2D_S8_H], g.w_ = ip[TCP_CONV2D_S8_W], g.c = ip[TCP_CONV2D_S8_C];
-  g.oh = ip[TCP_CONV2D_S8_OH], g.ow = ip[TCP_CONV2D_S8_OW], g.oc = ip[TCP_CONV2D_S8_OC];
-  g.kh = ip[TCP_CONV2D_S8_KH], g.kw = ip[TCP_CONV2D_S8_KW], g.sh = ip[TCP_CONV2D_S8_SH];
-  g.sw = ip[TCP_CONV2D_S8_SW], g.dh = ip[TCP_CONV2D_S8_DH], g.dw = ip[TCP_CONV2D_S8_DW];
-  g.pt = ip[TCP_CONV2D_S8_PT], g.pl = ip[TCP_CONV2D_S8_PL];
+  TC_S8_OPERANDS(g, CONV2D_S8);
+  TC_CONV_GEOMETRY(g, CONV2D_S8);
   tc_vnni_conv_s8(&g);
 }
 
@@ -37,14 +29,19 @@ void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, v
 {
   tc_conv_s8 g;
   (void)fp, (void)scratch;
-  g.x = (const int8_t *)buf[TCB_FC_S8_IN], g.y = (int8_t *)buf[TCB_FC_S8_OUT];
-  g.w = (const int8_t *)buf[TCB_FC_S8_W], g.bias = (const int32_t *)buf[TCB_FC_S8_BIAS];
-  g.mult = (const int32_t *)buf[TCB_FC_S8_MULT], g.shift = (const int32_t *)buf[TCB_FC_S8_SHIFT];
-  g.act_min = ip[TCP_FC_S8_ACT_MIN], g.act_max = ip[TCP_FC_S8_ACT_MAX];
-  g.in_zp = ip[TCP_FC_S8_IN_ZP], g.out_zp = ip[TCP_FC_S8_OUT_ZP];
-  g.n = ip[TCP_FC_S8_BATCHES], g.h = 1, g.w_ = 1, g.c = ip[TCP_FC_S8_DEPTH], g.oh = 1, g.ow = 1;
-  g.oc = ip[TCP_FC_S8_UNITS], g.kh = 1, g.kw = 1, g.sh = 1, g.sw = 1, g.dh = 1, g.dw = 1, g.pt = 0, g.pl = 0;
+  TC_S8_OPERANDS(g, FC_S8);
+  TC_FC_GEOMETRY(g, FC_S8);
   tc_vnni_conv_s8(&g);
+}
+
+/* dwconv2d_s8 with depth multiplier 1 over weights packed by tinycc/x86_64.py (pack_dw_vnni_s8) */
+void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  tc_conv_s8 g;
+  (void)fp, (void)scratch;
+  TC_S8_OPERANDS(g, DWCONV2D_S8);
+  TC_CONV_GEOMETRY(g, DWCONV2D_S8);
+  tc_vnni_dwconv_s8(&g);
 }
 
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)

@@ -18,6 +18,31 @@
 
 #include "tinycc_kernels.h"
 
+/* the operands of an entry point, by the kernel table's index names (tinycc/kernels.py) */
+#define TC_CONV_GEOMETRY(g, K)                                                                                \
+  (g).n = ip[TCP_##K##_N], (g).h = ip[TCP_##K##_H], (g).w_ = ip[TCP_##K##_W], (g).c = ip[TCP_##K##_C],           \
+  (g).oh = ip[TCP_##K##_OH], (g).ow = ip[TCP_##K##_OW], (g).oc = ip[TCP_##K##_OC], (g).kh = ip[TCP_##K##_KH],     \
+  (g).kw = ip[TCP_##K##_KW], (g).sh = ip[TCP_##K##_SH], (g).sw = ip[TCP_##K##_SW], (g).dh = ip[TCP_##K##_DH],     \
+  (g).dw = ip[TCP_##K##_DW], (g).pt = ip[TCP_##K##_PT], (g).pl = ip[TCP_##K##_PL]
+
+/* a fully connected layer as the 1x1 convolution of `batches` pixels of `depth` channels */
+#define TC_FC_GEOMETRY(g, K)                                                                                  \
+  (g).n = ip[TCP_##K##_BATCHES], (g).h = 1, (g).w_ = 1, (g).c = ip[TCP_##K##_DEPTH], (g).oh = 1, (g).ow = 1,    \
+  (g).oc = ip[TCP_##K##_UNITS], (g).kh = 1, (g).kw = 1, (g).sh = 1, (g).sw = 1, (g).dh = 1, (g).dw = 1,         \
+  (g).pt = 0, (g).pl = 0
+
+#define TC_S8_OPERANDS(g, K)                                                                                  \
+  (g).x = (const int8_t *)buf[TCB_##K##_IN], (g).y = (int8_t *)buf[TCB_##K##_OUT],                            \
+  (g).w = (const int8_t *)buf[TCB_##K##_W], (g).bias = (const int32_t *)buf[TCB_##K##_BIAS],                    \
+  (g).mult = (const int32_t *)buf[TCB_##K##_MULT], (g).shift = (const int32_t *)buf[TCB_##K##_SHIFT],           \
+  (g).act_min = ip[TCP_##K##_ACT_MIN], (g).act_max = ip[TCP_##K##_ACT_MAX], (g).in_zp = ip[TCP_##K##_IN_ZP],    \
+  (g).out_zp = ip[TCP_##K##_OUT_ZP]
+
+#define TC_F32_OPERANDS(g, K)                                                                                 \
+  (g).x = (const float *)buf[TCB_##K##_IN], (g).y = (float *)buf[TCB_##K##_OUT],                              \
+  (g).w = (const float *)buf[TCB_##K##_W], (g).bias = (const float *)buf[TCB_##K##_BIAS],                       \
+  (g).act_min = fp[TCF_##K##_ACT_MIN], (g).act_max = fp[TCF_##K##_ACT_MAX]
+
 #define TC_HAVE_AVX2 1
 
 /* Keep a loaded vector in a register: without this gcc folds the load into each instruction

@@ -69,13 +69,18 @@ static inline __m512i tc_mbqm16(__m512i acc, const tc_mbqm16_c *c)
                                _mm512_set1_epi32(1));
 }
 
-/* accumulators -> int8 (clamped to [lo, hi] = the activation range without the zero point, then
-   the zero point added), stored to the first nj of 16 channels */
+/* accumulators -> int8 values in int32 lanes: clamped to [lo, hi] (the activation range without the
+   zero point), then the zero point added */
+static inline __m512i tc_vnni_requant(__m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp)
+{
+  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_mbqm16(acc, c), lo), hi), zp);
+}
+
+/* ... stored to the first nj of 16 channels */
 static inline void tc_vnni_store16(int8_t *y, __m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp,
                                    __mmask16 keep)
 {
-  __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_mbqm16(acc, c), lo), hi), zp);
-  _mm_mask_storeu_epi8(y, keep, _mm512_cvtepi32_epi8(v));
+  _mm_mask_storeu_epi8(y, keep, _mm512_cvtepi32_epi8(tc_vnni_requant(acc, c, lo, hi, zp)));
 }
 
 /* ---- the tile's rows --------------------------------------------------------------------------- */
@@ -282,6 +287,100 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g)
         tc_vnni_kernel_8x2(&t, m, p0, b0);
     for (; b0 < nb; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */
       tc_vnni_kernel_12x1(&t, m, p0, b0);
+  }
+}
+
+/* ---- depthwise convolution, depth multiplier 1 ------------------------------------------------
+ *
+ * 64 channels at a time, 4 taps per vpdpbusd: the inputs of taps t0..t3 (64 channels each, made
+ * unsigned as in the GEMM) are interleaved byte by byte and then in pairs of bytes,
+ *     A = lo8(t0, t1), B = hi8(t0, t1), C = lo8(t2, t3), D = hi8(t2, t3)
+ *     Q0 = lo16(A, C), Q1 = hi16(A, C), Q2 = lo16(B, D), Q3 = hi16(B, D)
+ * (within each 128-bit lane), so that int32 lane 4 L + j of Q_q holds the four taps of channel
+ * 16 L + 4 q + j. The weights, bias', mult and shift come packed in that order (pack_dw_vnni_s8:
+ * per block of 64 channels and group of 4 taps, four vectors of 64 bytes; taps past kh * kw and
+ * channels past c are 0; bias' = bias - (zp + 128) sum_t w_t). Requantized, the four accumulators
+ * pack back (packs 32 -> 16 of Q0, Q1 and of Q2, Q3, then 16 -> 8; within lanes) to the 64 channels
+ * in order. A padding tap reads a vector of zp (it contributes (zp + 128) w, which the bias
+ * takes back). Inputs and outputs are read and written under the mask of the block's channels. */
+
+#define TC_DWV_TAPS 64 /* the filter's taps (kh * kw), at most */
+
+static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
+{
+  const ptrdiff_t c = g->c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, nb = (c + 63) / 64;
+  const __m512i flip = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512();
+  const __m512i lo = _mm512_set1_epi32(g->act_min - g->out_zp), hi = _mm512_set1_epi32(g->act_max - g->out_zp);
+  const __m512i zp = _mm512_set1_epi32(g->out_zp);
+  int8_t zpv[64];
+  ptrdiff_t off[TC_DWV_TAPS];
+  const int8_t *tap[TC_DWV_TAPS + 3];
+  ptrdiff_t cb, b, oy, ox, ky, kx, t, q, gi;
+  if (ntaps > TC_DWV_TAPS)
+    return; /* the executor rejects such steps; never reached */
+  memset(zpv, (int8_t)g->in_zp, sizeof zpv);
+  for (ky = 0; ky < g->kh; ky++)
+    for (kx = 0; kx < g->kw; kx++)
+      off[ky * g->kw + kx] = (ky * g->dh * g->w_ + kx * g->dw) * c;
+  for (cb = 0; cb < nb; cb++) {
+    const ptrdiff_t ch0 = 64 * cb, cnt = c - ch0 < 64 ? c - ch0 : 64;
+    const __mmask64 keep = cnt == 64 ? ~(__mmask64)0 : (((__mmask64)1 << cnt) - 1);
+    const int8_t *wb = g->w + cb * ngroups * 256;
+    tc_mbqm16_c rq[4];
+    __m512i bias[4];
+    for (q = 0; q < 4; q++) {
+      rq[q] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + ch0 + 16 * q),
+                                _mm512_loadu_si512(g->shift + ch0 + 16 * q));
+      bias[q] = _mm512_loadu_si512(g->bias + ch0 + 16 * q);
+    }
+    for (t = ntaps; t < 4 * ngroups; t++)
+      tap[t] = NULL; /* past the filter: a zero vector (its weights are 0) */
+    for (b = 0; b < g->n; b++)
+      for (oy = 0; oy < g->oh; oy++) {
+        const ptrdiff_t iy0 = oy * g->sh - g->pt;
+        ptrdiff_t ky0, ky1, kx0, kx1;
+        tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+        for (ox = 0; ox < g->ow; ox++) {
+          const ptrdiff_t ix0 = ox * g->sw - g->pl;
+          __m512i a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+          const int8_t *w = wb;
+          tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+          if (ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw) {
+            const int8_t *base = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c + ch0;
+            for (t = 0; t < ntaps; t++)
+              tap[t] = base + off[t];
+          } else {
+            for (t = 0; t < ntaps; t++)
+              tap[t] = zpv;
+            for (ky = ky0; ky < ky1; ky++)
+              for (kx = kx0; kx < kx1; kx++)
+                tap[ky * g->kw + kx] = g->x + ((b * g->h + iy0 + ky * g->dh) * g->w_ + ix0 + kx * g->dw) * c + ch0;
+          }
+          for (gi = 0; gi < ngroups; gi++, w += 256) {
+            __m512i v[4];
+            for (t = 0; t < 4; t++) {
+              const int8_t *p = tap[4 * gi + t];
+              v[t] = p == NULL ? zero : _mm512_xor_si512(_mm512_maskz_loadu_epi8(keep, p), flip);
+            }
+            {
+              const __m512i A = _mm512_unpacklo_epi8(v[0], v[1]), B = _mm512_unpackhi_epi8(v[0], v[1]);
+              const __m512i C = _mm512_unpacklo_epi8(v[2], v[3]), D = _mm512_unpackhi_epi8(v[2], v[3]);
+              a0 = _mm512_dpbusd_epi32(a0, _mm512_unpacklo_epi16(A, C), _mm512_loadu_si512(w));
+              a1 = _mm512_dpbusd_epi32(a1, _mm512_unpackhi_epi16(A, C), _mm512_loadu_si512(w + 64));
+              a2 = _mm512_dpbusd_epi32(a2, _mm512_unpacklo_epi16(B, D), _mm512_loadu_si512(w + 128));
+              a3 = _mm512_dpbusd_epi32(a3, _mm512_unpackhi_epi16(B, D), _mm512_loadu_si512(w + 192));
+            }
+          }
+          {
+            const __m512i p01 = _mm512_packs_epi32(tc_vnni_requant(a0, &rq[0], lo, hi, zp),
+                                                   tc_vnni_requant(a1, &rq[1], lo, hi, zp));
+            const __m512i p23 = _mm512_packs_epi32(tc_vnni_requant(a2, &rq[2], lo, hi, zp),
+                                                   tc_vnni_requant(a3, &rq[3], lo, hi, zp));
+            _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0, keep,
+                                    _mm512_packs_epi16(p01, p23));
+          }
+        }
+      }
   }
 }
 
