@@ -239,6 +239,15 @@ def test_fc(dtype, in_shape, units, act, keep):
         check(g, rand_input(g, rng))
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.float32], ids=["s8", "f32"])
+def test_fc_past_every_simd_panel(dtype):
+    """K beyond the SIMD kernels' panels (VNNI 8192 bytes, AVX2 4096 pairs, float 2048): each level
+    runs the next implementation whose limits the call fits, with constants laid out for it."""
+    rng = np.random.default_rng(5)
+    g = fc_graph(rng, dtype, (2, 9001), 5, "NONE")
+    check(g, rand_input(g, rng))
+
+
 POOL_CASES = [
     ((1, 1, 1, 1), (1, 1), (1, 1), "VALID", "NONE"),
     ((1, 5, 5, 3), (2, 2), (2, 2), "SAME", "NONE"),
