@@ -148,6 +148,50 @@ def residual_blocks(dtype: str = "int8", seed: int = 0) -> bytes:
     return mb.build()
 
 
+#: the PAD -> convolution blocks padded_convs() builds: (convolution, PAD (top, bottom, left, right),
+#: the convolution's padding, stride, the pad value differs from the zero point, the PAD's output is
+#: also a graph output, two convolutions read the PAD, whether fold_pad_into_conv folds it)
+PADDED_CONVS = [
+    ("CONV_2D", (1, 1, 1, 1), "VALID", 1, False, False, False, True),  # SAME written out
+    ("DEPTHWISE_CONV_2D", (0, 1, 0, 1), "VALID", 2, False, False, False, True),  # MobileNetV2's
+    ("CONV_2D", (1, 0, 2, 1), "SAME", 2, False, False, False, True),  # adds to its own padding
+    ("DEPTHWISE_CONV_2D", (1, 1, 1, 1), "VALID", 1, True, False, False, False),  # another pad value
+    ("CONV_2D", (1, 1, 1, 1), "VALID", 1, False, True, False, True),  # the padded tensor is an output too
+    ("CONV_2D", (3, 0, 0, 0), "VALID", 1, False, False, False, False),  # a whole filter row in the padding
+    ("DEPTHWISE_CONV_2D", (2, 1, 0, 2), "VALID", 1, False, False, True, True),  # two readers
+]
+
+
+def padded_convs(dtype: str = "int8", seed: int = 0) -> bytes:
+    """Independent blocks in -> PAD (PADV2 where the pad value is not the zero point) -> 3x3
+    convolution(s) -> out, one per PADDED_CONVS entry."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder(f"tinycc padded convolutions ({dtype})")
+    qx, qy = (0.05, -3), (0.08, 6)
+    fq = (lambda v: v) if dtype != "float32" else (lambda v: (None, 0))
+    for i, (kind, (t, b, l, r), padding, stride, other_value, is_output, two, _) in enumerate(PADDED_CONVS):
+        h, w, c = 8, 7, 4
+        x = mb.input(f"in{i}", (1, h, w, c), dtype, *fq(qx))
+        ph, pw = h + t + b, w + l + r
+        xp = mb.tensor(f"b{i}/padded", (1, ph, pw, c), dtype, *fq(qx))
+        widths = mb.const(f"b{i}/paddings", np.array([[0, 0], [t, b], [l, r], [0, 0]], np.int32))
+        if other_value:
+            value = mb.const(f"b{i}/value", np.array([5 if dtype != "float32" else 0.5], {"int8": np.int8,
+                             "float32": np.float32}[dtype]), *fq(qx))
+            mb.op("PADV2", [x, widths, value], [xp])
+        else:
+            mb.op("PAD", [x, widths], [xp])
+        oh = -(-ph // stride) if padding == "SAME" else (ph - 3) // stride + 1
+        ow = -(-pw // stride) if padding == "SAME" else (pw - 3) // stride + 1
+        for j in range(2 if two else 1):
+            y = _layer(mb, rng, kind, f"b{i}/conv{j}", xp, c, c, (1, oh, ow, c), dtype, qx, qy, padding=padding,
+                       stride=stride)
+            mb.output(y)
+        if is_output:
+            mb.output(xp)
+    return mb.build()
+
+
 def float_io_int8_inside(seed: int = 0) -> bytes:
     """float32 input and output, int8 inside: QUANTIZE -> FULLY_CONNECTED -> FULLY_CONNECTED ->
     DEQUANTIZE (what the converter writes for a float-interface integer model)."""

@@ -8,6 +8,8 @@ the graph unchanged and checks the fused kernels bit for bit.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from . import ops as optable
@@ -95,6 +97,45 @@ def alias_reshapes(graph: Graph) -> bool:
     return modified
 
 
+def fold_pad_into_conv(graph: Graph) -> bool:
+    """PAD(x) read only by convolutions (CONV_2D, DEPTHWISE_CONV_2D) -> the convolutions pad x
+    themselves (explicit padding: theirs plus the PAD's): the padded copy never exists. Exact when
+    the pad value is what a convolution's padding contributes nothing with: the input zero point
+    (0.0 for floats). Applies to height and width padding smaller than the filter's reach. A padded
+    tensor that is a graph output is still written by its PAD (a trace of the model, every tensor an
+    output, runs the same convolutions as the model)."""
+    from .ops import conv, movement
+    modified = False
+    for pad in graph.ops():
+        if pad.kind not in ("PAD", "PADV2") or not graph.tensor(pad.inputs[1]).is_const:
+            continue
+        x, y = graph.tensor(pad.inputs[0]), graph.tensor(pad.outputs[0])
+        users = graph.consumers(y.name)
+        if (not users or len(x.shape) != 4 or x.quant != y.quant
+                or any(u.kind not in ("CONV_2D", "DEPTHWISE_CONV_2D") or u.inputs[0] != y.name
+                       or y.name in u.inputs[1:] for u in users)):
+            continue
+        (n0, n1), (top, bottom), (left, right), (c0, c1) = movement.pad_widths(pad, graph)
+        zp = x.zero_point if x.dtype in (np.int8, np.int16) else 0
+        if n0 or n1 or c0 or c1 or movement.pad_value(pad, graph) != zp:
+            continue
+        new = []
+        for u in users:
+            t, b, l, r = conv.pads(u, graph)
+            o = u.options
+            pads = (t + top, b + bottom, l + left, r + right)
+            if max(pads[:2]) > (graph.tensor(u.inputs[1]).shape[1] - 1) * o.dilation_h \
+                    or max(pads[2:]) > (graph.tensor(u.inputs[1]).shape[2] - 1) * o.dilation_w:
+                break  # a whole filter row or column in the padding: left to the PAD
+            new.append(dataclasses.replace(o, padding="EXPLICIT", pads=pads))
+        else:
+            for u, o in zip(users, new):
+                u.options = o
+                graph.rewire(u, inputs=[x.name] + u.inputs[1:])
+            modified = True
+    return modified
+
+
 def fuse_add_into_producer(graph: Graph) -> bool:
     """ADD(conv(x), other) -> the convolution adds ``other`` to each output row as it writes
     it: the convolution's own output never exists in memory, and the sum can be written over
@@ -122,7 +163,8 @@ def fuse_add_into_producer(graph: Graph) -> bool:
     return modified
 
 
-PASSES = [fold_constants, cancel_quantize_pairs, eliminate_dead_ops, alias_reshapes, fuse_add_into_producer]
+PASSES = [fold_constants, cancel_quantize_pairs, fold_pad_into_conv, eliminate_dead_ops, alias_reshapes,
+          fuse_add_into_producer]
 
 
 def run_passes(graph: Graph, passes=None, max_rounds: int = 10) -> list[str]:

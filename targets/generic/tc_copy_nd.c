@@ -28,9 +28,24 @@ void tc_copy_nd(void *const *buf, const int32_t *ip, const float *fp, void *scra
             if (ip[TCP_COPY_ND_A5] == 1 && ip[TCP_COPY_ND_B5] == 1) {
               memcpy(y + yo * es, x + xo * es, (size_t)(ip[TCP_COPY_ND_D5] * es));
             } else {
-              for (i5 = 0; i5 < ip[TCP_COPY_ND_D5]; i5++)
-                memcpy(y + (yo + i5 * ip[TCP_COPY_ND_B5]) * es, x + (xo + i5 * ip[TCP_COPY_ND_A5]) * es,
-                       (size_t)es);
+              const ptrdiff_t n = ip[TCP_COPY_ND_D5], a = ip[TCP_COPY_ND_A5], b = ip[TCP_COPY_ND_B5];
+              switch (es) { /* element by element: one load and one store each for the common sizes */
+              case 1:
+                for (i5 = 0; i5 < n; i5++)
+                  y[yo + i5 * b] = x[xo + i5 * a];
+                break;
+              case 2:
+                for (i5 = 0; i5 < n; i5++)
+                  memcpy(y + (yo + i5 * b) * 2, x + (xo + i5 * a) * 2, 2);
+                break;
+              case 4:
+                for (i5 = 0; i5 < n; i5++)
+                  memcpy(y + (yo + i5 * b) * 4, x + (xo + i5 * a) * 4, 4);
+                break;
+              default:
+                for (i5 = 0; i5 < n; i5++)
+                  memcpy(y + (yo + i5 * b) * es, x + (xo + i5 * a) * es, (size_t)es);
+              }
             }
           }
 }

@@ -12,13 +12,14 @@ from . import (OUT_FUSABLE, KernelCall, OpDef, T, streaming_inplace, act_params,
 
 @dataclass
 class ConvOptions:
-    padding: str = "SAME"
+    padding: str = "SAME"  # SAME, VALID, or EXPLICIT: ``pads`` (a PAD folded in, tinycc.passes)
     stride_h: int = 1
     stride_w: int = 1
     dilation_h: int = 1
     dilation_w: int = 1
     activation: str = "NONE"
     depth_multiplier: int = 1  # depthwise only
+    pads: tuple = ()  # EXPLICIT: (top, bottom, left, right)
 
 
 def _parse(op, o, depthwise):
@@ -36,11 +37,26 @@ def geometry(op, graph):
     o = op.options
     n, h, wd, c = x.shape
     kh, kw = w.shape[1], w.shape[2]
-    oh, pt = same_or_valid(o.padding, h, kh, o.stride_h, o.dilation_h)
-    ow, pl = same_or_valid(o.padding, wd, kw, o.stride_w, o.dilation_w)
+    if o.padding == "EXPLICIT":
+        top, bottom, pl, right = o.pads
+        pt = top
+        oh = (h + top + bottom - (kh - 1) * o.dilation_h - 1) // o.stride_h + 1
+        ow = (wd + pl + right - (kw - 1) * o.dilation_w - 1) // o.stride_w + 1
+    else:
+        oh, pt = same_or_valid(o.padding, h, kh, o.stride_h, o.dilation_h)
+        ow, pl = same_or_valid(o.padding, wd, kw, o.stride_w, o.dilation_w)
     oc = w.shape[3] if op.kind == "DEPTHWISE_CONV_2D" else w.shape[0]
     return dict(n=n, h=h, w=wd, c=c, oh=oh, ow=ow, oc=oc, kh=kh, kw=kw, sh=o.stride_h, sw=o.stride_w,
                 dh=o.dilation_h, dw=o.dilation_w, pt=pt, pl=pl)
+
+
+def pads(op, graph) -> tuple:
+    """(top, bottom, left, right): the padding the convolution reads around its input (the bottom and
+    right ones as far as its last output row and column reach)."""
+    g = geometry(op, graph)
+    bottom = max((g["oh"] - 1) * g["sh"] + (g["kh"] - 1) * g["dh"] + 1 - g["h"] - g["pt"], 0)
+    right = max((g["ow"] - 1) * g["sw"] + (g["kw"] - 1) * g["dw"] + 1 - g["w"] - g["pl"], 0)
+    return g["pt"], bottom, g["pl"], right
 
 
 def _terms(op, graph):
@@ -57,11 +73,8 @@ def _shapes(op, graph):
 def _padded_windows(op, graph, x, pad_value):
     """Yield (kh, kw, window) with window[n, oh, ow, c] = input under filter tap (kh, kw)."""
     g = geometry(op, graph)
-    eh = (g["kh"] - 1) * g["dh"] + 1
-    ew = (g["kw"] - 1) * g["dw"] + 1
-    pb = max((g["oh"] - 1) * g["sh"] + eh - g["h"] - g["pt"], 0)
-    pr = max((g["ow"] - 1) * g["sw"] + ew - g["w"] - g["pl"], 0)
-    xp = np.pad(x, ((0, 0), (g["pt"], pb), (g["pl"], pr), (0, 0)), constant_values=pad_value)
+    pt, pb, pl, pr = pads(op, graph)
+    xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=pad_value)
     for i in range(g["kh"]):
         for j in range(g["kw"]):
             r0, c0 = i * g["dh"], j * g["dw"]
@@ -207,5 +220,5 @@ for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
         error=bounds.linear(_terms, operands=(0, 1), bias=2),
         dtypes=("int8", "int16", "float32"),
         kernels=(("dwconv2d_s8", "dwconv2d_f32") if _dw else ()) + ("conv2d_s8", "conv2d_f32", "conv_s16"),
-        doc="2-D convolution, NHWC; SAME/VALID padding, strides, dilation"
+        doc="2-D convolution, NHWC; SAME/VALID padding (or a PAD folded in), strides, dilation"
             + (", depth multiplier" if _dw else "") + "; per-tensor or per-channel int8 weights; 16x8"))

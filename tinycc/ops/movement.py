@@ -30,6 +30,13 @@ def copy_call(src, dst, esize, dims, in_strides, out_strides, in_off=0, out_off=
     """A copy_nd call; dims and strides (elements) are padded to 6 at the front."""
     if len(dims) > MAX_RANK:
         raise ValueError(f"copy over {len(dims)} dimensions")
+    dims, in_strides, out_strides = list(dims), list(in_strides), list(out_strides)
+    if dims and not (in_strides[-1] == out_strides[-1] == 1):
+        # element by element: the innermost loop over the longest dimension that is contiguous on
+        # one side (the loop order does not change what is copied)
+        k = max(range(len(dims)), key=lambda i: (dims[i] > 1 and 1 in (in_strides[i], out_strides[i]), dims[i], i))
+        for v in (dims, in_strides, out_strides):
+            v.append(v.pop(k))
     pad = MAX_RANK - len(dims)
     p = {"esize": esize, "in_off": int(in_off), "out_off": int(out_off)}
     for i, (d, a, b) in enumerate(zip([1] * pad + list(dims), [0] * pad + list(in_strides),
@@ -478,12 +485,13 @@ _movement("CONCATENATION", _join_shapes, _join_reference, _join_lower, inputs=("
 
 # ---- PAD / PADV2 -------------------------------------------------------------------------------------------------
 
-def _paddings(op, graph):
+def pad_widths(op, graph) -> list:
+    """[(before, after)] per dimension of a PAD / PADV2."""
     p = _const_ints(graph, op, 1)
     return [(p[2 * i], p[2 * i + 1]) for i in range(len(p) // 2)]
 
 
-def _pad_value(op, graph):
+def pad_value(op, graph):
     """The pad element as its raw value: PADV2's constant, else the output zero point (int8, int16) or 0."""
     y = T(graph, op, 0, True)
     if op.kind == "PADV2" and len(op.inputs) > 2 and op.inputs[2] is not None:
@@ -492,20 +500,20 @@ def _pad_value(op, graph):
 
 
 def _pad_shapes(op, graph):
-    return [tuple(d + a + b for d, (a, b) in zip(T(graph, op, 0).shape, _paddings(op, graph)))]
+    return [tuple(d + a + b for d, (a, b) in zip(T(graph, op, 0).shape, pad_widths(op, graph)))]
 
 
 def _pad_reference(op, graph, ins):
     y = T(graph, op, 0, True)
-    return [np.pad(ins[0], _paddings(op, graph), constant_values=np.asarray(_pad_value(op, graph), y.dtype))]
+    return [np.pad(ins[0], pad_widths(op, graph), constant_values=np.asarray(pad_value(op, graph), y.dtype))]
 
 
 def _pad_lower(op, graph):
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    value = np.asarray(_pad_value(op, graph), y.dtype)
+    value = np.asarray(pad_value(op, graph), y.dtype)
     bits = int(value.view(np.int32)) if y.dtype.itemsize == 4 else int(value)
     yst = _strides(y.shape)
-    off = sum(a * s for (a, _), s in zip(_paddings(op, graph), yst))
+    off = sum(a * s for (a, _), s in zip(pad_widths(op, graph), yst))
     return [KernelCall("fill", [op.outputs[0]], {"esize": y.dtype.itemsize, "count": y.size, "value": bits}),
             copy_call(op.inputs[0], op.outputs[0], y.dtype.itemsize, x.shape, _strides(x.shape), yst, out_off=off)]
 
@@ -672,7 +680,7 @@ def _mirror_parse(where, o):
 
 def _mirror_reference(op, graph, ins):
     mode = "symmetric" if op.options.symmetric else "reflect"
-    return [np.pad(ins[0], _paddings(op, graph), mode=mode)]
+    return [np.pad(ins[0], pad_widths(op, graph), mode=mode)]
 
 
 def _mirror_lower(op, graph):
@@ -680,7 +688,7 @@ def _mirror_lower(op, graph):
     copied (reversed) from the output itself: a slab spans the full padded extent of the later
     dimensions (already complete) and the interior of the earlier ones."""
     x, y = T(graph, op, 0), T(graph, op, 0, True)
-    pads = _paddings(op, graph)
+    pads = pad_widths(op, graph)
     es, yst = _esize(graph, op), _strides(y.shape)
     r = len(x.shape)
     base = sum(p[0] * s for p, s in zip(pads, yst))
@@ -708,7 +716,7 @@ def c_mirror_paddings(op, graph):
     if not c_paddings(op, graph):
         return False
     limit = 0 if op.options.symmetric else 1
-    return all(a <= d - limit and b <= d - limit for d, (a, b) in zip(T(graph, op, 0).shape, _paddings(op, graph)))
+    return all(a <= d - limit and b <= d - limit for d, (a, b) in zip(T(graph, op, 0).shape, pad_widths(op, graph)))
 
 
 _movement("MIRROR_PAD", _pad_shapes, _mirror_reference, _mirror_lower, inputs=("input", "paddings"),
