@@ -1,8 +1,10 @@
 /* Generated from tinycc/kernels.py and tinycc/x86_64.py by `python -m tinycc.isa > kernels_pyx/tc_host_table.h`; do not edit. */
 #include "tinycc_kernels.h"
 
+void tc_add_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_add_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_binary_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
@@ -78,8 +80,10 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_transpose_conv_s8", tc_transpose_conv_s8},
   {"tc_unary_f32", tc_unary_f32},
   {"tc_unary_s16", tc_unary_s16},
+  {"tc_add_s16_avx512vnni", tc_add_s16_avx512vnni},
   {"tc_add_s8_avx2", tc_add_s8_avx2},
   {"tc_add_s8_avx512vnni", tc_add_s8_avx512vnni},
+  {"tc_binary_s16_avx512vnni", tc_binary_s16_avx512vnni},
   {"tc_conv2d_f32_avx2", tc_conv2d_f32_avx2},
   {"tc_conv2d_s8_avx2", tc_conv2d_s8_avx2},
   {"tc_conv2d_s8_avx512vnni", tc_conv2d_s8_avx512vnni},
@@ -90,4 +94,4 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_fc_s8_avx2", tc_fc_s8_avx2},
   {"tc_fc_s8_avx512vnni", tc_fc_s8_avx512vnni},
 };
-static const int tc_host_nkernels = 70;
+static const int tc_host_nkernels = 72;

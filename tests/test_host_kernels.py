@@ -283,17 +283,18 @@ ADD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.float32], ids=["s8", "f32"])
+@pytest.mark.parametrize("kind", ["ADD", "SUB"])
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.float32], ids=["s8", "s16", "f32"])
 @pytest.mark.parametrize("act", ["NONE", "RELU"])
 @pytest.mark.parametrize("shapes", ADD_CASES, ids=[str(i) for i in range(len(ADD_CASES))])
-def test_add(dtype, act, shapes):
+def test_add(kind, dtype, act, shapes):
     rng = np.random.default_rng(sum(map(len, shapes)))
     g = Graph("t")
     act_tensor(g, "a", shapes[0], dtype, 0.05, -7)
     act_tensor(g, "b", shapes[1], dtype, 0.11, 12)
     act_tensor(g, "y", (1,), dtype, 0.13, -3)
     g.inputs = ["a", "b"]
-    finish(g, "ADD", ["a", "b"], "y", BinaryOptions(act))
+    finish(g, kind, ["a", "b"], "y", BinaryOptions(act))
     for _ in range(2):
         check(g, rand_input(g, rng))
 
@@ -386,18 +387,29 @@ def test_softmax_kernel_extremes(depth, mult, left_shift, diff_min):
         np.testing.assert_array_equal(got.reshape(x.shape), softmax_s8(x, mult, left_shift, diff_min))
 
 
-def test_add_kernel_extremes():
+@pytest.mark.parametrize("level", LEVELS)
+def test_add_kernel_extremes(level):
+    """Every input pair, extreme multipliers and shifts, and random ones (the SIMD versions'
+    requantization has a one-rounding form for multipliers >= 0), at every level."""
     a = np.repeat(np.arange(-128, 128, dtype=np.int8), 256)
     b = np.tile(np.arange(-128, 128, dtype=np.int8), 256)
-    for p in [dict(in1_off=128, in2_off=-127, out_off=127, left_shift=20, m1=1073741824, s1=0, m2=2147483647,
-                   s2=-1, mo=1518500250, so=-19),
-              dict(in1_off=-255, in2_off=255, out_off=-128, left_shift=31, m1=2147483647, s1=31, m2=1, s2=-31,
-                   mo=2147483647, so=31),
-              dict(in1_off=0, in2_off=0, out_off=0, left_shift=0, m1=0, s1=0, m2=1234567890, s2=7, mo=987654321,
-                   so=-3)]:
+    name = isa.candidates("add_s8", level)[0].name
+    rng = np.random.default_rng(3)
+    cases = [dict(in1_off=128, in2_off=-127, out_off=127, left_shift=20, m1=1073741824, s1=0, m2=2147483647,
+                  s2=-1, mo=1518500250, so=-19),
+             dict(in1_off=-255, in2_off=255, out_off=-128, left_shift=31, m1=2147483647, s1=31, m2=1, s2=-31,
+                  mo=2147483647, so=31),
+             dict(in1_off=0, in2_off=0, out_off=0, left_shift=0, m1=0, s1=0, m2=1234567890, s2=7, mo=987654321,
+                  so=-3)]
+    cases += [dict(in1_off=int(rng.integers(-128, 129)), in2_off=int(rng.integers(-128, 129)),
+                   out_off=int(rng.integers(-128, 128)), left_shift=int(rng.integers(0, 21)),
+                   m1=int(rng.integers(0, 2 ** 31)), s1=int(rng.integers(-31, 32)), m2=int(rng.integers(0, 2 ** 31)),
+                   s2=int(rng.integers(-31, 32)), mo=int(rng.integers(0, 2 ** 31)), so=int(rng.integers(-31, 32)))
+              for _ in range(12)]
+    for p in cases:
         ip = [1, 1, 1, 1, 1, a.size] + [0] * 5 + [1] + [0] * 5 + [1] + [-128, 127] + [p[k] for k in (
             "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")]
-        got = _run_kernel("add_s8", [a, b], a.size, ip).view(np.int8)
+        got = _run_kernel(name, [a, b], a.size, ip).view(np.int8)
         mbqm = fx.multiply_by_quantized_multiplier
         sa = mbqm((a.astype(np.int64) + p["in1_off"]) << p["left_shift"], p["m1"], p["s1"])
         sb = mbqm((b.astype(np.int64) + p["in2_off"]) << p["left_shift"], p["m2"], p["s2"])

@@ -200,4 +200,5 @@ for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
 if X86_64:
     register(Impl(kt.get("dwconv2d_s8"), "avx512vnni", prepare=pack_dw_vnni_s8, sizes=_dw_vnni_sizes,
                   scratch=lambda p, f: 0))
-    register(Impl(kt.get("add_s8"), "avx512vnni"))
+    for _name in ("add_s8", "add_s16", "binary_s16"):  # binary_s16: SUB (its other ops: the portable code)
+        register(Impl(kt.get(_name), "avx512vnni"))

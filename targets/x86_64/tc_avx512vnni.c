@@ -47,7 +47,31 @@ void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float 
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   (void)fp, (void)scratch;
-  tc_add_s8_6d(buf, ip, tc_add_s8_run16);
+  tc_add_s8_with(buf, ip, tc_add_s8_run16);
+}
+
+void tc_add_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  tc_fast_add_s8 p;
+  (void)fp, (void)scratch;
+  TC_ADD_PARAMS(p, ADD_S16);
+  p.sub = 0;
+  tc_add_6d(buf[TCB_ADD_S16_IN1], buf[TCB_ADD_S16_IN2], buf[TCB_ADD_S16_OUT], ip, TCP_ADD_S16_D0, 2, &p,
+            tc_add_s16_run16);
+}
+
+/* SUB on 16 lanes; binary_s16's other ops run the portable kernel */
+void tc_binary_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  tc_fast_add_s8 p;
+  if (ip[TCP_BINARY_S16_OP] != 0) {
+    tc_binary_s16(buf, ip, fp, scratch);
+    return;
+  }
+  TC_ADD_PARAMS(p, BINARY_S16);
+  p.sub = 1;
+  tc_add_6d(buf[TCB_BINARY_S16_IN1], buf[TCB_BINARY_S16_IN2], buf[TCB_BINARY_S16_OUT], ip, TCP_BINARY_S16_D0, 2, &p,
+            tc_add_s16_run16);
 }
 
 #if defined(__clang__)

@@ -43,6 +43,9 @@
   (g).w = (const float *)buf[TCB_##K##_W], (g).bias = (const float *)buf[TCB_##K##_BIAS],                       \
   (g).act_min = fp[TCF_##K##_ACT_MIN], (g).act_max = fp[TCF_##K##_ACT_MAX]
 
+/* a compile-time check (a negative array size when it fails) */
+#define TC_X86_CHECK(name, cond) typedef char tc_x86_check_##name[(cond) ? 1 : -1]
+
 #define TC_HAVE_AVX2 1
 
 /* Keep a loaded vector in a register: without this gcc folds the load into each instruction

@@ -39,7 +39,7 @@ void TC_ISA(dwconv2d_s8)(void *const *buf, const int32_t *ip, const float *fp, v
 void TC_ISA(add_s8)(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   (void)fp, (void)scratch;
-  tc_add_s8_6d(buf, ip, tc_add_s8_run);
+  tc_add_s8_with(buf, ip, tc_add_s8_run);
 }
 
 /* conv2d_f32 over weights packed by tinycc/x86_64.py (pack_gemm_f32) */

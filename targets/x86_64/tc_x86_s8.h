@@ -718,15 +718,23 @@ static void tc_fast_dwconv2d_s8(const tc_conv_s8* g) {
     for (; i < c; i += TC_DW_BLOCK) tc_dw_block_s8_c(g, i, tc_min(TC_DW_BLOCK, c - i));
 }
 
-/* ---- ADD, one contiguous run of elements --------------------------------------------------- */
+/* ---- ADD and SUB: runs of elements ------------------------------------------------------------ */
 
 typedef struct {
     int32_t act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so;
+    int sub; /* SUB: in1 - in2 */
 } tc_fast_add_s8;
 
-/* TFLite's quantized ADD: both inputs rescaled to a common scale (left_shift, then their own
- * multiplier), summed (wrapping), rescaled to the output. y may be a or b (in place). */
-static inline int8_t tc_add1_s8(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
+/* the parameters of an ADD-family kernel K (add_s8, add_s16, binary_s16), by its index names */
+#define TC_ADD_PARAMS(p, K)                                                                                   \
+  (p).act_min = ip[TCP_##K##_ACT_MIN], (p).act_max = ip[TCP_##K##_ACT_MAX], (p).in1_off = ip[TCP_##K##_IN1_OFF], \
+  (p).in2_off = ip[TCP_##K##_IN2_OFF], (p).out_off = ip[TCP_##K##_OUT_OFF],                                     \
+  (p).left_shift = ip[TCP_##K##_LEFT_SHIFT], (p).m1 = ip[TCP_##K##_M1], (p).s1 = ip[TCP_##K##_S1],              \
+  (p).m2 = ip[TCP_##K##_M2], (p).s2 = ip[TCP_##K##_S2], (p).mo = ip[TCP_##K##_MO], (p).so = ip[TCP_##K##_SO]
+
+/* TFLite's quantized ADD (SUB): both inputs rescaled to a common scale (left_shift, then their own
+ * multiplier), summed (subtracted; wrapping), rescaled to the output, clamped, offset added. */
+static inline int32_t tc_add1(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
     int l1, r1, l2, r2, lo, ro;
     tc_split_shift(p->s1, &l1, &r1);
     tc_split_shift(p->s2, &l2, &r2);
@@ -735,66 +743,83 @@ static inline int8_t tc_add1_s8(const tc_fast_add_s8* p, int32_t x1, int32_t x2)
     int32_t b = (int32_t)((uint32_t)(x2 + p->in2_off) << p->left_shift);
     a = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)a << l1), p->m1), r1);
     b = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)b << l2), p->m2), r2);
-    int32_t sum = (int32_t)((uint32_t)a + (uint32_t)b);
+    int32_t sum = (int32_t)(p->sub ? (uint32_t)a - (uint32_t)b : (uint32_t)a + (uint32_t)b);
     int32_t v = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)sum << lo), p->mo), ro);
     int32_t lo_ = p->act_min - p->out_off, hi_ = p->act_max - p->out_off;
     v = v < lo_ ? lo_ : (v > hi_ ? hi_ : v);
-    return (int8_t)(v + p->out_off);
+    return v + p->out_off;
 }
 
-static void tc_add_s8_run(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
-    ptrdiff_t i = 0;
-#if TC_HAVE_AVX2
-    if (tc_simd) {
-        const __m256i off1 = _mm256_set1_epi32(p->in1_off), off2 = _mm256_set1_epi32(p->in2_off);
-        const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-        const tc_mbqm8_c c1 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m1), _mm256_set1_epi32(p->s1));
-        const tc_mbqm8_c c2 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m2), _mm256_set1_epi32(p->s2));
-        const tc_mbqm8_c co = tc_mbqm8_prepare(_mm256_set1_epi32(p->mo), _mm256_set1_epi32(p->so));
-        tc_rq8 rq = tc_rq8_make(p->act_min, p->act_max, p->out_off);
-        for (; i + 8 <= n; i += 8) {
-            __m256i x1 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + i)));
-            __m256i x2 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + i)));
-            x1 = tc_mbqm8(_mm256_sll_epi32(_mm256_add_epi32(x1, off1), ls), &c1);
-            x2 = tc_mbqm8(_mm256_sll_epi32(_mm256_add_epi32(x2, off2), ls), &c2);
-            __m256i v = tc_requant8(_mm256_add_epi32(x1, x2), &co, &rq);
-            _mm_storel_epi64((__m128i*)(y + i), tc_pack8_s8(v));
-        }
+/* A run of n elements of type T: a and b with element strides sa and sb; the contiguous ones
+ * (sa == sb == 1) go to the level's vector loop VEC(p, a, b, y, n), which returns how many it did */
+#define TC_ADD_RUN(name, T, VEC)                                                                             \
+    static void name(const tc_fast_add_s8* p, const void* a_, const void* b_, void* y_, ptrdiff_t n,           \
+                     ptrdiff_t sa, ptrdiff_t sb) {                                                         \
+        const T *a = (const T*)a_, *b = (const T*)b_;                                                      \
+        T* y = (T*)y_;                                                                                     \
+        ptrdiff_t i = sa == 1 && sb == 1 ? VEC(p, a, b, y, n) : 0;                                         \
+        for (; i < n; i++) y[i] = (T)tc_add1(p, a[i * sa], b[i * sb]); /* y may be a or b (in place) */  \
     }
+
+#if TC_HAVE_AVX2
+/* 8 lanes: the whole groups of 8 of n int8 elements; returns how many */
+static ptrdiff_t tc_add_s8_vec8(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
+    ptrdiff_t i = 0;
+    const __m256i off1 = _mm256_set1_epi32(p->in1_off), off2 = _mm256_set1_epi32(p->in2_off);
+    const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+    const tc_mbqm8_c c1 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m1), _mm256_set1_epi32(p->s1));
+    const tc_mbqm8_c c2 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m2), _mm256_set1_epi32(p->s2));
+    const tc_mbqm8_c co = tc_mbqm8_prepare(_mm256_set1_epi32(p->mo), _mm256_set1_epi32(p->so));
+    tc_rq8 rq = tc_rq8_make(p->act_min, p->act_max, p->out_off);
+    if (p->sub)
+        return 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256i x1 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + i)));
+        __m256i x2 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + i)));
+        x1 = tc_mbqm8(_mm256_sll_epi32(_mm256_add_epi32(x1, off1), ls), &c1);
+        x2 = tc_mbqm8(_mm256_sll_epi32(_mm256_add_epi32(x2, off2), ls), &c2);
+        __m256i v = tc_requant8(_mm256_add_epi32(x1, x2), &co, &rq);
+        _mm_storel_epi64((__m128i*)(y + i), tc_pack8_s8(v));
+    }
+    return i;
+}
+TC_ADD_RUN(tc_add_s8_run, int8_t, tc_add_s8_vec8)
 #endif
-    for (; i < n; i++) y[i] = tc_add1_s8(p, a[i], b[i]);
+
+typedef void (*tc_add_run_fn)(const tc_fast_add_s8* p, const void* a, const void* b, void* y, ptrdiff_t n,
+                              ptrdiff_t sa, ptrdiff_t sb);
+
+/* An ADD-family kernel over its 6-D broadcast geometry: d0..d5, a0..a5, b0..b5 from ip[g] on (the
+   output dense, element strides of the inputs, 0 where broadcast), elements of es bytes; each
+   innermost run goes to `run`. */
+static void tc_add_6d(const void* in1, const void* in2, void* out, const int32_t* ip, ptrdiff_t g, ptrdiff_t es,
+                      const tc_fast_add_s8* p, tc_add_run_fn run) {
+    const int32_t *d = ip + g, *a = ip + g + 6, *b = ip + g + 12;
+    char* y = (char*)out;
+    ptrdiff_t i0, i1, i2, i3, i4;
+    for (i0 = 0; i0 < d[0]; i0++)
+        for (i1 = 0; i1 < d[1]; i1++)
+            for (i2 = 0; i2 < d[2]; i2++)
+                for (i3 = 0; i3 < d[3]; i3++)
+                    for (i4 = 0; i4 < d[4]; i4++, y += d[5] * es) {
+                        ptrdiff_t oa = i0 * a[0] + i1 * a[1] + i2 * a[2] + i3 * a[3] + i4 * a[4];
+                        ptrdiff_t ob = i0 * b[0] + i1 * b[1] + i2 * b[2] + i3 * b[3] + i4 * b[4];
+                        run(p, (const char*)in1 + oa * es, (const char*)in2 + ob * es, y, d[5], a[5], b[5]);
+                    }
 }
 
-/* ADD with broadcasting over the 6-D geometry of add_s8: the runs of the innermost dimension
-   where neither input is broadcast go to `run` (a level's vector loop), the others element by
-   element */
-typedef void (*tc_add_run_fn)(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n);
+/* the geometry of every ADD-family kernel lies as add_s8's: d0..d5, a0..a5, b0..b5 in a row */
+TC_X86_CHECK(add_geometry_in_a_row, TCP_ADD_S8_A0 == TCP_ADD_S8_D0 + 6 && TCP_ADD_S8_B0 == TCP_ADD_S8_D0 + 12 &&
+                                    TCP_ADD_S16_A0 == TCP_ADD_S16_D0 + 6 && TCP_ADD_S16_B0 == TCP_ADD_S16_D0 + 12 &&
+                                    TCP_BINARY_S16_A0 == TCP_BINARY_S16_D0 + 6 &&
+                                    TCP_BINARY_S16_B0 == TCP_BINARY_S16_D0 + 12);
 
-static void tc_add_s8_6d(void *const *buf, const int32_t *ip, tc_add_run_fn run)
-{
-  const int8_t *const in1 = (const int8_t *)buf[TCB_ADD_S8_IN1], *const in2 = (const int8_t *)buf[TCB_ADD_S8_IN2];
-  int8_t *y = (int8_t *)buf[TCB_ADD_S8_OUT];
-  const int32_t *d = ip + TCP_ADD_S8_D0, *a = ip + TCP_ADD_S8_A0, *b = ip + TCP_ADD_S8_B0;
-  tc_fast_add_s8 p;
-  ptrdiff_t i0, i1, i2, i3, i4, i5;
-  p.act_min = ip[TCP_ADD_S8_ACT_MIN], p.act_max = ip[TCP_ADD_S8_ACT_MAX];
-  p.in1_off = ip[TCP_ADD_S8_IN1_OFF], p.in2_off = ip[TCP_ADD_S8_IN2_OFF], p.out_off = ip[TCP_ADD_S8_OUT_OFF];
-  p.left_shift = ip[TCP_ADD_S8_LEFT_SHIFT];
-  p.m1 = ip[TCP_ADD_S8_M1], p.s1 = ip[TCP_ADD_S8_S1], p.m2 = ip[TCP_ADD_S8_M2], p.s2 = ip[TCP_ADD_S8_S2];
-  p.mo = ip[TCP_ADD_S8_MO], p.so = ip[TCP_ADD_S8_SO];
-  for (i0 = 0; i0 < d[0]; i0++)
-    for (i1 = 0; i1 < d[1]; i1++)
-      for (i2 = 0; i2 < d[2]; i2++)
-        for (i3 = 0; i3 < d[3]; i3++)
-          for (i4 = 0; i4 < d[4]; i4++, y += d[5]) {
-            const int8_t *pa = in1 + i0 * a[0] + i1 * a[1] + i2 * a[2] + i3 * a[3] + i4 * a[4];
-            const int8_t *pb = in2 + i0 * b[0] + i1 * b[1] + i2 * b[2] + i3 * b[3] + i4 * b[4];
-            if (a[5] == 1 && b[5] == 1)
-              run(&p, pa, pb, y, d[5]);
-            else
-              for (i5 = 0; i5 < d[5]; i5++)
-                y[i5] = tc_add1_s8(&p, pa[i5 * a[5]], pb[i5 * b[5]]);
-          }
+/* add_s8 with a level's run function */
+static void tc_add_s8_with(void* const* buf, const int32_t* ip, tc_add_run_fn run) {
+    tc_fast_add_s8 p;
+    TC_ADD_PARAMS(p, ADD_S8);
+    p.sub = 0;
+    tc_add_6d(buf[TCB_ADD_S8_IN1], buf[TCB_ADD_S8_IN2], buf[TCB_ADD_S8_OUT], ip, TCP_ADD_S8_D0, 1, &p, run);
 }
 
 #endif /* TINYCC_FAST_S8_H */

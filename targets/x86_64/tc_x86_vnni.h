@@ -34,7 +34,22 @@
 typedef struct {
   __m512i mult, mult_odd, left, right, mask, half;
   __mmask16 mult_is_min;
+  /* the one-rounding form (tc_mbqm16_pos), per 64-bit lane of the even and of the odd int32 lanes:
+     the shift 31 + right, the nudge 2**30 + 2**(30 + right) (right >= 1) or 2**30, and the 2**31
+     taken off it for negative products (right >= 1) */
+  __m512i shift_even, shift_odd, nudge_even, nudge_odd, neg_even, neg_odd;
+  int pos; /* every multiplier >= 0: tc_mbqm16_pos applies */
 } tc_mbqm16_c;
+
+static inline void tc_mbqm16_nudges(__m512i right64, __m512i *shift, __m512i *nudge, __m512i *neg)
+{
+  const __m512i one = _mm512_set1_epi64(1);
+  const __mmask8 some = _mm512_cmpgt_epi64_mask(right64, _mm512_setzero_si512());
+  *shift = _mm512_add_epi64(right64, _mm512_set1_epi64(31));
+  *nudge = _mm512_mask_add_epi64(_mm512_set1_epi64((int64_t)1 << 30), some, _mm512_set1_epi64((int64_t)1 << 30),
+                                 _mm512_sllv_epi64(one, _mm512_add_epi64(right64, _mm512_set1_epi64(30))));
+  *neg = _mm512_maskz_mov_epi64(some, _mm512_set1_epi64((int64_t)1 << 31));
+}
 
 static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
 {
@@ -47,6 +62,10 @@ static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
   c.right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero), thirty_one);
   c.mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, c.right), one);
   c.half = _mm512_srli_epi32(c.mask, 1);
+  tc_mbqm16_nudges(_mm512_and_si512(c.right, _mm512_set1_epi64(0xFFFFFFFF)), &c.shift_even, &c.nudge_even,
+                   &c.neg_even);
+  tc_mbqm16_nudges(_mm512_srli_epi64(c.right, 32), &c.shift_odd, &c.nudge_odd, &c.neg_odd);
+  c.pos = _mm512_cmplt_epi32_mask(mult, zero) == 0;
   return c;
 }
 
@@ -69,11 +88,29 @@ static inline __m512i tc_mbqm16(__m512i acc, const tc_mbqm16_c *c)
                                _mm512_set1_epi32(1));
 }
 
+/* The same for multipliers >= 0, with one rounding. With P = x m (x the shifted accumulator), the
+ * high half h = floor((P + 2**30) / 2**31) and RoundingDivideByPOT(h, r) = floor((h + 2**(r-1) -
+ * [h < 0]) / 2**r) (r >= 1; h itself for r = 0); nested floor divisions compose, so the result is
+ * floor((P + 2**30 + 2**(30+r) - 2**31 [h < 0]) / 2**(31+r)), one 64-bit shift. With m >= 0, h < 0
+ * exactly when P < 0 but for h = 0, where both nudges give 0. */
+static inline __m512i tc_mbqm16_pos(__m512i acc, const tc_mbqm16_c *c)
+{
+  const __m512i x = _mm512_sllv_epi32(acc, c->left), zero = _mm512_setzero_si512();
+  __m512i even = _mm512_mul_epi32(x, c->mult);
+  __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), c->mult_odd);
+  __m512i te = _mm512_add_epi64(even, c->nudge_even), to = _mm512_add_epi64(odd, c->nudge_odd);
+  te = _mm512_mask_sub_epi64(te, _mm512_cmplt_epi64_mask(even, zero), te, c->neg_even);
+  to = _mm512_mask_sub_epi64(to, _mm512_cmplt_epi64_mask(odd, zero), to, c->neg_odd);
+  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srav_epi64(te, c->shift_even),
+                                 _mm512_slli_epi64(_mm512_srav_epi64(to, c->shift_odd), 32));
+}
+
 /* accumulators -> int8 values in int32 lanes: clamped to [lo, hi] (the activation range without the
    zero point), then the zero point added */
 static inline __m512i tc_vnni_requant(__m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp)
 {
-  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_mbqm16(acc, c), lo), hi), zp);
+  const __m512i v = c->pos ? tc_mbqm16_pos(acc, c) : tc_mbqm16(acc, c);
+  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zp);
 }
 
 /* ... stored to the first nj of 16 channels */
@@ -188,7 +225,8 @@ static inline int32_t tc_load32(const int8_t *p)
 #define TC_STORE_ROWS_2 TC_ROWS_STORE(2)
 #define TC_STORE_ROWS_3 TC_ROWS_STORE(3)
 
-/* 12 rows x 1 block, 8 x 2, 5 x 4 (20 accumulators, 4 weight vectors, the broadcasts), 1 x 4 */
+/* 12 rows x 1 block, 8 x 2, 5 x 4 (20 accumulators, 4 weight vectors, the broadcasts), 5 x 2 and 5 x 1
+   (the last blocks of a 5-row tile), 1 x 4 */
 #define TC_ROWS_STORE(v) TC_R12(TC_STORE_ROW, v)
 TC_VNNI_KERNEL(12, 1, TC_BIAS(0), TC_LOAD(0), TC_R12(TC_ROW, 0), TC_R12(TC_BCAST, 0), TC_R12(TC_VNNI_STEP, 0),
                TC_R12(TC_INIT, 0), TC_STORE_BLOCK(0))
@@ -204,6 +242,13 @@ TC_VNNI_KERNEL(5, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_
                TC_R5(TC_VNNI_STEP, 0) TC_R5(TC_VNNI_STEP, 1) TC_R5(TC_VNNI_STEP, 2) TC_R5(TC_VNNI_STEP, 3),
                TC_R5(TC_INIT, 0) TC_R5(TC_INIT, 1) TC_R5(TC_INIT, 2) TC_R5(TC_INIT, 3),
                TC_STORE_BLOCK(0) TC_STORE_BLOCK(1) TC_STORE_BLOCK(2) TC_STORE_BLOCK(3))
+#undef TC_ROWS_STORE
+#define TC_ROWS_STORE(v) TC_R5(TC_STORE_ROW, v)
+TC_VNNI_KERNEL(5, 2, TC_BIAS(0) TC_BIAS(1), TC_LOAD(0) TC_LOAD(1), TC_R5(TC_ROW, 0), TC_R5(TC_BCAST, 0),
+               TC_R5(TC_VNNI_STEP, 0) TC_R5(TC_VNNI_STEP, 1), TC_R5(TC_INIT, 0) TC_R5(TC_INIT, 1),
+               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1))
+TC_VNNI_KERNEL(5, 1, TC_BIAS(0), TC_LOAD(0), TC_R5(TC_ROW, 0), TC_R5(TC_BCAST, 0), TC_R5(TC_VNNI_STEP, 0),
+               TC_R5(TC_INIT, 0), TC_STORE_BLOCK(0))
 #undef TC_ROWS_STORE
 #define TC_ROWS_STORE(v) TC_R1(TC_STORE_ROW, v)
 TC_VNNI_KERNEL(1, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_LOAD(1) TC_LOAD(2) TC_LOAD(3),
@@ -236,6 +281,9 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g)
   const int direct = g->dw == 1 || g->kw == 1;
   const int8_t *xend = g->x + g->n * g->h * g->w_ * c;
   const ptrdiff_t ystep = g->dh * g->w_ * c, last = (g->kh - 1) * ystep + 4 * run4;
+  /* a 1x1 convolution reading consecutive input pixels: pixel p's row starts at linear + p c */
+  const int8_t *linear = tc_contiguous_1x1(g->n, g->h, g->w_, g->oh, g->ow, g->kh, g->kw, g->sh, g->sw, g->pt, g->pl)
+                             ? g->x - g->pt * g->w_ * c : NULL;
   int8_t panel[TC_VNNI_MR * TC_VNNI_KMAX];
   tc_vnni_tile t;
   ptrdiff_t p0, b0, i, pb = 0, py = 0, px = 0; /* the next pixel: (batch, row, column) */
@@ -254,8 +302,9 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g)
   for (p0 = 0; p0 < P; p0 += mr) {
     const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
     for (i = 0; i < m; i++) {
-      const int8_t *src = g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ + px * g->sw - g->pl) * c;
-      if (direct && tc_vnni_inside(g, py, px) && last <= xend - src) {
+      const int8_t *src = linear ? linear + (p0 + i) * c
+                                 : g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ + px * g->sw - g->pl) * c;
+      if (direct && (linear || tc_vnni_inside(g, py, px)) && last <= xend - src) {
         t.rows[i] = src;
         t.rstep[i] = ystep;
       } else {
@@ -279,9 +328,14 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g)
     if (mr == 1)
       for (; b0 + 4 <= nb; b0 += 4)
         tc_vnni_kernel_1x4(&t, m, p0, b0);
-    if (mr == 5)
+    if (mr == 5) {
       for (; b0 + 4 <= nb; b0 += 4)
         tc_vnni_kernel_5x4(&t, m, p0, b0);
+      for (; b0 + 2 <= nb; b0 += 2)
+        tc_vnni_kernel_5x2(&t, m, p0, b0);
+      for (; b0 < nb; b0++)
+        tc_vnni_kernel_5x1(&t, m, p0, b0);
+    }
     if (mr == 8)
       for (; b0 + 2 <= nb; b0 += 2)
         tc_vnni_kernel_8x2(&t, m, p0, b0);
@@ -384,26 +438,66 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
   }
 }
 
-/* ---- ADD, one contiguous run, 16 lanes ------------------------------------------------------- */
+/* ---- ADD and SUB, 16 lanes ----------------------------------------------------------------------- */
 
-static void tc_add_s8_run16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n)
+typedef struct {
+  __m512i off1, off2, lo, hi, zp;
+  __m128i ls;
+  tc_mbqm16_c c1, c2, co;
+} tc_add16_c;
+
+static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
 {
-  const __m512i off1 = _mm512_set1_epi32(p->in1_off), off2 = _mm512_set1_epi32(p->in2_off);
-  const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-  const tc_mbqm16_c c1 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m1), _mm512_set1_epi32(p->s1));
-  const tc_mbqm16_c c2 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m2), _mm512_set1_epi32(p->s2));
-  const tc_mbqm16_c co = tc_mbqm16_prepare(_mm512_set1_epi32(p->mo), _mm512_set1_epi32(p->so));
-  const __m512i lo = _mm512_set1_epi32(p->act_min - p->out_off), hi = _mm512_set1_epi32(p->act_max - p->out_off);
-  const __m512i zp = _mm512_set1_epi32(p->out_off);
-  ptrdiff_t i;
-  for (i = 0; i < n; i += 16) { /* y may be a or b: each vector is read before it is written */
-    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
-    __m512i x1 = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i));
-    __m512i x2 = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, b + i));
-    x1 = tc_mbqm16(_mm512_sll_epi32(_mm512_add_epi32(x1, off1), ls), &c1);
-    x2 = tc_mbqm16(_mm512_sll_epi32(_mm512_add_epi32(x2, off2), ls), &c2);
-    tc_vnni_store16(y + i, _mm512_add_epi32(x1, x2), &co, lo, hi, zp, keep);
-  }
+  k->off1 = _mm512_set1_epi32(p->in1_off), k->off2 = _mm512_set1_epi32(p->in2_off);
+  k->ls = _mm_cvtsi32_si128(p->left_shift);
+  k->c1 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m1), _mm512_set1_epi32(p->s1));
+  k->c2 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m2), _mm512_set1_epi32(p->s2));
+  k->co = tc_mbqm16_prepare(_mm512_set1_epi32(p->mo), _mm512_set1_epi32(p->so));
+  k->lo = _mm512_set1_epi32(p->act_min - p->out_off), k->hi = _mm512_set1_epi32(p->act_max - p->out_off);
+  k->zp = _mm512_set1_epi32(p->out_off);
 }
+
+/* tc_add1 on 16 lanes of widened inputs */
+static inline __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
+{
+  x1 = _mm512_sll_epi32(_mm512_add_epi32(x1, k->off1), k->ls);
+  x2 = _mm512_sll_epi32(_mm512_add_epi32(x2, k->off2), k->ls);
+  x1 = k->c1.pos ? tc_mbqm16_pos(x1, &k->c1) : tc_mbqm16(x1, &k->c1);
+  x2 = k->c2.pos ? tc_mbqm16_pos(x2, &k->c2) : tc_mbqm16(x2, &k->c2);
+  return tc_vnni_requant(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), &k->co, k->lo, k->hi, k->zp);
+}
+
+/* n contiguous elements, the last group under a mask; y may be a or b (each vector is read before
+   it is written) */
+static ptrdiff_t tc_add_s8_vec16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n)
+{
+  tc_add16_c k;
+  ptrdiff_t i;
+  tc_add16_prepare(p, &k);
+  for (i = 0; i < n; i += 16) {
+    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
+    __m512i v = tc_add16(&k, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i)),
+                         _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, b + i)), p->sub);
+    _mm_mask_storeu_epi8(y + i, keep, _mm512_cvtepi32_epi8(v));
+  }
+  return n;
+}
+
+static ptrdiff_t tc_add_s16_vec16(const tc_fast_add_s8 *p, const int16_t *a, const int16_t *b, int16_t *y, ptrdiff_t n)
+{
+  tc_add16_c k;
+  ptrdiff_t i;
+  tc_add16_prepare(p, &k);
+  for (i = 0; i < n; i += 16) {
+    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
+    __m512i v = tc_add16(&k, _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(keep, a + i)),
+                         _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(keep, b + i)), p->sub);
+    _mm256_mask_storeu_epi16(y + i, keep, _mm512_cvtepi32_epi16(v));
+  }
+  return n;
+}
+
+TC_ADD_RUN(tc_add_s8_run16, int8_t, tc_add_s8_vec16)
+TC_ADD_RUN(tc_add_s16_run16, int16_t, tc_add_s16_vec16)
 
 #endif /* TINYCC_X86_VNNI_H */
