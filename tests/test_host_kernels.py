@@ -740,8 +740,8 @@ def _fuzz_params(name, rng):
         p["mode"], p["rescale"], p["shift"] = r(0, 1), r(0, 1), r(-11, 31)
     if simd and name.startswith("dwconv") and rng.random() < 0.9:
         p["dm"] = 1  # the x86-64 versions take a depth multiplier of 1
-    if full == "dwconv2d_s8@avx512vnni" and rng.random() < 0.9:
-        p["c"] = r(64, 140)  # it takes 64 channels or more
+    if simd and name.startswith("dwconv") and rng.random() < 0.9:  # the channels they take
+        p["c"] = r(64, 140) if full == "dwconv2d_s8@avx512vnni" else 8 * r(1, 4)
     if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
     if "pool" in name and rng.random() < 0.9:  # mostly windows that all cover the input

@@ -20,7 +20,8 @@ from .isa import Impl, register
 NR = 16  # output channels per packed block (targets/x86_64/tc_x86_s8.h TC_NR, tc_x86_f32.h TC_NR_F32)
 KMAX_S8 = 4096  # the int8 GEMM's panel: K rounded up to even, at most this (TC_KMAX_S8)
 KMAX_F32 = 2048  # the float32 GEMM's gathered panel (TC_KMAX_F32); a direct 1x1 convolution has no limit
-DW_TAPS = 32  # not a limit: past it the int8 depthwise kernel runs its portable path
+DW_TAPS = 32  # the AVX2 int8 depthwise kernel's filters: at most this many taps (tc_x86_s8.h TC_DW_TAPS)
+DW_TAPS_F32 = 64  # the float32 one's (tc_x86_f32.h TC_DW_TAPS_F32)
 
 
 def _units(call) -> int:
@@ -186,14 +187,26 @@ def _dm1(p, f, needs):
     return needs
 
 
+def _dw_avx2(taps):
+    """The AVX2 depthwise kernels: depth multiplier 1, channels in multiples of 8, at most ``taps``
+    taps (others run the portable kernel)."""
+    def sizes(p, f, needs):
+        _dm1(p, f, needs)
+        if p["c"] % 8 or p["kh"] * p["kw"] > taps:
+            raise kt.KernelParamError(f"c = {p['c']}, {p['kh']}x{p['kw']} taps: the AVX2 depthwise kernel takes "
+                                      f"channels in multiples of 8 and at most {taps} taps")
+        return needs
+    return sizes
+
+
 X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 
 for _isa in ("avx2",) if X86_64 else ():
     for _name, _quant in (("conv2d_s8", True), ("fc_s8", True), ("conv2d_f32", False), ("fc_f32", False)):
         register(Impl(kt.get(_name), _isa, prepare=pack_gemm_s8 if _quant else pack_gemm_f32,
                       sizes=_gemm_sizes(_quant), scratch=lambda p, f: 0))
-    for _name in ("dwconv2d_s8", "dwconv2d_f32"):
-        register(Impl(kt.get(_name), _isa, sizes=_dm1, scratch=lambda p, f: 0))
+    for _name, _taps in (("dwconv2d_s8", DW_TAPS), ("dwconv2d_f32", DW_TAPS_F32)):
+        register(Impl(kt.get(_name), _isa, sizes=_dw_avx2(_taps), scratch=lambda p, f: 0))
     register(Impl(kt.get("add_s8"), _isa))
 for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
     register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes, scratch=lambda p, f: 0))

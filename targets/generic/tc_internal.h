@@ -266,14 +266,21 @@ TC_ADD_Q_SAME(S2);
 TC_ADD_Q_SAME(MO);
 TC_ADD_Q_SAME(SO);
 
-/* One element of TFLite's quantized ADD (int8: left shift 20; int16: 15), clamped, offset added. */
-static inline int32_t tc_add_one(int32_t x1, int32_t x2, const tc_add_s8_params *p)
+/* One element of TFLite's quantized ADD (int8: left shift 20; int16: 15), or with sub of SUB (the
+   same rescaling, the difference), clamped, offset added. */
+static inline int32_t tc_addsub_one(int32_t x1, int32_t x2, const tc_add_s8_params *p, int sub)
 {
   /* x + offset is within +-65535 and shifted by at most 15 (int16), or +-383 (int8): no overflow */
   const int32_t a = tc_mbqm(tc_shl32(x1 + p->in1_off, p->left_shift), p->m1, p->l1, p->r1);
   const int32_t b = tc_mbqm(tc_shl32(x2 + p->in2_off, p->left_shift), p->m2, p->l2, p->r2);
-  const int32_t v = tc_mbqm(tc_s32((uint32_t)a + (uint32_t)b), p->mo, p->lo, p->ro);
+  const uint32_t sum = sub ? (uint32_t)a - (uint32_t)b : (uint32_t)a + (uint32_t)b;
+  const int32_t v = tc_mbqm(tc_s32(sum), p->mo, p->lo, p->ro);
   return tc_clamp32(v, p->act_min - p->out_off, p->act_max - p->out_off) + p->out_off;
+}
+
+static inline int32_t tc_add_one(int32_t x1, int32_t x2, const tc_add_s8_params *p)
+{
+  return tc_addsub_one(x1, x2, p, 0);
 }
 
 static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_params *p)

@@ -54,8 +54,7 @@ void tc_add_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp,
 {
   tc_fast_add_s8 p;
   (void)fp, (void)scratch;
-  TC_ADD_PARAMS(p, ADD_S16);
-  p.sub = 0;
+  tc_fast_add_setup(&p, ip, TCP_ADD_S16_ACT_MIN, 0);
   tc_add_6d(buf[TCB_ADD_S16_IN1], buf[TCB_ADD_S16_IN2], buf[TCB_ADD_S16_OUT], ip, TCP_ADD_S16_D0, 2, &p,
             tc_add_s16_run16);
 }
@@ -68,8 +67,7 @@ void tc_binary_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *
     tc_binary_s16(buf, ip, fp, scratch);
     return;
   }
-  TC_ADD_PARAMS(p, BINARY_S16);
-  p.sub = 1;
+  tc_fast_add_setup(&p, ip, TCP_BINARY_S16_ACT_MIN, 1);
   tc_add_6d(buf[TCB_BINARY_S16_IN1], buf[TCB_BINARY_S16_IN2], buf[TCB_BINARY_S16_OUT], ip, TCP_BINARY_S16_D0, 2, &p,
             tc_add_s16_run16);
 }

@@ -16,7 +16,7 @@
 
 #include <immintrin.h>
 
-#include "tinycc_kernels.h"
+#include "tc_internal.h"
 
 /* the operands of an entry point, by the kernel table's index names (tinycc/kernels.py) */
 #define TC_CONV_GEOMETRY(g, K)                                                                                \
@@ -60,22 +60,23 @@
 
 static inline ptrdiff_t tc_min(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
 
-/* Filter taps t in [lo, hi) with 0 <= start + t * dilation < size (empty when hi <= lo). */
-static inline void tc_tap_range(ptrdiff_t start, ptrdiff_t dilation, ptrdiff_t k, ptrdiff_t size,
-                                ptrdiff_t* lo, ptrdiff_t* hi) {
-    if (dilation == 1) {  /* no divisions in the common case */
-        *lo = start >= 0 ? 0 : -start;
-        *hi = start >= size ? 0 : tc_min(k, size - start);
-        return;
-    }
-    *lo = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
-    if (start >= size) {
-        *hi = 0;
-    } else {
-        *hi = (size - start + dilation - 1) / dilation;
-        if (*hi > k) *hi = k;
-    }
+/* tc_tap_range (tc_internal.h) on ptrdiff_t sizes: filter taps [lo, hi) inside the input */
+static inline void tc_tap_range_p(ptrdiff_t start, ptrdiff_t dilation, ptrdiff_t k, ptrdiff_t size, ptrdiff_t *lo,
+                                  ptrdiff_t *hi) {
+    int32_t l, h;
+    tc_tap_range((int64_t)start, (int32_t)dilation, (int32_t)k, (int32_t)size, &l, &h);
+    *lo = l, *hi = h;
 }
+
+/* The taps of output pixel (oy, ox) of convolution geometry g (a tc_conv_s8 or tc_conv_f32) that
+   lie inside the input: rows [ky0, ky1), columns [kx0, kx1), each range empty as lo == hi. */
+#define TC_WINDOW(g, oy, ox, ky0, ky1, kx0, kx1)                                                               \
+    do {                                                                                                   \
+        tc_tap_range_p((oy) * (g)->sh - (g)->pt, (g)->dh, (g)->kh, (g)->h, &(ky0), &(ky1));               \
+        tc_tap_range_p((ox) * (g)->sw - (g)->pl, (g)->dw, (g)->kw, (g)->w_, &(kx0), &(kx1));              \
+        if ((ky1) < (ky0)) (ky1) = (ky0);                                                                  \
+        if ((kx1) < (kx0)) (kx1) = (kx0);                                                                  \
+    } while (0)
 
 /* Does a 1x1 convolution with these sizes read, for output pixels 0, 1, 2, ... (batch, row,
  * column order), the input pixels -pt * w, -pt * w + 1, ...: stride 1, no column padding,
@@ -86,47 +87,16 @@ static inline int tc_contiguous_1x1(ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdi
     return n == 1 || (pt == 0 && oh == h);  /* several images: all of each */
 }
 
-/* ---- TFLite fixed point, scalar ------------------------------------------------------------
+/* ---- TFLite fixed point ------------------------------------------------------------------------
  *
- * SaturatingRoundingDoublingHighMul is (a*b + nudge) / 2**31 with C division (toward zero) and
- * nudge = 2**30 for a*b >= 0, 1 - 2**30 otherwise. For a*b < 0 the numerator is negative and
- * division toward zero is ceil((a*b + 1 - 2**30) / 2**31) = floor((a*b + 2**30) / 2**31); for
- * a*b >= 0 it is floor((a*b + 2**30) / 2**31) directly. So it is one arithmetic shift:
- * (a*b + 2**30) >> 31 (except a = b = INT32_MIN, which saturates). The vector version below
- * relies on this form; it is checked against the NumPy reference by the tests. Right shifts of
- * negative values are arithmetic (gcc, clang and MSVC define them so).
+ * The scalar arithmetic is tc_internal.h's (the portable kernels'). SaturatingRoundingDoublingHighMul
+ * is (a*b + nudge) / 2**31 with C division (toward zero) and nudge = 2**30 for a*b >= 0, 1 - 2**30
+ * otherwise. For a*b < 0 the numerator is negative and division toward zero is
+ * ceil((a*b + 1 - 2**30) / 2**31) = floor((a*b + 2**30) / 2**31); for a*b >= 0 it is
+ * floor((a*b + 2**30) / 2**31) directly. So it is one arithmetic shift: (a*b + 2**30) >> 31 (except
+ * a = b = INT32_MIN, which saturates). The vector versions below rely on this form; the tests
+ * check them against the NumPy reference.
  */
-static inline int32_t tc_srdhm(int32_t a, int32_t b) {
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 30)) >> 31);
-}
-
-/* RoundingDivideByPOT, 0 <= e <= 31: x / 2**e rounded half away from zero. */
-static inline int32_t tc_rdbpot(int32_t x, int e) {
-    int32_t mask = (int32_t)(((uint32_t)1 << e) - 1u);
-    int32_t remainder = x & mask;
-    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> e) + (remainder > threshold ? 1 : 0);
-}
-
-/* TFLite's shift convention -> left and right shift counts, clamped to 0..31 (as split_shift). */
-static inline void tc_split_shift(int32_t shift, int* left, int* right) {
-    *left = shift > 0 ? (shift < 31 ? shift : 31) : 0;
-    *right = shift > 0 ? 0 : (shift > -31 ? -shift : 31);
-}
-
-/* int32 accumulator -> int8: MultiplyByQuantizedMultiplier (double rounding), + zero point,
- * clamp to [act_min, act_max]. The clamp is done before adding the zero point (lo = act_min -
- * zp, hi = act_max - zp), which is the same and cannot overflow. */
-static inline int8_t tc_requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t lo, int32_t hi,
-                                   int32_t zp) {
-    int left, right;
-    tc_split_shift(shift, &left, &right);
-    int32_t v = tc_rdbpot(tc_srdhm((int32_t)(acc << left), mult), right);
-    v = v < lo ? lo : (v > hi ? hi : v);
-    return (int8_t)(v + zp);
-}
-
 #if TC_HAVE_AVX2
 /* Requantization constants of one output: the clamp range without the zero point, and it. */
 typedef struct {

@@ -30,7 +30,6 @@ typedef struct {
     float act_min, act_max;
 } tc_conv_f32;
 
-static inline float tc_clampf(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 /* Does every output pixel read exactly one input pixel, inside the input (a 1x1 convolution
  * without padding)? Then a pixel's a row is the input row itself. */
@@ -48,10 +47,7 @@ static void tc_row_f32(float* dst, const tc_conv_f32* g, ptrdiff_t b, ptrdiff_t 
     ptrdiff_t c = g->c, K = g->kh * g->kw * c;
     ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
     ptrdiff_t ky0, ky1, kx0, kx1, ky, kx;
-    tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-    tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
-    if (ky1 < ky0) ky1 = ky0;
-    if (kx1 < kx0) kx1 = kx0;
+    TC_WINDOW(g, oy, ox, ky0, ky1, kx0, kx1);
     int inside = ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw;
     if (inside && (g->dw == 1 || g->kw == 1)) {
         *row = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c;
@@ -253,7 +249,6 @@ static void tc_conv2d_f32_packed(const tc_conv_f32* g) {
  * valid taps in (ky, kx) order, however the pixels are grouped. */
 
 #define TC_DW_TAPS_F32 64  /* the AVX2 blocks take filters of up to this many taps */
-#define TC_DW_BLOCK_F32 64 /* channels per block of the portable path */
 
 #if TC_HAVE_AVX2
 /* m <= 4 pixels of 8 (wide: 16) channels, every tap valid; pixel j's tap t at x0 + off[t] + j * step */
@@ -290,15 +285,15 @@ static void tc_dw_block_f32_avx2(const tc_conv_f32* g, ptrdiff_t i, int wide, co
     for (b = 0; b < g->n; b++)
         for (oy = 0; oy < g->oh; oy++) {
             ptrdiff_t iy0 = oy * g->sh - g->pt;
-            tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+            tc_tap_range_p(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
             float* yrow = g->y + (b * g->oh + oy) * g->ow * c + i;
             for (ox = 0; ox < g->ow;) {
                 ptrdiff_t ix0 = ox * g->sw - g->pl, base = ((b * g->h + iy0) * g->w_ + ix0) * c + i;
-                tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+                tc_tap_range_p(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
                 if (ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw) {
                     int m = 1;
                     if (ox + 4 <= g->ow) {  /* are pixels ox + 1 .. ox + 3 inside too? (the last one decides) */
-                        tc_tap_range(ix0 + 3 * g->sw, g->dw, g->kw, g->w_, &r0, &r1);
+                        tc_tap_range_p(ix0 + 3 * g->sw, g->dw, g->kw, g->w_, &r0, &r1);
                         if (r1 == g->kw) m = 4;
                     }
                     if (m == 4)
@@ -328,42 +323,17 @@ static void tc_dw_block_f32_avx2(const tc_conv_f32* g, ptrdiff_t i, int wide, co
 
 #endif
 
-/* channels i..i+nj-1 (nj <= TC_DW_BLOCK_F32), portable */
-static void tc_dw_block_f32_c(const tc_conv_f32* g, ptrdiff_t i, ptrdiff_t nj) {
-    ptrdiff_t c = g->c, b, oy, ox, ky, kx, ky0, ky1, kx0, kx1, j;
-    for (b = 0; b < g->n; b++)
-        for (oy = 0; oy < g->oh; oy++) {
-            ptrdiff_t iy0 = oy * g->sh - g->pt;
-            tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-            for (ox = 0; ox < g->ow; ox++) {
-                ptrdiff_t ix0 = ox * g->sw - g->pl, base = ((b * g->h + iy0) * g->w_ + ix0) * c + i;
-                tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
-                float acc[TC_DW_BLOCK_F32];
-                for (j = 0; j < nj; j++) acc[j] = g->bias[i + j];
-                for (ky = ky0; ky < ky1; ky++)
-                    for (kx = kx0; kx < kx1; kx++) {
-                        const float* xp = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
-                        const float* wp = g->w + (ky * g->kw + kx) * c + i;
-                        for (j = 0; j < nj; j++) acc[j] += xp[j] * wp[j];
-                    }
-                float* yp = g->y + ((b * g->oh + oy) * g->ow + ox) * c + i;
-                for (j = 0; j < nj; j++) yp[j] = tc_clampf(acc[j], g->act_min, g->act_max);
-            }
-        }
-}
-
+/* Channels in multiples of 8, filters of at most TC_DW_TAPS_F32 taps (tinycc/x86_64.py sends
+   the others to the portable kernel). */
 static void tc_fast_dwconv2d_f32(const tc_conv_f32* g) {
     ptrdiff_t c = g->c, i = 0;
-#if TC_HAVE_AVX2
-    if (tc_simd && g->kh * g->kw <= TC_DW_TAPS_F32) {
+    if (g->kh * g->kw <= TC_DW_TAPS_F32 && c % 8 == 0) {
         ptrdiff_t off[TC_DW_TAPS_F32], ky, kx;
         for (ky = 0; ky < g->kh; ky++)
             for (kx = 0; kx < g->kw; kx++) off[ky * g->kw + kx] = (ky * g->dh * g->w_ + kx * g->dw) * c;
         for (; i + 16 <= c; i += 16) tc_dw_block_f32_avx2(g, i, 1, off);
         for (; i + 8 <= c; i += 8) tc_dw_block_f32_avx2(g, i, 0, off);
     }
-#endif
-    for (; i < c; i += TC_DW_BLOCK_F32) tc_dw_block_f32_c(g, i, tc_min(TC_DW_BLOCK_F32, c - i));
 }
 
 #endif /* TINYCC_FAST_F32_H */

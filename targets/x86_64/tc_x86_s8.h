@@ -77,10 +77,7 @@ static void tc_panel_row_s8(int16_t* dst, const tc_conv_s8* g, ptrdiff_t b, ptrd
     ptrdiff_t c = g->c, run = g->kw * c, K = g->kh * run;
     ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
     ptrdiff_t ky0, ky1, kx0, kx1, ky, kx;
-    tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-    tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
-    if (ky1 < ky0) ky1 = ky0;
-    if (kx1 < kx0) kx1 = kx0;
+    TC_WINDOW(g, oy, ox, ky0, ky1, kx0, kx1);
     if (ky0 > 0 || ky1 < g->kh || kx0 > 0 || kx1 < g->kw)
         memset(dst, 0, (size_t)K * sizeof(int16_t));  /* some taps are padding */
     if (K & 1) dst[K] = 0;
@@ -115,7 +112,6 @@ static void tc_inside_columns(const tc_conv_s8* g, ptrdiff_t oy, ptrdiff_t* lo, 
 static void tc_block_s8_c(const tc_conv_s8* g, int16_t* const* rows, int m, const int8_t* w, ptrdiff_t kpairs,
                           ptrdiff_t p0, ptrdiff_t o0, ptrdiff_t nj) {
     uint32_t acc[TC_MR][TC_NR];
-    int32_t lo = g->act_min - g->out_zp, hi = g->act_max - g->out_zp;
     for (int i = 0; i < m; i++) {
         const int16_t* a = rows[i];
         const int8_t* wk = w;
@@ -127,7 +123,7 @@ static void tc_block_s8_c(const tc_conv_s8* g, int16_t* const* rows, int m, cons
         }
         int8_t* yp = g->y + (p0 + i) * g->oc + o0;
         for (ptrdiff_t j = 0; j < nj; j++)
-            yp[j] = tc_requant_s8(acc[i][j], g->mult[o0 + j], g->shift[o0 + j], lo, hi, g->out_zp);
+            yp[j] = tc_requant_s8(acc[i][j], g->mult[o0 + j], g->shift[o0 + j], g->out_zp, g->act_min, g->act_max);
     }
 }
 
@@ -342,7 +338,6 @@ static void tc_conv2d_s8_packed(const tc_conv_s8* g) {
 
 #define TC_DW_TAPS 32      /* the AVX2 code takes filters of up to this many taps */
 #define TC_DW_TABLE 96     /* vectors of prepared blocks per chunk (the table is 3 KB) */
-#define TC_DW_BLOCK 64     /* channels per block of the portable path */
 #define TC_DW_ZP 256       /* the zero point vector: the first TC_DW_ZP - 16 channels use it */
 
 #if TC_HAVE_AVX2
@@ -599,7 +594,7 @@ static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1,
             int8_t* yline = g->y + b * g->oh * g->ow * c + o * oys + i0;
             /* + u * step + off[t]: the input of tap t of pixel u (for valid taps only) */
             ptrdiff_t xline = b * g->h * g->w_ * c + io0 * oxs - upad * uxs + i0;
-            tc_tap_range(io0, od, ok, osz, &ko0, &ko1);
+            tc_tap_range_p(io0, od, ok, osz, &ko0, &ko1);
             int inside = ko0 == 0 && ko1 == ok;
             ptrdiff_t a = inside ? lo : un, e = inside ? hi : un;  /* the interior */
             /* the border: [0, a) and [e, un), 4 at a time */
@@ -611,7 +606,7 @@ static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1,
                 for (j = 0; j < m; j++) {
                     const int8_t** t = tab + j * ntaps;
                     ptrdiff_t px = xline + (u + j) * step;
-                    tc_tap_range((u + j) * us - upad, ud, uk, usz, &ku0, &ku1);
+                    tc_tap_range_p((u + j) * us - upad, ud, uk, usz, &ku0, &ku1);
                     for (q = 0; q < ntaps; q++) t[q] = zpv;
                     for (ko = ko0; ko < ko1; ko++)
                         for (ku = ku0; ku < ku1; ku++) {
@@ -662,35 +657,11 @@ static void tc_dw_chunk_s8_avx2(const tc_conv_s8* g, ptrdiff_t i0, ptrdiff_t i1,
 }
 #endif
 
-/* channels i..i+nj-1 (nj <= TC_DW_BLOCK), portable: the valid taps of each pixel */
-static void tc_dw_block_s8_c(const tc_conv_s8* g, ptrdiff_t i, ptrdiff_t nj) {
-    int32_t lo = g->act_min - g->out_zp, hi = g->act_max - g->out_zp;
-    ptrdiff_t c = g->c, b, oy, ox, ky, kx, ky0, ky1, kx0, kx1, j;
-    for (b = 0; b < g->n; b++)
-        for (oy = 0; oy < g->oh; oy++) {
-            ptrdiff_t iy0 = oy * g->sh - g->pt;
-            tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-            for (ox = 0; ox < g->ow; ox++) {
-                ptrdiff_t ix0 = ox * g->sw - g->pl, base = ((b * g->h + iy0) * g->w_ + ix0) * c + i;
-                uint32_t acc[TC_DW_BLOCK];
-                tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
-                for (j = 0; j < nj; j++) acc[j] = (uint32_t)g->bias[i + j];
-                for (ky = ky0; ky < ky1; ky++)
-                    for (kx = kx0; kx < kx1; kx++) {
-                        const int8_t* xp = g->x + (base + (ky * g->dh * g->w_ + kx * g->dw) * c);
-                        const int8_t* wp = g->w + (ky * g->kw + kx) * c + i;
-                        for (j = 0; j < nj; j++) acc[j] += (uint32_t)((xp[j] - g->in_zp) * wp[j]);
-                    }
-                int8_t* yp = g->y + ((b * g->oh + oy) * g->ow + ox) * c + i;
-                for (j = 0; j < nj; j++) yp[j] = tc_requant_s8(acc[j], g->mult[i + j], g->shift[i + j], lo, hi, g->out_zp);
-            }
-        }
-}
-
+/* Channels in multiples of 8, filters of at most TC_DW_TAPS taps (tinycc/x86_64.py sends the
+   others to the portable kernel). */
 static void tc_fast_dwconv2d_s8(const tc_conv_s8* g) {
     ptrdiff_t c = g->c, i = 0;
-#if TC_HAVE_AVX2
-    if (tc_simd && g->kh * g->kw <= TC_DW_TAPS) {
+    if (g->kh * g->kw <= TC_DW_TAPS && c % 8 == 0) {
         /* channels in chunks whose prepared blocks fit the table (2 * npairs vectors each), and
          * whose padding taps stay inside the zero point vector (i + 16 <= TC_DW_ZP) */
         ptrdiff_t npairs = (g->kh * g->kw + 1) / 2, per = TC_DW_TABLE / (2 * npairs), chunk, c8 = c / 8 * 8;
@@ -712,43 +683,39 @@ static void tc_fast_dwconv2d_s8(const tc_conv_s8* g) {
             t.pl = g->pt;
         }
         for (; i < c8; i += chunk) tc_dw_chunk_s8_avx2(&t, i, tc_min(i + chunk, c8), zpv);
-        i = c8;
     }
-#endif
-    for (; i < c; i += TC_DW_BLOCK) tc_dw_block_s8_c(g, i, tc_min(TC_DW_BLOCK, c - i));
 }
 
 /* ---- ADD and SUB: runs of elements ------------------------------------------------------------ */
 
+/* An ADD-family call: its parameters as the portable kernels read them (tc_add_s8_setup, from the
+   kernel's act_min on: add_s8, add_s16 and binary_s16 lay them out alike), and SUB or not. */
 typedef struct {
-    int32_t act_min, act_max, in1_off, in2_off, out_off, left_shift, m1, s1, m2, s2, mo, so;
+    tc_add_s8_params q;
     int sub; /* SUB: in1 - in2 */
 } tc_fast_add_s8;
 
-/* the parameters of an ADD-family kernel K (add_s8, add_s16, binary_s16), by its index names */
-#define TC_ADD_PARAMS(p, K)                                                                                   \
-  (p).act_min = ip[TCP_##K##_ACT_MIN], (p).act_max = ip[TCP_##K##_ACT_MAX], (p).in1_off = ip[TCP_##K##_IN1_OFF], \
-  (p).in2_off = ip[TCP_##K##_IN2_OFF], (p).out_off = ip[TCP_##K##_OUT_OFF],                                     \
-  (p).left_shift = ip[TCP_##K##_LEFT_SHIFT], (p).m1 = ip[TCP_##K##_M1], (p).s1 = ip[TCP_##K##_S1],              \
-  (p).m2 = ip[TCP_##K##_M2], (p).s2 = ip[TCP_##K##_S2], (p).mo = ip[TCP_##K##_MO], (p).so = ip[TCP_##K##_SO]
+#define TC_ADD_LIKE_ADD_S8(K, P) (TCP_##K##_##P - TCP_##K##_ACT_MIN == TCP_ADD_S8_##P - TCP_ADD_S8_ACT_MIN)
+TC_X86_CHECK(binary_s16_add_params,
+             TC_ADD_LIKE_ADD_S8(BINARY_S16, ACT_MAX) && TC_ADD_LIKE_ADD_S8(BINARY_S16, IN1_OFF) &&
+                 TC_ADD_LIKE_ADD_S8(BINARY_S16, IN2_OFF) && TC_ADD_LIKE_ADD_S8(BINARY_S16, OUT_OFF) &&
+                 TC_ADD_LIKE_ADD_S8(BINARY_S16, LEFT_SHIFT) && TC_ADD_LIKE_ADD_S8(BINARY_S16, M1) &&
+                 TC_ADD_LIKE_ADD_S8(BINARY_S16, S1) && TC_ADD_LIKE_ADD_S8(BINARY_S16, M2) &&
+                 TC_ADD_LIKE_ADD_S8(BINARY_S16, S2) && TC_ADD_LIKE_ADD_S8(BINARY_S16, MO) &&
+                 TC_ADD_LIKE_ADD_S8(BINARY_S16, SO));
 
-/* TFLite's quantized ADD (SUB): both inputs rescaled to a common scale (left_shift, then their own
- * multiplier), summed (subtracted; wrapping), rescaled to the output, clamped, offset added. */
-static inline int32_t tc_add1(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
-    int l1, r1, l2, r2, lo, ro;
-    tc_split_shift(p->s1, &l1, &r1);
-    tc_split_shift(p->s2, &l2, &r2);
-    tc_split_shift(p->so, &lo, &ro);
-    int32_t a = (int32_t)((uint32_t)(x1 + p->in1_off) << p->left_shift);
-    int32_t b = (int32_t)((uint32_t)(x2 + p->in2_off) << p->left_shift);
-    a = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)a << l1), p->m1), r1);
-    b = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)b << l2), p->m2), r2);
-    int32_t sum = (int32_t)(p->sub ? (uint32_t)a - (uint32_t)b : (uint32_t)a + (uint32_t)b);
-    int32_t v = tc_rdbpot(tc_srdhm((int32_t)((uint32_t)sum << lo), p->mo), ro);
-    int32_t lo_ = p->act_min - p->out_off, hi_ = p->act_max - p->out_off;
-    v = v < lo_ ? lo_ : (v > hi_ ? hi_ : v);
-    return v + p->out_off;
+static inline void tc_fast_add_setup(tc_fast_add_s8* p, const int32_t* ip, ptrdiff_t act_min, int sub) {
+    tc_add_s8_setup(ip + act_min, &p->q);
+    p->sub = sub;
 }
+
+/* one element (the portable kernels' arithmetic) */
+static inline int32_t tc_add1(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
+    return tc_addsub_one(x1, x2, &p->q, p->sub);
+}
+
+/* the raw shift back from its split counts (tc_split_shift) */
+static inline int32_t tc_shift_of(int left, int right) { return left - right; }
 
 /* A run of n elements of type T: a and b with element strides sa and sb; the contiguous ones
  * (sa == sb == 1) go to the level's vector loop VEC(p, a, b, y, n), which returns how many it did */
@@ -765,12 +732,13 @@ static inline int32_t tc_add1(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
 /* 8 lanes: the whole groups of 8 of n int8 elements; returns how many */
 static ptrdiff_t tc_add_s8_vec8(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
     ptrdiff_t i = 0;
-    const __m256i off1 = _mm256_set1_epi32(p->in1_off), off2 = _mm256_set1_epi32(p->in2_off);
-    const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-    const tc_mbqm8_c c1 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m1), _mm256_set1_epi32(p->s1));
-    const tc_mbqm8_c c2 = tc_mbqm8_prepare(_mm256_set1_epi32(p->m2), _mm256_set1_epi32(p->s2));
-    const tc_mbqm8_c co = tc_mbqm8_prepare(_mm256_set1_epi32(p->mo), _mm256_set1_epi32(p->so));
-    tc_rq8 rq = tc_rq8_make(p->act_min, p->act_max, p->out_off);
+    const tc_add_s8_params* q = &p->q;
+    const __m256i off1 = _mm256_set1_epi32(q->in1_off), off2 = _mm256_set1_epi32(q->in2_off);
+    const __m128i ls = _mm_cvtsi32_si128(q->left_shift);
+    const tc_mbqm8_c c1 = tc_mbqm8_prepare(_mm256_set1_epi32(q->m1), _mm256_set1_epi32(tc_shift_of(q->l1, q->r1)));
+    const tc_mbqm8_c c2 = tc_mbqm8_prepare(_mm256_set1_epi32(q->m2), _mm256_set1_epi32(tc_shift_of(q->l2, q->r2)));
+    const tc_mbqm8_c co = tc_mbqm8_prepare(_mm256_set1_epi32(q->mo), _mm256_set1_epi32(tc_shift_of(q->lo, q->ro)));
+    tc_rq8 rq = tc_rq8_make(q->act_min, q->act_max, q->out_off);
     if (p->sub)
         return 0;
     for (; i + 8 <= n; i += 8) {
@@ -817,8 +785,7 @@ TC_X86_CHECK(add_geometry_in_a_row, TCP_ADD_S8_A0 == TCP_ADD_S8_D0 + 6 && TCP_AD
 /* add_s8 with a level's run function */
 static void tc_add_s8_with(void* const* buf, const int32_t* ip, tc_add_run_fn run) {
     tc_fast_add_s8 p;
-    TC_ADD_PARAMS(p, ADD_S8);
-    p.sub = 0;
+    tc_fast_add_setup(&p, ip, TCP_ADD_S8_ACT_MIN, 0);
     tc_add_6d(buf[TCB_ADD_S8_IN1], buf[TCB_ADD_S8_IN2], buf[TCB_ADD_S8_OUT], ip, TCP_ADD_S8_D0, 1, &p, run);
 }
 

@@ -129,12 +129,7 @@ static void tc_vnni_row(int8_t *dst, const tc_conv_s8 *g, ptrdiff_t b, ptrdiff_t
   ptrdiff_t c = g->c, rs = 4 * run4;
   ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
   ptrdiff_t ky0, ky1, kx0, kx1, ky, kx;
-  tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
-  tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
-  if (ky1 < ky0)
-    ky1 = ky0;
-  if (kx1 < kx0)
-    kx1 = kx0;
+  TC_WINDOW(g, oy, ox, ky0, ky1, kx0, kx1);
   memset(dst, (int8_t)g->in_zp, (size_t)(g->kh * rs));
   for (ky = ky0; ky < ky1; ky++) {
     const int8_t *xrow = g->x + ((b * g->h + iy0 + ky * g->dh) * g->w_) * c;
@@ -393,12 +388,12 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
       for (oy = 0; oy < g->oh; oy++) {
         const ptrdiff_t iy0 = oy * g->sh - g->pt;
         ptrdiff_t ky0, ky1, kx0, kx1;
-        tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+        tc_tap_range_p(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
         for (ox = 0; ox < g->ow; ox++) {
           const ptrdiff_t ix0 = ox * g->sw - g->pl;
           __m512i a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
           const int8_t *w = wb;
-          tc_tap_range(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
+          tc_tap_range_p(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
           if (ky0 == 0 && ky1 == g->kh && kx0 == 0 && kx1 == g->kw) {
             const int8_t *base = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c + ch0;
             for (t = 0; t < ntaps; t++)
@@ -448,13 +443,14 @@ typedef struct {
 
 static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
 {
-  k->off1 = _mm512_set1_epi32(p->in1_off), k->off2 = _mm512_set1_epi32(p->in2_off);
-  k->ls = _mm_cvtsi32_si128(p->left_shift);
-  k->c1 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m1), _mm512_set1_epi32(p->s1));
-  k->c2 = tc_mbqm16_prepare(_mm512_set1_epi32(p->m2), _mm512_set1_epi32(p->s2));
-  k->co = tc_mbqm16_prepare(_mm512_set1_epi32(p->mo), _mm512_set1_epi32(p->so));
-  k->lo = _mm512_set1_epi32(p->act_min - p->out_off), k->hi = _mm512_set1_epi32(p->act_max - p->out_off);
-  k->zp = _mm512_set1_epi32(p->out_off);
+  const tc_add_s8_params *q = &p->q;
+  k->off1 = _mm512_set1_epi32(q->in1_off), k->off2 = _mm512_set1_epi32(q->in2_off);
+  k->ls = _mm_cvtsi32_si128(q->left_shift);
+  k->c1 = tc_mbqm16_prepare(_mm512_set1_epi32(q->m1), _mm512_set1_epi32(tc_shift_of(q->l1, q->r1)));
+  k->c2 = tc_mbqm16_prepare(_mm512_set1_epi32(q->m2), _mm512_set1_epi32(tc_shift_of(q->l2, q->r2)));
+  k->co = tc_mbqm16_prepare(_mm512_set1_epi32(q->mo), _mm512_set1_epi32(tc_shift_of(q->lo, q->ro)));
+  k->lo = _mm512_set1_epi32(q->act_min - q->out_off), k->hi = _mm512_set1_epi32(q->act_max - q->out_off);
+  k->zp = _mm512_set1_epi32(q->out_off);
 }
 
 /* tc_add1 on 16 lanes of widened inputs */
@@ -467,35 +463,25 @@ static inline __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int 
   return tc_vnni_requant(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), &k->co, k->lo, k->hi, k->zp);
 }
 
-/* n contiguous elements, the last group under a mask; y may be a or b (each vector is read before
-   it is written) */
-static ptrdiff_t tc_add_s8_vec16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n)
-{
-  tc_add16_c k;
-  ptrdiff_t i;
-  tc_add16_prepare(p, &k);
-  for (i = 0; i < n; i += 16) {
-    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
-    __m512i v = tc_add16(&k, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i)),
-                         _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, b + i)), p->sub);
-    _mm_mask_storeu_epi8(y + i, keep, _mm512_cvtepi32_epi8(v));
+/* n contiguous elements of type T, widened by WIDEN from a LOAD under a mask, narrowed by NARROW to
+   a STORE under it; y may be a or b (each vector is read before it is written) */
+#define TC_ADD_VEC16(name, T, LOAD, WIDEN, NARROW, STORE)                                                    \
+  static ptrdiff_t name(const tc_fast_add_s8 *p, const T *a, const T *b, T *y, ptrdiff_t n)                   \
+  {                                                                                                          \
+    tc_add16_c k;                                                                                            \
+    ptrdiff_t i;                                                                                             \
+    tc_add16_prepare(p, &k);                                                                                 \
+    for (i = 0; i < n; i += 16) {                                                                            \
+      const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);            \
+      __m512i v = tc_add16(&k, WIDEN(LOAD(keep, a + i)), WIDEN(LOAD(keep, b + i)), p->sub);                   \
+      STORE(y + i, keep, NARROW(v));                                                                         \
+    }                                                                                                        \
+    return n;                                                                                                \
   }
-  return n;
-}
-
-static ptrdiff_t tc_add_s16_vec16(const tc_fast_add_s8 *p, const int16_t *a, const int16_t *b, int16_t *y, ptrdiff_t n)
-{
-  tc_add16_c k;
-  ptrdiff_t i;
-  tc_add16_prepare(p, &k);
-  for (i = 0; i < n; i += 16) {
-    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
-    __m512i v = tc_add16(&k, _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(keep, a + i)),
-                         _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(keep, b + i)), p->sub);
-    _mm256_mask_storeu_epi16(y + i, keep, _mm512_cvtepi32_epi16(v));
-  }
-  return n;
-}
+TC_ADD_VEC16(tc_add_s8_vec16, int8_t, _mm_maskz_loadu_epi8, _mm512_cvtepi8_epi32, _mm512_cvtepi32_epi8,
+             _mm_mask_storeu_epi8)
+TC_ADD_VEC16(tc_add_s16_vec16, int16_t, _mm256_maskz_loadu_epi16, _mm512_cvtepi16_epi32, _mm512_cvtepi32_epi16,
+             _mm256_mask_storeu_epi16)
 
 TC_ADD_RUN(tc_add_s8_run16, int8_t, tc_add_s8_vec16)
 TC_ADD_RUN(tc_add_s16_run16, int16_t, tc_add_s16_vec16)
