@@ -51,7 +51,12 @@ def compare(want, got, what, bounds=None):
 
 
 def run_case(data, inputs, what):
+    """TFLite Micro against tinycc's reference interpreter, the host executor on its fast plan, and
+    the host executor on the device's plan (plan="small": rows streamed in place, fused residual
+    ADDs) when that plan differs."""
     m = tinycc.compile(data)
+    small = tinycc.compile(data, plan="small")
+    small = small if small.plan.inplace or small.passes_applied != m.passes_applied else None
     for op in m.graph.ops():  # the op table declares every kernel a lowering emits
         declared = optable.get(op.kind).kernels
         for call in optable.get(op.kind).lower(op, m.graph):
@@ -62,6 +67,8 @@ def run_case(data, inputs, what):
         if xs is None:  # a model with state: reset, then the sequence starts over
             oracle.reset()
             m.reset()
+            if small is not None:
+                small.reset()
             state = [None, None]
             continue
         if state[0] is None:
@@ -70,6 +77,8 @@ def run_case(data, inputs, what):
         _, bounds = tolerance.bounds(m.source, list(xs), *state)
         compare(want, m.reference(list(xs)), f"{what} call {call} (reference interpreter)", bounds)
         compare(want, m(list(xs)), f"{what} call {call} (host executor)", bounds)
+        if small is not None:
+            compare(want, small(list(xs)), f"{what} call {call} (host executor, the device's plan)", bounds)
 
 
 def calls(m, inputs):
