@@ -116,3 +116,89 @@ def test_schedule_past_the_search_bound_respects_dependencies(monkeypatch):
     monkeypatch.setattr(scheduler, "MAX_STATES", 0)
     order = compiler.schedule(g)
     planner.check(g, order, planner.plan(g, order))
+
+
+# ---- every other way a plan can be wrong, each refused by the checker ------------------------------
+
+def _inplace_op(g, order, mp):
+    """An op the plan runs in place (kws: a convolution streamed over its input)."""
+    op_id = next(iter(mp.inplace))
+    return next(op for op in order if op.id == op_id)
+
+
+def test_checker_rejects_a_buffer_smaller_than_its_tensor():
+    g, order, mp = planned("kws_ref_model")
+    broken = copy.deepcopy(mp)
+    name = order[2].outputs[0]
+    broken.buffers[mp.storage[name]].size = g.tensor(name).nbytes - 1
+    with pytest.raises(PlanError, match="does not fit its buffer"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_scratch_outside_the_arena():
+    g, order, mp = planned("kws_ref_model")
+    scratch = [b for b in mp.buffers.values() if b.name.endswith(":scratch")]
+    assert scratch, "kws's plan has kernel scratch"
+    broken = copy.deepcopy(mp)
+    broken.buffers[scratch[0].name].offset = mp.arena_bytes
+    with pytest.raises(PlanError, match="scratch of .* is outside the arena"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_in_place_the_op_does_not_allow():
+    g, order, mp = planned("kws_ref_model")
+    op = _inplace_op(g, order, mp)
+    broken = copy.deepcopy(mp)
+    ip = broken.inplace[op.id]
+    broken.inplace[op.id] = planner.optable.InPlace(ip.input_index, ip.delta + 4096)
+    with pytest.raises(PlanError, match="runs in place in a way its op does not allow"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_in_place_at_the_wrong_offset():
+    g, order, mp = planned("kws_ref_model")
+    op = _inplace_op(g, order, mp)
+    broken = copy.deepcopy(mp)
+    broken.buffers[mp.storage[op.outputs[0]]].offset += 16
+    with pytest.raises(PlanError, match="in place needs its output at input offset"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_overwriting_an_input_still_needed():
+    """ADD(x, CONV(x)) in mnist_resnet, not fused: x is read by the ADD after the convolution, so
+    the convolution may not stream its rows over it, even in a way the op allows."""
+    g = compiler.frontend(mnist_resnet())
+    passes.run_passes(g, [p for p in passes.PASSES if p is not passes.fuse_add_into_producer])
+    order = compiler.schedule(g)
+    mp = planner.plan(g, order)
+    add = next(op for op in order if op.kind == "ADD")
+    conv = next(op for op in order if op.outputs[0] in add.inputs and op.inputs[0] in add.inputs)
+    ip = planner.optable.get(conv.kind).inplace(conv, g)[0]
+    broken = copy.deepcopy(mp)
+    x, y = conv.inputs[ip.input_index], conv.outputs[0]
+    broken.arena_bytes += ip.delta  # room to put y's buffer delta bytes below x's
+    broken.buffers[mp.storage[x]].offset += ip.delta
+    broken.buffers[mp.storage[y]].offset = broken.buffers[mp.storage[x]].offset - ip.delta
+    broken.inplace = {conv.id: ip}  # (the buffers moved: the plan's other in-place ops no longer hold)
+    with pytest.raises(PlanError, match="which is still needed"):
+        planner.check(g, order, broken)
+
+
+def test_checker_rejects_a_fused_op_not_run_right_after_its_producer():
+    """residual_blocks: a fused ADD moved to the end of the schedule (its inputs are all written by
+    then) no longer runs with its producer."""
+    g = compiler.frontend(residual_blocks())
+    passes.run_passes(g)
+    order = compiler.schedule(g)
+    mp = planner.plan(g, order)
+    i = next(k for k, op in enumerate(order) if "fused_into" in op.attrs)
+    with pytest.raises(PlanError, match="fused into an op that does not run just before it"):
+        planner.check(g, order[:i] + order[i + 1:] + [order[i]], mp)
+
+
+def test_checker_rejects_an_unstored_tensor_that_is_not_a_fused_intermediate():
+    g, order, mp = planned("kws_ref_model")
+    broken = copy.deepcopy(mp)
+    broken.storage[order[2].outputs[0]] = ""
+    with pytest.raises(PlanError, match="is not stored but is not a fused intermediate"):
+        planner.check(g, order, broken)
