@@ -192,6 +192,20 @@ def padded_convs(dtype: str = "int8", seed: int = 0) -> bytes:
     return mb.build()
 
 
+def nchw_input(dtype: str = "int8", seed: int = 0) -> bytes:
+    """An image input in NCHW, transposed to NHWC first (what PyTorch conversions write), then a
+    stride-2 convolution: input_layout="nhwc" removes the transpose."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder(f"tinycc NCHW input ({dtype})")
+    q = (0.04, 3) if dtype != "float32" else (None, 0)
+    x = mb.input("image", (1, 3, 10, 9), dtype, *q)
+    t = mb.tensor("nhwc", (1, 10, 9, 3), dtype, *q)
+    mb.op("TRANSPOSE", [x, mb.const("perm", np.array([0, 2, 3, 1], np.int32))], [t])
+    y = _layer(mb, rng, "CONV_2D", "conv", t, 3, 8, (1, 5, 5, 8), dtype, q, (0.06, -4), padding="SAME", stride=2)
+    mb.output(y)
+    return mb.build()
+
+
 def float_io_int8_inside(seed: int = 0) -> bytes:
     """float32 input and output, int8 inside: QUANTIZE -> FULLY_CONNECTED -> FULLY_CONNECTED ->
     DEQUANTIZE (what the converter writes for a float-interface integer model)."""

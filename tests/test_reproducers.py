@@ -44,3 +44,36 @@ def test_every_residual_block_is_fused(dtype):
     m = tinycc.compile(residual_blocks(dtype), plan="small")
     fused = [op for op in m.graph.ops() if op.kind == "ADD" and "fused_into" in op.attrs]
     assert len(fused) == len(RESIDUAL_BLOCKS)
+
+
+@pytest.mark.parametrize("target", ["host", "c"])
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_nhwc_input_layout_drops_the_input_transpose(dtype, target):
+    """input_layout="nhwc": the model's NCHW input transpose is gone, the compiled model takes the
+    image in NHWC, and its outputs are TFLite Micro's for the same image in NCHW; the report and the
+    C header say so. A model without such a transpose is refused with the reason."""
+    import numpy as np
+    from synthetic_models import nchw_input
+    from tinycc import tolerance
+    from tinycc.oracle import TFLM, random_inputs
+    model = nchw_input(dtype)
+    m = tinycc.compile(model, target=target, input_layout="nhwc")
+    assert "TRANSPOSE" not in [op.kind for op in m.graph.ops()]
+    assert m.inputs[0].shape == (1, 10, 9, 3) and m.report()["nhwc_inputs"] == ["nhwc"]
+    rng = np.random.default_rng(2)
+    for _ in range(2):
+        x = random_inputs(m.inputs, rng)[0]
+        want = TFLM(model)([np.ascontiguousarray(x.transpose(0, 3, 1, 2))])[0]
+        got = m(x)
+        if dtype == "int8":
+            np.testing.assert_array_equal(got, want)
+        else:
+            _, bounds = tolerance.bounds(m.source, [x])
+            assert tolerance.compare(got, want, bounds[0]) is None
+    if target == "c":
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            m.write(d)
+            assert "TINYCC_INPUT_LAYOUT_NHWC 1" in open(f"{d}/model.h").read()
+    with pytest.raises(tinycc.UnsupportedError, match="input_layout='nhwc' applies to"):
+        tinycc.compile(mnist_resnet(), input_layout="nhwc")

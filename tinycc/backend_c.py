@@ -456,6 +456,9 @@ class CProgram:
                           f"#define TINYCC_{kind}{sfx}_SHAPE {{{', '.join(map(str, t.shape))}}}",
                           f"#define TINYCC_{kind}{sfx}_RANK {len(t.shape)}",
                           f"#define TINYCC_{kind}{sfx}_TYPE {_CTYPES.get(np.dtype(t.dtype), 'uint8_t')}"]
+                if kind == "INPUT" and any(t.name == nhwc for _, nhwc in getattr(self.graph, "nhwc_inputs", ())):
+                    lines += [f"#define TINYCC_{kind}{sfx}_LAYOUT_NHWC 1 /* the model's NCHW input, passed in NHWC "
+                              f"(input_layout nhwc) */"]
                 if t.quant is not None:
                     lines += [f"#define TINYCC_{kind}{sfx}_SCALE {self._float(t.scale)}",
                               f"#define TINYCC_{kind}{sfx}_ZERO_POINT {t.zero_point}"]

@@ -18,7 +18,8 @@ from .errors import InputError, TinyccError
 def _compile(args):
     from . import compile
     return compile(args.model, target=args.target, vlen=getattr(args, "vlen", 128),
-                   portable_kernels=getattr(args, "portable_kernels", False), plan=getattr(args, "plan", "auto"))
+                   portable_kernels=getattr(args, "portable_kernels", False), plan=getattr(args, "plan", "auto"),
+                   input_layout=getattr(args, "input_layout", "model"))
 
 
 def _load_npy(path, what="input"):
@@ -187,6 +188,10 @@ def build_parser():
                             "(fast on the host, small on C targets; report defaults to small)")
         s.add_argument("--portable-kernels", action="store_true",
                        help="C targets: the portable C kernels only (the baseline of the vector kernels)")
+        if name != "verify":
+            s.add_argument("--input-layout", choices=("model", "nhwc"), default="model",
+                           help="nhwc: an image input the model transposes from NCHW is taken in NHWC, "
+                                "without the transpose")
         s.set_defaults(fn=fn)
         return s
 

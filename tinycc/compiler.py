@@ -32,10 +32,11 @@ def schedule(graph: Graph) -> list:
 
 
 PLANS = ("auto", "small", "fast")
+INPUT_LAYOUTS = ("model", "nhwc")
 
 
 def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128,
-            portable_kernels: bool = False, plan: str = "auto", isa: str = None):
+            portable_kernels: bool = False, plan: str = "auto", isa: str = None, input_layout: str = "model"):
     """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
     CTargetModel (C targets) that writes the C library and runs it on the target (with
     ``portable_kernels``, the portable C kernels only, e.g. as the baseline of a vector target).
@@ -45,7 +46,11 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
     kernel calls; a larger arena); "auto" is "fast" on the host and "small" on the C targets.
 
     ``isa`` (host): the x86-64 kernel variants to run, "portable", "avx2", "avxvnni" or
-    "avx512vnni" (default: $TINYCC_ISA, else the best this CPU supports; tinycc.isa)."""
+    "avx512vnni" (default: $TINYCC_ISA, else the best this CPU supports; tinycc.isa).
+
+    ``input_layout``: "model" takes the inputs as the model declares them; "nhwc" takes an image
+    input that the model transposes from NCHW first (PyTorch conversions) in NHWC instead, without
+    the transpose (passes.nhwc_inputs; the report and the C header say so)."""
     from .ctarget import CTargetModel
     from .runtime import CompiledModel
     if target not in TARGETS:
@@ -55,7 +60,15 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
     if alignment < 4:
         raise UnsupportedError(f"alignment {alignment}: the host kernels need arena offsets aligned to at "
                                f"least 4 bytes")
+    if input_layout not in INPUT_LAYOUTS:
+        raise UnsupportedError(f"unknown input layout {input_layout!r}; one of {', '.join(INPUT_LAYOUTS)}")
     graph = frontend(model)
+    if input_layout == "nhwc":
+        if not graph_passes.nhwc_inputs(graph):
+            raise UnsupportedError(f"{graph.name}: input_layout='nhwc' applies to an image input the model "
+                                   f"transposes from NCHW to NHWC first (TRANSPOSE, perm 0,2,3,1); this model's "
+                                   f"inputs {graph.inputs} are taken as they are")
+        verify(graph, after="nhwc_inputs")
     source = graph.copy()
     rows = plan == "small" or (plan == "auto" and target != "host")
     if not rows:  # a fused residual ADD saves memory, not time: it runs its producer row by row

@@ -163,6 +163,30 @@ def fuse_add_into_producer(graph: Graph) -> bool:
     return modified
 
 
+def nhwc_inputs(graph: Graph) -> bool:
+    """Graph inputs that the model transposes from NCHW to NHWC first (TRANSPOSE with perm
+    (0, 2, 3, 1), its only reader: what PyTorch conversions write) are taken in NHWC instead: the
+    TRANSPOSE's output becomes the input, so the caller passes the image as it usually has it and
+    neither the copy nor its time and memory remain. Not in PASSES: it changes the model's interface
+    (compile(..., input_layout="nhwc")); records the inputs it changed in ``graph.nhwc_inputs``."""
+    modified = False
+    for k, name in enumerate(list(graph.inputs)):
+        users = graph.consumers(name)
+        if len(graph.tensor(name).shape) != 4 or len(users) != 1 or users[0].kind != "TRANSPOSE" \
+                or name in graph.outputs:
+            continue
+        t = users[0]
+        perm = graph.tensor(t.inputs[1])
+        if not perm.is_const or [int(v) for v in np.asarray(perm.data).reshape(-1)] != [0, 2, 3, 1]:
+            continue
+        graph.inputs[k] = t.outputs[0]
+        graph.remove_op(t)
+        graph.remove_dead_tensors()
+        graph.nhwc_inputs = getattr(graph, "nhwc_inputs", []) + [(name, t.outputs[0])]
+        modified = True
+    return modified
+
+
 PASSES = [fold_constants, cancel_quantize_pairs, fold_pad_into_conv, eliminate_dead_ops, alias_reshapes,
           fuse_add_into_producer]
 

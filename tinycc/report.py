@@ -44,6 +44,7 @@ def report(m) -> dict:
         "inplace_ops": sorted(op.index for op in m.schedule if op.id in plan.inplace),
         "inputs": [{"name": i.name, "shape": list(i.shape), "dtype": i.dtype.name, "scale": i.scale,
                     "zero_point": i.zero_point} for i in m.inputs],
+        "nhwc_inputs": [nhwc for _, nhwc in getattr(m.graph, "nhwc_inputs", ())],  # input_layout="nhwc" used
         "outputs": [{"name": o.name, "shape": list(o.shape), "dtype": o.dtype.name, "scale": o.scale,
                      "zero_point": o.zero_point} for o in m.outputs],
         "tensors": tensors,
@@ -58,4 +59,6 @@ def format_text(r: dict) -> str:
         lines.append(f"{o['index']:>3}  {o['op']:<20} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}")
     lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B "
                  f"(no-in-place lower bound {r['lower_bound_bytes']:,} B, peak at op {r['peak_op']})")
+    if r.get("nhwc_inputs"):
+        lines.append(f"input layout: NHWC (the model's NCHW transpose removed) for {', '.join(r['nhwc_inputs'])}")
     return "\n".join(lines)
