@@ -54,6 +54,20 @@ cdef extern from "tinycc_kernels.h" nogil:
         const float *efp
     void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
                          const tc_stream *st)
+    enum:
+        TC_MAX_CHAIN
+    ctypedef struct tc_chain_link:
+        tc_kernel_fn fn
+        void *const *buf
+        const int32_t *ip
+        const float *fp
+        int32_t nip, nbuf, h_index, oh_index, pt_index, sh_index, kh_index, dh_index, rb, cap, ring
+    ctypedef struct tc_chain:
+        int32_t n
+        const tc_chain_link *link
+        const tc_stream *epilogue
+        int32_t slot
+    void tc_run_chain(const tc_chain *ch, void *scratch)
 
 cdef extern from "tc_host_table.h" nogil:
     ctypedef struct tc_host_kernel:
@@ -81,13 +95,30 @@ cdef struct Step:
     tc_stream st
     int32_t eip[16]
     float efp[2]
+    tc_chain_link* links   # a streamed chain (run through tc_run_chain with ch; its epilogue in st), or NULL
+    Step* sub              # the links' buffers and parameters
+    tc_chain ch
 
 
 cdef inline void run_step(Step* s, char* scratch) noexcept nogil:
-    if s.stream:
+    if s.links != NULL:
+        tc_run_chain(&s.ch, scratch)
+    elif s.stream:
         tc_run_streamed(s.fn, <void**>s.buf, s.ip, s.fp, scratch, &s.st)
     else:
         s.fn(<void**>s.buf, s.ip, s.fp, scratch)
+
+
+cdef void _fill(Step* s, dict c, uintptr_t arena_addr) except *:
+    """A kernel call's function, buffer addresses and parameters into s."""
+    cdef Py_ssize_t j
+    s.fn = <tc_kernel_fn><uintptr_t>SYMBOLS[c["impl"].symbol]
+    for j, (space, addr) in enumerate(c["addrs"]):
+        s.buf[j] = NULL if space is None else <void*><uintptr_t>(addr + (arena_addr if space == -1 else 0))
+    for j, v in enumerate(c["ip"]):
+        s.ip[j] = v
+    for j, v in enumerate(c["fp"]):
+        s.fp[j] = v
 
 
 def _symbols():
@@ -215,6 +246,94 @@ def _stream(impl, p, kscratch, stream, arena_nbytes, spaces):
     return fields, scratch
 
 
+def _chain(links, epilogue, slot, arena_nbytes, spaces, consts, level):
+    """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields
+    and the scratch bytes the chain needs."""
+    try:
+        links = [tuple(l) for l in links]
+    except TypeError:
+        raise _Bad("chain links must be a list of (kernel, bufs, iparams, fparams, rows, offset)") from None
+    if not 2 <= len(links) <= TC_MAX_CHAIN:
+        raise _Bad(f"a chain has 2 to {TC_MAX_CHAIN} links, got {len(links)}")
+    out, rings, kscratch, prev = [], [], 0, None
+    last = len(links) - 1
+    for j, link in enumerate(links):
+        if len(link) != 6:
+            raise _Bad(f"chain link {j} must be (kernel, bufs, iparams, fparams, rows, offset)")
+        name, bufs, iparams, fparams, cap, ring = link
+        if not isinstance(name, str):
+            raise _Bad(f"chain link {j}: the kernel name must be a string, got {name!r}")
+        impl = _isa.impl(name, level)
+        k = impl.kernel
+        if k.stream is None:
+            raise _Bad(f"chain link {j}: only {', '.join(sorted(_kernels.STREAMABLE))} can be chained")
+        p, f, needs, ks = impl.validate(iparams, fparams)
+        if p["n"] != 1:
+            raise _Bad(f"chain link {j}: needs n = 1, got n = {p['n']}")
+        e = k.stream.esize
+        span = (p["kh"] - 1) * p.get("dh", 1) + 1
+        rb = p["ow"] * p[k.stream.ch] * e
+        if not (p["pt"] < span and (p["oh"] - 1) * p["sh"] - p["pt"] < p["h"]):
+            raise _Bad(f"chain link {j}: an output row's window lies wholly in the padding")
+        if rb > _kernels.I32_MAX or p["w"] * p["c"] * e > _kernels.I32_MAX:
+            raise _Bad(f"chain link {j}: a row is too long to stream")
+        if j > 0:  # reads the previous link's line buffer: one row call on its rows
+            pe, pp, pcap, prb = prev
+            if pe != e or pp["oh"] != p["h"] or prb != p["w"] * p["c"] * e:
+                raise _Bad(f"chain link {j} does not read link {j - 1}'s output ({pp['oh']} rows of {prb} bytes)")
+            if pcap < min(span, p["h"]):
+                raise _Bad(f"chain link {j - 1}: its line buffer holds {pcap} rows, link {j}'s window spans {span}")
+            row = dict(p, h=min(pcap, p["h"]), oh=1, pt=0)
+        else:
+            row = dict(p, oh=1)
+        rneeds, rks = impl.validate([row[n] for n in k.iparams], [f[n] for n in k.fparams])[2:]
+        kscratch = max(kscratch, ks, rks)
+        addrs = []
+        for i, (b, kb) in enumerate(zip(list(bufs), k.bufs)):
+            if (i == 0 and j > 0) or (i == 1 and j < last):
+                if b is not None:
+                    raise _Bad(f"chain link {j}: buffer {kb.name} is a line buffer and must be None")
+                addrs.append((None, 0))
+            else:
+                addrs.append(_buffer(kb.name, b, kb.esize, needs[i], kb.out, arena_nbytes, spaces))
+        if len(addrs) != len(k.bufs):
+            raise _Bad(f"chain link {j}: expects {len(k.bufs)} buffers, got {len(addrs)}")
+        _shifts(impl, p, consts, spaces, addrs)
+        try:
+            cap, ring = operator.index(cap), operator.index(ring)
+        except TypeError:
+            raise _Bad(f"chain link {j}: line buffer rows and offset must be integers") from None
+        if j < last:
+            if not 1 <= cap <= p["oh"] or ring < 0 or ring % 64:
+                raise _Bad(f"chain link {j}: line buffer of {cap} rows at {ring} (1..oh rows, 64-byte aligned)")
+            rings.append((ring, ring + cap * rb))
+        names = list(k.iparams)
+        out.append(dict(impl=impl, addrs=addrs, ip=[p[n] for n in names], fp=[f[n] for n in k.fparams],
+                        nip=len(names), nbuf=len(k.bufs), h_index=names.index("h"), oh_index=names.index("oh"),
+                        pt_index=names.index("pt"), sh_index=names.index("sh"), kh_index=names.index("kh"),
+                        dh_index=names.index("dh") if "dh" in names else -1, rb=rb, cap=cap, ring=ring))
+        prev = (e, p, cap, rb)
+    fields = None
+    if epilogue is not None:
+        fields = _stream(out[last]["impl"], dict(zip(out[last]["impl"].kernel.iparams, out[last]["ip"])), 0,
+                         (0, epilogue, False), arena_nbytes, spaces)[0]
+        try:
+            slot = operator.index(slot)
+        except TypeError:
+            raise _Bad("the chain's epilogue slot must be an integer") from None
+        if slot < 0 or slot % 64:
+            raise _Bad(f"the chain's epilogue slot at {slot} must be 64-byte aligned")
+        rings.append((slot, slot + out[last]["rb"]))
+    rings.sort()
+    floor = (kscratch + 63) // 64 * 64
+    if rings and rings[0][0] < floor:
+        raise _Bad(f"chain line buffers start at {rings[0][0]}, inside the kernels' scratch ({kscratch} bytes)")
+    for (a0, a1), (b0, b1) in zip(rings, rings[1:]):
+        if b0 < a1:
+            raise _Bad(f"chain line buffers [{a0}, {a1}) and [{b0}, {b1}) overlap")
+    return out, fields, (slot if epilogue is not None else 0), max([kscratch] + [r[1] for r in rings])
+
+
 cdef class Executor:
     """Runs a validated kernel plan over one arena; see the module docstring."""
 
@@ -262,17 +381,30 @@ cdef class Executor:
         self._steps = <Step*>calloc(max(len(checked), 1), sizeof(Step))
         if self._steps == NULL:
             raise MemoryError()
+        self._nsteps = len(checked)  # from here __dealloc__ frees what the steps hold
         cdef Step* s
         cdef Py_ssize_t i, j
         for i, c in enumerate(checked):
             s = &self._steps[i]
-            s.fn = <tc_kernel_fn><uintptr_t>SYMBOLS[c["impl"].symbol]
-            for j, (space, addr) in enumerate(c["addrs"]):
-                s.buf[j] = <void*><uintptr_t>(addr + (arena_addr if space == -1 else 0))
-            for j, v in enumerate(c["ip"]):
-                s.ip[j] = v
-            for j, v in enumerate(c["fp"]):
-                s.fp[j] = v
+            if c["links"] is not None:
+                n = len(c["links"])
+                s.links = <tc_chain_link*>calloc(n, sizeof(tc_chain_link))
+                s.sub = <Step*>calloc(n, sizeof(Step))
+                if s.links == NULL or s.sub == NULL:
+                    raise MemoryError()
+                for j, lk in enumerate(c["links"]):
+                    _fill(&s.sub[j], lk, arena_addr)
+                    s.links[j].fn, s.links[j].buf = s.sub[j].fn, <void**>s.sub[j].buf
+                    s.links[j].ip, s.links[j].fp = s.sub[j].ip, s.sub[j].fp
+                    s.links[j].nip, s.links[j].nbuf = lk["nip"], lk["nbuf"]
+                    s.links[j].h_index, s.links[j].oh_index = lk["h_index"], lk["oh_index"]
+                    s.links[j].pt_index, s.links[j].sh_index = lk["pt_index"], lk["sh_index"]
+                    s.links[j].kh_index, s.links[j].dh_index = lk["kh_index"], lk["dh_index"]
+                    s.links[j].rb, s.links[j].cap, s.links[j].ring = lk["rb"], lk["cap"], lk["ring"]
+                s.ch.n, s.ch.link, s.ch.slot = n, s.links, c["slot"]
+                s.ch.epilogue = NULL
+            else:
+                _fill(s, c, arena_addr)
             if c["own"] is not None:
                 s.scratch = <char*><uintptr_t>(arena_addr + c["own"])
             st = c["stream"]
@@ -291,7 +423,9 @@ cdef class Executor:
                     s.efp[j] = v
                 s.st.eip = s.eip
                 s.st.efp = s.efp
-        self._nsteps = len(checked)
+                if s.links != NULL:
+                    s.ch.epilogue = &s.st
+                    s.stream = 0
         self._arena = arena
         self._base = <char*><uintptr_t>arena_addr
         self._arena_nbytes = arena_nbytes
@@ -299,13 +433,19 @@ cdef class Executor:
         self._scratch_arr = _aligned_array(scratch_nbytes)
         self._scratch = <char*><uintptr_t>self._scratch_arr.ctypes.data
         self.scratch_nbytes = scratch_nbytes
-        self.kernels = tuple(c["impl"] for c in checked)
+        self.kernels = tuple(c["impl"] if c["links"] is None else tuple(lk["impl"] for lk in c["links"])
+                             for c in checked)
 
     def _check(self, i, st, arena_nbytes, spaces, consts, level):
         """Validate step i; return its fields (the address of an arena buffer is its offset: the
         arena does not exist yet)."""
         name = "?"
         try:
+            if isinstance(st, (tuple, list)) and len(st) == 5 and isinstance(st[0], str) and st[0] == "chain":
+                name = "chain"
+                links, fields, slot, scratch = _chain(st[1], st[2], st[3], arena_nbytes, spaces, consts, level)
+                sc = None if st[4] is None else _buffer("scratch", st[4], 4, scratch, True, arena_nbytes, spaces)[1]
+                return dict(impl=None, links=links, stream=fields, slot=slot, scratch=scratch, own=sc)
             try:
                 name, bufs, iparams, fparams, stream, own = (list(st) + [None, None])[:6]
             except (TypeError, ValueError):
@@ -330,12 +470,16 @@ cdef class Executor:
             if own is not None:
                 sc = _buffer("scratch", own, 4, scratch, True, arena_nbytes, spaces)[1]
             return dict(impl=impl, addrs=addrs, ip=[p[n] for n in k.iparams], fp=[f[n] for n in k.fparams],
-                        scratch=scratch, stream=fields, own=sc)
+                        scratch=scratch, stream=fields, own=sc, links=None)
         except (_Bad, _kernels.KernelParamError) as e:
             raise ValueError(f"step {i} ({name}): {e}") from None
 
     def __dealloc__(self):
+        cdef Py_ssize_t i
         if self._steps != NULL:
+            for i in range(self._nsteps):
+                free(self._steps[i].links)
+                free(self._steps[i].sub)
             free(self._steps)
             self._steps = NULL
 

@@ -171,7 +171,7 @@ def test_every_kernel_in_its_own_file():
     """tc_<name> is defined in tc_<name>.c (what the code generator copies), once, for every kernel."""
     from tinycc.backend_c import _kernel_files
     table = _kernel_files(GENERIC)
-    assert set(table) == set(kt.KERNELS) | {"run_streamed"}
+    assert set(table) == set(kt.KERNELS) | {"run_streamed", "run_chain"}
     for kernel, path in table.items():
         assert path.name == f"tc_{kernel}.c", (kernel, path)
     for path in SOURCES:
@@ -200,16 +200,16 @@ def test_no_parameter_by_a_bare_index():
 
 def test_kernels_self_contained(tmp_path):
     """Each kernel file links alone (with the headers): the generator copies only the files a
-    model uses. tc_run_streamed links with just the kernel it streams."""
+    model uses. tc_run_streamed and tc_run_chain link with just the kernels they stream."""
     cc = shutil.which("gcc")
     if cc is None:
         pytest.fail("gcc is not installed")
     main = tmp_path / "main.c"
     for path in SOURCES:
         kernel = path.stem[3:]
-        extra = [GENERIC / "tc_conv2d_s8.c"] if kernel == "run_streamed" else []
-        calls = "tc_conv2d_s8(0, 0, 0, 0); tc_run_streamed(tc_conv2d_s8, 0, 0, 0, 0, 0);" \
-            if kernel == "run_streamed" else f"tc_{kernel}(0, 0, 0, 0);"
+        extra = [GENERIC / "tc_conv2d_s8.c"] if kernel in ("run_streamed", "run_chain") else []
+        calls = {"run_streamed": "tc_conv2d_s8(0, 0, 0, 0); tc_run_streamed(tc_conv2d_s8, 0, 0, 0, 0, 0);",
+                 "run_chain": "tc_conv2d_s8(0, 0, 0, 0); tc_run_chain(0, 0);"}.get(kernel, f"tc_{kernel}(0, 0, 0, 0);")
         main.write_text('#include "tinycc_kernels.h"\nint main(int argc, char **argv)\n{\n  (void)argv;\n'
                         f'  if (argc > 99) {{ {calls} }}\n  return 0;\n}}\n')
         r = subprocess.run([cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(GENERIC), "-o",
@@ -244,14 +244,14 @@ def test_builds_warning_free(build, tmp_path):
 
 
 def test_no_float_no_libc_surprises(tmp_path):
-    """Cortex-M55 soft-float objects: the int8 kernels (and tc_run_streamed built with
-    -DTC_NO_FLOAT, without its add_f32 epilogue) call no floating-point helper; nothing calls
+    """Cortex-M55 soft-float objects: the int8 kernels (and tc_run_streamed and tc_run_chain built with
+    -DTC_NO_FLOAT, without the add_f32 epilogue) call no floating-point helper; nothing calls
     malloc or stdio; only softmax_f32, lstm_f32 and log_softmax_f32 call libm (expf)."""
     cc, nm = "arm-none-eabi-gcc", "arm-none-eabi-nm"
     for tool in (cc, nm):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is not installed (bash targets/install_toolchains.sh)")
-    float_files = {"quantize_f32_s8", "dequantize_s8_f32", "convert_s16", "run_streamed"}
+    float_files = {"quantize_f32_s8", "dequantize_s8_f32", "convert_s16", "run_streamed", "run_chain"}
     for path in SOURCES:
         kernel = path.stem[3:]
         obj = tmp_path / (path.stem + ".o")
@@ -271,13 +271,14 @@ def test_no_float_no_libc_surprises(tmp_path):
         allowed = {"memcpy", "memmove", "memset", "expf", "__aeabi_memcpy", "__aeabi_memmove", "__aeabi_memset",
                    "__aeabi_ldivmod", "__aeabi_uldivmod", "__aeabi_idiv", "__aeabi_idivmod"} | fp_helpers
         assert undefined <= allowed, (path.name, undefined - allowed)
-    # tc_run_streamed without its add_f32 epilogue (-DTC_NO_FLOAT): no floating point at all
-    obj = tmp_path / "nofloat.o"
-    subprocess.run([cc, "-std=c99", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft", "-Os", "-DTC_NO_FLOAT",
-                    "-Wall", "-Wextra", "-Werror", "-I", str(GENERIC), "-c", str(GENERIC / "tc_run_streamed.c"),
-                    "-o", str(obj)], check=True)
-    undefined = set(subprocess.run([nm, "-u", str(obj)], capture_output=True, text=True, check=True).stdout.split())
-    assert undefined - {"U"} <= {"memcpy", "memset"}, undefined
+    # the row runners without the add_f32 epilogue (-DTC_NO_FLOAT): no floating point at all
+    for runner in ("run_streamed", "run_chain"):
+        obj = tmp_path / "nofloat.o"
+        subprocess.run([cc, "-std=c99", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft", "-Os", "-DTC_NO_FLOAT",
+                        "-Wall", "-Wextra", "-Werror", "-I", str(GENERIC), "-c", str(GENERIC / f"tc_{runner}.c"),
+                        "-o", str(obj)], check=True)
+        undefined = set(subprocess.run([nm, "-u", str(obj)], capture_output=True, text=True, check=True).stdout.split())
+        assert undefined - {"U"} <= {"memcpy", "memset", "memmove"}, (runner, undefined)
 
 
 # ---- single-op graphs -------------------------------------------------------------------------------

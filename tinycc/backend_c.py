@@ -21,6 +21,7 @@ import re
 import numpy as np
 
 from . import kernels as kt
+from . import streaming
 from .backend_host import lower
 from .backend_host import kernel_scratch as host_kernel_scratch
 from .errors import PlanError, UnsupportedError
@@ -286,8 +287,13 @@ class CProgram:
         self.target = c_target(target, portable)
         self.graph, self.schedule, self.plan = graph, schedule, plan
         self.signatures = {n: ([b.name for b in k.bufs], k.iparams, k.fparams) for n, k in kt.KERNELS.items()}
-        self.calls = [(op, self.target.prepare_call(call, graph), stream) for op, call, stream in lower(graph, schedule, plan)]
+        self.calls = [(op, self._prepare(call), stream) for op, call, stream in lower(graph, schedule, plan)]
         self._consts = {}  # digest -> (c name, array)
+
+    def _prepare(self, call):
+        if isinstance(call, streaming.ChainCall):
+            return dataclasses.replace(call, links=[(o, self.target.prepare_call(c, self.graph)) for o, c in call.links])
+        return self.target.prepare_call(call, self.graph)
 
     # -- constants ---------------------------------------------------------------------------
     def _const(self, arr) -> str:
@@ -326,51 +332,87 @@ class CProgram:
             return f"A + {self.plan.offset(b)}"
         return f"(void *){self._const(b)}"
 
-    def _step(self, k, op, call, stream) -> list:
-        bufs, inames, fnames = self.signatures[call.kernel]
+    def _operands(self, call, sfx="", line_buffers=()) -> list:
+        """Declarations of a call's parameter arrays ip<sfx>, fp<sfx> and buffer array b<sfx> (the
+        buffers at ``line_buffers`` NULL: a chain fills them in)."""
+        _, inames, fnames = self.signatures[call.kernel]
         ip = [int(call.params[n]) for n in inames]
         fp = [float(call.fparams[n]) for n in fnames]
+        ops = ", ".join("NULL" if i in line_buffers else self._operand(b) for i, b in enumerate(call.bufs))
+        lines = [f"    static const int32_t ip{sfx}[{len(ip)}] = {{{', '.join(map(str, ip))}}};"]
+        if fp:
+            lines.append(f"    static const float fp{sfx}[{len(fp)}] = {{{', '.join(self._float(v) for v in fp)}}};")
+        lines.append(f"    void *const b{sfx}[{len(call.bufs)}] = {{{ops}}};")
+        return lines
+
+    def _stream_struct(self, call, delay, epilogue, reverse) -> list:
+        """Declarations of ``st``, the tc_stream of a row-streamed call or of a chain's fused ADD."""
+        _, inames, fnames = self.signatures[call.kernel]
+        ip = [int(call.params[n]) for n in inames]
+        fp = [float(call.fparams[n]) for n in fnames]
+        p = dict(zip(inames, ip))
+        rb = p["ow"] * p[kt.get(call.kernel).stream.ch] * kt.get(call.kernel).stream.esize
+        kscratch = self.target.kernel_scratch(call.kernel, ip, fp, dict(call.params))
+        lines, epi, first, other, eip, efp = [], 0, 0, "NULL", "NULL", "NULL"
+        if epilogue is not None:
+            kind, other_name, e_ip, e_fp, conv_first = epilogue
+            epi, first = (1 if kind == "add_s8" else 2), int(conv_first)
+            other = self._operand(other_name)
+            if e_ip:
+                lines.append(f"    static const int32_t eip[{len(e_ip)}] = {{{', '.join(map(str, e_ip))}}};")
+                eip = "eip"
+            if e_fp:
+                lines.append(f"    static const float efp[{len(e_fp)}] = "
+                             f"{{{', '.join(self._float(v) for v in e_fp)}}};")
+                efp = "efp"
+        n = call.kernel.upper()
+        lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
+                     f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {rb}, {kscratch}, {epi}, {first}, {other}, {eip}, "
+                     f"{efp}}};")
+        return lines
+
+    def _step(self, k, op, call, stream) -> list:
         sc = self.plan.scratch(op)
         scratch = f"A + {sc.offset}" if sc is not None else "NULL"
-        ops = ", ".join(self._operand(b) for b in call.bufs)
-        lines = [f"  /* {op.where()}: {call.kernel} */", "  {",
-                 f"    static const int32_t ip[{len(ip)}] = {{{', '.join(map(str, ip))}}};"]
-        if fp:
-            lines.append(f"    static const float fp[{len(fp)}] = {{{', '.join(self._float(v) for v in fp)}}};")
-        lines.append(f"    void *const b[{len(call.bufs)}] = {{{ops}}};")
-        fpn = "fp" if fp else "NULL"
+        if isinstance(call, streaming.ChainCall):
+            return self._chain(op, call, stream[1], scratch)
+        lines = [f"  /* {op.where()}: {call.kernel} */", "  {"] + self._operands(call)
+        fpn = "fp" if call.fparams else "NULL"
         if stream is None:
             lines.append(f"    tc_{call.kernel}(b, ip, {fpn}, {scratch});")
         else:
-            delay, epilogue, reverse = stream
-            p = dict(zip(inames, ip))
-            esize = 4 if call.kernel.endswith("f32") else 1
-            rb = p["ow"] * p.get("oc", p.get("c")) * esize
-            kscratch = self.target.kernel_scratch(call.kernel, ip, fp, dict(call.params))
-            epi, first, other, eip, efp = 0, 0, "NULL", "NULL", "NULL"
-            if epilogue is not None:
-                kind, other_name, e_ip, e_fp, conv_first = epilogue
-                epi, first = (1 if kind == "add_s8" else 2), int(conv_first)
-                other = self._operand(other_name)
-                if e_ip:
-                    lines.append(f"    static const int32_t eip[{len(e_ip)}] = {{{', '.join(map(str, e_ip))}}};")
-                    eip = "eip"
-                if e_fp:
-                    lines.append(f"    static const float efp[{len(e_fp)}] = "
-                                 f"{{{', '.join(self._float(v) for v in e_fp)}}};")
-                    efp = "efp"
-            n = call.kernel.upper()
-            lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
-                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {rb}, {kscratch}, {epi}, {first}, {other}, {eip}, "
-                         f"{efp}}};")
+            lines += self._stream_struct(call, *stream)
             lines.append(f"    tc_run_streamed(tc_{call.kernel}, b, ip, {fpn}, {scratch}, &st);")
         lines.append("  }")
+        return lines
+
+    def _chain(self, op, chain, epilogue, scratch) -> list:
+        """One tc_run_chain call: a streamed chain of ops (tinycc/streaming.py)."""
+        n = len(chain.links)
+        lines = [f"  /* {', '.join(o.where() for o, _ in chain.links)}: streamed block */", "  {"]
+        entries = []
+        for j, (o, c) in enumerate(chain.links):
+            lines += self._operands(c, str(j), {0} if j == n - 1 else {1} if j == 0 else {0, 1})
+            K = c.kernel.upper()
+            st = kt.get(c.kernel).stream
+            rb = c.params["ow"] * c.params[st.ch] * st.esize
+            dh = f"TCP_{K}_DH" if "dh" in c.params else "-1"
+            cap, ring = (chain.caps[j], chain.rings[j]) if j < n - 1 else (0, 0)
+            entries.append(f"{{tc_{c.kernel}, b{j}, ip{j}, {f'fp{j}' if c.fparams else 'NULL'}, TCN_{K}_IPARAMS, "
+                           f"TCN_{K}_BUFS, TCP_{K}_H, TCP_{K}_OH, TCP_{K}_PT, TCP_{K}_SH, TCP_{K}_KH, {dh}, {rb}, "
+                           f"{cap}, {ring}}}")
+        lines.append(f"    const tc_chain_link L[{n}] = {{\n      " + ",\n      ".join(entries) + "};")
+        if epilogue is not None:
+            lines += self._stream_struct(chain.links[-1][1], 0, epilogue, False)
+        lines.append(f"    const tc_chain ch = {{{n}, L, {'&st' if epilogue is not None else 'NULL'}, "
+                     f"{max(chain.slot, 0)}}};")
+        lines += [f"    tc_run_chain(&ch, {scratch});", "  }"]
         return lines
 
     def files(self) -> dict:
         """{file name: text} of the library."""
         g, plan = self.graph, self.plan
-        used = sorted({c.kernel for _, c, _ in self.calls})
+        used = sorted({c.kernel for _, c in streaming.kernel_calls(self.calls)})
         body = []
         for k, (op, call, stream) in enumerate(self.calls):
             body += self._step(k, op, call, stream)
@@ -410,11 +452,12 @@ class CProgram:
             if kernel not in table:
                 raise UnsupportedError(f"target {self.target.name}: targets/{d.name} has no tc_{kernel}")
             sources[table[kernel].name] = table[kernel]
-        if any(s is not None for _, _, s in self.calls):
-            d = TARGETS_DIR / GENERIC
-            f = _kernel_files(d).get("run_streamed")
+        runners = {"run_chain" if isinstance(c, streaming.ChainCall) else "run_streamed"
+                   for _, c, s in self.calls if s is not None}
+        for runner in sorted(runners):
+            f = _kernel_files(TARGETS_DIR / GENERIC).get(runner)
             if f is None:
-                raise UnsupportedError("targets/generic has no tc_run_streamed")
+                raise UnsupportedError(f"targets/generic has no tc_{runner}")
             sources[f.name] = f
         for name, path in sources.items():
             files[name] = path.read_text()

@@ -15,6 +15,7 @@ import dataclasses
 from . import isa
 from . import kernels as kt
 from . import ops as optable
+from . import streaming
 from .errors import PlanError
 from .ops import KernelCall
 
@@ -57,12 +58,14 @@ def host_call(call: KernelCall, level: str) -> KernelCall:
 def lower(graph, schedule, plan, level: str = None) -> list:
     """Kernel calls of the schedule, in order: (op, call, stream). Aliases run no kernel; a fused
     ADD runs inside its producer's call as an epilogue; ops placed in place by the plan stream
-    their rows. ``stream`` is None or (delay, epilogue, reverse). The calls are the op table's
-    (the ABI shared with the C targets), or with ``level`` the host's implementations at that
-    instruction-set level (``host_call``)."""
+    their rows. ``stream`` is None or (delay, epilogue, reverse); for a streamed chain (its last
+    member's entry) ``call`` is a ``streaming.ChainCall`` and ``stream`` ("chain", epilogue). The
+    calls are the op table's (the ABI shared with the C targets), or with ``level`` the host's
+    implementations at that instruction-set level (``host_call``)."""
     specialize = (lambda call: host_call(call, level)) if level else (lambda call: call)
     by_id = {op.id: op for op in schedule}
-    calls = []
+    chains = streaming.members(graph)
+    calls, links = [], []
     for op in schedule:
         if op.attrs.get("alias") or "fused_into" in op.attrs:
             continue
@@ -72,17 +75,32 @@ def lower(graph, schedule, plan, level: str = None) -> list:
             ip = plan.inplace.get(op.id)
             if ip is not None and ip.rows:
                 stream = (ip.delay, None, ip.reverse)
-            if "epilogue" in op.attrs:
-                add_id, k = op.attrs["epilogue"]
-                add = by_id[add_id]
-                (acall,) = optable.get(add.kind).lower(add, graph)
-                call.bufs[1] = add.outputs[0]  # the producer writes the sum
-                epilogue = (acall.kernel, add.inputs[1 - k], [acall.params[n] for n in _EPILOGUE_PARAMS
-                                                              if n in acall.params],
-                            [acall.fparams[n] for n in ("act_min", "act_max") if n in acall.fparams], k == 0)
+            epilogue = _epilogue(graph, by_id, op, call)
+            if epilogue is not None:
                 stream = (0, epilogue, False)
+            if "chain" in op.attrs:
+                links.append((op, call))
+                chain = chains[op.attrs["chain"]]
+                if op is not chain[-1]:
+                    continue
+                rings, slot = streaming.layout(graph, chain, plan.scratch(op).size)
+                call = streaming.ChainCall(links, [n for n, _ in streaming.line_buffers(graph, chain)], rings, slot)
+                stream, links = ("chain", epilogue), []
             calls.append((op, call, stream))
     return calls
+
+
+def _epilogue(graph, by_id, op, call):
+    """The fused ADD an op's call applies to each output row it writes (the call then writes the
+    sum), as (add kernel, other operand, its iparams, its fparams, conv_first); None without one."""
+    if "epilogue" not in op.attrs:
+        return None
+    add_id, k = op.attrs["epilogue"]
+    add = by_id[add_id]
+    (acall,) = optable.get(add.kind).lower(add, graph)
+    call.bufs[1] = add.outputs[0]  # the producer writes the sum
+    return (acall.kernel, add.inputs[1 - k], [acall.params[n] for n in _EPILOGUE_PARAMS if n in acall.params],
+            [acall.fparams[n] for n in ("act_min", "act_max") if n in acall.fparams], k == 0)
 
 
 def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
@@ -105,10 +123,14 @@ def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
 
 
 def pack(graph, plan, calls):
-    """Kernel calls -> (steps, consts) in the executor's format."""
+    """Kernel calls -> (steps, consts) in the executor's format (a streamed chain: one step
+    ("chain", links, epilogue, scratch), each link (kernel, bufs, iparams, fparams, line buffer rows,
+    its offset in the scratch), a line buffer operand None)."""
     steps, consts = [], []
 
     def buf(b):
+        if b is None:
+            return None
         if isinstance(b, str) and graph.tensor(b).is_const:
             b = graph.tensor(b).data  # an operand folded to a constant
         if isinstance(b, str):
@@ -116,7 +138,8 @@ def pack(graph, plan, calls):
         arr = np.ascontiguousarray(b)
         consts.append(arr.view(np.uint8).reshape(-1) if arr.size else np.zeros(1, np.uint8))
         return (len(consts) - 1, 0, arr.nbytes)
-    for op, call, stream in calls:
+
+    def packed(op, call, bufs=None):
         try:
             k = isa.impl(call.kernel).kernel
         except kt.KernelParamError as e:
@@ -127,13 +150,24 @@ def pack(graph, plan, calls):
         if set(call.params) != set(inames) or set(call.fparams) != set(fnames):
             raise PlanError(f"{op.where()}: kernel {call.kernel} parameters {sorted(call.params)} + "
                             f"{sorted(call.fparams)} do not match its signature {inames} + {fnames}")
+        return (call.kernel, [buf(b) for b in (call.bufs if bufs is None else bufs)],
+                [int(call.params[n]) for n in inames], [float(call.fparams[n]) for n in fnames])
+
+    for op, call, stream in calls:
         if stream is not None and stream[1] is not None:
             kind, other, ips, fps, first = stream[1]
-            stream = (stream[0], (kind, buf(other), ips, fps, first), stream[2])
+            stream = (stream[0], (kind, buf(other), ips, fps, first)) + stream[2:]
         sc = plan.scratch(op)
-        steps.append((call.kernel, [buf(b) for b in call.bufs], [int(call.params[n]) for n in inames],
-                      [float(call.fparams[n]) for n in fnames], stream,
-                      (ARENA, sc.offset, sc.size) if sc is not None else None))
+        own = (ARENA, sc.offset, sc.size) if sc is not None else None
+        if isinstance(call, streaming.ChainCall):
+            n = len(call.links)
+            links = []
+            for j, (o, c) in enumerate(call.links):  # a line buffer: no operand
+                bufs = [None if (i == 0 and j > 0) or (i == 1 and j < n - 1) else b for i, b in enumerate(c.bufs)]
+                links.append(packed(o, c, bufs) + ((call.caps[j], call.rings[j]) if j < n - 1 else (0, 0)))
+            steps.append(("chain", links, stream[1], call.slot, own))
+            continue
+        steps.append(packed(op, call) + (stream, own))
     return steps, consts
 
 

@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from . import streaming
 from .errors import InputError, TinyccError
 
 
@@ -73,8 +74,8 @@ def cmd_compile(args):
     _make_dir(out)
     rep = m.report()
     if args.target == "host":
-        rep["kernel_calls"] = [{"op": op.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
-                               for op, c, _ in m.program.calls]
+        rep["kernel_calls"] = [{"op": o.index, "kernel": c.kernel, "params": c.params, "fparams": c.fparams}
+                               for o, c in streaming.kernel_calls(m.program.calls)]
         path = os.path.join(out, "plan.json")
         with open(path, "w") as f:
             json.dump(rep, f, indent=1)

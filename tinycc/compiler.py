@@ -1,13 +1,13 @@
 """The compile driver: the pipeline, one stage per line.
 
     frontend -> verify -> support check -> passes (verified after each) -> schedule
-             -> memory plan (independently checked) -> backend
+             -> memory plan (independently checked; the streamed blocks that pay kept) -> backend
 """
 from __future__ import annotations
 
 from . import ops as optable
 from . import passes as graph_passes
-from . import backend_c, backend_host, planner, scheduler, tflite_reader
+from . import backend_c, backend_host, planner, scheduler, streaming, tflite_reader
 from . import isa as isa_levels
 from .errors import IRError, ModelFormatError, UnsupportedError
 from .ir import Graph, verify
@@ -75,13 +75,19 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
         passes = [p for p in (graph_passes.PASSES if passes is None else passes)
                   if p is not graph_passes.fuse_add_into_producer]
     applied = graph_passes.run_passes(graph, passes)
-    order = schedule(graph)
-    if target == "host":
-        level = isa_levels.resolve(isa)
-        scratch = lambda op: backend_host.kernel_scratch(op, graph, level=level)  # noqa: E731
-    else:
-        scratch = lambda op: backend_c.kernel_scratch(op, graph, target, portable_kernels)  # noqa: E731
-    memory = planner.plan(graph, order, alignment, kernel_scratch=scratch, rows=rows)
+    if rows and graph_passes.stream_blocks(graph):  # so do streamed blocks: the memory plans' choice
+        verify(graph, after="stream_blocks")
+        applied.append("stream_blocks")
+    level = isa_levels.resolve(isa) if target == "host" else None
+
+    def plan_for(g):
+        if target == "host":
+            scratch = lambda op: backend_host.kernel_scratch(op, g, level=level)  # noqa: E731
+        else:
+            scratch = lambda op: backend_c.kernel_scratch(op, g, target, portable_kernels)  # noqa: E731
+        order = schedule(g)
+        return order, planner.plan(g, order, alignment, kernel_scratch=scratch, rows=rows)
+    graph, order, memory = streaming.choose(graph, plan_for)  # the streamed blocks worth their time
     if target == "host":
         return CompiledModel(graph, order, memory, target, source=source, passes_applied=applied, isa=level)
     return CTargetModel(graph, order, memory, target, source=source, passes_applied=applied, vlen=vlen,

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from . import ops as optable
+from . import streaming
 from .errors import PlanError
 from .ir import Graph
 
@@ -84,7 +85,18 @@ def storage_map(graph: Graph) -> dict:
             st[op.outputs[0]] = st[op.inputs[0]]
         if "epilogue" in op.attrs:
             st[op.outputs[0]] = ""
+    for chain in streaming.members(graph).values():
+        for op in chain[:-1]:
+            st[op.outputs[0]] = ""  # in a line buffer of the chain's scratch
     return st
+
+
+def run_times(schedule: list) -> list:
+    """The schedule position each op runs at: its own, but the last member's for a member of a
+    streamed chain (the whole chain runs as one step: it reads its input and writes its output
+    there)."""
+    last = {op.attrs["chain"]: i for i, op in enumerate(schedule) if "chain" in op.attrs}
+    return [last[op.attrs["chain"]] if "chain" in op.attrs else i for i, op in enumerate(schedule)]
 
 
 def lifetimes(graph: Graph, schedule: list, storage: dict) -> dict:
@@ -105,14 +117,14 @@ def lifetimes(graph: Graph, schedule: list, storage: dict) -> dict:
     for name in graph.states():  # state lives across invocations: never shared with anything
         touch(name, 0)
         touch(name, 2 * len(schedule))
-    for i, op in enumerate(schedule):
+    for i, (op, t) in enumerate(zip(schedule, run_times(schedule))):
         for name in op.outputs:  # a fused ADD's sum is written while its producer (op i-1) runs
-            touch(name, 2 * i - 1 if "fused_into" in op.attrs else 2 * i + 1)
+            touch(name, 2 * i - 1 if "fused_into" in op.attrs else 2 * t + 1)
         for name in op.inputs:
             if name is not None and not graph.tensor(name).is_const:
                 if storage.get(name, None) is None:
                     raise PlanError(f"{op.where()} reads {name!r}, which has no storage")
-                touch(name, 2 * i + 1)
+                touch(name, 2 * t + 1)
     for name in graph.outputs:
         touch(name, 2 * len(schedule))
     return bufs
@@ -125,8 +137,8 @@ def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict, rows: bo
     (without the row-streamed options unless ``rows``)."""
     out = []
     for i, op in enumerate(schedule):
-        if op.attrs.get("alias") or "epilogue" in op.attrs or "fused_into" in op.attrs:
-            continue  # a fused ADD's in-place option is _fused_links'
+        if op.attrs.get("alias") or "epilogue" in op.attrs or "fused_into" in op.attrs or "chain" in op.attrs:
+            continue  # a fused ADD's in-place option is _fused_links'; a chain streams already
         y = storage[op.outputs[0]]
         if not y or len(op.outputs) != 1:
             continue
@@ -255,11 +267,17 @@ def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True
     links = [(i, op, dataclasses.replace(ip, delta=align(ip.delta, alignment)) if not ip.reverse else ip, x, y)
              for (i, op, ip, x, y) in links if ip.delta % alignment == 0 or not ip.reverse]
     used = {op.id: ip for (_, op, ip, _, _) in links}
+    chains = streaming.members(graph)
     for i, op in enumerate(schedule):
         ring = used[op.id].scratch if op.id in used else 0
         if "epilogue" in op.attrs:
             ring = _epilogue_ring(op, graph)
         need = ring + kernel_scratch(op)
+        if "chain" in op.attrs:  # one scratch for the chain, at its last member: kernels', then line buffers
+            chain = chains[op.attrs["chain"]]
+            if op is not chain[-1]:
+                continue
+            need = max(kernel_scratch(m) for m in chain) + streaming.ring_bytes(graph, chain)
         if need:
             bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
     links += _fused_links(graph, schedule, storage, bufs) if inplace else []
@@ -289,8 +307,10 @@ def _epilogue_ring(op, graph) -> int:
 
 
 def _reads_storage(op, graph, storage, s) -> bool:
-    """Does ``op`` read any tensor stored in ``s`` (itself or an alias of it)?"""
-    return any(n is not None and not graph.tensor(n).is_const and storage.get(n) == s for n in op.inputs)
+    """Does ``op`` (or the streamed chain it ends) read any tensor stored in ``s`` (itself or an alias
+    of it)?"""
+    ops = [m for m in graph.ops() if m.attrs.get("chain") == op.attrs["chain"]] if "chain" in op.attrs else [op]
+    return any(n is not None and not graph.tensor(n).is_const and storage.get(n) == s for m in ops for n in m.inputs)
 
 
 def _fused_links(graph, schedule, storage, bufs) -> list:
@@ -313,6 +333,37 @@ def _fused_links(graph, schedule, storage, bufs) -> list:
 
 # ---- the checker ----------------------------------------------------------------------------
 
+def _check_chains(graph: Graph, schedule: list, mp: MemoryPlan) -> list:
+    """Streamed chains: members next to each other in the schedule, each reading the one before;
+    the scratch at the last member holds, besides kernel scratch, at least the line buffers: per
+    member but the last, the rows of its output its consumer's window spans (and one output row for
+    a fused ADD). Returns the position each op runs at (a chain's at its last member)."""
+    at = list(range(len(schedule)))
+    spans = {}
+    for i, op in enumerate(schedule):
+        if "chain" in op.attrs:
+            spans.setdefault(op.attrs["chain"], []).append(i)
+    for head, idx in spans.items():
+        chain = [schedule[i] for i in idx]
+        if idx != list(range(idx[0], idx[-1] + 1)) or chain[0].id != head:
+            raise PlanError(f"memory plan: the streamed chain of {chain[0].where()} is not contiguous in the schedule")
+        need = 0
+        for a, b in zip(chain, chain[1:]):
+            r = optable.get(b.kind).rows(b, graph)
+            if r is None or b.inputs[0] != a.outputs[0] or not r.covered:
+                raise PlanError(f"memory plan: {b.where()} cannot stream from {a.where()} in a chain")
+            need += min(r.span, r.h) * r.in_row
+        if "epilogue" in chain[-1].attrs:
+            need += optable.get(chain[-1].kind).rows(chain[-1], graph).out_row
+        sc = mp.buffers.get(f"{chain[-1].id}:scratch")
+        if need and (sc is None or sc.size < need):
+            raise PlanError(f"memory plan: the streamed chain ending at {chain[-1].where()} needs {need} bytes of "
+                            f"line buffers, its scratch has {0 if sc is None else sc.size}")
+        for i in idx:
+            at[i] = idx[-1]
+    return at
+
+
 def check(graph: Graph, schedule: list, mp: MemoryPlan):
     """Independent check of a plan. From the schedule and the IR alone: which tensors are
     live at each op (written by it or earlier, read by it or later, graph outputs to the
@@ -330,13 +381,15 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
             if name is not None and not graph.tensor(name).is_const and name not in written:
                 raise PlanError(f"schedule: {op.where()} reads {name!r} before any op writes it")
         written.update(op.outputs)
+    at = _check_chains(graph, schedule, mp)
     for i, op in enumerate(schedule):
+        t = at[i]
         for name in op.outputs:  # a fused ADD's sum is written while its producer runs
-            first.setdefault(name, i - 1 if "fused_into" in op.attrs else i)
-            last[name] = max(last.get(name, i), i)
+            first.setdefault(name, i - 1 if "fused_into" in op.attrs else t)
+            last[name] = max(last.get(name, t), t)
         for name in op.inputs:
             if name is not None and not graph.tensor(name).is_const:
-                last[name] = i
+                last[name] = t
         if "fused_into" in op.attrs and pos.get(op.attrs["fused_into"]) != i - 1:
             raise PlanError(f"{op.where()} is fused into an op that does not run just before it")
     for name in graph.outputs:
@@ -351,8 +404,11 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
         if s == "":
             producer = graph.producer(name)
             readers = graph.consumers(name)
-            if producer is None or "epilogue" not in producer.attrs or len(readers) != 1 \
-                    or readers[0].id != producer.attrs["epilogue"][0] or name in graph.outputs:
+            fused = producer is not None and len(readers) == 1 and name not in graph.outputs and (
+                ("epilogue" in producer.attrs and readers[0].id == producer.attrs["epilogue"][0])
+                or ("chain" in producer.attrs and readers[0].attrs.get("chain") == producer.attrs["chain"]
+                    and readers[0].inputs[0] == name))
+            if not fused:
                 raise PlanError(f"memory plan: {name!r} is not stored but is not a fused intermediate")
             continue
         b = mp.buffers.get(s)

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import heapq
 
+from . import streaming
 from .ir import Graph
 
 MAX_STATES = 50_000
 
 
 def units(graph: Graph) -> list:
-    """Schedulable units in source order: lists of ops, a fused ADD joined to its producer."""
+    """Schedulable units in source order: lists of ops, a fused ADD joined to its producer, a streamed
+    chain (tinycc/streaming.py) joined into one."""
     ops = graph.ops()
     by_id = {op.id: op for op in ops}
+    chains = streaming.members(graph)
     out = []
     for op in ops:
-        if "fused_into" in op.attrs:
+        if "fused_into" in op.attrs or op.attrs.get("chain", op.id) != op.id:
             continue
-        unit = [op]
-        if "epilogue" in op.attrs:
-            unit.append(by_id[op.attrs["epilogue"][0]])
+        unit = list(chains.get(op.id, [op]))
+        if "epilogue" in unit[-1].attrs:
+            unit.append(by_id[unit[-1].attrs["epilogue"][0]])
         out.append(unit)
     return out
 
@@ -41,6 +44,9 @@ def _sizes(graph: Graph) -> dict:
             size[op.outputs[0]] = 0
         if "epilogue" in op.attrs:
             size[op.outputs[0]] = 0  # streamed straight into the fused ADD
+    for chain in streaming.members(graph).values():
+        for op in chain[:-1]:
+            size[op.outputs[0]] = 0  # in a line buffer of a few rows
     return size
 
 

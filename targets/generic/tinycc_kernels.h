@@ -70,6 +70,44 @@ typedef struct {
 void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
                      const tc_stream *st);
 
+/* ---- block streaming ----------------------------------------------------------------------- */
+
+/* A chain of sliding-window kernels (convolutions, depthwise convolutions, pooling; n == 1), link
+ * j reading link j-1's output, run row band by row band so that no intermediate tensor exists
+ * whole: each lives in a line buffer of `cap` rows in scratch, holding the rows its consumer's
+ * window still needs (rows are appended as the consumer asks for them and dropped once no later
+ * window reads them; the kept rows move to the buffer's start when it is full). The last link
+ * writes output row q of the chain, q = 0..oh - 1; with an epilogue (a tc_stream whose epilogue
+ * fields are set) through a one-row slot and the fused ADD. Link 0 reads its `in` buffer as given;
+ * a later link is called on the band of rows its window covers (ip[h_index] = rows in the band,
+ * ip[pt_index] = band start - window start). Every output row's window must cover at least one
+ * input row, and cap >= (kh - 1) * dh + 1 of the consumer. Bit for bit the unchained kernels. */
+typedef struct {
+  tc_kernel_fn fn;
+  void *const *buf;             /* the kernel's buffers (`in` of a later link and `out` of an
+                                   earlier one are replaced by line buffer rows) */
+  const int32_t *ip;
+  const float *fp;
+  int32_t nip, nbuf;
+  int32_t h_index, oh_index, pt_index, sh_index, kh_index, dh_index; /* dh_index < 0: no dilation */
+  int32_t rb;                   /* bytes per output row */
+  int32_t cap;                  /* rows of its output's line buffer (all links but the last) */
+  int32_t ring;                 /* offset of that line buffer in scratch */
+} tc_chain_link;
+
+typedef struct {
+  int32_t n;                    /* links, 2 .. TC_MAX_CHAIN */
+  const tc_chain_link *link;
+  const tc_stream *epilogue;    /* the last link's fused ADD, or NULL */
+  int32_t slot;                 /* offset in scratch of the epilogue's one-row slot */
+} tc_chain;
+
+#define TC_MAX_CHAIN 16
+
+/* Scratch: every kernel's own scratch at its start (the largest, rounded up to 64 bytes), then
+ * the line buffers and the slot at their offsets. */
+void tc_run_chain(const tc_chain *ch, void *scratch);
+
 #ifdef __cplusplus
 }
 #endif

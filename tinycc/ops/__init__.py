@@ -69,6 +69,8 @@ class OpDef:
     dtypes: tuple = ("int8", "float32")
     macs: Callable = lambda op, graph: 0  # multiply-accumulates per inference
     inplace: Callable = lambda op, graph: []  # (op, graph) -> [InPlace]: ways to write over an input
+    rows: Callable = lambda op, graph: None  # (op, graph) -> Rows of a sliding-window op that can run
+    #                    row by row (in place, or inside a streamed block), else None
     kernels: tuple = ()  # every kernel the lowering may emit (docs, target tables, tests)
     state: tuple = ()  # operand indices of variable tensors the op reads and updates in place (its
     #                    reference returns their new values after its outputs)
@@ -233,7 +235,32 @@ def per_channel_multipliers(in_t, w_t, out_t, channels: int):
     return mult, shift
 
 
-def streaming_inplace(h, oh, in_row_bytes, out_row_bytes, sh, pt, kh, dh, max_delay=2) -> list:
+@dataclass(frozen=True)
+class Rows:
+    """How a sliding-window op (batch 1) reads its input by rows: output row q (of ``oh``) reads the
+    input rows q*sh - pt .. q*sh - pt + span - 1 that lie in 0..h-1; an input row is ``in_row``
+    bytes, an output row ``out_row``. The row-streamed in-place options (``streaming_inplace``) and
+    block streaming (``tinycc/streaming.py``) both derive from it."""
+    h: int
+    oh: int
+    sh: int
+    pt: int
+    span: int
+    in_row: int
+    out_row: int
+
+    def window(self, q: int) -> tuple:
+        """[first, end) of the input rows output row q reads."""
+        a = q * self.sh - self.pt
+        return min(self.h, max(0, a)), min(self.h, max(0, a + self.span))
+
+    @property
+    def covered(self) -> bool:
+        """Does every output row read at least one input row (none lies wholly in the padding)?"""
+        return self.pt < self.span and (self.oh - 1) * self.sh - self.pt < self.h
+
+
+def streaming_inplace(r: Rows, max_delay=2) -> list:
     """In-place options of a sliding-window op (N = 1) computed one output row at a time.
 
     Forward with delay d: output row q is written once rows 0..q+d are computed, so every
@@ -242,18 +269,13 @@ def streaming_inplace(h, oh, in_row_bytes, out_row_bytes, sh, pt, kh, dh, max_de
     written from row q up must lie above the last input byte rows ..q-d-1 still read.
     Returns the least-footprint option per (direction, delay).
     """
-    def first_row(r):
-        return min(h, max(0, r * sh - pt))
-
-    def last_row_end(r):
-        return min(h, max(0, r * sh - pt + (kh - 1) * dh + 1))
     options = []
-    for d in range(min(max_delay, oh) + 1):
-        fwd = [(q + 1) * out_row_bytes - first_row(q + d + 1) * in_row_bytes for q in range(oh - d - 1)]
-        options.append(InPlace(0, max([0] + fwd), d, False, (d + 1) * out_row_bytes, True))
-        rev = [q * out_row_bytes - last_row_end(q - d - 1) * in_row_bytes for q in range(d + 1, oh)]
+    for d in range(min(max_delay, r.oh) + 1):
+        fwd = [(q + 1) * r.out_row - r.window(q + d + 1)[0] * r.in_row for q in range(r.oh - d - 1)]
+        options.append(InPlace(0, max([0] + fwd), d, False, (d + 1) * r.out_row, True))
+        rev = [q * r.out_row - r.window(q - d - 1)[1] * r.in_row for q in range(d + 1, r.oh)]
         if not rev or min(rev) >= 0:
-            options.append(InPlace(0, 0, d, True, (d + 1) * out_row_bytes, True))
+            options.append(InPlace(0, 0, d, True, (d + 1) * r.out_row, True))
     return options
 
 

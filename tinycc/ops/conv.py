@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bounds
-from . import (OUT_FUSABLE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
+from . import (OUT_FUSABLE, KernelCall, OpDef, Rows, T, streaming_inplace, act_params, activation_name, apply_activation,
                c_16x8_multipliers, c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations,
                c_quantized, c_rank4, c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
                per_channel_multipliers, register, requantize_16x8, same_or_valid)
@@ -159,14 +159,19 @@ def _macs(op, graph):
     return g["n"] * g["oh"] * g["ow"] * g["oc"] * per_output
 
 
-def _inplace(op, graph):
-    """Row-streamed: the output may overwrite the input rows no later row reads."""
+def _rows(op, graph):
     g = geometry(op, graph)
     x, y = T(graph, op, 0), T(graph, op, 0, True)
     if g["n"] != 1 or x.dtype == np.int16:  # conv_s16 does not stream rows
-        return []
-    return streaming_inplace(g["h"], g["oh"], g["w"] * g["c"] * x.dtype.itemsize,
-                             g["ow"] * g["oc"] * y.dtype.itemsize, g["sh"], g["pt"], g["kh"], g["dh"])
+        return None
+    return Rows(g["h"], g["oh"], g["sh"], g["pt"], (g["kh"] - 1) * g["dh"] + 1, g["w"] * g["c"] * x.dtype.itemsize,
+                g["ow"] * g["oc"] * y.dtype.itemsize)
+
+
+def _inplace(op, graph):
+    """Row-streamed: the output may overwrite the input rows no later row reads."""
+    r = _rows(op, graph)
+    return streaming_inplace(r) if r is not None else []
 
 
 def c_depthwise_channels(op, graph):
@@ -216,7 +221,7 @@ CONSTRAINTS = (c_int8_int16_or_float, c_no_hybrid, c_weight_types, c_quantized, 
 for _name, _dw in (("CONV_2D", False), ("DEPTHWISE_CONV_2D", True)):
     register(OpDef(
         _name, parse=lambda op, o, _dw=_dw: _parse(op, o, _dw), shapes=_shapes, reference=_reference,
-        lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace,
+        lower=_lower, inputs=("input", "filter", "bias?"), constraints=CONSTRAINTS, fusion=OUT_FUSABLE, macs=_macs, inplace=_inplace, rows=_rows,
         error=bounds.linear(_terms, operands=(0, 1), bias=2),
         dtypes=("int8", "int16", "float32"),
         kernels=(("dwconv2d_s8", "dwconv2d_f32") if _dw else ()) + ("conv2d_s8", "conv2d_f32", "conv_s16"),

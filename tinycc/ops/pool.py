@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bounds
-from . import (OPAQUE, KernelCall, OpDef, T, streaming_inplace, act_params, activation_name, apply_activation,
+from . import (OPAQUE, KernelCall, OpDef, Rows, T, streaming_inplace, act_params, activation_name, apply_activation,
                c_int16_symmetric, c_int8_int16_or_float, c_per_tensor_activations, c_quantized, c_rank4,
                padding_name, register, same_or_valid)
 
@@ -78,13 +78,17 @@ def _lower(op, graph):
     return [KernelCall(f"{kind}_{'s8' if x.dtype == np.int8 else 'f32'}", [op.inputs[0], op.outputs[0]], g, fp)]
 
 
-def _inplace(op, graph):
+def _rows(op, graph):
     g = geometry(op, graph)
     isz = T(graph, op, 0).dtype.itemsize
     if g["n"] != 1 or isz == 2:  # pool_s16 does not stream rows
-        return []
-    return streaming_inplace(g["h"], g["oh"], g["w"] * g["c"] * isz, g["ow"] * g["c"] * isz, g["sh"], g["pt"],
-                             g["kh"], 1)
+        return None
+    return Rows(g["h"], g["oh"], g["sh"], g["pt"], g["kh"], g["w"] * g["c"] * isz, g["ow"] * g["c"] * isz)
+
+
+def _inplace(op, graph):
+    r = _rows(op, graph)
+    return streaming_inplace(r) if r is not None else []
 
 
 def c_pool_geometry(op, graph):
@@ -106,7 +110,7 @@ for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
     register(OpDef(_name, parse=_parse, shapes=_shapes, reference=_reference, lower=_lower,
                    constraints=(c_int8_int16_or_float, c_quantized, c_int16_symmetric, c_rank4,
                                 c_per_tensor_activations, c_pool_geometry, c_same_quant),
-                   fusion=OPAQUE, inplace=_inplace, dtypes=("int8", "int16", "float32"),
+                   fusion=OPAQUE, inplace=_inplace, rows=_rows, dtypes=("int8", "int16", "float32"),
                    error=bounds.select("MAX_POOL_2D") if _name == "MAX_POOL_2D" else
                    bounds.linear(lambda op, graph: op.options.filter_h * op.options.filter_w),
                    kernels=tuple(f"{'max' if _name == 'MAX_POOL_2D' else 'avg'}pool_{t}" for t in ("s8", "f32"))

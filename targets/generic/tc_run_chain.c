@@ -1,0 +1,88 @@
+/* tinycc block streaming: tc_run_chain (see tinycc_kernels.h), for every target and the host
+ * executor: a chain of sliding-window kernels row band by row band, intermediates in line buffers. */
+#include "tc_stream.h"
+
+typedef struct {
+  const tc_chain *ch;
+  uint8_t *scratch;
+  int32_t lo[TC_MAX_CHAIN], hi[TC_MAX_CHAIN], s[TC_MAX_CHAIN]; /* rows [lo, hi) of link j's output, from slot s */
+  int32_t lip[TC_MAX_IPARAMS];
+  void *lbuf[TC_MAX_BUFS];
+} tc_chain_state;
+
+/* Row r of link j's output into dst. */
+static void tc_chain_row(tc_chain_state *cs, int32_t j, int32_t r, void *dst)
+{
+  const tc_chain_link *const L = &cs->ch->link[j];
+  const int64_t a = (int64_t)r * L->ip[L->sh_index] - L->ip[L->pt_index]; /* the window's first row */
+  const int64_t span = (int64_t)(L->ip[L->kh_index] - 1) * (L->dh_index < 0 ? 1 : L->ip[L->dh_index]) + 1;
+  const int64_t h = L->ip[L->h_index];
+  int32_t lo = 0, band = (int32_t)h, pt;
+  const void *in = L->buf[TC_STREAM_IN];
+  int k;
+  if (j > 0) {
+    const tc_chain_link *const P = &cs->ch->link[j - 1];
+    uint8_t *const ring = cs->scratch + P->ring;
+    const int32_t p = j - 1;
+    int32_t hi;
+    lo = (int32_t)(a < 0 ? 0 : a);
+    hi = (int32_t)(a + span > h ? h : a + span);
+    if (cs->hi[p] <= lo) { /* nothing kept is read again */
+      cs->lo[p] = cs->hi[p] = lo;
+      cs->s[p] = 0;
+    } else if (cs->lo[p] < lo) {
+      cs->s[p] += lo - cs->lo[p];
+      cs->lo[p] = lo;
+    }
+    while (cs->hi[p] < hi) {
+      if (cs->s[p] + (cs->hi[p] - cs->lo[p]) == P->cap) {
+        memmove(ring, ring + (ptrdiff_t)cs->s[p] * P->rb, (size_t)(cs->hi[p] - cs->lo[p]) * (size_t)P->rb);
+        cs->s[p] = 0;
+      }
+      tc_chain_row(cs, p, cs->hi[p], ring + (ptrdiff_t)(cs->s[p] + cs->hi[p] - cs->lo[p]) * P->rb);
+      cs->hi[p]++;
+    }
+    in = ring + (ptrdiff_t)cs->s[p] * P->rb;
+    band = hi - lo;
+    pt = (int32_t)(lo - a);
+  } else {
+    pt = a > INT32_MAX ? INT32_MIN : (int32_t)-a; /* as tc_run_streamed: a window far below the image */
+  }
+  for (k = 0; k < TC_MAX_IPARAMS; k++)
+    cs->lip[k] = k < L->nip ? L->ip[k] : 0;
+  for (k = 0; k < TC_MAX_BUFS; k++)
+    cs->lbuf[k] = k < L->nbuf ? L->buf[k] : 0;
+  cs->lip[L->h_index] = band;
+  cs->lip[L->oh_index] = 1;
+  cs->lip[L->pt_index] = pt;
+  cs->lbuf[TC_STREAM_IN] = (void *)(uintptr_t)in;
+  cs->lbuf[TC_STREAM_OUT] = dst;
+  L->fn(cs->lbuf, cs->lip, L->fp, cs->scratch);
+}
+
+void tc_run_chain(const tc_chain *ch, void *scratch)
+{
+  tc_chain_state cs;
+  const tc_chain_link *const last = &ch->link[ch->n - 1];
+  const int32_t oh = last->ip[last->oh_index];
+  uint8_t *const out = (uint8_t *)last->buf[TC_STREAM_OUT];
+  uint8_t *const slot = (uint8_t *)scratch + ch->slot;
+  tc_add_s8_params ap;
+  int32_t q;
+  cs.ch = ch;
+  cs.scratch = (uint8_t *)scratch;
+  for (q = 0; q < ch->n; q++)
+    cs.lo[q] = cs.hi[q] = cs.s[q] = 0;
+  if (ch->epilogue != 0 && ch->epilogue->epilogue == 1)
+    tc_add_s8_setup(ch->epilogue->eip, &ap);
+  else
+    memset(&ap, 0, sizeof ap);
+  for (q = 0; q < oh; q++) {
+    if (ch->epilogue == 0) {
+      tc_chain_row(&cs, ch->n - 1, q, out + (ptrdiff_t)q * last->rb);
+    } else {
+      tc_chain_row(&cs, ch->n - 1, q, slot);
+      tc_flush_row(ch->epilogue, &ap, out, slot, 1, q);
+    }
+  }
+}
