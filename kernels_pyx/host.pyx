@@ -27,6 +27,15 @@ written ("add_s8": its act_min..so iparams; "add_f32": its act_min, act_max fpar
 step needs the kernel's scratch rounded up to 64 bytes plus ``(delay + 1) * ow * channels *
 element size``. A sixth element, ``(space, offset, nbytes)``, gives the step its own scratch in
 the arena (else the executor's).
+
+Block streaming. A step ``("chain", links, flush, ring_offset, scratch)`` runs a chain of those
+kernels row band by row band through ``tc_run_chain`` (tinycc/streaming.py): each link is
+``(name, bufs, iparams, fparams, rows, offset)``, link j reading link j-1's output, which lives in a
+line buffer of ``rows`` rows at ``offset`` in the step's scratch (the buffers that are line buffers
+are None); ``flush`` is None (rows go straight to the last link's output) or ``(delay, epilogue)``
+as a stream's, with its ring of delay + 1 rows at ``ring_offset``. Validated: every link's
+parameters as a whole call and as one row call on its line buffer, the line buffers hold the rows
+the next window spans, line buffers, ring and kernel scratch do not overlap and fit the scratch.
 """
 from libc.stdint cimport int32_t, uint8_t, uintptr_t
 from libc.string cimport memcpy
@@ -65,7 +74,7 @@ cdef extern from "tinycc_kernels.h" nogil:
     ctypedef struct tc_chain:
         int32_t n
         const tc_chain_link *link
-        const tc_stream *epilogue
+        const tc_stream *flush
         int32_t slot
     void tc_run_chain(const tc_chain *ch, void *scratch)
 
@@ -95,7 +104,7 @@ cdef struct Step:
     tc_stream st
     int32_t eip[16]
     float efp[2]
-    tc_chain_link* links   # a streamed chain (run through tc_run_chain with ch; its epilogue in st), or NULL
+    tc_chain_link* links   # a streamed chain (run through tc_run_chain with ch; its output ring in st), or NULL
     Step* sub              # the links' buffers and parameters
     tc_chain ch
 
@@ -246,7 +255,7 @@ def _stream(impl, p, kscratch, stream, arena_nbytes, spaces):
     return fields, scratch
 
 
-def _chain(links, epilogue, slot, arena_nbytes, spaces, consts, level):
+def _chain(links, flush, slot, arena_nbytes, spaces, consts, level):
     """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields
     and the scratch bytes the chain needs."""
     try:
@@ -314,16 +323,20 @@ def _chain(links, epilogue, slot, arena_nbytes, spaces, consts, level):
                         dh_index=names.index("dh") if "dh" in names else -1, rb=rb, cap=cap, ring=ring))
         prev = (e, p, cap, rb)
     fields = None
-    if epilogue is not None:
+    if flush is not None:  # the output ring: (delay, epilogue) as a stream's
+        try:
+            delay, epilogue = flush
+        except (TypeError, ValueError):
+            raise _Bad(f"the chain's flush must be None or (delay, epilogue), got {flush!r}") from None
         fields = _stream(out[last]["impl"], dict(zip(out[last]["impl"].kernel.iparams, out[last]["ip"])), 0,
-                         (0, epilogue, False), arena_nbytes, spaces)[0]
+                         (delay, epilogue, False), arena_nbytes, spaces)[0]
         try:
             slot = operator.index(slot)
         except TypeError:
-            raise _Bad("the chain's epilogue slot must be an integer") from None
+            raise _Bad("the chain's output ring offset must be an integer") from None
         if slot < 0 or slot % 64:
-            raise _Bad(f"the chain's epilogue slot at {slot} must be 64-byte aligned")
-        rings.append((slot, slot + out[last]["rb"]))
+            raise _Bad(f"the chain's output ring at {slot} must be 64-byte aligned")
+        rings.append((slot, slot + (fields["delay"] + 1) * out[last]["rb"]))
     rings.sort()
     floor = (kscratch + 63) // 64 * 64
     if rings and rings[0][0] < floor:
@@ -331,7 +344,7 @@ def _chain(links, epilogue, slot, arena_nbytes, spaces, consts, level):
     for (a0, a1), (b0, b1) in zip(rings, rings[1:]):
         if b0 < a1:
             raise _Bad(f"chain line buffers [{a0}, {a1}) and [{b0}, {b1}) overlap")
-    return out, fields, (slot if epilogue is not None else 0), max([kscratch] + [r[1] for r in rings])
+    return out, fields, (slot if flush is not None else 0), max([kscratch] + [r[1] for r in rings])
 
 
 cdef class Executor:
@@ -402,7 +415,7 @@ cdef class Executor:
                     s.links[j].kh_index, s.links[j].dh_index = lk["kh_index"], lk["dh_index"]
                     s.links[j].rb, s.links[j].cap, s.links[j].ring = lk["rb"], lk["cap"], lk["ring"]
                 s.ch.n, s.ch.link, s.ch.slot = n, s.links, c["slot"]
-                s.ch.epilogue = NULL
+                s.ch.flush = NULL
             else:
                 _fill(s, c, arena_addr)
             if c["own"] is not None:
@@ -424,7 +437,7 @@ cdef class Executor:
                 s.st.eip = s.eip
                 s.st.efp = s.efp
                 if s.links != NULL:
-                    s.ch.epilogue = &s.st
+                    s.ch.flush = &s.st
                     s.stream = 0
         self._arena = arena
         self._base = <char*><uintptr_t>arena_addr

@@ -402,10 +402,9 @@ class CProgram:
                            f"TCN_{K}_BUFS, TCP_{K}_H, TCP_{K}_OH, TCP_{K}_PT, TCP_{K}_SH, TCP_{K}_KH, {dh}, {rb}, "
                            f"{cap}, {ring}}}")
         lines.append(f"    const tc_chain_link L[{n}] = {{\n      " + ",\n      ".join(entries) + "};")
-        if epilogue is not None:
-            lines += self._stream_struct(chain.links[-1][1], 0, epilogue, False)
-        lines.append(f"    const tc_chain ch = {{{n}, L, {'&st' if epilogue is not None else 'NULL'}, "
-                     f"{max(chain.slot, 0)}}};")
+        if chain.delay is not None:
+            lines += self._stream_struct(chain.links[-1][1], chain.delay, epilogue, False)
+        lines.append(f"    const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}}};")
         lines += [f"    tc_run_chain(&ch, {scratch});", "  }"]
         return lines
 

@@ -83,8 +83,10 @@ def lower(graph, schedule, plan, level: str = None) -> list:
                 chain = chains[op.attrs["chain"]]
                 if op is not chain[-1]:
                     continue
-                rings, slot = streaming.layout(graph, chain, plan.scratch(op).size)
-                call = streaming.ChainCall(links, [n for n, _ in streaming.line_buffers(graph, chain)], rings, slot)
+                nout = streaming.out_rows(graph, chain, plan.inplace.get(op.id))
+                rings, slot = streaming.layout(graph, chain, plan.scratch(op).size, nout)
+                call = streaming.ChainCall(links, [n for n, _ in streaming.line_buffers(graph, chain)], rings, slot,
+                                           nout - 1 if nout else None)
                 stream, links = ("chain", epilogue), []
             calls.append((op, call, stream))
     return calls
@@ -124,8 +126,9 @@ def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
 
 def pack(graph, plan, calls):
     """Kernel calls -> (steps, consts) in the executor's format (a streamed chain: one step
-    ("chain", links, epilogue, scratch), each link (kernel, bufs, iparams, fparams, line buffer rows,
-    its offset in the scratch), a line buffer operand None)."""
+    ("chain", links, flush, ring offset, scratch), each link (kernel, bufs, iparams, fparams, line
+    buffer rows, its offset in the scratch), a line buffer operand None; flush None or (delay,
+    epilogue) as a stream's)."""
     steps, consts = [], []
 
     def buf(b):
@@ -165,7 +168,8 @@ def pack(graph, plan, calls):
             for j, (o, c) in enumerate(call.links):  # a line buffer: no operand
                 bufs = [None if (i == 0 and j > 0) or (i == 1 and j < n - 1) else b for i, b in enumerate(c.bufs)]
                 links.append(packed(o, c, bufs) + ((call.caps[j], call.rings[j]) if j < n - 1 else (0, 0)))
-            steps.append(("chain", links, stream[1], call.slot, own))
+            flush = None if call.delay is None else (call.delay, stream[1])
+            steps.append(("chain", links, flush, call.slot, own))
             continue
         steps.append(packed(op, call) + (stream, own))
     return steps, consts

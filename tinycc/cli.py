@@ -20,7 +20,7 @@ def _compile(args):
     from . import compile
     return compile(args.model, target=args.target, vlen=getattr(args, "vlen", 128),
                    portable_kernels=getattr(args, "portable_kernels", False), plan=getattr(args, "plan", "auto"),
-                   input_layout=getattr(args, "input_layout", "model"))
+                   input_layout=getattr(args, "input_layout", "model"), ram_budget=getattr(args, "ram_budget", None))
 
 
 def _load_npy(path, what="input"):
@@ -193,6 +193,9 @@ def build_parser():
             s.add_argument("--input-layout", choices=("model", "nhwc"), default="model",
                            help="nhwc: an image input the model transposes from NCHW is taken in NHWC, "
                                 "without the transpose")
+            s.add_argument("--ram-budget", type=int, metavar="BYTES",
+                           help="memory plans: the fastest plan whose arena fits BYTES (fewest streamed "
+                                "blocks); an error naming the smallest arena reachable when none fits")
         s.set_defaults(fn=fn)
         return s
 

@@ -36,7 +36,8 @@ INPUT_LAYOUTS = ("model", "nhwc")
 
 
 def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen: int = 128,
-            portable_kernels: bool = False, plan: str = "auto", isa: str = None, input_layout: str = "model"):
+            portable_kernels: bool = False, plan: str = "auto", isa: str = None, input_layout: str = "model",
+            ram_budget: int = None):
     """Compile a TFLite model for a target: a CompiledModel (host) ready to call, or a
     CTargetModel (C targets) that writes the C library and runs it on the target (with
     ``portable_kernels``, the portable C kernels only, e.g. as the baseline of a vector target).
@@ -50,7 +51,11 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
 
     ``input_layout``: "model" takes the inputs as the model declares them; "nhwc" takes an image
     input that the model transposes from NCHW first (PyTorch conversions) in NHWC instead, without
-    the transpose (passes.nhwc_inputs; the report and the C header say so)."""
+    the transpose (passes.nhwc_inputs; the report and the C header say so).
+
+    ``ram_budget`` (bytes; the memory plans): among the plans tinycc can make, the fastest whose
+    arena fits (the fewest blocks streamed); none fitting is a PlanError naming the smallest arena it
+    reaches and the op at its peak. Without one, "small" is the smallest arena."""
     from .ctarget import CTargetModel
     from .runtime import CompiledModel
     if target not in TARGETS:
@@ -60,6 +65,11 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
     if alignment < 4:
         raise UnsupportedError(f"alignment {alignment}: the host kernels need arena offsets aligned to at "
                                f"least 4 bytes")
+    rows = plan == "small" or (plan == "auto" and target != "host")
+    if ram_budget is not None and (not rows or isinstance(ram_budget, bool) or not isinstance(ram_budget, int)
+                                   or ram_budget < 0):
+        raise UnsupportedError(f"ram_budget must be a number of bytes >= 0 with a memory plan (plan 'small', or "
+                               f"'auto' on a C target), got {ram_budget!r} with plan {plan!r} on {target}")
     if input_layout not in INPUT_LAYOUTS:
         raise UnsupportedError(f"unknown input layout {input_layout!r}; one of {', '.join(INPUT_LAYOUTS)}")
     graph = frontend(model)
@@ -70,7 +80,6 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
                                    f"inputs {graph.inputs} are taken as they are")
         verify(graph, after="nhwc_inputs")
     source = graph.copy()
-    rows = plan == "small" or (plan == "auto" and target != "host")
     if not rows:  # a fused residual ADD saves memory, not time: it runs its producer row by row
         passes = [p for p in (graph_passes.PASSES if passes is None else passes)
                   if p is not graph_passes.fuse_add_into_producer]
@@ -87,7 +96,10 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
             scratch = lambda op: backend_c.kernel_scratch(op, g, target, portable_kernels)  # noqa: E731
         order = schedule(g)
         return order, planner.plan(g, order, alignment, kernel_scratch=scratch, rows=rows)
-    graph, order, memory = streaming.choose(graph, plan_for)  # the streamed blocks worth their time
+    if rows:  # the streamed blocks worth it (or the fewest that fit the budget)
+        graph, order, memory = streaming.choose(graph, plan_for, ram_budget)
+    else:
+        order, memory = plan_for(graph)
     if target == "host":
         return CompiledModel(graph, order, memory, target, source=source, passes_applied=applied, isa=level)
     return CTargetModel(graph, order, memory, target, source=source, passes_applied=applied, vlen=vlen,

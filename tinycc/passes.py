@@ -170,30 +170,9 @@ def stream_blocks(graph: Graph) -> bool:
     depthwise convolution, a stem convolution) run row band by row band, the intermediates in line
     buffers of a few rows (``tinycc/streaming.py``): MobileNetV2's inverted residual blocks never
     materialise their expanded tensor. Marks ``op.attrs["chain"]`` = the first member's id. Not in
-    PASSES: a memory plan's choice (compile with plan "small"), and the planner keeps only the chains
-    that lower the arena (``streaming.choose``)."""
-    link = {}  # member id -> next member
-    for a in graph.ops():
-        readers = graph.consumers(a.outputs[0]) if len(a.outputs) == 1 else []
-        if len(readers) == 1 and streaming.can_link(graph, a, readers[0]) and streaming.worth(graph, a, readers[0]):
-            link[a.id] = readers[0]
-    heads = set(link) - {b.id for b in link.values()}
-    want = {}
-    for op in graph.ops():
-        if op.id in heads:
-            chain = [op]
-            while chain[-1].id in link and len(chain) < streaming.MAX_CHAIN:
-                chain.append(link[chain[-1].id])
-            want.update({m.id: op.id for m in chain})
-    modified = False
-    for op in graph.ops():
-        if op.attrs.get("chain") != want.get(op.id):
-            modified = True
-            if op.id in want:
-                op.attrs["chain"] = want[op.id]
-            else:
-                del op.attrs["chain"]
-    return modified
+    PASSES: a memory plan's choice (compile with plan "small"), and the planner weighs these chains
+    against others and none (``streaming.choose``)."""
+    return streaming.mark(graph, streaming.worth)
 
 
 def nhwc_inputs(graph: Graph) -> bool:

@@ -137,16 +137,20 @@ def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict, rows: bo
     (without the row-streamed options unless ``rows``)."""
     out = []
     for i, op in enumerate(schedule):
-        if op.attrs.get("alias") or "epilogue" in op.attrs or "fused_into" in op.attrs or "chain" in op.attrs:
-            continue  # a fused ADD's in-place option is _fused_links'; a chain streams already
+        if op.attrs.get("alias") or "epilogue" in op.attrs or "fused_into" in op.attrs:
+            continue  # a fused ADD's in-place option is _fused_links'
+        chain = _chain_of(graph, op)
+        if chain is not None and op is not chain[-1]:
+            continue  # a chain's options are its last member's
         y = storage[op.outputs[0]]
         if not y or len(op.outputs) != 1:
             continue
         best = None
-        for ip in optable.get(op.kind).inplace(op, graph):
+        reads = chain[0].inputs if chain else op.inputs
+        for ip in (streaming.inplace_options(graph, chain) if chain else optable.get(op.kind).inplace(op, graph)):
             if ip.rows and not rows:
                 continue
-            x = storage.get(op.inputs[ip.input_index] or "", "")
+            x = storage.get(reads[ip.input_index] or "", "")
             if not x or x == y or bufs[x].end != 2 * i + 1:
                 continue  # the input must die here (a graph input lives in the arena too: it may)
             fp = optable.footprint(ip, bufs[x].size, bufs[y].size)
@@ -156,6 +160,13 @@ def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict, rows: bo
         if best is not None and best[0][1] < bufs[best[2]].size + bufs[y].size:
             out.append((i, op, best[1], best[2], y))
     return out
+
+
+def _chain_of(graph, op):
+    """The streamed chain ``op`` belongs to (its ops in order), or None."""
+    if "chain" not in op.attrs:
+        return None
+    return [m for m in graph.ops() if m.attrs.get("chain") == op.attrs["chain"]]
 
 
 def allows(derived: list, ip) -> bool:
@@ -277,16 +288,17 @@ def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True
             chain = chains[op.attrs["chain"]]
             if op is not chain[-1]:
                 continue
-            need = max(kernel_scratch(m) for m in chain) + streaming.ring_bytes(graph, chain)
+            need = max(kernel_scratch(m) for m in chain) + streaming.ring_bytes(
+                graph, chain, streaming.out_rows(graph, chain, used.get(op.id)))
         if need:
             bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
     links += _fused_links(graph, schedule, storage, bufs) if inplace else []
 
     arena = _arrange(bufs, links, alignment)
     improved = True
-    while improved:  # drop links whose drift costs more than their overlap saves
+    while improved:  # drop links whose drift (or a chain's ring) costs more than their overlap saves
         improved = False
-        for l in [l for l in links if l[2].delta != 0]:
+        for l in [l for l in links if l[2].delta != 0 or "chain" in l[1].attrs]:
             trial = [m for m in links if m is not l]
             a = _arrange(bufs, trial, alignment)
             if 0 <= a < arena or arena < 0:
@@ -314,9 +326,9 @@ def _reads_storage(op, graph, storage, s) -> bool:
 
 
 def _fused_links(graph, schedule, storage, bufs) -> list:
-    """A fused ADD writes its sum over ``other`` when ``other`` dies there (elementwise, in place),
-    unless the producer reads ``other`` too (``ADD(x, CONV(x))``: the convolution still reads rows
-    of x after the epilogue has written the sum of earlier rows)."""
+    """A fused ADD writes its sum over ``other`` when ``other`` dies there, as ``_fused_option`` allows
+    (``ADD(x, CONV(x))``: the convolution still reads rows of x after the epilogue has written the sum
+    of earlier rows; a streamed chain can hold its rows back)."""
     links = []
     by_id = {op.id: (i, op) for i, op in enumerate(schedule)}
     for i, op in enumerate(schedule):
@@ -326,9 +338,31 @@ def _fused_links(graph, schedule, storage, bufs) -> list:
         k = producer.attrs["epilogue"][1]
         other = storage[op.inputs[1 - k]]
         y = storage[op.outputs[0]]
-        if other and bufs[other].end == 2 * i + 1 and not _reads_storage(producer, graph, storage, other):
-            links.append((i, op, optable.InPlace(1 - k, 0), other, y))
+        ip = _fused_option(graph, producer, storage, other, k) if other else None
+        if ip is not None and bufs[other].end == 2 * i + 1:
+            links.append((i, op, ip, other, y))
     return links
+
+
+def _fused_option(graph, producer, storage, other, k):
+    """How a fused ADD may write its sum over storage ``other``: elementwise when its producer (or the
+    producer's chain) does not read it; over a chain's own input (a residual block) with the chain's
+    output rows held back by its residual delay (``streaming.residual_delay``); else not at all."""
+    if not _reads_storage(producer, graph, storage, other):
+        return optable.InPlace(1 - k, 0)
+    chain = _chain_of(graph, producer)
+    d = streaming.residual_delay(graph, chain) if chain else None
+    return None if d is None else optable.InPlace(1 - k, 0, d, False, 0, True)
+
+
+def peak(mp: MemoryPlan, n: int) -> tuple:
+    """(op index, bytes): the op of an n-op schedule at which the arena is in use highest, and how high."""
+    top = [0] * n
+    for b in mp.buffers.values():
+        for i in range(max(b.start - 1, 0) // 2, min(b.end // 2, n - 1) + 1):
+            top[i] = max(top[i], b.offset + b.size)
+    i = max(range(n), key=lambda i: top[i]) if n else 0
+    return i, (top[i] if n else 0)
 
 
 # ---- the checker ----------------------------------------------------------------------------
@@ -353,7 +387,10 @@ def _check_chains(graph: Graph, schedule: list, mp: MemoryPlan) -> list:
             if r is None or b.inputs[0] != a.outputs[0] or not r.covered:
                 raise PlanError(f"memory plan: {b.where()} cannot stream from {a.where()} in a chain")
             need += min(r.span, r.h) * r.in_row
-        if "epilogue" in chain[-1].attrs:
+        held = mp.inplace.get(chain[-1].id) or mp.inplace.get((chain[-1].attrs.get("epilogue") or ("",))[0])
+        if held is not None and held.rows:  # in place: the output rows held back
+            need += (held.delay + 1) * optable.get(chain[-1].kind).rows(chain[-1], graph).out_row
+        elif "epilogue" in chain[-1].attrs:
             need += optable.get(chain[-1].kind).rows(chain[-1], graph).out_row
         sc = mp.buffers.get(f"{chain[-1].id}:scratch")
         if need and (sc is None or sc.size < need):
@@ -430,9 +467,16 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
     for op_id, ip in mp.inplace.items():
         i = pos[op_id]
         op = schedule[i]
-        x, y = op.inputs[ip.input_index], op.outputs[0]
-        derived = optable.get(op.kind).inplace(op, graph) if "fused_into" not in op.attrs \
-            else [optable.InPlace(ip.input_index, 0)]
+        chain = _chain_of(graph, op)
+        x, y = (chain[0] if chain else op).inputs[ip.input_index], op.outputs[0]
+        if "fused_into" in op.attrs:
+            fo = _fused_option(graph, schedule[i - 1], mp.storage, mp.storage[x], 1 - ip.input_index)
+            if fo is None:
+                raise PlanError(f"memory plan: {op.where()} writes its sum over {x!r}, which the op it is fused "
+                                f"into still reads")
+            derived = [fo]
+        else:
+            derived = streaming.inplace_options(graph, chain) if chain else optable.get(op.kind).inplace(op, graph)
         if not allows(derived, ip):
             raise PlanError(f"memory plan: {op.where()} runs in place in a way its op does not allow")
         if last[x] != i or x in graph.outputs:
@@ -442,9 +486,6 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
         pair = frozenset((mp.storage[x], mp.storage[y]))
         allowed[i] = pair
         if "fused_into" in op.attrs:
-            if _reads_storage(schedule[i - 1], graph, mp.storage, mp.storage[x]):
-                raise PlanError(f"memory plan: {op.where()} writes its sum over {x!r}, which the op it is fused "
-                                f"into still reads")
             allowed[i - 1] = pair
     for i in range(n + 1):
         live = sorted((mp.buffers[s].offset, s) for s in live_at.get(i, ()) if mp.buffers[s].size)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import ops as optable
+from . import planner, streaming
 
 
 def report(m) -> dict:
@@ -24,13 +25,12 @@ def report(m) -> dict:
                         "first_op": max(b.start - 1, 0) // 2, "last_op": min(b.end // 2, n - 1),
                         "scratch": b.name.endswith(":scratch")})
     live = [0] * n  # activation bytes live at each op, without in-place reuse
-    top = [0] * n  # highest arena byte in use at each op, as planned
     for b in plan.buffers.values():
         for i in range(max(b.start - 1, 0) // 2, min(b.end // 2, n - 1) + 1):
             if not b.name.endswith(":scratch"):
                 live[i] += b.size
-            top[i] = max(top[i], b.offset + b.size)
-    peak = max(range(n), key=lambda i: top[i]) if n else 0
+    peak = planner.peak(plan, n)[0]
+    pos = {op.id: i for i, op in enumerate(m.schedule)}
     return {
         "model": g.name,
         "target": m.target,
@@ -42,6 +42,7 @@ def report(m) -> dict:
         "peak_op": peak,
         "alignment": plan.alignment,
         "inplace_ops": sorted(op.index for op in m.schedule if op.id in plan.inplace),
+        "streamed_blocks": [[pos[op.id] for op in c] for c in streaming.members(g).values()],
         "inputs": [{"name": i.name, "shape": list(i.shape), "dtype": i.dtype.name, "scale": i.scale,
                     "zero_point": i.zero_point} for i in m.inputs],
         "nhwc_inputs": [nhwc for _, nhwc in getattr(m.graph, "nhwc_inputs", ())],  # input_layout="nhwc" used
@@ -59,6 +60,9 @@ def format_text(r: dict) -> str:
         lines.append(f"{o['index']:>3}  {o['op']:<20} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}")
     lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B "
                  f"(no-in-place lower bound {r['lower_bound_bytes']:,} B, peak at op {r['peak_op']})")
+    if r.get("streamed_blocks"):
+        lines.append(f"streamed blocks (row band by row band, intermediates in line buffers): "
+                     + ", ".join(f"ops {c[0]}-{c[-1]}" for c in r["streamed_blocks"]))
     if r.get("nhwc_inputs"):
         lines.append(f"input layout: NHWC (the model's NCHW transpose removed) for {', '.join(r['nhwc_inputs'])}")
     return "\n".join(lines)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ops as optable
+from . import planner
+from .errors import PlanError
 
 ALIGN = 64  # every line buffer starts on a 64-byte boundary of the scratch
 MAX_CHAIN = 16  # TC_MAX_CHAIN of tinycc_kernels.h
@@ -50,6 +52,35 @@ def worth(graph, a, b) -> bool:
     return size(a.outputs[0]) > min(size(a.inputs[0]), size(b.outputs[0]))
 
 
+def mark(graph, rule) -> bool:
+    """Mark as chains the runs of ops linked where ``can_link`` and ``rule(graph, a, b)`` hold (at most
+    MAX_CHAIN ops each; ``op.attrs["chain"]`` = the first member's id); unmark the rest. Returns
+    whether any mark changed."""
+    link = {}  # member id -> next member
+    for a in graph.ops():
+        readers = graph.consumers(a.outputs[0]) if len(a.outputs) == 1 else []
+        if len(readers) == 1 and can_link(graph, a, readers[0]) and rule(graph, a, readers[0]):
+            link[a.id] = readers[0]
+    heads = set(link) - {b.id for b in link.values()}
+    want = {}
+    for op in graph.ops():
+        if op.id in heads or (op.id in link and op.id not in want):
+            chain = [op]
+            while chain[-1].id in link and len(chain) < MAX_CHAIN:
+                chain.append(link[chain[-1].id])
+            if len(chain) > 1:
+                want.update({m.id: op.id for m in chain})
+    modified = False
+    for op in graph.ops():
+        if op.attrs.get("chain") != want.get(op.id):
+            modified = True
+            if op.id in want:
+                op.attrs["chain"] = want[op.id]
+            else:
+                del op.attrs["chain"]
+    return modified
+
+
 def members(graph) -> dict:
     """first member's id -> the chain's ops in order."""
     out = {}
@@ -73,21 +104,83 @@ def _up(n: int) -> int:
     return (n + ALIGN - 1) // ALIGN * ALIGN
 
 
-def ring_bytes(graph, chain) -> int:
-    """Scratch bytes of the line buffers and, when the last member has a fused ADD, its one-row slot."""
-    slot = _up(rows(chain[-1], graph).out_row) if "epilogue" in chain[-1].attrs else 0
-    return sum(_up(n * rb) for n, rb in line_buffers(graph, chain)) + slot
+@dataclass(frozen=True)
+class ChainRows:
+    """A chain's ``ops.Rows`` as one op: the rows of its input each output row reads (its members'
+    windows composed), so the row-streamed in-place rule (``ops.streaming_inplace``) applies to the
+    whole chain. Input rows are read only while the first member computes its rows, each once, in
+    order, so no input row before window(q)[0] is read once output row q is being computed."""
+    links: tuple
+
+    @property
+    def oh(self) -> int:
+        return self.links[-1].oh
+
+    @property
+    def in_row(self) -> int:
+        return self.links[0].in_row
+
+    @property
+    def out_row(self) -> int:
+        return self.links[-1].out_row
+
+    def window(self, q: int) -> tuple:
+        a, b = q, q + 1
+        for r in reversed(self.links):
+            a, b = r.window(a)[0], r.window(b - 1)[1]
+        return a, b
 
 
-def layout(graph, chain, scratch_bytes: int) -> tuple:
-    """(line buffer offsets, slot offset or -1) in a chain's scratch of ``scratch_bytes``: the line
-    buffers and the slot at its end (each kernel's own scratch at its start)."""
-    off = scratch_bytes - ring_bytes(graph, chain)
+def chain_rows(graph, chain) -> ChainRows:
+    return ChainRows(tuple(rows(op, graph) for op in chain))
+
+
+def inplace_options(graph, chain) -> list:
+    """The chain's output over its input: the forward row-streamed options (a chain runs its rows in
+    order), each with a ring of delay + 1 output rows."""
+    return [ip for ip in optable.streaming_inplace(chain_rows(graph, chain)) if not ip.reverse]
+
+
+def residual_delay(graph, chain):
+    """The rows a chain ending in a fused ADD must hold back to write the sum over the ADD's other
+    operand when that is the chain's own input (a residual block: output row q then overwrites input
+    row q, which later rows must no longer read): the least delay whose forward option needs no
+    offset, or None (never, or not such a chain)."""
+    last = chain[-1]
+    if "epilogue" not in last.attrs:
+        return None
+    add = next(op for op in graph.ops() if op.id == last.attrs["epilogue"][0])
+    other = add.inputs[1 - last.attrs["epilogue"][1]]
+    if other != chain[0].inputs[0] or graph.tensor(other).nbytes != graph.tensor(last.outputs[0]).nbytes:
+        return None
+    fits = [ip.delay for ip in inplace_options(graph, chain) if ip.delta == 0]
+    return min(fits) if fits else None
+
+
+def out_rows(graph, chain, inplace=None) -> int:
+    """Rows of the chain's output ring: none when rows go straight to the output; delay + 1 for an
+    in-place option; for a fused ADD, one, or its residual delay + 1."""
+    if inplace is not None:
+        return inplace.delay + 1
+    if "epilogue" in chain[-1].attrs:
+        return (residual_delay(graph, chain) or 0) + 1
+    return 0
+
+
+def ring_bytes(graph, chain, nout: int) -> int:
+    """Scratch bytes of the line buffers and an output ring of ``nout`` rows."""
+    return sum(_up(n * rb) for n, rb in line_buffers(graph, chain)) + _up(nout * rows(chain[-1], graph).out_row)
+
+
+def layout(graph, chain, scratch_bytes: int, nout: int) -> tuple:
+    """(line buffer offsets, output ring offset) in a chain's scratch of ``scratch_bytes``: the line
+    buffers and the ring at its end (each kernel's own scratch at its start)."""
+    off = scratch_bytes - ring_bytes(graph, chain, nout)
     offsets = []
     for n, rb in line_buffers(graph, chain):
         offsets.append(off)
         off += _up(n * rb)
-    return offsets, (off if "epilogue" in chain[-1].attrs else -1)
+    return offsets, off
 
 
 @dataclass
@@ -95,11 +188,12 @@ class ChainCall:
     """A streamed chain as the backends emit it (``tc_run_chain``): per member its op and kernel call
     (the ``in`` of every member but the first and the ``out`` of every member but the last are line
     buffers: their tensors are not stored); the line buffers' rows and offsets in the chain's
-    scratch; the fused ADD's row slot (-1: none)."""
+    scratch; the output ring's offset and delay (``delay`` None: no ring, rows go straight out)."""
     links: list
     caps: list
     rings: list
     slot: int
+    delay: object = None
 
 
 def unchain(graph, heads) -> None:
@@ -122,24 +216,43 @@ def _fits_unchained(graph, schedule, mp, chain) -> bool:
     return around + need <= mp.arena_bytes
 
 
-def choose(graph, plan_for) -> tuple:
-    """Keep only the chains that lower the arena (each costs time): (graph, schedule, plan) with the
-    smallest arena among all chains marked, none, and those whose ops would fit the all-chains
-    arena unchained; on a tie the fewer chains. ``plan_for(graph)`` -> (schedule, plan)."""
-    order, mp = plan_for(graph)
-    chains = members(graph)
-    if not chains:
-        return graph, order, mp
-    best = (graph, order, mp)
-    fits = [h for h, c in chains.items() if _fits_unchained(graph, order, mp, c)]
-    for drop in ([list(chains)] + ([fits] if fits and len(fits) < len(chains) else [])):
-        g = graph.copy()
-        unchain(g, set(drop))
-        o, m = plan_for(g)
-        if m.arena_bytes <= best[2].arena_bytes:
-            best = (g, o, m)
-            break
-    return best
+def choose(graph, plan_for, budget=None) -> tuple:
+    """The chains to stream: (graph, schedule, plan). Candidates: the chains marked
+    (``passes.stream_blocks``), every chainable run of ops, none, and for each marking without the
+    chains whose ops would fit its arena unchained. Without a ``budget``: the smallest arena, on a tie
+    the fewer chains (each costs time: a kernel call per row, moves in the line buffers). With one:
+    the fewest chains whose arena fits it; none fitting is an error naming the smallest arena reached
+    and where its peak is. ``plan_for(graph)`` -> (schedule, plan)."""
+    every = graph.copy()
+    candidates = []
+    if mark(every, lambda g, a, b: True) or members(graph):
+        for g in (graph, every):
+            order, mp = plan_for(g)
+            candidates.append((g, order, mp))
+            chains = members(g)
+            fits = {h for h, c in chains.items() if _fits_unchained(g, order, mp, c)}
+            if fits and len(fits) < len(chains):
+                candidates.append(_without(g, fits, plan_for))
+        candidates.append(_without(graph, set(members(graph)), plan_for))
+    else:
+        candidates.append((graph,) + tuple(plan_for(graph)))
+    if budget is None:
+        return min(candidates, key=lambda c: (c[2].arena_bytes, len(members(c[0]))))
+    fitting = [c for c in candidates if c[2].arena_bytes <= budget]
+    if fitting:
+        return min(fitting, key=lambda c: (len(members(c[0])), c[2].arena_bytes))
+    g, order, mp = min(candidates, key=lambda c: c[2].arena_bytes)
+    i, top = planner.peak(mp, len(order))
+    raise PlanError(f"{graph.name}: no plan fits the RAM budget of {budget:,} bytes; the smallest arena tinycc "
+                    f"reaches is {mp.arena_bytes:,} bytes, {top:,} of them in use at op {i} ({order[i].where()}: "
+                    f"{order[i].kind} {list(g.tensor(order[i].inputs[0]).shape)} -> "
+                    f"{list(g.tensor(order[i].outputs[0]).shape)})")
+
+
+def _without(graph, heads, plan_for) -> tuple:
+    g = graph.copy()
+    unchain(g, heads)
+    return (g,) + tuple(plan_for(g))
 
 
 def kernel_calls(calls) -> list:

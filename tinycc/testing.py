@@ -670,7 +670,7 @@ def _round_to_int8_grid(layer: dict) -> None:
     layer["w"] = layer["wq"].astype(np.float64) * layer["w_scale"].astype(np.float64).reshape(shape)
 
 
-def _dscnn_layers(seed: int, samples: int = 16) -> list[dict]:
+def _dscnn_layers(seed: int, samples: int = 16, channels: int = DSCNN_CHANNELS) -> list[dict]:
     """Seeded DS-CNN layers: float weights on their int8 grid, biases, and calibrated output quant.
 
     The convolutions get He-initialised random weights. Random weights pool to a
@@ -680,7 +680,7 @@ def _dscnn_layers(seed: int, samples: int = 16) -> list[dict]:
     output (scale, zero point) covers the float range seen on the calibration inputs.
     """
     rng = np.random.default_rng(seed)
-    c = DSCNN_CHANNELS
+    c = channels
 
     def he(shape, fan_in):
         return rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
@@ -714,8 +714,8 @@ def _dscnn_layers(seed: int, samples: int = 16) -> list[dict]:
     return layers
 
 
-def _dscnn_build(seed: int, quantized: bool) -> bytes:
-    layers = _dscnn_layers(seed)
+def _dscnn_build(seed: int, quantized: bool, channels: int = DSCNN_CHANNELS) -> bytes:
+    layers = _dscnn_layers(seed, channels=channels)
     quants = [layer["quant"] if quantized else None for layer in layers]
     mb = ModelBuilder(description=f"tinycc.testing DS-CNN (seed {seed}, {'int8' if quantized else 'float32'})")
     dt = "int8" if quantized else "float32"
@@ -746,16 +746,16 @@ def _dscnn_build(seed: int, quantized: bool) -> bytes:
             wt = mb.const(f"{name}/weights", layer["w"].astype(np.float32))
             bt = mb.const(f"{name}/bias", layer["b"].astype(np.float32))
         h, w = -(-h // layer["stride"]), -(-w // layer["stride"])
-        y = act(f"{name}/relu", (1, h, w, DSCNN_CHANNELS), q)
+        y = act(f"{name}/relu", (1, h, w, channels), q)
         opts = dict(padding="SAME", stride=layer["stride"], activation="RELU")
         if kind == "DEPTHWISE_CONV_2D":
             opts["depth_multiplier"] = 1
         mb.op(kind, [x, wt, bt], [y], **opts)
         x, x_q = y, q
-    pooled = act("avgpool", (1, 1, 1, DSCNN_CHANNELS), x_q)
+    pooled = act("avgpool", (1, 1, 1, channels), x_q)
     mb.op("AVERAGE_POOL_2D", [x], [pooled], padding="VALID", stride=1, filter=(h, w))
-    flat = act("flatten", (1, DSCNN_CHANNELS), x_q)
-    mb.op("RESHAPE", [pooled], [flat], new_shape=(1, DSCNN_CHANNELS))
+    flat = act("flatten", (1, channels), x_q)
+    mb.op("RESHAPE", [pooled], [flat], new_shape=(1, channels))
     fc = layers[-1]
     if quantized:
         wt = mb.const("fc/weights", fc["wq"], scale=fc["w_scale"], axis=0)
@@ -772,18 +772,151 @@ def _dscnn_build(seed: int, quantized: bool) -> bytes:
     return mb.build()
 
 
-def dscnn_model(seed: int = 0) -> bytes:
+def dscnn_model(seed: int = 0, channels: int = DSCNN_CHANNELS) -> bytes:
     """An int8 DS-CNN keyword-spotting model (MLPerf Tiny KWS layout), weights from ``seed``.
 
     Input int8 1x49x10x1 (scale 0.25, zero point -3); CONV_2D 10x4 stride 2 SAME, 64
     channels, RELU; 4 x (DEPTHWISE_CONV_2D 3x3 SAME RELU, CONV_2D 1x1 64 RELU);
     AVERAGE_POOL_2D 25x5; RESHAPE 1x64; FULLY_CONNECTED 12; SOFTMAX (int8, 1/256, -128).
     Weights are per-channel symmetric int8, biases int32; activation scales are
-    calibrated on seeded random inputs (min/max), so outputs are not saturated.
+    calibrated on seeded random inputs (min/max), so outputs are not saturated. ``channels``: 64 as
+    MLPerf's DS-CNN-S, 276 as DS-CNN-L.
     """
-    return _dscnn_build(seed, quantized=True)
+    return _dscnn_build(seed, quantized=True, channels=channels)
 
 
 def dscnn_float_model(seed: int = 0) -> bytes:
     """The float32 twin of ``dscnn_model(seed)``: same (int8-grid) weights, float activations."""
     return _dscnn_build(seed, quantized=False)
+
+
+# ---- inverted residual networks (MobileNetV2, MCUNet) -------------------------------------------
+
+#: MobileNetV2's stages as (expansion, output channels, blocks, first stride), its stem 32 channels
+MOBILENET_V2_STAGES = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2),
+                       (6, 320, 1, 1))
+
+
+def _np_depthwise_or_conv(x, w, b, stride, pads, depthwise):
+    """Float NHWC convolution with explicit (top, bottom, left, right) zero padding; w OHWI / 1HWO."""
+    t, bt, l, r = pads
+    xp = np.pad(x, ((0, 0), (t, bt), (l, r), (0, 0)))
+    kh, kw = w.shape[1], w.shape[2]
+    oh = (xp.shape[1] - kh) // stride + 1
+    ow = (xp.shape[2] - kw) // stride + 1
+    acc = 0.0
+    for i in range(kh):
+        for j in range(kw):
+            win = xp[:, i:i + (oh - 1) * stride + 1:stride, j:j + (ow - 1) * stride + 1:stride, :]
+            acc = acc + (win * w[0, i, j, :] if depthwise else win @ w[:, i, j, :].T)
+    return acc + b
+
+
+def _same_pads(size, k, stride):
+    out = -(-size // stride)
+    total = max((out - 1) * stride + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def inverted_residual_model(size: int = 96, stages=MOBILENET_V2_STAGES, width: float = 0.35, stem: int = 32,
+                            expansion=None, kernel: int = 3, explicit_pad: bool = False, classes: int = 10,
+                            seed: int = 0, dtype: str = "int8") -> bytes:
+    """A MobileNetV2-style network (or MCUNet-style with per-stage ``expansion`` and ``kernel``):
+    a stride-2 3x3 stem, inverted residual blocks (1x1 expansion with RELU6 where the expansion is not
+    1, depthwise ``kernel`` x ``kernel`` with RELU6, linear 1x1 projection, a residual ADD where the
+    shape allows), global average pooling and a classifier. Channels are scaled by ``width`` (rounded
+    to multiples of 8, as MobileNetV2 does); ``expansion`` (an int, or one per stage) overrides the
+    stages' own; ``kernel`` may be one per stage. With ``explicit_pad`` every stride-2 convolution
+    reads a PAD and is VALID (PyTorch conversions), else SAME. Weights are seeded, He-initialised and
+    per-channel int8; activation ranges are calibrated on seeded inputs, so nothing saturates."""
+    rng = np.random.default_rng(seed)
+    quant = dtype == "int8"
+    mb = ModelBuilder(f"tinycc.testing inverted residual {size}px ({dtype}, seed {seed})")
+    samples = 2
+
+    def ch(c):
+        return max(8, int(c * width + 4) // 8 * 8)
+
+    def tensor(name, xf):
+        q = range_quant(xf.min(), xf.max()) if quant else None
+        return mb.tensor(name, (1,) + xf.shape[1:], dtype, *(q or ())), q
+
+    s_in, zp_in = (2.0 / 255, 0) if quant else (None, 0)
+    x_t = mb.input("input", (1, size, size, 3), dtype, *((s_in, zp_in) if quant else ()))
+    xf = dequantize(rng.integers(-128, 128, (samples, size, size, 3)), 2.0 / 255, 0).astype(np.float64)
+    xq = (s_in, zp_in)
+    count = [0]
+
+    def conv(x_t, xf, xq, cout, k, stride, kind, act):
+        count[0] += 1
+        name = f"l{count[0]}"
+        cin = xf.shape[3]
+        depthwise = kind == "DEPTHWISE_CONV_2D"
+        shape = (1, k, k, cin) if depthwise else (cout, k, k, cin)
+        layer = dict(w=rng.normal(0, np.sqrt(2.0 / (k * k * (1 if depthwise else cin))), shape),
+                     axis=3 if depthwise else 0)
+        _round_to_int8_grid(layer)
+        b = rng.normal(0, 0.1, shape[layer["axis"]])
+        padding = "SAME"
+        pads = _same_pads(xf.shape[1], k, stride) + _same_pads(xf.shape[2], k, stride)
+        if explicit_pad and stride == 2 and k > 1:
+            pt, pb = (k - 1) // 2, k // 2  # PyTorch pads symmetrically by k // 2; keep the output SAME-sized
+            pl, pr = pt, pb
+            pad_t = mb.tensor(name + "/padded", (1, xf.shape[1] + pt + pb, xf.shape[2] + pl + pr, cin), dtype,
+                              *(xq if quant else ()))
+            mb.op("PAD", [x_t, mb.const(name + "/pads", np.array([[0, 0], [pt, pb], [pl, pr], [0, 0]], np.int32))],
+                  [pad_t])
+            x_t, padding, pads = pad_t, "VALID", (pt, pb, pl, pr)
+        yf = _np_depthwise_or_conv(xf, layer["w"], b, stride, pads, depthwise)
+        if act == "RELU6":
+            yf = np.clip(yf, 0.0, 6.0)
+        y_t, yq = tensor(name + "/out", yf)
+        if quant:
+            w_t = mb.const(name + "/w", layer["wq"], scale=layer["w_scale"], axis=layer["axis"])
+            bq, bs = bias_for(b, xq[0], layer["w_scale"])
+            b_t = mb.const(name + "/b", bq, scale=bs)
+        else:
+            w_t = mb.const(name + "/w", layer["w"].astype(np.float32))
+            b_t = mb.const(name + "/b", b.astype(np.float32))
+        opts = dict(padding=padding, stride=stride, activation=act)
+        if depthwise:
+            opts["depth_multiplier"] = 1
+        mb.op(kind, [x_t, w_t, b_t], [y_t], **opts)
+        return y_t, yf, yq
+
+    x_t, xf, xq = conv(x_t, xf, xq, ch(stem), 3, 2, "CONV_2D", "RELU6")
+    for si, (t, c, n, s) in enumerate(stages):
+        t = t if expansion is None else (expansion[si] if isinstance(expansion, (list, tuple)) else expansion)
+        k = kernel[si] if isinstance(kernel, (list, tuple)) else kernel
+        for i in range(n):
+            stride = s if i == 0 else 1
+            cin = xf.shape[3]
+            h_t, hf, hq = x_t, xf, xq
+            if t != 1:
+                h_t, hf, hq = conv(h_t, hf, hq, cin * t, 1, 1, "CONV_2D", "RELU6")
+            h_t, hf, hq = conv(h_t, hf, hq, None, k, stride, "DEPTHWISE_CONV_2D", "RELU6")
+            h_t, hf, hq = conv(h_t, hf, hq, ch(c), 1, 1, "CONV_2D", "NONE")
+            if stride == 1 and cin == ch(c):
+                sf = xf + hf
+                s_t, sq = tensor(f"add{si}_{i}", sf)
+                mb.op("ADD", [x_t, h_t], [s_t])
+                h_t, hf, hq = s_t, sf, sq
+            x_t, xf, xq = h_t, hf, hq
+    pf = xf.mean(axis=(1, 2), keepdims=True)
+    p_t = mb.tensor("pool", (1,) + pf.shape[1:], dtype, *(xq if quant else ()))
+    mb.op("AVERAGE_POOL_2D", [x_t], [p_t], padding="VALID", stride=1, filter=(xf.shape[1], xf.shape[2]))
+    flat = mb.tensor("flat", (1, xf.shape[3]), dtype, *(xq if quant else ()))
+    mb.op("RESHAPE", [p_t], [flat], new_shape=(1, xf.shape[3]))
+    fc = dict(w=rng.normal(0, 1.0 / np.sqrt(xf.shape[3]), (classes, xf.shape[3])), axis=0)
+    _round_to_int8_grid(fc)
+    logits = pf.reshape(samples, -1) @ fc["w"].T
+    l_t, lq = tensor("logits", logits)
+    if quant:
+        wt = mb.const("fc/w", fc["wq"], scale=fc["w_scale"], axis=0)
+        bq, bs = bias_for(np.zeros(classes), xq[0], fc["w_scale"])
+        bt = mb.const("fc/b", bq, scale=bs)
+    else:
+        wt, bt = mb.const("fc/w", fc["w"].astype(np.float32)), mb.const("fc/b", np.zeros(classes, np.float32))
+    mb.op("FULLY_CONNECTED", [flat, wt, bt], [l_t])
+    mb.output(l_t)
+    return mb.build()

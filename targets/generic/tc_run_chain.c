@@ -66,23 +66,28 @@ void tc_run_chain(const tc_chain *ch, void *scratch)
   const tc_chain_link *const last = &ch->link[ch->n - 1];
   const int32_t oh = last->ip[last->oh_index];
   uint8_t *const out = (uint8_t *)last->buf[TC_STREAM_OUT];
-  uint8_t *const slot = (uint8_t *)scratch + ch->slot;
+  uint8_t *const ring = (uint8_t *)scratch + ch->slot;
+  const tc_stream *const fl = ch->flush;
+  const int32_t d = fl != 0 ? fl->delay : 0, nslot = d + 1;
   tc_add_s8_params ap;
   int32_t q;
   cs.ch = ch;
   cs.scratch = (uint8_t *)scratch;
   for (q = 0; q < ch->n; q++)
     cs.lo[q] = cs.hi[q] = cs.s[q] = 0;
-  if (ch->epilogue != 0 && ch->epilogue->epilogue == 1)
-    tc_add_s8_setup(ch->epilogue->eip, &ap);
+  if (fl != 0 && fl->epilogue == 1)
+    tc_add_s8_setup(fl->eip, &ap);
   else
     memset(&ap, 0, sizeof ap);
   for (q = 0; q < oh; q++) {
-    if (ch->epilogue == 0) {
+    if (fl == 0) {
       tc_chain_row(&cs, ch->n - 1, q, out + (ptrdiff_t)q * last->rb);
     } else {
-      tc_chain_row(&cs, ch->n - 1, q, slot);
-      tc_flush_row(ch->epilogue, &ap, out, slot, 1, q);
+      tc_chain_row(&cs, ch->n - 1, q, ring + (ptrdiff_t)(q % nslot) * last->rb);
+      if (q >= d)
+        tc_flush_row(fl, &ap, out, ring, nslot, q - d);
     }
   }
+  for (q = oh - d < 0 ? 0 : oh - d; fl != 0 && q < oh; q++)
+    tc_flush_row(fl, &ap, out, ring, nslot, q);
 }

@@ -77,9 +77,11 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
  * whole: each lives in a line buffer of `cap` rows in scratch, holding the rows its consumer's
  * window still needs (rows are appended as the consumer asks for them and dropped once no later
  * window reads them; the kept rows move to the buffer's start when it is full). The last link
- * writes output row q of the chain, q = 0..oh - 1; with an epilogue (a tc_stream whose epilogue
- * fields are set) through a one-row slot and the fused ADD. Link 0 reads its `in` buffer as given;
- * a later link is called on the band of rows its window covers (ip[h_index] = rows in the band,
+ * computes output row q of the chain, q = 0..oh - 1: straight into the output, or with `flush`
+ * into ring slot q % (flush->delay + 1) at scratch + slot, output row q - delay then written (a
+ * copy, or with flush's epilogue the fused ADD, as tc_run_streamed does), so the output may
+ * overwrite chain input rows no later row reads. Link 0 reads its `in` buffer as given; a later
+ * link is called on the band of rows its window covers (ip[h_index] = rows in the band,
  * ip[pt_index] = band start - window start). Every output row's window must cover at least one
  * input row, and cap >= (kh - 1) * dh + 1 of the consumer. Bit for bit the unchained kernels. */
 typedef struct {
@@ -98,14 +100,14 @@ typedef struct {
 typedef struct {
   int32_t n;                    /* links, 2 .. TC_MAX_CHAIN */
   const tc_chain_link *link;
-  const tc_stream *epilogue;    /* the last link's fused ADD, or NULL */
-  int32_t slot;                 /* offset in scratch of the epilogue's one-row slot */
+  const tc_stream *flush;       /* NULL, or the output ring: its delay, rb, epilogue (fused ADD) */
+  int32_t slot;                 /* offset in scratch of the ring's delay + 1 rows */
 } tc_chain;
 
 #define TC_MAX_CHAIN 16
 
 /* Scratch: every kernel's own scratch at its start (the largest, rounded up to 64 bytes), then
- * the line buffers and the slot at their offsets. */
+ * the line buffers and the output ring at their offsets. */
 void tc_run_chain(const tc_chain *ch, void *scratch);
 
 #ifdef __cplusplus

@@ -1,0 +1,251 @@
+"""Block streaming (tinycc/streaming.py, tc_run_chain): chains of sliding-window ops run row band by
+row band, their intermediates in line buffers.
+
+Checked here: the stream_blocks pass (what it marks, idempotence, unchanged semantics); random chains
+of convolutions, depthwise convolutions and pooling (kernel sizes, strides, dilations, SAME / VALID /
+explicit padding, int8 and float32) streamed by force against the reference at every ISA level, and
+in place over their input; MobileNetV2- and MCUNet-style networks and mobilenet_v2 224 against
+TFLite Micro on the host and the C targets; the executor's and the checker's refusals of broken
+chains.
+"""
+import copy
+
+import numpy as np
+import pytest
+
+from tinycc import _host, backend_host, compiler, interpreter, passes, planner, scheduler, streaming, tolerance
+from tinycc import kernels as kt
+from tinycc import ops as optable
+from tinycc.errors import PlanError
+from tinycc.ir import Graph
+from tinycc.ops.conv import ConvOptions
+from tinycc.ops.pool import PoolOptions
+from tinycc.runtime import CompiledModel
+from tinycc.testing import inverted_residual_model
+from tinycc.verify import verify
+
+from shared_models import MODELS
+from test_host_kernels import LEVELS, act_tensor, const, q, rand_input
+
+MCUNET = dict(size=144, expansion=[1, 3, 4, 5, 6, 3, 6], kernel=[3, 5, 7, 3, 5, 7, 3])
+NETWORKS = {"mbv2_96": dict(), "mbv2_96_pad": dict(explicit_pad=True), "mcunet_144": MCUNET,
+            "mbv2_128_x3": dict(size=128, width=0.5, expansion=3)}
+
+
+def chained(model_or_graph, heads=None, level="portable"):
+    """A host CompiledModel with the chains marked by stream_blocks (``heads`` None) or every
+    chainable run of ops marked (``heads="all"``), kept whether or not they lower the arena."""
+    g = compiler.frontend(model_or_graph) if not isinstance(model_or_graph, Graph) else model_or_graph.copy()
+    source = g.copy()
+    passes.run_passes(g)
+    if heads == "all":
+        for a in g.ops():
+            readers = g.consumers(a.outputs[0]) if len(a.outputs) == 1 else []
+            if len(readers) == 1 and streaming.can_link(g, a, readers[0]):
+                head = a.attrs.get("chain", a.id)
+                a.attrs["chain"] = readers[0].attrs["chain"] = head
+    else:
+        passes.stream_blocks(g)
+    order = scheduler.schedule(g)
+    mp = planner.plan(g, order, 16, kernel_scratch=lambda op: backend_host.kernel_scratch(op, g, level=level), rows=True)
+    return CompiledModel(g, order, mp, "host", source=source, isa=level)
+
+
+def n_chains(m):
+    return len(streaming.members(m.graph))
+
+
+# ---- the pass -------------------------------------------------------------------------------------
+
+def test_stream_blocks_marks_expansions_and_is_idempotent():
+    g = compiler.frontend(inverted_residual_model(**NETWORKS["mbv2_96"]))
+    passes.run_passes(g)
+    before = g.copy()
+    assert passes.stream_blocks(g) is True
+    assert passes.stream_blocks(g) is False
+    chains = list(streaming.members(g).values())
+    kinds = [tuple(op.kind for op in c) for c in chains]
+    # every expansion 1x1 -> depthwise -> projection is one chain, and so is the stem -> first block
+    assert kinds.count(("CONV_2D", "DEPTHWISE_CONV_2D", "CONV_2D")) >= 10, kinds
+    for c in chains:
+        for a in c[:-1]:  # what is streamed is larger than what comes in or what goes out
+            assert g.tensor(a.outputs[0]).nbytes > min(g.tensor(c[0].inputs[0]).nbytes,
+                                                      g.tensor(c[-1].outputs[0]).nbytes)
+    rng = np.random.default_rng(0)
+    x = rand_input(before, rng)
+    for a, b in zip(interpreter.run(before, x), interpreter.run(g, x)):  # annotations only
+        np.testing.assert_array_equal(a, b)
+
+
+# ---- random chains, streamed by force ---------------------------------------------------------------
+
+def random_chain(rng, dtype):
+    """2-4 sliding-window ops in a row on a small random image: int8 or float32 convolutions (1x1 to
+    5x5, strides 1-2, dilation 1-2, SAME / VALID / explicit padding), depthwise convolutions (depth
+    multiplier 1-2) and average / max pooling."""
+    g = Graph("chain")
+    quant = dtype == np.int8
+    h, w, c = int(rng.integers(5, 24)), int(rng.integers(3, 12)), int(rng.choice([1, 3, 8, 16]))
+    act_tensor(g, "t0", (1, h, w, c), dtype, 0.05, int(rng.integers(-20, 20)))
+    g.inputs = ["t0"]
+    for j in range(int(rng.integers(2, 5))):
+        x = g.tensor(f"t{j}")
+        _, h, w, c = x.shape
+        kind = str(rng.choice(["CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D"],
+                              p=[0.4, 0.35, 0.1, 0.15]))
+        k = int(rng.choice([1, 3, 3, 5])) if kind != "AVERAGE_POOL_2D" else 2
+        k = min(k, h, w)
+        s = int(rng.choice([1, 1, 2]))
+        y = f"t{j + 1}"
+        if "POOL" in kind:
+            opts = PoolOptions(str(rng.choice(["SAME", "VALID"])), s, s, k, k, "NONE")
+            act_tensor(g, y, (1, 1, 1, 1), dtype, x.quant.scale[0] if quant else None,
+                       int(x.quant.zero_point[0]) if quant else 0)
+            ins = [x.name]
+        else:
+            d = 2 if k == 3 and s == 1 and h > 6 and w > 6 and rng.random() < 0.2 else 1
+            pad = str(rng.choice(["SAME", "VALID", "EXPLICIT"]))
+            pads = tuple(int(v) for v in rng.integers(0, k, 4)) if pad == "EXPLICIT" else ()
+            dm = int(rng.choice([1, 2])) if kind == "DEPTHWISE_CONV_2D" and c < 8 else 1
+            oc = c * dm if kind == "DEPTHWISE_CONV_2D" else int(rng.choice([4, 8, 24, 48]))
+            wshape = (1, k, k, oc) if kind == "DEPTHWISE_CONV_2D" else (oc, k, k, c)
+            axis = 3 if kind == "DEPTHWISE_CONV_2D" else 0
+            if quant:
+                wq = q(rng.uniform(0.002, 0.02, oc), 0, axis)
+                const(g, f"w{j}", rng.integers(-127, 128, wshape).astype(np.int8), wq)
+                const(g, f"b{j}", rng.integers(-3000, 3000, oc).astype(np.int32),
+                      q(x.quant.scale[0] * wq.scale.astype(np.float64), 0))
+            else:
+                const(g, f"w{j}", rng.standard_normal(wshape).astype(np.float32))
+                const(g, f"b{j}", rng.standard_normal(oc).astype(np.float32))
+            act_tensor(g, y, (1, 1, 1, 1), dtype, float(rng.uniform(0.05, 0.4)), int(rng.integers(-30, 30)))
+            opts = ConvOptions(pad, s, s, d, d, str(rng.choice(["NONE", "RELU", "RELU6"])), dm, pads)
+            ins = [x.name, f"w{j}", f"b{j}"]
+        op = g.add_op(kind, ins, [y], opts)
+        shape = tuple(int(v) for v in optable.get(kind).shapes(op, g)[0])
+        if min(shape) < 1:
+            g.remove_op(op)
+            g.remove_dead_tensors()
+            break
+        g.tensor(y).shape = shape
+    g.outputs = [g.ops()[-1].outputs[0]]
+    return g
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.float32], ids=["int8", "float32"])
+def test_random_chains_match_the_reference_at_every_level(dtype):
+    """Streamed by force (every chainable link, whether or not it saves memory), at every ISA level:
+    int8 bit-exact with the reference, float32 within its bound and bit for bit the unchained kernels
+    at the same level; the chain's output in place over its input where the planner can put it."""
+    rng = np.random.default_rng(7 if dtype == np.int8 else 8)
+    streamed = inplace = 0
+    for trial in range(60):
+        g = random_chain(rng, dtype)
+        if len(g.ops()) < 2:
+            continue
+        x = rand_input(g, rng)
+        want, bounds = tolerance.bounds(g, x)
+        for level in LEVELS:
+            m = chained(g, "all", level)
+            if not n_chains(m):
+                continue
+            streamed += 1
+            inplace += bool(m.plan.inplace)
+            got = m(x if len(x) > 1 else x[0])
+            got = got if isinstance(got, list) else [got]
+            for w, y, b in zip(want, got, bounds):
+                if dtype == np.float32:
+                    assert tolerance.compare(y, w, b) is None, (trial, level)
+                    plain = compiler.compile(g, plan="fast", isa=level)(x[0])
+                    np.testing.assert_array_equal(y, plain, err_msg=f"trial {trial} {level}")
+                else:
+                    np.testing.assert_array_equal(y, w, err_msg=f"trial {trial} {level}")
+    assert streamed >= 40 and inplace >= 5, (streamed, inplace)
+
+
+# ---- networks against TFLite Micro ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_inverted_residual_networks_match_tflm(name):
+    model = inverted_residual_model(**NETWORKS[name])
+    m = compiler.compile(model, plan="small")
+    assert n_chains(m) >= 1
+    lines = []
+    assert verify(model, plan="small", samples=2, out=lines.append), "\n".join(lines)
+
+
+def test_residual_sum_written_over_the_block_input():
+    """A residual block whose chain reads the block input x: the sum is written over x, the chain
+    holding its output rows back until no later row reads those of x."""
+    m = compiler.compile(inverted_residual_model(**MCUNET), plan="small")
+    ops = {op.id: op for op in m.graph.ops()}
+    held = [ip for op_id, ip in m.plan.inplace.items() if ip.rows and "fused_into" in ops[op_id].attrs]
+    assert held and all(ip.delay >= 1 for ip in held)
+    lines = []
+    assert verify(inverted_residual_model(**MCUNET), plan="small", samples=1, out=lines.append), "\n".join(lines)
+
+
+@pytest.mark.parametrize("target", ["c", "cortex-m55", "rv64gcv"])
+def test_streamed_networks_on_the_c_targets(target):
+    for kw in (NETWORKS["mbv2_96_pad"], MCUNET):
+        lines = []
+        assert verify(inverted_residual_model(**kw), target=target, samples=1, out=lines.append), "\n".join(lines)
+
+
+@pytest.mark.parametrize("target", ["host", "c", "cortex-m55", "rv64gcv"])
+def test_mobilenet_v2_streamed_matches_tflm(target):
+    path = MODELS / "tflm" / "mobilenet_v2_quantized_1x3x224x224.tflite"
+    lines = []
+    assert verify(path, target=target, samples=1, plan="small", out=lines.append), "\n".join(lines)
+
+
+# ---- refusals ---------------------------------------------------------------------------------------
+
+def _chain_step(m):
+    steps, consts = backend_host.pack(m.graph, m.plan, m.program.calls)
+    k = next(i for i, s in enumerate(steps) if s[0] == "chain")
+    return steps, consts, k
+
+
+def test_executor_refuses_broken_chains():
+    m = chained(inverted_residual_model(**NETWORKS["mbv2_96"]))
+    steps, consts, k = _chain_step(m)
+    _host.Executor(m.plan.arena_bytes, steps, consts)  # as packed: accepted
+
+    def refused(edit, match):
+        broken = copy.deepcopy(steps)
+        step = list(broken[k])
+        links = [list(l) for l in step[1]]
+        edit(step, links)
+        step[1] = [tuple(l) for l in links]
+        broken[k] = tuple(step)
+        with pytest.raises(ValueError, match=match):
+            _host.Executor(m.plan.arena_bytes, broken, consts)
+
+    refused(lambda s, L: L[0].__setitem__(4, 1), "line buffer holds 1 rows")  # a 3x3 window needs 3
+    refused(lambda s, L: L[1].__setitem__(5, L[0][5]), "overlap")  # two line buffers at one offset
+    refused(lambda s, L: L[0].__setitem__(5, 0), "inside the kernels' scratch|overlap")
+    refused(lambda s, L: L[1].__setitem__(1, [L[0][1][0]] + list(L[1][1][1:])), "is a line buffer")
+    def taller(s, L):  # link 1 reads one row more than link 0 writes
+        ip = list(L[1][2])
+        ip[kt.get(L[1][0]).iparams.index("h")] += 1
+        L[1][2] = ip
+    refused(taller, "does not read link")
+    refused(lambda s, L: L.reverse(), "must be")  # the first link's input is a line buffer
+    refused(lambda s, L: L.__delitem__(slice(1, None)), "2 to")
+
+
+def test_checker_refuses_broken_chains():
+    m = chained(inverted_residual_model(**NETWORKS["mbv2_96"]))
+    g, order = m.graph, m.schedule
+    last = next(c[-1] for c in streaming.members(g).values())
+    broken = copy.deepcopy(m.plan)
+    broken.buffers[f"{last.id}:scratch"].size = 64
+    with pytest.raises(PlanError, match="line buffers"):
+        planner.check(g, order, broken)
+    moved = list(order)
+    i = moved.index(last)
+    head = streaming.members(g)[last.attrs["chain"]][0]
+    moved.insert(moved.index(head), moved.pop(i - 1))  # a member out of its chain's run
+    with pytest.raises(PlanError):
+        planner.check(g, moved, m.plan)
