@@ -1,7 +1,8 @@
 """Arena bytes: tinycc's plan next to TFLite Micro's own arena, measured in the same run.
 
 TFLite Micro's figure is its recorded "head" (the planned activation memory) from
-print_allocations(); tinycc's arena_bytes counts everything: activations, scratch, line buffers.
+print_allocations(), plus its variable tensors (state, in its tail); tinycc's arena_bytes counts
+everything: activations, state, scratch, line buffers.
 Tables: the MLPerf models, every integer model of the corpus, MobileNetV2- / MCUNet-style networks
 and DS-CNN-L built with tinycc.testing, mobilenet_v2 224 (with and without the NHWC-input option, and
 under a RAM budget), and on cortex-m55 the instructions the streamed plans execute next to the
@@ -39,7 +40,8 @@ ip.print_allocations()
 
 
 def tflm_head(model):
-    """TFLM's planned activation bytes (a path or the model's bytes), or None when TFLM refuses it."""
+    """TFLM's planned activation bytes (a path or the model's bytes), plus the variable tensors (state:
+    TFLM keeps them in its arena's tail, tinycc in its arena), or None when TFLM refuses the model."""
     with tempfile.NamedTemporaryFile(suffix=".tflite") as f:
         if isinstance(model, bytes):
             f.write(model)
@@ -47,7 +49,8 @@ def tflm_head(model):
             model = f.name
         r = subprocess.run([sys.executable, "-c", _TFLM, str(model)], capture_output=True, text=True, timeout=300)
     m = re.search(r"Arena allocation head (\d+) bytes", r.stdout + r.stderr)
-    return int(m.group(1)) if m else None
+    state = re.search(r"'TfLiteTensor variable buffer data' used (\d+) bytes", r.stdout + r.stderr)
+    return int(m.group(1)) + (int(state.group(1)) if state else 0) if m else None
 
 
 def _row(table, name, model, goal_ratio=None, **kw):

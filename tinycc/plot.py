@@ -1,4 +1,5 @@
-"""Draw a memory plan: ops on x, arena addresses on y, one box per buffer, the peak marked.
+"""Draw a memory plan: ops on x, arena addresses on y, one box per buffer (grey: scratch, a streamed
+block's line buffers across its ops, the block shaded), the peak marked.
 
 SVG is written as text; PNG is rasterised here and encoded with zlib, so plotting needs
 no extra package.
@@ -41,11 +42,16 @@ def svg(r) -> str:
            f'font-size="10">', f'<rect width="{W}" height="{H}" fill="white"/>',
            f'<text x="{LEFT}" y="18" font-size="13">{r["model"]}: arena {r["arena_bytes"]:,} B '
            f'(no-in-place lower bound {r["lower_bound_bytes"]:,} B)</text>']
+    for c in r.get("streamed_blocks", ()):  # a streamed block: its ops run row band by row band
+        x0, x1 = LEFT + c[0] * sx, LEFT + (c[-1] + 1) * sx
+        out.append(f'<rect x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" height="{H - BOTTOM - TOP}" fill="rgb(220,235,255)">'
+                   f'<title>streamed block, ops {c[0]}-{c[-1]}</title></rect>')
     for i, (t, x0, y0, x1, y1) in enumerate(_boxes(r)):
         c = "rgb(%d,%d,%d)" % _color(i, t["scratch"])
         out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{max(x1 - x0, 1):.1f}" height="{max(y1 - y0, 0.5):.1f}" '
                    f'fill="{c}" stroke="black" stroke-width="0.4"><title>{t["name"]}: offset {t["offset"]}, '
-                   f'{t["size"]} B, ops {t["first_op"]}-{t["last_op"]}</title></rect>')
+                   f'{t["size"]} B, ops {t["first_op"]}-{t["last_op"]}'
+                   f'{" (line buffers of a streamed block)" if t.get("line_buffers") else ""}</title></rect>')
     px = LEFT + (r["peak_op"] + 0.5) * sx
     out.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{H - BOTTOM}" stroke="red" stroke-dasharray="4"/>')
     out.append(f'<text x="{px + 3:.1f}" y="{TOP + 10}" fill="red">peak (op {r["peak_op"]})</text>')
@@ -65,6 +71,8 @@ def png(r) -> bytes:
     img = np.full((H, W, 3), 255, np.uint8)
     n = max(len(r["ops"]), 1)
     sx = (W - LEFT - 20) / n
+    for c in r.get("streamed_blocks", ()):
+        img[TOP:H - BOTTOM, int(LEFT + c[0] * sx):int(LEFT + (c[-1] + 1) * sx)] = (220, 235, 255)
     for i, (t, x0, y0, x1, y1) in enumerate(_boxes(r)):
         a, b = int(x0), max(int(x1), int(x0) + 1)
         c, d = int(y0), max(int(round(y1)), int(y0) + 1)

@@ -20,17 +20,18 @@ def report(m) -> dict:
     plan = m.plan
     n = len(m.schedule)
     tensors = []
+    pos = {op.id: i for i, op in enumerate(m.schedule)}
+    heads = {f"{c[-1].id}:scratch": pos[c[0].id] for c in streaming.members(g).values()}
     for b in sorted(plan.buffers.values(), key=lambda b: (b.start, b.name)):
         tensors.append({"name": b.name, "tensors": list(b.members), "offset": b.offset, "size": b.size,
-                        "first_op": max(b.start - 1, 0) // 2, "last_op": min(b.end // 2, n - 1),
-                        "scratch": b.name.endswith(":scratch")})
+                        "first_op": heads.get(b.name, max(b.start - 1, 0) // 2), "last_op": min(b.end // 2, n - 1),
+                        "scratch": b.name.endswith(":scratch"), "line_buffers": b.name in heads})
     live = [0] * n  # activation bytes live at each op, without in-place reuse
     for b in plan.buffers.values():
         for i in range(max(b.start - 1, 0) // 2, min(b.end // 2, n - 1) + 1):
             if not b.name.endswith(":scratch"):
                 live[i] += b.size
     peak = planner.peak(plan, n)[0]
-    pos = {op.id: i for i, op in enumerate(m.schedule)}
     return {
         "model": g.name,
         "target": m.target,
