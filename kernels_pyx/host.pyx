@@ -28,12 +28,14 @@ step needs the kernel's scratch rounded up to 64 bytes plus ``(delay + 1) * ow *
 element size``. A sixth element, ``(space, offset, nbytes)``, gives the step its own scratch in
 the arena (else the executor's).
 
-Block streaming. A step ``("chain", links, flush, ring_offset, scratch)`` runs a chain of those
+Block streaming. A step ``("chain", links, flush, ring_offset, reduce, scratch)`` runs a chain of those
 kernels row band by row band through ``tc_run_chain`` (tinycc/streaming.py): each link is
 ``(name, bufs, iparams, fparams, rows, offset)``, link j reading link j-1's output, which lives in a
 line buffer of ``rows`` rows at ``offset`` in the step's scratch (the buffers that are line buffers
 are None); ``flush`` is None (rows go straight to the last link's output) or ``(delay, epilogue)``
-as a stream's, with its ring of delay + 1 rows at ``ring_offset``. Validated: every link's
+as a stream's, with its ring of delay + 1 rows at ``ring_offset``; ``reduce`` 1 / 2: the last link
+is a global int8 / float32 average pooling run as a running sum (its accumulators at
+``ring_offset``). Validated: every link's
 parameters as a whole call and as one row call on its line buffer, the line buffers hold the rows
 the next window spans, line buffers, ring and kernel scratch do not overlap and fit the scratch.
 """
@@ -75,7 +77,7 @@ cdef extern from "tinycc_kernels.h" nogil:
         int32_t n
         const tc_chain_link *link
         const tc_stream *flush
-        int32_t slot
+        int32_t slot, reduce
     void tc_run_chain(const tc_chain *ch, void *scratch)
 
 cdef extern from "tc_host_table.h" nogil:
@@ -255,7 +257,7 @@ def _stream(impl, p, kscratch, stream, arena_nbytes, spaces):
     return fields, scratch
 
 
-def _chain(links, flush, slot, arena_nbytes, spaces, consts, level):
+def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
     """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields
     and the scratch bytes the chain needs."""
     try:
@@ -266,6 +268,8 @@ def _chain(links, flush, slot, arena_nbytes, spaces, consts, level):
         raise _Bad(f"a chain has 2 to {TC_MAX_CHAIN} links, got {len(links)}")
     out, rings, kscratch, prev = [], [], 0, None
     last = len(links) - 1
+    if reduce not in (0, 1, 2) or (reduce and flush is not None):
+        raise _Bad(f"chain reduce must be 0, 1 (int8) or 2 (float32), without a flush; got {reduce!r}")
     for j, link in enumerate(links):
         if len(link) != 6:
             raise _Bad(f"chain link {j} must be (kernel, bufs, iparams, fparams, rows, offset)")
@@ -290,12 +294,19 @@ def _chain(links, flush, slot, arena_nbytes, spaces, consts, level):
             pe, pp, pcap, prb = prev
             if pe != e or pp["oh"] != p["h"] or prb != p["w"] * p["c"] * e:
                 raise _Bad(f"chain link {j} does not read link {j - 1}'s output ({pp['oh']} rows of {prb} bytes)")
-            if pcap < min(span, p["h"]):
+            if j == last and reduce:  # a global average pooling as a running sum, one row at a time
+                if name != ("avgpool_s8" if reduce == 1 else "avgpool_f32") or p["oh"] != 1 or p["ow"] != 1 \
+                        or p["kh"] < p["h"] or p["kw"] < p["w"] or p["pt"] != 0 or p["pl"] != 0:
+                    raise _Bad(f"chain reduce {reduce}: the last link must be a global {'int8' if reduce == 1 else 'float32'} "
+                               f"average pooling (one output pixel, its window the whole input, no padding)")
+                span = 1
+            elif pcap < min(span, p["h"]):
                 raise _Bad(f"chain link {j - 1}: its line buffer holds {pcap} rows, link {j}'s window spans {span}")
             row = dict(p, h=min(pcap, p["h"]), oh=1, pt=0)
         else:
             row = dict(p, oh=1)
-        rneeds, rks = impl.validate([row[n] for n in k.iparams], [f[n] for n in k.fparams])[2:]
+        rneeds, rks = impl.validate([row[n] for n in k.iparams], [f[n] for n in k.fparams])[2:] \
+            if not (j == last and reduce) else (needs, 0)
         kscratch = max(kscratch, ks, rks)
         addrs = []
         for i, (b, kb) in enumerate(zip(list(bufs), k.bufs)):
@@ -337,6 +348,14 @@ def _chain(links, flush, slot, arena_nbytes, spaces, consts, level):
         if slot < 0 or slot % 64:
             raise _Bad(f"the chain's output ring at {slot} must be 64-byte aligned")
         rings.append((slot, slot + (fields["delay"] + 1) * out[last]["rb"]))
+    if reduce:  # the accumulators, 4 bytes a channel
+        try:
+            slot = operator.index(slot)
+        except TypeError:
+            raise _Bad("the chain's accumulators offset must be an integer") from None
+        if slot < 0 or slot % 64:
+            raise _Bad(f"the chain's accumulators at {slot} must be 64-byte aligned")
+        rings.append((slot, slot + 4 * out[last]["ip"][out[last]["impl"].kernel.iparams.index("c")]))
     rings.sort()
     floor = (kscratch + 63) // 64 * 64
     if rings and rings[0][0] < floor:
@@ -344,7 +363,7 @@ def _chain(links, flush, slot, arena_nbytes, spaces, consts, level):
     for (a0, a1), (b0, b1) in zip(rings, rings[1:]):
         if b0 < a1:
             raise _Bad(f"chain line buffers [{a0}, {a1}) and [{b0}, {b1}) overlap")
-    return out, fields, (slot if flush is not None else 0), max([kscratch] + [r[1] for r in rings])
+    return out, fields, (slot if flush is not None or reduce else 0), max([kscratch] + [r[1] for r in rings])
 
 
 cdef class Executor:
@@ -414,7 +433,7 @@ cdef class Executor:
                     s.links[j].pt_index, s.links[j].sh_index = lk["pt_index"], lk["sh_index"]
                     s.links[j].kh_index, s.links[j].dh_index = lk["kh_index"], lk["dh_index"]
                     s.links[j].rb, s.links[j].cap, s.links[j].ring = lk["rb"], lk["cap"], lk["ring"]
-                s.ch.n, s.ch.link, s.ch.slot = n, s.links, c["slot"]
+                s.ch.n, s.ch.link, s.ch.slot, s.ch.reduce = n, s.links, c["slot"], c["reduce"]
                 s.ch.flush = NULL
             else:
                 _fill(s, c, arena_addr)
@@ -454,11 +473,11 @@ cdef class Executor:
         arena does not exist yet)."""
         name = "?"
         try:
-            if isinstance(st, (tuple, list)) and len(st) == 5 and isinstance(st[0], str) and st[0] == "chain":
+            if isinstance(st, (tuple, list)) and len(st) == 6 and isinstance(st[0], str) and st[0] == "chain":
                 name = "chain"
-                links, fields, slot, scratch = _chain(st[1], st[2], st[3], arena_nbytes, spaces, consts, level)
-                sc = None if st[4] is None else _buffer("scratch", st[4], 4, scratch, True, arena_nbytes, spaces)[1]
-                return dict(impl=None, links=links, stream=fields, slot=slot, scratch=scratch, own=sc)
+                links, fields, slot, scratch = _chain(st[1], st[2], st[3], st[4], arena_nbytes, spaces, consts, level)
+                sc = None if st[5] is None else _buffer("scratch", st[5], 4, scratch, True, arena_nbytes, spaces)[1]
+                return dict(impl=None, links=links, stream=fields, slot=slot, scratch=scratch, own=sc, reduce=st[4])
             try:
                 name, bufs, iparams, fparams, stream, own = (list(st) + [None, None])[:6]
             except (TypeError, ValueError):

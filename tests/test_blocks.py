@@ -3,10 +3,10 @@ row band, their intermediates in line buffers.
 
 Checked here: the stream_blocks pass (what it marks, idempotence, unchanged semantics); random chains
 of convolutions, depthwise convolutions and pooling (kernel sizes, strides, dilations, SAME / VALID /
-explicit padding, int8 and float32) streamed by force against the reference at every ISA level, and
-in place over their input; MobileNetV2- and MCUNet-style networks and mobilenet_v2 224 against
-TFLite Micro on the host and the C targets; the executor's and the checker's refusals of broken
-chains.
+explicit padding, int8 and float32, a global average pooling at the end as a running sum) streamed
+by force against the reference at every ISA level, and in place over their input; MobileNetV2- and
+MCUNet-style networks, DS-CNN-L and mobilenet_v2 224 against TFLite Micro on the host and the C
+targets; the executor's and the checker's refusals of broken chains.
 """
 import copy
 
@@ -21,7 +21,7 @@ from tinycc.ir import Graph
 from tinycc.ops.conv import ConvOptions
 from tinycc.ops.pool import PoolOptions
 from tinycc.runtime import CompiledModel
-from tinycc.testing import inverted_residual_model
+from tinycc.testing import dscnn_model, inverted_residual_model
 from tinycc.verify import verify
 
 from shared_models import MODELS
@@ -128,6 +128,12 @@ def random_chain(rng, dtype):
             g.remove_dead_tensors()
             break
         g.tensor(y).shape = shape
+    if rng.random() < 0.3:  # a global average pooling at the end: a running reduction in a chain
+        x = g.tensor(g.ops()[-1].outputs[0])
+        y = "pooled"
+        act_tensor(g, y, (1, 1, 1, x.shape[3]), dtype, x.quant.scale[0] if quant else None,
+                   int(x.quant.zero_point[0]) if quant else 0)
+        g.add_op("AVERAGE_POOL_2D", [x.name], [y], PoolOptions("VALID", 1, 1, x.shape[1], x.shape[2], "NONE"))
     g.outputs = [g.ops()[-1].outputs[0]]
     return g
 
@@ -138,7 +144,7 @@ def test_random_chains_match_the_reference_at_every_level(dtype):
     int8 bit-exact with the reference, float32 within its bound and bit for bit the unchained kernels
     at the same level; the chain's output in place over its input where the planner can put it."""
     rng = np.random.default_rng(7 if dtype == np.int8 else 8)
-    streamed = inplace = 0
+    streamed = inplace = reduced = 0
     for trial in range(60):
         g = random_chain(rng, dtype)
         if len(g.ops()) < 2:
@@ -151,6 +157,7 @@ def test_random_chains_match_the_reference_at_every_level(dtype):
                 continue
             streamed += 1
             inplace += bool(m.plan.inplace)
+            reduced += any(streaming.reduction(m.graph, c) for c in streaming.members(m.graph).values())
             got = m(x if len(x) > 1 else x[0])
             got = got if isinstance(got, list) else [got]
             for w, y, b in zip(want, got, bounds):
@@ -160,7 +167,7 @@ def test_random_chains_match_the_reference_at_every_level(dtype):
                     np.testing.assert_array_equal(y, plain, err_msg=f"trial {trial} {level}")
                 else:
                     np.testing.assert_array_equal(y, w, err_msg=f"trial {trial} {level}")
-    assert streamed >= 40 and inplace >= 5, (streamed, inplace)
+    assert streamed >= 40 and inplace >= 5 and reduced >= 5, (streamed, inplace, reduced)
 
 
 # ---- networks against TFLite Micro ----------------------------------------------------------------
@@ -185,11 +192,25 @@ def test_residual_sum_written_over_the_block_input():
     assert verify(inverted_residual_model(**MCUNET), plan="small", samples=1, out=lines.append), "\n".join(lines)
 
 
+def test_dscnn_streams_whole_into_its_pooling():
+    """A DS-CNN (MLPerf KWS layout, 276 channels as DS-CNN-L) streams as one block from its first
+    convolution through the global average pooling, a running sum: no activation is ever whole."""
+    model = dscnn_model(channels=276)
+    m = compiler.compile(model, plan="small")
+    blocks = m.report()["streamed_blocks"]
+    assert len(blocks) == 1 and len(blocks[0]) == 10
+    largest = max(t.nbytes for t in m.graph.tensors() if not t.is_const)
+    assert m.plan.arena_bytes < largest  # less than one whole 25x5x276 activation
+    lines = []
+    assert verify(model, plan="small", samples=2, out=lines.append), "\n".join(lines)
+
+
 @pytest.mark.parametrize("target", ["c", "cortex-m55", "rv64gcv"])
 def test_streamed_networks_on_the_c_targets(target):
-    for kw in (NETWORKS["mbv2_96_pad"], MCUNET):
+    for model in (inverted_residual_model(**NETWORKS["mbv2_96_pad"]), inverted_residual_model(**MCUNET),
+                  dscnn_model(channels=276)):
         lines = []
-        assert verify(inverted_residual_model(**kw), target=target, samples=1, out=lines.append), "\n".join(lines)
+        assert verify(model, target=target, samples=1, out=lines.append), "\n".join(lines)
 
 
 @pytest.mark.parametrize("target", ["host", "c", "cortex-m55", "rv64gcv"])
@@ -233,6 +254,8 @@ def test_executor_refuses_broken_chains():
     refused(taller, "does not read link")
     refused(lambda s, L: L.reverse(), "must be")  # the first link's input is a line buffer
     refused(lambda s, L: L.__delitem__(slice(1, None)), "2 to")
+    refused(lambda s, L: s.__setitem__(4, 1), "global int8 average pooling|without a flush")  # not a reduction
+    refused(lambda s, L: s.__setitem__(4, 3), "reduce must be")
 
 
 def test_checker_refuses_broken_chains():

@@ -404,7 +404,8 @@ class CProgram:
         lines.append(f"    const tc_chain_link L[{n}] = {{\n      " + ",\n      ".join(entries) + "};")
         if chain.delay is not None:
             lines += self._stream_struct(chain.links[-1][1], chain.delay, epilogue, False)
-        lines.append(f"    const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}}};")
+        lines.append(f"    const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}, "
+                     f"{chain.reduce}}};")
         lines += [f"    tc_run_chain(&ch, {scratch});", "  }"]
         return lines
 

@@ -85,8 +85,9 @@ def lower(graph, schedule, plan, level: str = None) -> list:
                     continue
                 nout = streaming.out_rows(graph, chain, plan.inplace.get(op.id))
                 rings, slot = streaming.layout(graph, chain, plan.scratch(op).size, nout)
+                reduce = streaming.reduction(graph, chain)
                 call = streaming.ChainCall(links, [n for n, _ in streaming.line_buffers(graph, chain)], rings, slot,
-                                           nout - 1 if nout else None)
+                                           nout - 1 if nout and not reduce else None, reduce)
                 stream, links = ("chain", epilogue), []
             calls.append((op, call, stream))
     return calls
@@ -126,8 +127,8 @@ def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
 
 def pack(graph, plan, calls):
     """Kernel calls -> (steps, consts) in the executor's format (a streamed chain: one step
-    ("chain", links, flush, ring offset, scratch), each link (kernel, bufs, iparams, fparams, line
-    buffer rows, its offset in the scratch), a line buffer operand None; flush None or (delay,
+    ("chain", links, flush, ring offset, reduce, scratch), each link (kernel, bufs, iparams, fparams,
+    line buffer rows, its offset in the scratch), a line buffer operand None; flush None or (delay,
     epilogue) as a stream's)."""
     steps, consts = [], []
 
@@ -169,7 +170,7 @@ def pack(graph, plan, calls):
                 bufs = [None if (i == 0 and j > 0) or (i == 1 and j < n - 1) else b for i, b in enumerate(c.bufs)]
                 links.append(packed(o, c, bufs) + ((call.caps[j], call.rings[j]) if j < n - 1 else (0, 0)))
             flush = None if call.delay is None else (call.delay, stream[1])
-            steps.append(("chain", links, flush, call.slot, own))
+            steps.append(("chain", links, flush, call.slot, call.reduce, own))
             continue
         steps.append(packed(op, call) + (stream, own))
     return steps, consts

@@ -140,8 +140,8 @@ def candidates(graph: Graph, schedule: list, storage: dict, bufs: dict, rows: bo
         if op.attrs.get("alias") or "epilogue" in op.attrs or "fused_into" in op.attrs:
             continue  # a fused ADD's in-place option is _fused_links'
         chain = _chain_of(graph, op)
-        if chain is not None and op is not chain[-1]:
-            continue  # a chain's options are its last member's
+        if chain is not None and (op is not chain[-1] or streaming.reduction(graph, chain)):
+            continue  # a chain's options are its last member's; a running reduction's output is one pixel
         y = storage[op.outputs[0]]
         if not y or len(op.outputs) != 1:
             continue
@@ -382,11 +382,13 @@ def _check_chains(graph: Graph, schedule: list, mp: MemoryPlan) -> list:
         if idx != list(range(idx[0], idx[-1] + 1)) or chain[0].id != head:
             raise PlanError(f"memory plan: the streamed chain of {chain[0].where()} is not contiguous in the schedule")
         need = 0
+        reduce = streaming.reduces(graph, chain[-1])  # a running sum: one row in, c accumulators
         for a, b in zip(chain, chain[1:]):
             r = optable.get(b.kind).rows(b, graph)
             if r is None or b.inputs[0] != a.outputs[0] or not r.covered:
                 raise PlanError(f"memory plan: {b.where()} cannot stream from {a.where()} in a chain")
-            need += min(r.span, r.h) * r.in_row
+            need += r.in_row + 4 * graph.tensor(b.outputs[0]).shape[-1] if reduce and b is chain[-1] \
+                else min(r.span, r.h) * r.in_row
         held = mp.inplace.get(chain[-1].id) or mp.inplace.get((chain[-1].attrs.get("epilogue") or ("",))[0])
         if held is not None and held.rows:  # in place: the output rows held back
             need += (held.delay + 1) * optable.get(chain[-1].kind).rows(chain[-1], graph).out_row

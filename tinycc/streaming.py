@@ -90,13 +90,32 @@ def members(graph) -> dict:
     return out
 
 
+def reduces(graph, op) -> bool:
+    """Is ``op`` a global average pooling (one output pixel whose window is all of its input, int8 or
+    float32)? At the end of a chain it runs as a running sum over its input's rows, one at a time,
+    instead of holding them all in a line buffer."""
+    if op.kind != "AVERAGE_POOL_2D" or rows(op, graph) is None:
+        return False
+    from .ops.pool import geometry
+    g = geometry(op, graph)
+    return g["oh"] == g["ow"] == 1 and g["kh"] >= g["h"] and g["kw"] >= g["w"] and g["pt"] == g["pl"] == 0
+
+
+def reduction(graph, chain) -> int:
+    """tc_chain's ``reduce``: 0, or 1 (int8) / 2 (float32) when the chain ends in a global average
+    pooling run as a running sum."""
+    if not reduces(graph, chain[-1]):
+        return 0
+    return 1 if graph.tensor(chain[-1].outputs[0]).dtype == np.int8 else 2
+
+
 def line_buffers(graph, chain) -> list:
     """(rows, bytes per row) of each line buffer: the output of every member but the last, as many
-    rows as its consumer's window spans (no more than it has)."""
+    rows as its consumer's window spans (no more than it has); one row into a running reduction."""
     out = []
     for a, b in zip(chain, chain[1:]):
         r = rows(b, graph)
-        out.append((min(r.span, r.h), r.in_row))
+        out.append((1 if b is chain[-1] and reduction(graph, chain) else min(r.span, r.h), r.in_row))
     return out
 
 
@@ -159,7 +178,10 @@ def residual_delay(graph, chain):
 
 def out_rows(graph, chain, inplace=None) -> int:
     """Rows of the chain's output ring: none when rows go straight to the output; delay + 1 for an
-    in-place option; for a fused ADD, one, or its residual delay + 1."""
+    in-place option; for a fused ADD, one, or its residual delay + 1; a running reduction's
+    accumulators (4 bytes a channel) in their place."""
+    if reduction(graph, chain):
+        return 4 // graph.tensor(chain[-1].outputs[0]).dtype.itemsize
     if inplace is not None:
         return inplace.delay + 1
     if "epilogue" in chain[-1].attrs:
@@ -188,12 +210,14 @@ class ChainCall:
     """A streamed chain as the backends emit it (``tc_run_chain``): per member its op and kernel call
     (the ``in`` of every member but the first and the ``out`` of every member but the last are line
     buffers: their tensors are not stored); the line buffers' rows and offsets in the chain's
-    scratch; the output ring's offset and delay (``delay`` None: no ring, rows go straight out)."""
+    scratch; the output ring's offset and delay (``delay`` None: no ring, rows go straight out);
+    ``reduce`` as tc_chain's (the accumulators at ``slot``)."""
     links: list
     caps: list
     rings: list
     slot: int
     delay: object = None
+    reduce: int = 0
 
 
 def unchain(graph, heads) -> None:

@@ -22,7 +22,7 @@ void tc_avgpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *s
         ptrdiff_t x0, x1;
         tc_window((int64_t)ox * sw - pl, kw, wd, &x0, &x1);
         int8_t *const yp = y + ((b * oh + oy) * ow + ox) * c;
-        int32_t count, half;
+        int32_t count;
         if (y1 <= y0 || x1 <= x0) { /* excluded by validation; keeps a division by 0 impossible */
           for (i = 0; i < c; i++)
             yp[i] = (int8_t)act_min;
@@ -37,12 +37,8 @@ void tc_avgpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *s
             for (i = 0; i < c; i++)
               acc[i] += xp[i];
           }
-        half = count / 2;
-        for (i = 0; i < c; i++) {
-          const int32_t v = acc[i];
-          const int32_t q = v > 0 ? (v + half) / count : (v - half) / count; /* C division */
-          yp[i] = (int8_t)tc_clamp32(q, act_min, act_max);
-        }
+        for (i = 0; i < c; i++)
+          yp[i] = tc_avg_s8(acc[i], count, act_min, act_max);
       }
     }
   }

@@ -60,6 +60,14 @@ static inline int32_t tc_clamp32(int32_t v, int32_t lo, int32_t hi)
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* An int8 average pooling's output from the sum of `count` > 0 int8 values: TFLite's rounding (half
+   away from zero, by C division), clamped to the activation bounds. */
+static inline int8_t tc_avg_s8(int32_t sum, int32_t count, int32_t act_min, int32_t act_max)
+{
+  const int32_t half = count / 2;
+  return (int8_t)tc_clamp32(sum > 0 ? (sum + half) / count : (sum - half) / count, act_min, act_max);
+}
+
 /* v saturated to the int16 range. */
 static inline int32_t tc_sat16(int32_t v)
 {

@@ -60,6 +60,51 @@ static void tc_chain_row(tc_chain_state *cs, int32_t j, int32_t r, void *dst)
   L->fn(cs->lbuf, cs->lip, L->fp, cs->scratch);
 }
 
+/* A global average pooling as a running sum over the rows of the link before it (ch->reduce). */
+static void tc_chain_reduce(tc_chain_state *cs)
+{
+  const tc_chain *const ch = cs->ch;
+  const tc_chain_link *const last = &ch->link[ch->n - 1], *const prev = &ch->link[ch->n - 2];
+  const int32_t h = last->ip[last->h_index];
+  const ptrdiff_t c = ch->reduce == 1 ? last->rb : last->rb / 4, w = prev->rb / (ch->reduce == 1 ? 1 : 4) / c;
+  uint8_t *const row = cs->scratch + prev->ring;
+  int32_t r;
+  ptrdiff_t i, x;
+  if (ch->reduce == 1) {
+    int32_t *const acc = (int32_t *)(void *)(cs->scratch + ch->slot);
+    int8_t *const y = (int8_t *)last->buf[TC_STREAM_OUT];
+    const int8_t *const v = (const int8_t *)row;
+    for (i = 0; i < c; i++)
+      acc[i] = 0;
+    for (r = 0; r < h; r++) {
+      tc_chain_row(cs, ch->n - 2, r, row);
+      for (x = 0; x < w; x++)
+        for (i = 0; i < c; i++)
+          acc[i] += v[x * c + i];
+    }
+    for (i = 0; i < c; i++)
+      y[i] = tc_avg_s8(acc[i], (int32_t)(h * w), last->ip[TCP_AVGPOOL_S8_ACT_MIN], last->ip[TCP_AVGPOOL_S8_ACT_MAX]);
+  }
+#ifndef TC_NO_FLOAT
+  else {
+    float *const acc = (float *)(void *)(cs->scratch + ch->slot);
+    float *const y = (float *)last->buf[TC_STREAM_OUT];
+    const float *const v = (const float *)(void *)row;
+    const float count = (float)(h * w);
+    for (i = 0; i < c; i++)
+      acc[i] = 0.0f;
+    for (r = 0; r < h; r++) {
+      tc_chain_row(cs, ch->n - 2, r, row);
+      for (x = 0; x < w; x++)
+        for (i = 0; i < c; i++)
+          acc[i] += v[x * c + i];
+    }
+    for (i = 0; i < c; i++)
+      y[i] = tc_clampf(acc[i] / count, last->fp[TCF_AVGPOOL_F32_ACT_MIN], last->fp[TCF_AVGPOOL_F32_ACT_MAX]);
+  }
+#endif
+}
+
 void tc_run_chain(const tc_chain *ch, void *scratch)
 {
   tc_chain_state cs;
@@ -75,6 +120,10 @@ void tc_run_chain(const tc_chain *ch, void *scratch)
   cs.scratch = (uint8_t *)scratch;
   for (q = 0; q < ch->n; q++)
     cs.lo[q] = cs.hi[q] = cs.s[q] = 0;
+  if (ch->reduce) {
+    tc_chain_reduce(&cs);
+    return;
+  }
   if (fl != 0 && fl->epilogue == 1)
     tc_add_s8_setup(fl->eip, &ap);
   else

@@ -102,6 +102,10 @@ typedef struct {
   const tc_chain_link *link;
   const tc_stream *flush;       /* NULL, or the output ring: its delay, rb, epilogue (fused ADD) */
   int32_t slot;                 /* offset in scratch of the ring's delay + 1 rows */
+  int32_t reduce;               /* 1 (int8) or 2 (float32): the last link is a global average pooling
+                                   (one output pixel, its window all of its input), computed as a
+                                   running sum over the rows of the link before, one row at a time;
+                                   c accumulators (int32 / float) at scratch + slot; no flush */
 } tc_chain;
 
 #define TC_MAX_CHAIN 16
