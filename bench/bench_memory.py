@@ -152,11 +152,12 @@ def _count(model, **kw):
     return m.report()["arena_bytes"], m.last_instructions, len(streaming.members(m.graph))
 
 
-@pytest.mark.parametrize("name", ["mbv2_96_x6", "mcunet_144_k357", "mobilenet_v2 224"])
+@pytest.mark.parametrize("name", ["mbv2_96_x6", "mcunet_144_k357", "mobilenet_v2 224", "kws_ref_model", "dscnn_276ch"])
 def test_streamed_instructions_on_cortex_m55(name):
     """The price of streaming: instructions per inference of the smallest plan next to the plan with no
     streamed block (the fewest blocks under an unlimited budget), both on cortex-m55."""
-    model = MOBILENET_V2 if name.startswith("mobilenet") else inverted_residual_model(**NETWORKS[name])
+    model = MOBILENET_V2 if name.startswith("mobilenet") else model_path(name) if name in ALL_MODELS else \
+        dscnn_model(channels=276) if name == "dscnn_276ch" else inverted_residual_model(**NETWORKS[name])
     kw = dict(input_layout="nhwc") if name.startswith("mobilenet") else {}
     a_s, i_s, n_s = _count(model, **kw)
     a_u, i_u, n_u = _count(model, ram_budget=1 << 40, **kw)

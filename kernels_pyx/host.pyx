@@ -257,6 +257,17 @@ def _stream(impl, p, kscratch, stream, arena_nbytes, spaces):
     return fields, scratch
 
 
+def _region(what, offset, nbytes):
+    """[offset, offset + nbytes) of the chain's scratch, offset a 64-byte aligned integer."""
+    try:
+        offset = operator.index(offset)
+    except TypeError:
+        raise _Bad(f"the chain's {what} offset must be an integer") from None
+    if offset < 0 or offset % 64:
+        raise _Bad(f"the chain's {what} at {offset} must be 64-byte aligned")
+    return offset, offset + nbytes
+
+
 def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
     """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields
     and the scratch bytes the chain needs."""
@@ -341,21 +352,9 @@ def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
             raise _Bad(f"the chain's flush must be None or (delay, epilogue), got {flush!r}") from None
         fields = _stream(out[last]["impl"], dict(zip(out[last]["impl"].kernel.iparams, out[last]["ip"])), 0,
                          (delay, epilogue, False), arena_nbytes, spaces)[0]
-        try:
-            slot = operator.index(slot)
-        except TypeError:
-            raise _Bad("the chain's output ring offset must be an integer") from None
-        if slot < 0 or slot % 64:
-            raise _Bad(f"the chain's output ring at {slot} must be 64-byte aligned")
-        rings.append((slot, slot + (fields["delay"] + 1) * out[last]["rb"]))
+        rings.append(_region("output ring", slot, (fields["delay"] + 1) * out[last]["rb"]))
     if reduce:  # the accumulators, 4 bytes a channel
-        try:
-            slot = operator.index(slot)
-        except TypeError:
-            raise _Bad("the chain's accumulators offset must be an integer") from None
-        if slot < 0 or slot % 64:
-            raise _Bad(f"the chain's accumulators at {slot} must be 64-byte aligned")
-        rings.append((slot, slot + 4 * out[last]["ip"][out[last]["impl"].kernel.iparams.index("c")]))
+        rings.append(_region("accumulators", slot, 4 * out[last]["ip"][out[last]["impl"].kernel.iparams.index("c")]))
     rings.sort()
     floor = (kscratch + 63) // 64 * 64
     if rings and rings[0][0] < floor:

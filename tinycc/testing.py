@@ -646,20 +646,32 @@ DSCNN_CLASSES = 12
 DSCNN_INPUT_QUANT = (0.25, -3)  # scale, zero point of the int8 input
 
 
-def _np_conv(x, w, b, stride, depthwise=False):
-    """Float NHWC convolution (SAME padding) for calibration; w is OHWI or 1HWO (depthwise)."""
-    n, h, wd, c = x.shape
+def _np_depthwise_or_conv(x, w, b, stride, pads, depthwise):
+    """Float NHWC convolution with explicit (top, bottom, left, right) zero padding; w OHWI / 1HWO."""
+    t, bt, l, r = pads
+    xp = np.pad(x, ((0, 0), (t, bt), (l, r), (0, 0)))
     kh, kw = w.shape[1], w.shape[2]
-    oh, ow = -(-h // stride), -(-wd // stride)
-    ph = max((oh - 1) * stride + kh - h, 0)
-    pw = max((ow - 1) * stride + kw - wd, 0)
-    xp = np.pad(x, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)))
+    oh = (xp.shape[1] - kh) // stride + 1
+    ow = (xp.shape[2] - kw) // stride + 1
     acc = 0.0
     for i in range(kh):
         for j in range(kw):
             win = xp[:, i:i + (oh - 1) * stride + 1:stride, j:j + (ow - 1) * stride + 1:stride, :]
             acc = acc + (win * w[0, i, j, :] if depthwise else win @ w[:, i, j, :].T)
     return acc + b
+
+
+def _same_pads(size, k, stride):
+    out = -(-size // stride)
+    total = max((out - 1) * stride + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def _np_conv(x, w, b, stride, depthwise=False):
+    """Float NHWC convolution (SAME padding) for calibration; w is OHWI or 1HWO (depthwise)."""
+    kh, kw = w.shape[1], w.shape[2]
+    return _np_depthwise_or_conv(x, w, b, stride, _same_pads(x.shape[1], kh, stride) + _same_pads(x.shape[2], kw, stride),
+                                 depthwise)
 
 
 def _round_to_int8_grid(layer: dict) -> None:
@@ -795,27 +807,6 @@ def dscnn_float_model(seed: int = 0) -> bytes:
 #: MobileNetV2's stages as (expansion, output channels, blocks, first stride), its stem 32 channels
 MOBILENET_V2_STAGES = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2),
                        (6, 320, 1, 1))
-
-
-def _np_depthwise_or_conv(x, w, b, stride, pads, depthwise):
-    """Float NHWC convolution with explicit (top, bottom, left, right) zero padding; w OHWI / 1HWO."""
-    t, bt, l, r = pads
-    xp = np.pad(x, ((0, 0), (t, bt), (l, r), (0, 0)))
-    kh, kw = w.shape[1], w.shape[2]
-    oh = (xp.shape[1] - kh) // stride + 1
-    ow = (xp.shape[2] - kw) // stride + 1
-    acc = 0.0
-    for i in range(kh):
-        for j in range(kw):
-            win = xp[:, i:i + (oh - 1) * stride + 1:stride, j:j + (ow - 1) * stride + 1:stride, :]
-            acc = acc + (win * w[0, i, j, :] if depthwise else win @ w[:, i, j, :].T)
-    return acc + b
-
-
-def _same_pads(size, k, stride):
-    out = -(-size // stride)
-    total = max((out - 1) * stride + k - size, 0)
-    return total // 2, total - total // 2
 
 
 def inverted_residual_model(size: int = 96, stages=MOBILENET_V2_STAGES, width: float = 0.35, stem: int = 32,

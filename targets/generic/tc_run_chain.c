@@ -67,40 +67,38 @@ static void tc_chain_reduce(tc_chain_state *cs)
   const tc_chain_link *const last = &ch->link[ch->n - 1], *const prev = &ch->link[ch->n - 2];
   const int32_t h = last->ip[last->h_index];
   const ptrdiff_t c = ch->reduce == 1 ? last->rb : last->rb / 4, w = prev->rb / (ch->reduce == 1 ? 1 : 4) / c;
-  uint8_t *const row = cs->scratch + prev->ring;
+  const uint8_t *const row = cs->scratch + prev->ring;
+  int32_t *const iacc = (int32_t *)(void *)(cs->scratch + ch->slot);
   int32_t r;
   ptrdiff_t i, x;
-  if (ch->reduce == 1) {
-    int32_t *const acc = (int32_t *)(void *)(cs->scratch + ch->slot);
-    int8_t *const y = (int8_t *)last->buf[TC_STREAM_OUT];
-    const int8_t *const v = (const int8_t *)row;
-    for (i = 0; i < c; i++)
-      acc[i] = 0;
-    for (r = 0; r < h; r++) {
-      tc_chain_row(cs, ch->n - 2, r, row);
+  memset(iacc, 0, (size_t)c * 4); /* all bits zero: 0 and 0.0f */
+  for (r = 0; r < h; r++) {
+    tc_chain_row(cs, ch->n - 2, r, cs->scratch + prev->ring);
+    if (ch->reduce == 1) {
       for (x = 0; x < w; x++)
         for (i = 0; i < c; i++)
-          acc[i] += v[x * c + i];
+          iacc[i] += ((const int8_t *)row)[x * c + i];
     }
+#ifndef TC_NO_FLOAT
+    else {
+      float *const facc = (float *)(void *)iacc;
+      for (x = 0; x < w; x++)
+        for (i = 0; i < c; i++)
+          facc[i] += ((const float *)(const void *)row)[x * c + i];
+    }
+#endif
+  }
+  if (ch->reduce == 1) {
     for (i = 0; i < c; i++)
-      y[i] = tc_avg_s8(acc[i], (int32_t)(h * w), last->ip[TCP_AVGPOOL_S8_ACT_MIN], last->ip[TCP_AVGPOOL_S8_ACT_MAX]);
+      ((int8_t *)last->buf[TC_STREAM_OUT])[i] = tc_avg_s8(iacc[i], (int32_t)(h * w), last->ip[TCP_AVGPOOL_S8_ACT_MIN],
+                                                         last->ip[TCP_AVGPOOL_S8_ACT_MAX]);
   }
 #ifndef TC_NO_FLOAT
   else {
-    float *const acc = (float *)(void *)(cs->scratch + ch->slot);
-    float *const y = (float *)last->buf[TC_STREAM_OUT];
-    const float *const v = (const float *)(void *)row;
-    const float count = (float)(h * w);
     for (i = 0; i < c; i++)
-      acc[i] = 0.0f;
-    for (r = 0; r < h; r++) {
-      tc_chain_row(cs, ch->n - 2, r, row);
-      for (x = 0; x < w; x++)
-        for (i = 0; i < c; i++)
-          acc[i] += v[x * c + i];
-    }
-    for (i = 0; i < c; i++)
-      y[i] = tc_clampf(acc[i] / count, last->fp[TCF_AVGPOOL_F32_ACT_MIN], last->fp[TCF_AVGPOOL_F32_ACT_MAX]);
+      ((float *)last->buf[TC_STREAM_OUT])[i] = tc_clampf(((const float *)(const void *)iacc)[i] / (float)(h * w),
+                                                         last->fp[TCF_AVGPOOL_F32_ACT_MIN],
+                                                         last->fp[TCF_AVGPOOL_F32_ACT_MAX]);
   }
 #endif
 }
