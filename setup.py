@@ -58,7 +58,7 @@ setup(
     install_requires=["numpy", "networkx", "tflite", "cython"],
     extras_require={
         "test": ["pytest", "pytest-benchmark", "hypothesis", "tflite-micro==0.dev20261023182759",
-                 "ai-edge-litert==2.3.0"],
+                 "ai-edge-litert==2.3.0", "cmake>=3.10"],
     },
     entry_points={"console_scripts": ["tinycc=tinycc.cli:main"]},
     zip_safe=False,
