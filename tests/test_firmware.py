@@ -138,7 +138,6 @@ def test_two_named_models_in_one_program(tmp_path):
 def test_cmake_library_targets(tmp_path):
     """Each library's CMakeLists.txt is a static library target (tinycc_model by default, else its
     name); two of them link into one program with the cmake on PATH (each kernel taken once)."""
-    cmake = _tool("cmake")
     models = {"tinycc": model_path("kws_ref_model"), "b": model_path("ad01_int8")}
     compiled = {}
     for name, path in models.items():
@@ -151,13 +150,43 @@ def test_cmake_library_targets(tmp_path):
         "add_subdirectory(tinycc)\nadd_subdirectory(b)\n"
         "add_executable(app main.c)\ntarget_include_directories(app PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})\n"
         "target_link_libraries(app PRIVATE tinycc_model b)\n")
-    build = tmp_path / "build"
-    r = subprocess.run([cmake, "-S", str(tmp_path / "src"), "-B", str(build), f"-DCMAKE_C_COMPILER={_tool('gcc')}",
-                        "-DCMAKE_BUILD_TYPE=Release"], capture_output=True, text=True)
+    build = _cmake_build(tmp_path / "src", f"-DCMAKE_C_COMPILER={_tool('gcc')}")
+    _check_program(build / "app", tmp_path, [(compiled["tinycc"], models["tinycc"]), (compiled["b"], models["b"])])
+
+
+def _cmake_build(src, *options):
+    """Configure and build ``src`` with the cmake on PATH (Release); the build directory."""
+    cmake, build = _tool("cmake"), src.parent / "build"
+    r = subprocess.run([cmake, "-S", str(src), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release", *options],
+                       capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     r = subprocess.run([cmake, "--build", str(build), "--parallel", "4"], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
-    _check_program(build / "app", tmp_path, [(compiled["tinycc"], models["tinycc"]), (compiled["b"], models["b"])])
+    return build
+
+
+def test_cmake_cortex_m55_firmware(tmp_path):
+    """The cortex-m55 library's toolchain.cmake (Arm GCC): the library and the board's harness built
+    into a firmware with CMake, run under QEMU mps3-an547, against TFLite Micro."""
+    from tinycc.backend_c import TARGETS_DIR
+    from tinycc.ctarget import CortexM55Runner
+    _tool("arm-none-eabi-gcc")
+    path = model_path("kws_ref_model")
+    m = tinycc.compile(path, target="cortex-m55")
+    assert "toolchain.cmake" in m.write(str(tmp_path / "src" / "model"))
+    board = (TARGETS_DIR / "cortex-m55").as_posix()
+    (tmp_path / "src" / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.13...3.31)\nproject(fw C)\nadd_subdirectory(model)\n"
+        f"add_executable(model.elf {board}/main.c {board}/startup.c)\n"
+        "target_link_libraries(model.elf PRIVATE tinycc_model)\n"
+        f"target_link_options(model.elf PRIVATE --specs=rdimon.specs -nostartfiles -T{board}/mps3_an547.ld)\n")
+    build = _cmake_build(tmp_path / "src", f"-DCMAKE_TOOLCHAIN_FILE={tmp_path / 'src' / 'model' / 'toolchain.cmake'}")
+    oracle = TFLM(path)
+    xs = random_inputs(m.inputs, np.random.default_rng(5))
+    (tmp_path / "input.bin").write_bytes(xs[0].tobytes())
+    CortexM55Runner().run(str(build / "model.elf"), str(tmp_path))
+    y = np.fromfile(tmp_path / "output.bin", np.int8).reshape(m.outputs[0].shape)
+    np.testing.assert_array_equal(y, oracle(xs)[0])
 
 
 def test_library_name_is_checked(tmp_path):

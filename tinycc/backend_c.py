@@ -499,6 +499,9 @@ class CProgram:
             pending += _local_includes(files[name])
         files["tinycc.mk"] = self._make_fragment(p.upper(), sorted(sources))
         files["CMakeLists.txt"] = self._cmake_lists(cmake_target, sorted(sources))
+        toolchain = TARGETS_DIR / self.target.name / "toolchain.cmake"  # a cross target's CMake toolchain file
+        if toolchain.is_file():
+            files["toolchain.cmake"] = toolchain.read_text()
         self.kernels_used = used
         self.fallbacks = self.target.report_fallbacks(set(used))
         return files
