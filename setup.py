@@ -48,7 +48,7 @@ setup(
     packages=["tinycc", "tinycc.ops", "tinycc.targets"],
     # the C kernels and board support ship with the package (tinycc/targets when installed)
     package_dir={"tinycc.targets": "targets"},
-    package_data={"tinycc.targets": ["*.sh", "*/*.c", "*/*.h", "*/*.mk", "*/*.ld", "*/Makefile"]},
+    package_data={"tinycc.targets": ["*.sh", "*/*.c", "*/*.h", "*/*.mk", "*/*.ld", "*/*.cmake", "*/Makefile"]},
     ext_modules=cythonize(
         [host],
         include_path=[os.path.join(HERE, "kernels_pyx")],
@@ -58,7 +58,7 @@ setup(
     install_requires=["numpy", "networkx", "tflite", "cython"],
     extras_require={
         "test": ["pytest", "pytest-benchmark", "hypothesis", "tflite-micro==0.dev20261023182759",
-                 "ai-edge-litert==2.3.0"],
+                 "ai-edge-litert==2.3.0", "cmake>=3.10"],
     },
     entry_points={"console_scripts": ["tinycc=tinycc.cli:main"]},
     zip_safe=False,

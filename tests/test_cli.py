@@ -88,9 +88,21 @@ def test_verify_catches_a_slightly_wrong_float_kernel(monkeypatch):
     assert "MISMATCH" in lines[0] and "FULLY_CONNECTED" in lines[0]
 
 
+def test_compile_a_named_library(tmp_path):
+    r = tinycc("compile", model_path("ad01_int8"), "--target", "c", "--name", "kws", "-o", tmp_path / "kws")
+    assert r.returncode == 0, r.stderr
+    assert "symbols kws_*" in r.stdout and "CMakeLists.txt" in r.stdout
+    h = (tmp_path / "kws" / "model.h").read_text()
+    assert "void kws_invoke(" in h and "#define KWS_ARENA_SIZE " in h and "tinycc_invoke" not in h
+    assert "KWS_SRCS :=" in (tmp_path / "kws" / "tinycc.mk").read_text()
+    assert "add_library(kws STATIC" in (tmp_path / "kws" / "CMakeLists.txt").read_text()
+
+
 @pytest.mark.parametrize("args,msg", [
     (["report", "/nonexistent.tflite"], "cannot read model"),
     (["run", "kws"], "cannot read model"),
+    (["compile", "/nonexistent.tflite", "--name", "kws"], "give a C target"),
+    (["compile", "/nonexistent.tflite", "--target", "c", "--name", "1kws"], "library name '1kws'"),
 ])
 def test_user_errors_are_one_line_exit_2(args, msg):
     r = tinycc(*args)

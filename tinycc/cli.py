@@ -69,6 +69,11 @@ def _save_results(path, m, results):
 
 
 def cmd_compile(args):
+    if args.name is not None and args.target == "host":
+        raise InputError("--name names a C library: give a C target (--target c, cortex-m55, rv64gcv)")
+    if args.name is not None:
+        from .backend_c import library_name
+        library_name(args.name)  # checked before compiling
     m = _compile(args)
     out = args.output or os.path.splitext(os.path.basename(args.model))[0] + "_tinycc"
     _make_dir(out)
@@ -82,10 +87,11 @@ def cmd_compile(args):
         print(f"compiled {rep['model']} for host: {len(rep['ops'])} ops, arena {rep['arena_bytes']} B, "
               f"weights {rep['weights_bytes']} B -> {path}")
         return
-    files = m.write(out)
+    files = m.write(out, args.name)
     fallbacks = m.program.fallbacks
     print(f"compiled {rep['model']} for {args.target}: {len(files)} files in {out} (model.h, model.c, "
-          f"tinycc.mk, {len([f for f in files if f.startswith('tc_')])} kernel files), arena "
+          f"tinycc.mk, CMakeLists.txt, {len([f for f in files if f.startswith('tc_')])} kernel files), "
+          + (f"symbols {args.name}_*, " if args.name else "") + f"arena "
           f"{rep['arena_bytes']} B, weights {rep['weights_bytes']} B"
           + (f"; portable kernels used for: {', '.join(fallbacks)}" if fallbacks else ""))
 
@@ -201,6 +207,9 @@ def build_parser():
 
     s = model_cmd("compile", cmd_compile, "compile a model")
     s.add_argument("-o", "--output", help="output directory")
+    s.add_argument("--name", help="C targets: prefix of the library's exported symbols, macros, Make variables and "
+                                  "CMake target (NAME_invoke, NAME_ARENA_SIZE; default tinycc_invoke, "
+                                  "TINYCC_ARENA_SIZE, target tinycc_model), so several models link into one program")
     s = model_cmd("run", cmd_run, "compile and run a model")
     s.add_argument("--input", help="input .npy (one input, or a stack of inputs); an .npz by input name for a "
                                    "model with several inputs")

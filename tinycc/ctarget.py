@@ -155,8 +155,11 @@ class CTargetModel(CompiledModel):
         return (CTargetModel, (self.graph, self.schedule, self.plan, self.target, self.source, self.passes_applied,
                                self.vlen, self.program.target.portable_only))
 
-    def write(self, out_dir: str) -> list:
-        return self.program.write(out_dir)
+    def write(self, out_dir: str, name: str = None) -> list:
+        """Write the C library to ``out_dir``; ``name`` prefixes its exported symbols, macros, Make
+        variables and CMake target (``kws_invoke``, ``KWS_ARENA_SIZE``...) so several models link into
+        one program; without one they are ``tinycc_invoke``, ``TINYCC_ARENA_SIZE``..."""
+        return self.program.write(out_dir, name)
 
     def _built(self):
         if self._exe is None:
