@@ -49,7 +49,7 @@ class Runner:
 
     def run(self, exe: str, work: str, count: bool = False):
         if count:
-            raise ToolError("instruction counts need an emulated target (cortex-m55, rv64gcv)")
+            raise ToolError(f"instruction counts need an emulated target ({', '.join(COUNTING_TARGETS)})")
         _run([exe, "input.bin", "output.bin"], work, "running the model")
 
 
@@ -83,13 +83,32 @@ class QemuRunner(Runner):
         return None
 
 
-class CortexM55Runner(QemuRunner):
-    board, nm = "cortex-m55", "arm-none-eabi-nm"
+class CortexMRunner(QemuRunner):
+    """A Cortex-M core on a QEMU machine, bare metal (targets/cortex-m: semihosting I/O, main's
+    return value QEMU's exit status)."""
+    nm = "arm-none-eabi-nm"
+    machine = ""
 
     def qemu(self, elf):
-        return [_need("qemu-system-arm"), "-M", "mps3-an547", "-nographic", "-monitor", "none", "-serial", "none",
+        return [_need("qemu-system-arm"), "-M", self.machine, "-nographic", "-monitor", "none", "-serial", "none",
                 "-semihosting-config", "enable=on,target=native,arg=model.elf,arg=input.bin,arg=output.bin",
                 "-kernel", elf]
+
+
+class CortexM4Runner(CortexMRunner):
+    board, machine = "cortex-m4", "mps2-an386"
+
+
+class CortexM7Runner(CortexMRunner):
+    board, machine = "cortex-m7", "mps2-an500"
+
+
+class CortexM33Runner(CortexMRunner):
+    board, machine = "cortex-m33", "mps2-an505"
+
+
+class CortexM55Runner(CortexMRunner):
+    board, machine = "cortex-m55", "mps3-an547"
 
 
 class RV64Runner(QemuRunner):
@@ -124,7 +143,10 @@ def _text_range(nm: str, elf: str) -> tuple:
     return syms["__tinycc_text_start"], syms["__tinycc_text_end"]
 
 
-RUNNERS = {"c": Runner, "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
+RUNNERS = {"c": Runner, "cortex-m4": CortexM4Runner, "cortex-m7": CortexM7Runner, "cortex-m33": CortexM33Runner,
+           "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
+#: the targets that count instructions (emulated cores)
+COUNTING_TARGETS = tuple(t for t, r in RUNNERS.items() if r.count_supported)
 
 
 class CTargetModel(CompiledModel):

@@ -1,4 +1,4 @@
-/* Shared by the board harnesses (targets/host/main.c, targets/cortex-m55/main.c): the input and
+/* Shared by the board harnesses (targets/host/main.c, targets/cortex-m/main.c): the input and
    output buffers of one inference, the call, and the run over a file of input records. Several inputs or outputs sit one after another in
    the files (and in these buffers); the harness splits them for tinycc_invoke_io. Define
    TC_BIG to place the buffers (e.g. in a large memory section) before including this. */
