@@ -1,6 +1,8 @@
 """Board support for the emulated cores: the Cortex-M4, -M7, -M33 and -M55 (QEMU mps2-an386,
 mps2-an500, mps2-an505 and mps3-an547, bare metal with semihosting) and RV64GCV (QEMU user mode, VLEN 128 and 256) harnesses build a stand-in model
-library, run it, and the QEMU plugin counts the instructions executed in the model's code.
+library, run it, and the QEMU plugin counts the instructions executed in the model's code (its
+address range) or in each inference (between the harness's marks: the model's code and the library
+functions it calls).
 
 A missing toolchain or emulator fails these tests (bash targets/install_toolchains.sh)."""
 import shutil
@@ -372,3 +374,52 @@ def test_rv64gcv_vector_loop_follows_vlen(plugin, tmp_path):
         assert out[:N] == bytes((2 * v + 3) & 0xFF for v in inp)
         assert out[N] == vlen // 8  # VLMAX for e8, m1
     assert 0 < counts[256] < counts[128] < 200, counts  # 2 strips instead of 4
+
+
+# calls memset and memcpy (libc) and a 64-bit division (a run-time helper on the Cortex-M) per rep
+LIB_MODEL = {
+    "model.c": """#include <string.h>
+#include "model.h"
+__attribute__((noinline)) static uint64_t tc_div(uint64_t a, uint64_t b) { return a / b; }
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  const uint8_t *in = input;
+  uint32_t r, reps = in[0];
+  uint64_t q;
+  for (r = 0; r < reps; r++) {
+    memset(arena, (int)r, TINYCC_ARENA_SIZE);
+    memcpy(arena, in, TINYCC_INPUT_BYTES);
+    q = tc_div(((uint64_t)in[1] << 40) + r, (uint64_t)in[2] + 3u);
+    arena[1] ^= (uint8_t)q;
+  }
+  memcpy(output, arena, TINYCC_OUTPUT_BYTES);
+}
+""",
+}
+
+
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55", "rv64gcv"])
+def test_marks_count_the_library_calls_of_the_inference(target, plugin, tmp_path):
+    """Counted between the harness's marks, an inference includes the library functions the model
+    calls (memcpy, memset, 64-bit division), which its address range leaves out, and nothing of the
+    harness (file I/O): per rep the marks count more than the range; the fixed part stays small."""
+    elf = build(target, write_model(tmp_path / "lib", LIB_MODEL, arena=1024))
+    s = symbols(target, elf)
+    marks = s["harness_count_start"] & ~1, s["harness_count_stop"] & ~1
+    counts = {}
+    for reps in (4, 8):
+        inp = mix_input(reps)
+        for how, rng in (("range", tinycc_range(target, elf)), ("marks", None)):
+            work = tmp_path / f"{how}{reps}"
+            if how == "marks":
+                plug = f"{plugin},start={marks[0]:#x},stop={marks[1]:#x}"
+            else:
+                plug = plugin
+            rc, out, counts[how, reps], err = run(target, elf, inp, work, plug, rng)
+            assert rc == 0, err
+    per_rep = {how: (counts[how, 8] - counts[how, 4]) / 4 for how in ("range", "marks")}
+    assert per_rep["marks"] > per_rep["range"] + 1024 / 64, (per_rep, counts)  # memset's 1 KiB at least
+    fixed = counts["marks", 4] - 4 * per_rep["marks"]
+    assert 0 < fixed < 2000, (fixed, counts)  # the output copy and the calls, no file I/O
+    rc, _, total, err = run(target, elf, mix_input(4), tmp_path / "all", plugin)
+    assert rc == 0 and total > counts["marks", 4] + 1000, (total, counts)

@@ -104,14 +104,14 @@ def cmd_run(args):
         runs = [[x[k] for x in xs] for k in range(len(xs[0]))] if stacked else [xs]
         results = [m(r if len(r) > 1 else r[0]) for r in runs]
         if args.count_instructions:
-            print(f"instructions executed in the model's code: {m.last_instructions:,}")
+            print(f"instructions executed (the model's code and the library functions it calls): {m.last_instructions:,}")
     elif args.random:
         rng = np.random.default_rng(args.seed)
         results = []
         for _ in range(args.random):
             results.append(m(random_inputs(m.inputs, rng)))
             if args.count_instructions:
-                print(f"instructions executed in the model's code: {m.last_instructions:,}")
+                print(f"instructions executed (the model's code and the library functions it calls): {m.last_instructions:,}")
     else:
         raise InputError("give --input IN.npy or --random N")
     if args.output:
