@@ -36,14 +36,7 @@ CC        ?= arm-none-eabi-gcc
 ifeq ($(origin CC),default)
 CC        := arm-none-eabi-gcc
 endif
-MODEL_DIR ?= .
-SRCS      ?= $(wildcard $(MODEL_DIR)/*.c)
-ELF       ?= $(MODEL_DIR)/model.elf
-BUILD     ?= $(ELF).build
-OPT       ?= -O2
-STD       ?= -std=c99
-WARN      ?= -Wall -Wextra -Werror
-EXTRA_CFLAGS ?=
+include $(CORTEX_M_DIR)/../host/board_defaults.mk
 # the compiler of the model library (the harness is always built with Arm GCC and newlib), e.g.
 #   MODEL_CC=clang-19 MODEL_FLAGS="--target=arm-none-eabi -fshort-enums -isystem /usr/lib/arm-none-eabi/include"
 MODEL_CC    ?= $(CC)
