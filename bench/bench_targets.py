@@ -1,5 +1,5 @@
-"""Per model and C target: executed instructions per inference (QEMU TCG plugin, counted in the
-model's code only), MACs per instruction, code bytes, weights bytes and arena bytes; and, in the
+"""Per model and C target: executed instructions per inference (QEMU TCG plugin, counted between
+the harness's marks around the invoke: the model's code and the library functions it calls), MACs per instruction, code bytes, weights bytes and arena bytes; and, in the
 same run, the same model built with the portable C kernels on the same core, and the anchors of
 Arm's CMSIS-NN (Cortex-M55, MVE) and muRISCV-NN (RVV) from the shared models' README. Besides
 the shared int8 models, dscnn_16x8 (tests/synthetic_models.py): the KWS DS-CNN layer shapes with

@@ -38,7 +38,7 @@ from tinycc.verify import verify  # noqa: E402
 
 from shared_models import INT8_MODELS, MODELS  # noqa: E402
 
-C_TARGETS = [("c", 128), ("cortex-m55", 128), ("rv64gcv", 128)]
+C_TARGETS = [("c", 128), ("cortex-m4", 128), ("cortex-m55", 128), ("rv64gcv", 128)]
 WEIGHT_LIMIT = 1 << 20  # C targets run the models with less than 1 MB of weights
 CALLS = 3  # invocations per check, in a row (state carries over)
 BATCH_WEIGHTS = 2 << 20  # weights per merged C program

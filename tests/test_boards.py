@@ -1,6 +1,8 @@
-"""Board support for the emulated cores: the Cortex-M55 (QEMU mps3-an547, bare metal with
-semihosting) and RV64GCV (QEMU user mode, VLEN 128 and 256) harnesses build a stand-in model
-library, run it, and the QEMU plugin counts the instructions executed in the model's code.
+"""Board support for the emulated cores: the Cortex-M4, -M7, -M33 and -M55 (QEMU mps2-an386,
+mps2-an500, mps2-an505 and mps3-an547, bare metal with semihosting) and RV64GCV (QEMU user mode, VLEN 128 and 256) harnesses build a stand-in model
+library, run it, and the QEMU plugin counts the instructions executed in the model's code (its
+address range) or in each inference (between the harness's marks: the model's code and the library
+functions it calls).
 
 A missing toolchain or emulator fails these tests (bash targets/install_toolchains.sh)."""
 import shutil
@@ -14,11 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "targets"
 N = 64  # stand-in model: bytes in and out
 
-TOOLS = {
-    "cortex-m55": ["arm-none-eabi-gcc", "arm-none-eabi-nm", "arm-none-eabi-objdump", "qemu-system-arm", "make"],
-    "rv64gcv": ["clang-19", "ld.lld-19", "riscv64-linux-gnu-nm", "riscv64-linux-gnu-objdump", "qemu-riscv64", "make"],
-}
-NM = {"cortex-m55": "arm-none-eabi-nm", "rv64gcv": "riscv64-linux-gnu-nm"}
+#: the Cortex-M targets' QEMU machines
+MACHINE = {"cortex-m4": "mps2-an386", "cortex-m7": "mps2-an500", "cortex-m33": "mps2-an505", "cortex-m55": "mps3-an547"}
+ARM_TOOLS = ["arm-none-eabi-gcc", "arm-none-eabi-nm", "arm-none-eabi-objdump", "qemu-system-arm", "make"]
+TOOLS = dict({t: ARM_TOOLS for t in MACHINE},
+             rv64gcv=["clang-19", "ld.lld-19", "riscv64-linux-gnu-nm", "riscv64-linux-gnu-objdump", "qemu-riscv64",
+                      "make"])
+NM = dict({t: "arm-none-eabi-nm" for t in MACHINE}, rv64gcv="riscv64-linux-gnu-nm")
 
 
 def need(*tools):
@@ -167,9 +171,9 @@ def tinycc_range(target, elf):
 
 
 def qemu_cmd(target, elf, args, vlen=128):
-    if target == "cortex-m55":
+    if target in MACHINE:
         semi = ",".join(["enable=on,target=native", f"arg={elf.name}"] + [f"arg={a}" for a in args])
-        return ["qemu-system-arm", "-M", "mps3-an547", "-nographic", "-monitor", "none", "-serial", "none",
+        return ["qemu-system-arm", "-M", MACHINE[target], "-nographic", "-monitor", "none", "-serial", "none",
                 "-semihosting-config", semi, "-kernel", str(elf)]
     return ["qemu-riscv64", "-cpu", f"rv64,v=true,vext_spec=v1.0,vlen={vlen},elen=64", str(elf), *args]
 
@@ -202,7 +206,8 @@ def mix_input(reps):
 
 # ---- tests ----
 
-BUILDS = [("cortex-m55", "-O2"), ("cortex-m55", "-Os"), ("rv64gcv", "-O2"), ("rv64gcv", "-Os")]
+BUILDS = [("cortex-m55", "-O2"), ("cortex-m55", "-Os"), ("rv64gcv", "-O2"), ("rv64gcv", "-Os"), ("cortex-m4", "-O2"),
+          ("cortex-m4", "-Os"), ("cortex-m7", "-O2"), ("cortex-m33", "-O2")]
 
 
 @pytest.mark.parametrize("target,opt", BUILDS)
@@ -232,7 +237,7 @@ def test_model_runs_and_counts_scale_with_the_work(target, opt, plugin, tmp_path
     assert total > counts[10] + 100
 
 
-@pytest.mark.parametrize("target", ["cortex-m55", "rv64gcv"])
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55", "rv64gcv"])
 def test_missing_input_file_is_exit_status_2(target, tmp_path):
     elf = build(target, write_model(tmp_path / "mix", MIX_MODEL))
     rc, out, _, err = run(target, elf, mix_input(1), tmp_path / "run", args=("nonexistent.bin", "output.bin"))
@@ -240,7 +245,7 @@ def test_missing_input_file_is_exit_status_2(target, tmp_path):
     assert "cannot read 64 input bytes from nonexistent.bin" in err
 
 
-@pytest.mark.parametrize("target", ["cortex-m55", "rv64gcv"])
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55", "rv64gcv"])
 def test_input_records_run_in_order(target, tmp_path):
     """Several input records: one inference each, in order, their outputs one after another (how a
     model with state runs a sequence); a file ending inside a record is exit status 2."""
@@ -253,32 +258,50 @@ def test_input_records_run_in_order(target, tmp_path):
     assert rc == 2 and "must hold whole records" in err
 
 
-def test_cortex_m55_default_file_names_with_plain_semihosting(tmp_path):
-    elf = build("cortex-m55", write_model(tmp_path / "mix", MIX_MODEL))
+@pytest.mark.parametrize("target", ["cortex-m55", "cortex-m33"])
+def test_cortex_m_default_file_names_with_plain_semihosting(target, tmp_path):
+    elf = build(target, write_model(tmp_path / "mix", MIX_MODEL))
     work = tmp_path / "run"
     work.mkdir()
     inp = mix_input(3)
     (work / "input.bin").write_bytes(inp)
-    r = subprocess.run(["qemu-system-arm", "-M", "mps3-an547", "-nographic", "-semihosting", "-kernel", str(elf)],
+    r = subprocess.run(["qemu-system-arm", "-M", MACHINE[target], "-nographic", "-semihosting", "-kernel", str(elf)],
                        cwd=work, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r.stderr
     assert (work / "output.bin").read_bytes() == mix_reference(inp)
 
 
-def test_cortex_m55_fault_is_reported_with_exit_status_3(tmp_path):
-    elf = build("cortex-m55", write_model(tmp_path / "trap", TRAP_MODEL))
-    rc, out, _, err = run("cortex-m55", elf, bytes(N), tmp_path / "run")
+@pytest.mark.parametrize("target", sorted(MACHINE))
+def test_cortex_m_fault_is_reported_with_exit_status_3(target, tmp_path):
+    elf = build(target, write_model(tmp_path / "trap", TRAP_MODEL))
+    rc, out, _, err = run(target, elf, bytes(N), tmp_path / "run")
     assert rc == 3 and out is None
     assert "fault: UsageFault" in err or "fault: HardFault" in err, err
 
 
-def test_cortex_m55_memory_map(tmp_path):
-    elf = build("cortex-m55", write_model(tmp_path / "mix", MIX_MODEL))
-    s = symbols("cortex-m55", elf)
-    assert s["board_vectors"] == 0  # vector table at the SSE-300's init-svtor
-    assert 0 < s["__tinycc_text_start"] < s["__tinycc_text_end"] <= 512 * 1024  # code in ITCM
-    assert 0x20000000 <= s["__stack_limit"] < s["__stack_top"] == 0x20080000  # stack at the top of DTCM
-    # a 3 MiB const table (weights) and a 4 MiB arena do not fit the TCMs: they go to DDR
+#: per board: the vector table (the boot address), the code RAM (code and weights, except the
+#: M55's weights in DDR), the top of the data RAM (the stack) and the big RAM (arena, input, output)
+MEMORY_MAPS = {
+    "cortex-m4": dict(vectors=0, code=(0, 4 << 20), const=(0, 4 << 20), stack_top=0x20400000, big=0x21000000),
+    "cortex-m7": dict(vectors=0, code=(0, 4 << 20), const=(0, 4 << 20), stack_top=0x20400000, big=0x60000000),
+    "cortex-m33": dict(vectors=0x10000000, code=(0x10000000, 0x10400000), const=(0x10000000, 0x10400000),
+                       stack_top=0x38400000, big=0x80000000),  # the Secure aliases
+    "cortex-m55": dict(vectors=0, code=(0, 512 << 10), const=(0x60000000, 0xA0000000), stack_top=0x20080000,
+                       big=0x60000000),
+}
+
+
+@pytest.mark.parametrize("target", sorted(MEMORY_MAPS))
+def test_cortex_m_memory_map(target, tmp_path):
+    want = MEMORY_MAPS[target]
+    elf = build(target, write_model(tmp_path / "mix", MIX_MODEL))
+    s = symbols(target, elf)
+    assert s["board_vectors"] == want["vectors"]  # the vector table at the boot address
+    lo, hi = want["code"]
+    assert lo < s["__tinycc_text_start"] < s["__tinycc_text_end"] <= hi and lo <= s["main"] & ~1 < hi
+    assert s["__stack_limit"] < s["__stack_top"] == want["stack_top"]  # stack at the top of the data RAM
+    # a 3 MiB const table (weights) and an 8 MiB arena link and run: weights in the code RAM (DDR on
+    # the M55), the arena in the board's big RAM
     model = dict(MIX_MODEL)
     model["weights.c"] = ("#include <stdint.h>\nconst uint8_t tc_weights[3 << 20] = {1, 2, 3};\n"
                           "uint8_t tc_weight(int i) { return tc_weights[i]; }\n")
@@ -288,13 +311,41 @@ def test_cortex_m55_memory_map(tmp_path):
         "  arena[TINYCC_ARENA_SIZE - 1] = in[2];\n"
         "  out[0] = tc_weight(in[1] % 3);\n"
         "  out[1] = arena[TINYCC_ARENA_SIZE - 1];")
-    elf = build("cortex-m55", write_model(tmp_path / "big", model, arena=4 << 20))
-    s = symbols("cortex-m55", elf)
-    assert s["tc_weights"] >= 0x60000000 and s["arena"] >= 0x60000000
+    elf = build(target, write_model(tmp_path / "big", model, arena=8 << 20))
+    s = symbols(target, elf)
+    assert want["const"][0] <= s["tc_weights"] < want["const"][1] and want["big"] <= s["arena"] < want["big"] + (16 << 20)
     inp = mix_input(2)
-    rc, out, _, err = run("cortex-m55", elf, inp, tmp_path / "run")
+    rc, out, _, err = run(target, elf, inp, tmp_path / "run")
     assert rc == 0, err
     assert out == bytes([[1, 2, 3][inp[1] % 3], inp[2]]) + mix_reference(inp)[2:]
+
+
+FLOAT_MODEL = {
+    "model.c": """#include "model.h"
+/* out = 16 floats: in[i] * 1.5 + 0.25 (single precision: the FPU, enabled by the start-up code) */
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  const uint8_t *in = input;
+  float *f = (float *)(void *)arena;
+  uint8_t *out = output;
+  int i;
+  for (i = 0; i < 16; i++) f[i] = (float)in[i] * 1.5f + 0.25f;
+  for (i = 0; i < 64; i++) out[i] = arena[i];
+}
+""",
+}
+
+
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m7", "cortex-m33"])
+def test_cortex_m_fpu_runs(target, tmp_path):
+    elf = build(target, write_model(tmp_path / "fp", FLOAT_MODEL))
+    dis = sh(["arm-none-eabi-objdump", "-d", elf]).stdout
+    body = dis[dis.index("<tinycc_invoke>:"):]
+    assert "vcvt.f32.u32" in body or "vcvt.f32.s32" in body, body[:2000]  # hardware floating point
+    inp = bytes((5 * i + 9) & 0xFF for i in range(N))
+    rc, out, _, err = run(target, elf, inp, tmp_path / "run")
+    assert rc == 0, err
+    assert struct.unpack("<16f", out) == tuple(v * 1.5 + 0.25 for v in inp[:16])
 
 
 def test_cortex_m55_mve_and_mve_float_run(plugin, tmp_path):
@@ -323,3 +374,52 @@ def test_rv64gcv_vector_loop_follows_vlen(plugin, tmp_path):
         assert out[:N] == bytes((2 * v + 3) & 0xFF for v in inp)
         assert out[N] == vlen // 8  # VLMAX for e8, m1
     assert 0 < counts[256] < counts[128] < 200, counts  # 2 strips instead of 4
+
+
+# calls memset and memcpy (libc) and a 64-bit division (a run-time helper on the Cortex-M) per rep
+LIB_MODEL = {
+    "model.c": """#include <string.h>
+#include "model.h"
+__attribute__((noinline)) static uint64_t tc_div(uint64_t a, uint64_t b) { return a / b; }
+void tinycc_invoke(const void *input, void *output, uint8_t *arena)
+{
+  const uint8_t *in = input;
+  uint32_t r, reps = in[0];
+  uint64_t q;
+  for (r = 0; r < reps; r++) {
+    memset(arena, (int)r, TINYCC_ARENA_SIZE);
+    memcpy(arena, in, TINYCC_INPUT_BYTES);
+    q = tc_div(((uint64_t)in[1] << 40) + r, (uint64_t)in[2] + 3u);
+    arena[1] ^= (uint8_t)q;
+  }
+  memcpy(output, arena, TINYCC_OUTPUT_BYTES);
+}
+""",
+}
+
+
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55", "rv64gcv"])
+def test_marks_count_the_library_calls_of_the_inference(target, plugin, tmp_path):
+    """Counted between the harness's marks, an inference includes the library functions the model
+    calls (memcpy, memset, 64-bit division), which its address range leaves out, and nothing of the
+    harness (file I/O): per rep the marks count more than the range; the fixed part stays small."""
+    elf = build(target, write_model(tmp_path / "lib", LIB_MODEL, arena=1024))
+    s = symbols(target, elf)
+    marks = s["harness_count_start"] & ~1, s["harness_count_stop"] & ~1
+    counts = {}
+    for reps in (4, 8):
+        inp = mix_input(reps)
+        for how, rng in (("range", tinycc_range(target, elf)), ("marks", None)):
+            work = tmp_path / f"{how}{reps}"
+            if how == "marks":
+                plug = f"{plugin},start={marks[0]:#x},stop={marks[1]:#x}"
+            else:
+                plug = plugin
+            rc, out, counts[how, reps], err = run(target, elf, inp, work, plug, rng)
+            assert rc == 0, err
+    per_rep = {how: (counts[how, 8] - counts[how, 4]) / 4 for how in ("range", "marks")}
+    assert per_rep["marks"] > per_rep["range"] + 1024 / 64, (per_rep, counts)  # memset's 1 KiB at least
+    fixed = counts["marks", 4] - 4 * per_rep["marks"]
+    assert 0 < fixed < 2000, (fixed, counts)  # the output copy and the calls, no file I/O
+    rc, _, total, err = run(target, elf, mix_input(4), tmp_path / "all", plugin)
+    assert rc == 0 and total > counts["marks", 4] + 1000, (total, counts)

@@ -1,7 +1,7 @@
 """The real-model corpus (tests/corpus.py): every model TensorFlow Lite Micro ships and the MLPerf
-Tiny int8 models, on the host (the integer ones under every instruction set the CPU has) and on c, cortex-m55 and rv64gcv (models under 1 MB of weights),
-against TFLite Micro. Only models with custom operators may be refused, naming them. The table
-is printed with `python -m pytest tests/test_corpus.py -s` or `python tests/corpus.py`."""
+Tiny int8 models, on the host (the integer ones under every instruction set the CPU has) and on c,
+cortex-m4, cortex-m55 and rv64gcv (models under 1 MB of weights), against TFLite Micro. Only models
+with custom operators may be refused, naming them. The table is printed with `python -m pytest tests/test_corpus.py -s` or `python tests/corpus.py`."""
 import corpus
 
 

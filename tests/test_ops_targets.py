@@ -21,7 +21,7 @@ from tinycc.oracle import TFLM
 from opcases import CASES
 from test_ops import compare
 
-CONFIGS = [("c", 128), ("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
+CONFIGS = [("c", 128), ("cortex-m4", 128), ("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
 SAMPLES = 4
 SIZE = 5
 CALLS = 2

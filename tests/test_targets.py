@@ -1,6 +1,8 @@
 """The C targets against TFLite Micro: every int8 shared model, built for each target and run
 (host C compiler; QEMU mps3-an547 for Cortex-M55; QEMU user mode for RV64GCV at VLEN 128 and 256),
-must be bit-exact. A missing toolchain fails these tests (bash targets/install_toolchains.sh)."""
+must be bit-exact; a sample on the Cortex-M4 (mps2-an386: every int8 model), Cortex-M7 (mps2-an500)
+and Cortex-M33 (mps2-an505), whose kernels are for now the portable ones. A missing toolchain fails
+these tests (bash targets/install_toolchains.sh)."""
 import subprocess
 
 import numpy as np
@@ -27,8 +29,22 @@ def test_model_bit_exact_on_target(name, target, vlen):
         np.testing.assert_array_equal(m(xs[0]), oracle(xs)[0], err_msg=f"{name} on {target}, sample {i}")
 
 
+#: one sample input per model on the Armv7E-M / Armv8-M cores (portable kernels: the same C as the
+#: c target, built for each core)
+SAMPLED = [(n, "cortex-m4") for n in INT8_MODELS] + [("vww_96_int8", "cortex-m7"), ("kws_ref_model", "cortex-m33")]
+
+
+@pytest.mark.parametrize("name,target", SAMPLED)
+def test_model_verifies_on_cortex_m(name, target):
+    from tinycc.verify import verify
+    lines = []
+    assert verify(model_path(name), target=target, samples=1, out=lines.append), "\n".join(lines)
+
+
 @pytest.mark.parametrize("cc", [["gcc"], ["clang-19"], ["arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb",
-                                                        "-mfloat-abi=hard", "-Os"]])
+                                                        "-mfloat-abi=hard", "-Os"],
+                                ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
+                                 "-mfpu=fpv4-sp-d16", "-O2"]])
 def test_library_compiles_warning_free(tmp_path, cc):
     for name in ("pretrainedResnet_quant", "vww_96_float"):
         m = tinycc.compile(model_path(name), target="c")
@@ -74,8 +90,9 @@ def test_library_is_self_contained_and_minimal(tmp_path):
     assert f"#define TINYCC_ARENA_SIZE {m.plan.arena_bytes}" in h
 
 
-def test_instruction_count_is_reported(tmp_path):
-    m = tinycc.compile(model_path("ad01_int8"), target="cortex-m55")
+@pytest.mark.parametrize("target", ["cortex-m55", "cortex-m4"])
+def test_instruction_count_is_reported(target):
+    m = tinycc.compile(model_path("ad01_int8"), target=target)
     m.count_instructions = True
     m(np.zeros((1, 640), np.int8))
     macs = m.report()["macs"]

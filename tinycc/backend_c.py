@@ -185,6 +185,9 @@ class CTarget:
     #: the portable kernel's); the planner reserves it in the arena
     scratch: dict = {}
     cflags = "-std=c99 -O2"
+    #: every kernel the portable one (targets/generic) by design: the portable C target, and a core
+    #: whose own kernels are still to come (no fallbacks to list: there is nothing else to use)
+    all_generic = True
 
     def kernel_scratch(self, kernel: str, ip: list, fp: list, params: dict) -> int:
         """Scratch bytes of one call on this target (64-byte multiple when nonzero)."""
@@ -207,7 +210,7 @@ class CTarget:
         """The directory implementing a kernel on this target (a missing rule is an error)."""
         if kernel in self.kernels:
             return self.kernels[kernel]
-        if self.name == "c" or self.portable_only or kernel in self.generic_fallback:
+        if self.all_generic or self.portable_only or kernel in self.generic_fallback:
             return GENERIC
         raise UnsupportedError(f"target {self.name} has no kernel {kernel!r} and no rule allowing the "
                                f"portable one")
@@ -227,7 +230,7 @@ class CTarget:
         return new
 
     def report_fallbacks(self, used: set) -> list:
-        return sorted(k for k in used if self.name != "c" and self.kernel_source(k) == GENERIC)
+        return sorted(k for k in used if not self.all_generic and self.kernel_source(k) == GENERIC)
 
 
 def c_target(name: str, portable: bool = False) -> CTarget:
@@ -252,6 +255,7 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # 
 class CortexM55(CTarget):
     """Cortex-M55/M85 with Helium (MVE). Vector kernels are chosen in ``kernels``."""
     name = "cortex-m55"
+    all_generic = False
     kernels = {"conv2d_s8": "cortex-m55", "dwconv2d_s8": "cortex-m55", "fc_s8": "cortex-m55",
                "avgpool_s8": "cortex-m55", "conv_s16": "cortex-m55"}
     prepare = {"conv2d_s8": prepare_m55_gemm, "dwconv2d_s8": prepare_m55_dw, "fc_s8": prepare_m55_gemm}
@@ -266,6 +270,7 @@ class CortexM55(CTarget):
 class RV64GCV(CTarget):
     """RV64GC with the V extension (RVV 1.0), any VLEN."""
     name = "rv64gcv"
+    all_generic = False
     kernels = {"conv2d_s8": "rv64gcv", "dwconv2d_s8": "rv64gcv", "fc_s8": "rv64gcv", "avgpool_s8": "rv64gcv",
                "maxpool_s8": "rv64gcv", "conv_s16": "rv64gcv"}
     prepare = {"conv2d_s8": prepare_rv64gcv_gemm, "dwconv2d_s8": prepare_rv64gcv_dw, "fc_s8": prepare_rv64gcv_gemm}
@@ -277,7 +282,29 @@ class RV64GCV(CTarget):
     cflags = "-std=c99 --target=riscv64-linux-gnu -march=rv64gcv -O2"
 
 
-C_TARGETS = {t.name: t for t in (CTarget(), CortexM55(), RV64GCV())}
+class CortexM4(CTarget):
+    """Cortex-M4 (Armv7E-M with the DSP extension, FPv4-SP single-precision FPU). For now every
+    kernel is the portable one (targets/generic), built for this core; its DSP (packed 16-bit
+    SIMD) kernels are to come in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33."""
+    name = "cortex-m4"
+    cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"
+
+
+class CortexM7(CortexM4):
+    """Cortex-M7: the Cortex-M4's instruction set (Armv7E-M with DSP) on a dual-issue pipeline, FPv5
+    with double precision; its own tuning flags, the same (for now portable) kernels."""
+    name = "cortex-m7"
+    cflags = "-std=c99 -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16 -O2"
+
+
+class CortexM33(CortexM4):
+    """Cortex-M33: Armv8-M mainline with the DSP extension (the Cortex-M4's SIMD instructions) and
+    FPv5 single precision; its own tuning flags, the same (for now portable) kernels."""
+    name = "cortex-m33"
+    cflags = "-std=c99 -mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16 -O2"
+
+
+C_TARGETS = {t.name: t for t in (CTarget(), CortexM4(), CortexM7(), CortexM33(), CortexM55(), RV64GCV())}
 
 
 def kernel_scratch(op, graph, target: str, portable: bool = False) -> int:

@@ -100,8 +100,9 @@ def cmd_run(args):
     from .oracle import random_inputs
     m = _compile(args)
     if args.count_instructions:
-        if args.target in ("host", "c"):
-            raise InputError("--count-instructions needs an emulated target: cortex-m55 or rv64gcv")
+        from .ctarget import COUNTING_TARGETS
+        if args.target not in COUNTING_TARGETS:
+            raise InputError(f"--count-instructions needs an emulated target: {', '.join(COUNTING_TARGETS)}")
         m.count_instructions = True
     if args.input:
         xs = _load_inputs(args.input, m)
@@ -109,14 +110,14 @@ def cmd_run(args):
         runs = [[x[k] for x in xs] for k in range(len(xs[0]))] if stacked else [xs]
         results = [m(r if len(r) > 1 else r[0]) for r in runs]
         if args.count_instructions:
-            print(f"instructions executed in the model's code: {m.last_instructions:,}")
+            print(f"instructions executed (the model's code and the library functions it calls): {m.last_instructions:,}")
     elif args.random:
         rng = np.random.default_rng(args.seed)
         results = []
         for _ in range(args.random):
             results.append(m(random_inputs(m.inputs, rng)))
             if args.count_instructions:
-                print(f"instructions executed in the model's code: {m.last_instructions:,}")
+                print(f"instructions executed (the model's code and the library functions it calls): {m.last_instructions:,}")
     else:
         raise InputError("give --input IN.npy or --random N")
     if args.output:
@@ -217,7 +218,8 @@ def build_parser():
     s.add_argument("--random", type=int, default=0, metavar="N", help="run N random inputs")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--count-instructions", action="store_true",
-                   help="print the instructions executed in the model's code (cortex-m55, rv64gcv)")
+                   help="print the instructions executed by each inference (the emulated targets: "
+                        "cortex-m4, -m7, -m33, -m55, rv64gcv)")
     s = model_cmd("report", cmd_report, "ops, MACs, weights and arena bytes")
     s.add_argument("--json", action="store_true")
     s.add_argument("--plot", metavar="FILE", help="draw the memory plan to FILE (.png or .svg)")

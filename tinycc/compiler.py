@@ -12,7 +12,7 @@ from . import isa as isa_levels
 from .errors import IRError, ModelFormatError, UnsupportedError
 from .ir import Graph, verify
 
-TARGETS = ("host", "c", "cortex-m55", "rv64gcv")
+TARGETS = ("host", "c", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", "rv64gcv")
 
 
 def frontend(model) -> Graph:

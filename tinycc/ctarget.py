@@ -49,13 +49,15 @@ class Runner:
 
     def run(self, exe: str, work: str, count: bool = False):
         if count:
-            raise ToolError("instruction counts need an emulated target (cortex-m55, rv64gcv)")
+            raise ToolError(f"instruction counts need an emulated target ({', '.join(COUNTING_TARGETS)})")
         _run([exe, "input.bin", "output.bin"], work, "running the model")
 
 
 class QemuRunner(Runner):
-    """Builds with targets/<board>/board.mk and runs under QEMU; counts instructions executed
-    in the model's code with the TCG plugin in targets/qemu_plugin."""
+    """Builds with targets/<board>/board.mk and runs under QEMU; counts the instructions each
+    inference executes with the TCG plugin in targets/qemu_plugin: everything between the
+    harness's marks around the invoke call (the model's code and the library functions it calls,
+    none of the harness's I/O)."""
     board = ""
     nm = ""
     count_supported = True
@@ -74,8 +76,9 @@ class QemuRunner(Runner):
         cmd = self.qemu(exe)
         if count:
             plugin = _plugin()
-            lo, hi = _text_range(self.nm, exe)
-            cmd[1:1] = ["-plugin", f"{plugin},lo={lo:#x},hi={hi:#x},out=count.txt", "-d", "plugin"]
+            start, stop = _symbols(self.nm, exe, "harness_count_start", "harness_count_stop")
+            # a Thumb function's symbol has bit 0 set; its first instruction is at the even address
+            cmd[1:1] = ["-plugin", f"{plugin},start={start & ~1:#x},stop={stop & ~1:#x},out=count.txt", "-d", "plugin"]
         _run(cmd, work, f"running on {self.board} under QEMU")
         if count:
             with open(os.path.join(work, "count.txt")) as f:
@@ -83,13 +86,32 @@ class QemuRunner(Runner):
         return None
 
 
-class CortexM55Runner(QemuRunner):
-    board, nm = "cortex-m55", "arm-none-eabi-nm"
+class CortexMRunner(QemuRunner):
+    """A Cortex-M core on a QEMU machine, bare metal (targets/cortex-m: semihosting I/O, main's
+    return value QEMU's exit status)."""
+    nm = "arm-none-eabi-nm"
+    machine = ""
 
     def qemu(self, elf):
-        return [_need("qemu-system-arm"), "-M", "mps3-an547", "-nographic", "-monitor", "none", "-serial", "none",
+        return [_need("qemu-system-arm"), "-M", self.machine, "-nographic", "-monitor", "none", "-serial", "none",
                 "-semihosting-config", "enable=on,target=native,arg=model.elf,arg=input.bin,arg=output.bin",
                 "-kernel", elf]
+
+
+class CortexM4Runner(CortexMRunner):
+    board, machine = "cortex-m4", "mps2-an386"
+
+
+class CortexM7Runner(CortexMRunner):
+    board, machine = "cortex-m7", "mps2-an500"
+
+
+class CortexM33Runner(CortexMRunner):
+    board, machine = "cortex-m33", "mps2-an505"
+
+
+class CortexM55Runner(CortexMRunner):
+    board, machine = "cortex-m55", "mps3-an547"
 
 
 class RV64Runner(QemuRunner):
@@ -113,18 +135,28 @@ def _plugin() -> str:
     return _PLUGIN["path"]
 
 
-def _text_range(nm: str, elf: str) -> tuple:
+def _symbols(nm: str, elf: str, *names) -> tuple:
+    """The addresses of the named symbols of an ELF (each must be there)."""
     syms = {}
     for line in _run([_need(nm), elf], None, "reading symbols").stdout.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[2] in ("__tinycc_text_start", "__tinycc_text_end"):
+        if len(parts) == 3 and parts[2] in names:
             syms[parts[2]] = int(parts[0], 16)
-    if len(syms) != 2:
-        raise ToolError(f"{elf} has no __tinycc_text_start/end symbols")
-    return syms["__tinycc_text_start"], syms["__tinycc_text_end"]
+    missing = [n for n in names if n not in syms]
+    if missing:
+        raise ToolError(f"{elf} has no symbol {', '.join(missing)}")
+    return tuple(syms[n] for n in names)
 
 
-RUNNERS = {"c": Runner, "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
+def _text_range(nm: str, elf: str) -> tuple:
+    """The model library's code: [__tinycc_text_start, __tinycc_text_end)."""
+    return _symbols(nm, elf, "__tinycc_text_start", "__tinycc_text_end")
+
+
+RUNNERS = {"c": Runner, "cortex-m4": CortexM4Runner, "cortex-m7": CortexM7Runner, "cortex-m33": CortexM33Runner,
+           "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
+#: the targets that count instructions (emulated cores)
+COUNTING_TARGETS = tuple(t for t, r in RUNNERS.items() if r.count_supported)
 
 
 class CTargetModel(CompiledModel):
@@ -136,7 +168,8 @@ class CTargetModel(CompiledModel):
         self.graph, self.schedule, self.plan, self.target = graph, schedule, plan, target
         self.vlen = vlen
         self.count_instructions = False
-        self.last_instructions = None  # executed in the model's code by the last call, when counted
+        self.last_instructions = None  # executed by the last call's inferences (model code and the library
+        # functions it calls), when counted
         self.source = source
         self.passes_applied = list(passes_applied)
         self.inputs = [_info(graph.tensor(n)) for n in graph.inputs]

@@ -1,67 +1,13 @@
-# Builds a generated tinycc model library with the Cortex-M55 harness into a bare-metal ELF
-# for QEMU's mps3-an547 (Arm GCC + newlib semihosting).
+# Cortex-M55 (Armv8.1-M with MVE/Helium and FP) on QEMU's mps3-an547: the shared bare-metal
+# Cortex-M board support (targets/cortex-m/board.mk, which documents the variables and the run)
+# with this core's flags and memory map.
 #
 #   make -f targets/cortex-m55/board.mk MODEL_DIR=out ELF=out/model.elf [OPT=-Os] [SRCS="..."]
 #   qemu-system-arm -M mps3-an547 -nographic -monitor none -serial none \
 #       -semihosting-config enable=on,target=native,arg=model.elf,arg=input.bin,arg=output.bin \
 #       -kernel out/model.elf
-#   (run in the directory holding input.bin; output.bin is written there; QEMU's exit status is
-#   main's: 0 ok, 2 I/O error, 3 CPU fault. With plain -semihosting the files are ./input.bin and
-#   ./output.bin.)
-#
-# The model sources (SRCS, default all MODEL_DIR/*.c) are compiled with -ffunction-sections and
-# combined into one relocatable object, tinycc_model.o; the linker script gathers all of its code
-# (and any input section .text.tinycc*) contiguously between the symbols __tinycc_text_start and
-# __tinycc_text_end, the range the instruction-count plugin counts (see targets/qemu_plugin).
 
-BOARD_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
-
-CC        ?= arm-none-eabi-gcc
-ifeq ($(origin CC),default)
-CC        := arm-none-eabi-gcc
-endif
-MODEL_DIR ?= .
-SRCS      ?= $(wildcard $(MODEL_DIR)/*.c)
-ELF       ?= $(MODEL_DIR)/model.elf
-BUILD     ?= $(ELF).build
-OPT       ?= -O2
-STD       ?= -std=c99
-WARN      ?= -Wall -Wextra -Werror
-EXTRA_CFLAGS ?=
-# the compiler of the model library (the harness is always built with Arm GCC and newlib), e.g.
-#   MODEL_CC=clang-19 MODEL_FLAGS="--target=arm-none-eabi -fshort-enums -isystem /usr/lib/arm-none-eabi/include"
-MODEL_CC    ?= $(CC)
-MODEL_FLAGS ?=
-
+BOARD_DIR  := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 ARCH_FLAGS := -mcpu=cortex-m55 -mfloat-abi=hard -mthumb
-CFLAGS     := $(STD) $(ARCH_FLAGS) $(OPT) $(WARN) -ffunction-sections -fdata-sections \
-              -I$(MODEL_DIR) $(EXTRA_CFLAGS)
-LDFLAGS    := $(ARCH_FLAGS) --specs=rdimon.specs -nostartfiles -T$(BOARD_DIR)/mps3_an547.ld \
-              -Wl,--gc-sections -Wl,-Map=$(ELF).map
-
-MODEL_OBJS := $(addprefix $(BUILD)/model/,$(notdir $(SRCS:.c=.o)))
-BOARD_OBJS := $(BUILD)/board/main.o $(BUILD)/board/startup.o
-HEADERS    := $(wildcard $(MODEL_DIR)/*.h)
-
-vpath %.c $(sort $(dir $(SRCS)))
-
-.PHONY: all clean
-all: $(ELF)
-
-$(BUILD)/model/%.o: %.c $(HEADERS) | $(BUILD)/model
-	$(MODEL_CC) $(MODEL_FLAGS) $(CFLAGS) -c -o $@ $<
-
-$(BUILD)/tinycc_model.o: $(MODEL_OBJS)
-	$(CC) $(ARCH_FLAGS) -r -nostdlib -o $@ $^
-
-$(BUILD)/board/%.o: $(BOARD_DIR)/%.c $(HEADERS) | $(BUILD)/board
-	$(CC) $(CFLAGS) -c -o $@ $<
-
-$(ELF): $(BUILD)/tinycc_model.o $(BOARD_OBJS) $(BOARD_DIR)/mps3_an547.ld
-	$(CC) $(LDFLAGS) -o $@ $(BOARD_OBJS) $(BUILD)/tinycc_model.o -lm
-
-$(BUILD)/model $(BUILD)/board:
-	mkdir -p $@
-
-clean:
-	rm -rf $(BUILD) $(ELF) $(ELF).map
+LDSCRIPT   := $(BOARD_DIR)/mps3_an547.ld
+include $(BOARD_DIR)/../cortex-m/board.mk

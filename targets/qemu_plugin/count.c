@@ -6,11 +6,18 @@
  * Arguments (numbers in C syntax, 0x... for hex):
  *   lo=ADDR, hi=ADDR  the range (default: every instruction). The model library's range is
  *                     the linker symbols __tinycc_text_start and __tinycc_text_end (nm).
+ *   start=ADDR, stop=ADDR
+ *                     count only from each execution of the instruction at start to the next
+ *                     execution of the one at stop (both given: the harnesses' marks
+ *                     harness_count_start / harness_count_stop around each inference, so the
+ *                     count holds the model's code and every library function it calls --
+ *                     memcpy, memset, the compiler's run-time helpers -- and none of the I/O).
  *   out=FILE          also write the result line to FILE (QEMU's log needs -d plugin).
  * At exit it prints "insns: N" through QEMU's log (-d plugin; -D FILE redirects it).
  *
  * Each instruction in the range gets an inline 64-bit add at translation time, so the count is
- * exact per executed instruction (an instruction that faults is counted too) and cheap to run.
+ * exact per executed instruction (an instruction that faults is counted too) and cheap to run;
+ * the two marks get a callback that notes the running count (one vCPU: the counters are plain).
  * Addresses are virtual addresses: physical on the Cortex-M (no MMU), the ELF's on a static
  * linux-user program. Built with: gcc -shared -fPIC -O2 -o libcount.so count.c
  */
@@ -26,6 +33,31 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 static uint64_t range_lo = 0, range_hi = UINT64_MAX;
 static uint64_t count;
 static char *out_path;
+/* the marks: their addresses, whether counting is on, the count when it last went on, the sum of
+   the counts of the closed windows */
+static uint64_t mark_start, mark_stop;
+static int marks, counting;
+static uint64_t window_base, windows;
+
+static void at_start(unsigned int vcpu, void *userdata)
+{
+  (void)vcpu;
+  (void)userdata;
+  if (!counting) {
+    counting = 1;
+    window_base = count;
+  }
+}
+
+static void at_stop(unsigned int vcpu, void *userdata)
+{
+  (void)vcpu;
+  (void)userdata;
+  if (counting) {
+    counting = 0;
+    windows += count - window_base;
+  }
+}
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
@@ -34,6 +66,10 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
   for (i = 0; i < n; i++) {
     struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
     uint64_t pc = qemu_plugin_insn_vaddr(insn);
+    if (marks && pc == mark_start)
+      qemu_plugin_register_vcpu_insn_exec_cb(insn, at_start, QEMU_PLUGIN_CB_NO_REGS, NULL);
+    if (marks && pc == mark_stop)
+      qemu_plugin_register_vcpu_insn_exec_cb(insn, at_stop, QEMU_PLUGIN_CB_NO_REGS, NULL);
     if (pc >= range_lo && pc < range_hi)
       qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &count, 1);
   }
@@ -44,7 +80,8 @@ static void at_exit(qemu_plugin_id_t id, void *userdata)
   char line[64];
   (void)id;
   (void)userdata;
-  snprintf(line, sizeof line, "insns: %" PRIu64 "\n", count);
+  at_stop(0, NULL); /* a window still open (the program ended inside it, e.g. a fault) */
+  snprintf(line, sizeof line, "insns: %" PRIu64 "\n", marks ? windows : count);
   qemu_plugin_outs(line);
   if (out_path) {
     FILE *f = fopen(out_path, "w");
@@ -76,11 +113,23 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
       continue;
     if (strncmp(a, "hi=", 3) == 0 && parse_u64(a + 3, &range_hi) == 0)
       continue;
+    if (strncmp(a, "start=", 6) == 0 && parse_u64(a + 6, &mark_start) == 0) {
+      marks |= 1;
+      continue;
+    }
+    if (strncmp(a, "stop=", 5) == 0 && parse_u64(a + 5, &mark_stop) == 0) {
+      marks |= 2;
+      continue;
+    }
     if (strncmp(a, "out=", 4) == 0 && a[4]) {
       out_path = strdup(a + 4);
       continue;
     }
-    fprintf(stderr, "count plugin: bad argument '%s' (lo=ADDR hi=ADDR out=FILE)\n", a);
+    fprintf(stderr, "count plugin: bad argument '%s' (lo=ADDR hi=ADDR start=ADDR stop=ADDR out=FILE)\n", a);
+    return -1;
+  }
+  if (marks != 0 && marks != 3) {
+    fprintf(stderr, "count plugin: start= and stop= go together\n");
     return -1;
   }
   if (range_lo >= range_hi) {

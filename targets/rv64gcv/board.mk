@@ -17,14 +17,7 @@ ifeq ($(origin CC),default)
 CC        := clang-19
 endif
 FUSE_LD   ?= -fuse-ld=lld
-MODEL_DIR ?= .
-SRCS      ?= $(wildcard $(MODEL_DIR)/*.c)
-ELF       ?= $(MODEL_DIR)/model.elf
-BUILD     ?= $(ELF).build
-OPT       ?= -O2
-STD       ?= -std=c99
-WARN      ?= -Wall -Wextra -Werror
-EXTRA_CFLAGS ?=
+include $(BOARD_DIR)/../host/board_defaults.mk
 
 ARCH_FLAGS := --target=riscv64-linux-gnu -march=rv64gcv
 CFLAGS     := $(STD) $(ARCH_FLAGS) $(OPT) $(WARN) -ffunction-sections -fdata-sections \

@@ -1,10 +1,15 @@
-/* Bare-metal start-up for the Cortex-M55 of QEMU's mps3-an547 (Arm SSE-300).
+/* Bare-metal start-up of the Cortex-M harness, shared by the Arm targets' QEMU boards:
+ * Cortex-M4 (mps2-an386), Cortex-M7 (mps2-an500), Cortex-M33 (mps2-an505, Secure state) and
+ * Cortex-M55 (mps3-an547, Secure state).
  *
- * The core boots in Secure state with VTOR = 0x00000000 (ITCM): it loads SP from word 0 and
- * PC from word 1 of the vector table below. Reset_Handler (naked, no compiler-generated code
- * before it) grants full access to CP10/CP11 -- the FPU and MVE (Helium) -- in CPACR, then
- * DSB/ISB, before any C code runs: GCC may auto-vectorise plain C loops with MVE at -O2, and an
- * MVE or FP instruction with CP10/CP11 disabled faults (NOCP UsageFault).
+ * The core loads SP from word 0 and PC from word 1 of the vector table below, which the board's
+ * linker script puts first in its code RAM, at the address the core boots from (VTOR/SVTOR at
+ * reset: 0x00000000 on an386, an500 and an547; 0x10000000, the Secure alias of SSRAM1, on
+ * an505). Reset_Handler (naked, no compiler-generated code before it) sets the stack (and on
+ * Armv8-M its limit, MSPLIM), grants full access to CP10/CP11 -- the FPU, and MVE (Helium) on
+ * the M55 -- in CPACR, then DSB/ISB, before any C code runs: GCC may use FP registers or
+ * auto-vectorise plain C loops at -O2, and an FP or MVE instruction with CP10/CP11 disabled
+ * faults (NOCP UsageFault).
  *
  * Then board_start() copies .data, zeroes .bss, opens the newlib semihosting handles,
  * reads the semihosting command line into argc/argv, calls main() and ends QEMU with main's
@@ -12,7 +17,7 @@
  * faulting PC and exits with status 3.
  *
  * Linked with --specs=rdimon.specs -nostartfiles: newlib + librdimon (semihosting syscalls),
- * but none of rdimon-crt0 (whose SYS_HEAPINFO stack set-up does not suit this memory map).
+ * but none of rdimon-crt0 (whose SYS_HEAPINFO stack set-up does not suit these memory maps).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +26,7 @@
 extern int main(int argc, char **argv);
 extern void initialise_monitor_handles(void);
 
-/* linker-script symbols (mps3_an547.ld) */
+/* linker-script symbols (cortex_m_sections.ld) */
 extern uint32_t __stack_top[];
 extern uint32_t __data_load[], __data_start[], __data_end[];
 extern uint32_t __bss_start__[], __bss_end__[];
@@ -101,11 +106,13 @@ __attribute__((naked, noreturn)) void Reset_Handler(void)
   __asm__ volatile(
       "ldr  r0, =__stack_top    \n"
       "msr  msp, r0             \n"
+#if __ARM_ARCH >= 8
       "ldr  r0, =__stack_limit  \n"
       "msr  msplim, r0          \n" /* stack overflow -> UsageFault (STKOF), not silent corruption */
+#endif
       "ldr  r0, =0xE000ED88     \n" /* CPACR */
       "ldr  r1, [r0]            \n"
-      "orr  r1, r1, #(0xF << 20)\n" /* CP10, CP11: full access (FPU and MVE) */
+      "orr  r1, r1, #(0xF << 20)\n" /* CP10, CP11: full access (FPU, and MVE on the M55) */
       "str  r1, [r0]            \n"
       "dsb                      \n"
       "isb                      \n"
@@ -148,7 +155,7 @@ __attribute__((section(".vectors"), used)) const vector_t board_vectors[16] = {
     Fault_Handler, /* MemManage */
     Fault_Handler, /* BusFault */
     Fault_Handler, /* UsageFault */
-    Fault_Handler, /* SecureFault */
+    Fault_Handler, /* SecureFault (Armv8-M; reserved on Armv7-M) */
     0, 0, 0,
     Fault_Handler, /* SVCall */
     Fault_Handler, /* DebugMonitor */

@@ -1,11 +1,11 @@
-/* Cortex-M55 (QEMU mps3-an547) harness: runs a generated model library on a sequence of inputs.
-   Semihosting command line: PROG [INPUT.bin [OUTPUT.bin]] (default input.bin, output.bin,
+/* Bare-metal Cortex-M harness (the Arm targets' QEMU boards): runs a generated model library on
+   a sequence of inputs. Semihosting command line: PROG [INPUT.bin [OUTPUT.bin]] (default input.bin, output.bin,
    paths relative to QEMU's working directory). Raw bytes of the input tensors of one or more
    inferences, run in order after a reset, and of their outputs; main's return value becomes
    QEMU's exit status (startup.c). */
 #include <stdint.h>
 #include <stdio.h>
-/* big buffers go to DDR (section .board_big in mps3_an547.ld) */
+/* big buffers go to the board's largest RAM (section .board_big, cortex_m_sections.ld) */
 #define TC_BIG __attribute__((section(".board_big")))
 #include "../host/tc_harness_io.h"
 

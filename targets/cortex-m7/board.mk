@@ -1,0 +1,13 @@
+# Cortex-M7 (Armv7E-M with the DSP extension, FPv5 double-precision FPU) on QEMU's mps2-an500:
+# the shared bare-metal Cortex-M board support (targets/cortex-m/board.mk, which documents the
+# variables and the run) with this core's flags and memory map.
+#
+#   make -f targets/cortex-m7/board.mk MODEL_DIR=out ELF=out/model.elf [OPT=-Os] [SRCS="..."]
+#   qemu-system-arm -M mps2-an500 -nographic -monitor none -serial none \
+#       -semihosting-config enable=on,target=native,arg=model.elf,arg=input.bin,arg=output.bin \
+#       -kernel out/model.elf
+
+BOARD_DIR  := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+ARCH_FLAGS := -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16
+LDSCRIPT   := $(BOARD_DIR)/mps2_an500.ld
+include $(BOARD_DIR)/../cortex-m/board.mk
