@@ -174,12 +174,13 @@ def test_cmake_cortex_m55_firmware(tmp_path):
     path = model_path("kws_ref_model")
     m = tinycc.compile(path, target="cortex-m55")
     assert "toolchain.cmake" in m.write(str(tmp_path / "src" / "model"))
-    board = (TARGETS_DIR / "cortex-m55").as_posix()
+    board, common = (TARGETS_DIR / "cortex-m55").as_posix(), (TARGETS_DIR / "cortex-m").as_posix()
     (tmp_path / "src" / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.13...3.31)\nproject(fw C)\nadd_subdirectory(model)\n"
-        f"add_executable(model.elf {board}/main.c {board}/startup.c)\n"
+        f"add_executable(model.elf {common}/main.c {common}/startup.c)\n"
         "target_link_libraries(model.elf PRIVATE tinycc_model)\n"
-        f"target_link_options(model.elf PRIVATE --specs=rdimon.specs -nostartfiles -T{board}/mps3_an547.ld)\n")
+        f"target_link_options(model.elf PRIVATE --specs=rdimon.specs -nostartfiles -L{common} "
+        f"-T{board}/mps3_an547.ld)\n")
     build = _cmake_build(tmp_path / "src", f"-DCMAKE_TOOLCHAIN_FILE={tmp_path / 'src' / 'model' / 'toolchain.cmake'}")
     oracle = TFLM(path)
     xs = random_inputs(m.inputs, np.random.default_rng(5))
