@@ -167,6 +167,34 @@ def scratch_rv64gcv_conv(p) -> int:
     return 0 if inside else (stage if stage <= 1024 and p["pl"] >= 0 else p["kw"] * p["c"])
 
 
+def prepare_m4_dw(call):
+    """Cortex-M4/M7/M33 dwconv2d_s8 (targets/cortex-m4/tc_dwconv2d_s8.c): int32 weight words, for
+    each group of 4 channels (dm == 1: oc // 4 groups) and each tap (w[c0] | w[c2] << 16),
+    (w[c1] | w[c3] << 16) as int16 lanes, then each remaining channel's (every channel's when dm > 1)
+    taps one word each; the bias buffer holds per group of 4 channels (the last padded with zeros)
+    bias, mult, left shift, right shift, (1 << right) - 1 and its half (4 each); the input zero
+    point stays (the kernel subtracts it: a tap outside the image contributes nothing); mult and
+    shift buffers unused (one zero)."""
+    p = call.params
+    oc, taps = p["oc"], p["kh"] * p["kw"]
+    groups = oc // 4 if p["dm"] == 1 else 0
+    w = np.asarray(call.bufs[2], np.int64).reshape(taps, oc)
+    lanes = w[:, :groups * 4].reshape(taps, groups, 2, 2).transpose(1, 0, 3, 2) & 0xFFFF  # [g][tap][c0 c2 | c1 c3]
+    words = _wrap32(lanes[..., 0] | lanes[..., 1] << 16).reshape(-1)
+    tail = np.ascontiguousarray(w[:, groups * 4:].T).reshape(-1).astype(np.int32)
+    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
+    right = np.clip(-shift, 0, 31)
+    mask = (np.int64(1) << right) - 1
+    rows = [call.bufs[3], call.bufs[4], np.clip(shift, 0, 31), right, mask, mask >> 1]
+    ng = -(-oc // 4)
+    rq = np.zeros((6, ng * 4), np.int32)
+    for i, r in enumerate(rows):
+        rq[i, :oc] = np.asarray(r, np.int64).reshape(-1)
+    rq = rq.reshape(6, ng, 4).transpose(1, 0, 2).reshape(-1)
+    unused = np.zeros(1, np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [np.concatenate([words, tail]), rq, unused, unused])
+
+
 def _round64(n: int) -> int:
     return (n + 63) & ~63
 
@@ -283,23 +311,31 @@ class RV64GCV(CTarget):
 
 
 class CortexM4(CTarget):
-    """Cortex-M4 (Armv7E-M with the DSP extension, FPv4-SP single-precision FPU). For now every
-    kernel is the portable one (targets/generic), built for this core; its DSP (packed 16-bit
-    SIMD) kernels are to come in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33."""
+    """Cortex-M4 (Armv7E-M with the DSP extension, FPv4-SP single-precision FPU). Its DSP (packed
+    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33; every
+    other kernel is the portable one (targets/generic) built for this core, listed in
+    generic_fallback."""
     name = "cortex-m4"
+    all_generic = False
+    kernels = {"dwconv2d_s8": "cortex-m4"}
+    prepare = {"dwconv2d_s8": prepare_m4_dw}
+    generic_fallback = frozenset(_k for _k in (
+        "conv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy", "conv_s16",
+        "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
+        "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"
 
 
 class CortexM7(CortexM4):
     """Cortex-M7: the Cortex-M4's instruction set (Armv7E-M with DSP) on a dual-issue pipeline, FPv5
-    with double precision; its own tuning flags, the same (for now portable) kernels."""
+    with double precision; its own tuning flags, the same kernels."""
     name = "cortex-m7"
     cflags = "-std=c99 -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16 -O2"
 
 
 class CortexM33(CortexM4):
     """Cortex-M33: Armv8-M mainline with the DSP extension (the Cortex-M4's SIMD instructions) and
-    FPv5 single precision; its own tuning flags, the same (for now portable) kernels."""
+    FPv5 single precision; its own tuning flags, the same kernels."""
     name = "cortex-m33"
     cflags = "-std=c99 -mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16 -O2"
 

@@ -1,0 +1,164 @@
+/* tinycc Cortex-M4/M7/M33 (Armv7E-M / Armv8-M DSP extension) kernel: dwconv2d_s8 (NHWC int8
+ * depthwise convolution, depth multiplier dm), with the packed 16-bit SIMD instructions.
+ *
+ * dm == 1, channels 4 at a time: one 32-bit load takes 4 input channels, SXTAB16 splits them into
+ * two registers of two int16 lanes (channels 0 and 2, then 1 and 3 with the rotation by 8) and
+ * adds the packed -in_zp to both lanes in the same instruction; the weights, widened to int16 and
+ * packed at compile time in the same lane order, come in as two words per tap; SMLABB / SMLATT
+ * multiply-accumulate each lane into its channel's int32 accumulator (wrapping, as the portable
+ * kernel's uint32 sums). A tap outside the image contributes (in_zp - in_zp) * w = 0, so a border
+ * pixel runs the same loop over the taps inside the image only: the interior pixels (whole window
+ * inside, a column range computed once per call) need no tap range, the others one per pixel.
+ * The last oc % 4 channels, and every channel when dm > 1 (input channel o / dm), take a scalar
+ * loop over the same taps.
+ *
+ * Requantization (per channel, branch free, bit-exact with tc_requant_s8): the saturating
+ * rounding doubling high multiply is (v * mult + 2^30) >> 31 with the int64 product, its only
+ * overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word; the rounding
+ * right shift is TFLite's (remainder against the half, one more for negatives) with the mask and
+ * the half precomputed; the output zero point is added with QADD before the activation clamp.
+ *
+ * Constants prepared at compile time (tinycc.backend_c.prepare_m4_dw):
+ *   w    int32 words: for each group g of 4 channels (dm == 1 only; G = oc / 4 groups), for each
+ *        tap (ky, kx): (w[c0] | w[c2] << 16), (w[c1] | w[c3] << 16) as int16 lanes; then for each
+ *        remaining channel o (all of them when dm > 1) its kh * kw taps, one int32 each.
+ *   bias for each group of 4 channels (the last one padded with zeros): bias[4], mult[4],
+ *        left shift[4], right shift[4], (1 << right) - 1 [4], that mask >> 1 [4].
+ *   mult, shift: unused (one zero). */
+#include <arm_acle.h>
+#include <string.h>
+
+#include "tc_internal.h"
+
+#define TC_M4DW_RQ 24 /* int32 requantization words per group of 4 channels */
+
+typedef struct {
+  const int32_t *w, *wtail, *rq;
+  int32_t kh, kw, oc, dm, groups, in_zp, out_zp, act_min, act_max;
+  int32_t nzp; /* -in_zp in both int16 lanes */
+  ptrdiff_t xrow, xcol; /* input step per tap row / column */
+} tc_m4dw;
+
+/* The int8 output of accumulator acc of the channel whose bias entry is at r (its other
+   parameters at r + 4, + 8, ...: stride 4 within a group). */
+static inline int8_t tc_m4dw_requant(int32_t acc, const int32_t *r, const tc_m4dw *a)
+{
+  const int32_t v = tc_shl32(acc, (int)r[8]);
+  const int64_t p = (int64_t)v * r[4] + ((int64_t)1 << 30);
+  const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
+  const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
+  int32_t q = tc_asr32(s, (int)r[12]);
+  q += (s & r[16]) > r[20] - tc_asr32(s, 31);
+  q = __qadd(q, a->out_zp);
+  return (int8_t)tc_clamp32(q, a->act_min, a->act_max);
+}
+
+/* One output pixel: the taps [ky0, ky0 + nky) x [kx0, kx0 + nkx) are inside the image, the first
+   of them at xp (channel 0) in the input. */
+static void tc_m4dw_pixel(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_t ky0, int32_t nky, int32_t kx0,
+                          int32_t nkx)
+{
+  const int32_t kw = a->kw, taps = a->kh * kw, first = ky0 * kw + kx0;
+  const ptrdiff_t xrow = a->xrow, xcol = a->xcol, wskip = (ptrdiff_t)(kw - nkx) * 2;
+  const int32_t nzp = a->nzp;
+  const int32_t *wg = a->w + (ptrdiff_t)first * 2, *rq = a->rq;
+  int32_t g, o, ky, kx;
+  for (g = 0; g < a->groups; g++, wg += (ptrdiff_t)taps * 2, rq += TC_M4DW_RQ) {
+    int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
+    const int8_t *xr = xp + (ptrdiff_t)g * 4;
+    const int32_t *wp = wg;
+    for (ky = 0; ky < nky; ky++, xr += xrow, wp += wskip) {
+      const int8_t *xc = xr;
+      for (kx = 0; kx < nkx; kx++, xc += xcol, wp += 2) {
+        uint32_t xv;
+        int32_t x02, x13;
+        memcpy(&xv, xc, 4);
+        x02 = __sxtab16(nzp, (int32_t)xv);
+        x13 = __sxtab16(nzp, (int32_t)((xv >> 8) | (xv << 24)));
+        a0 = __smlabb(x02, wp[0], a0);
+        a2 = __smlatt(x02, wp[0], a2);
+        a1 = __smlabb(x13, wp[1], a1);
+        a3 = __smlatt(x13, wp[1], a3);
+      }
+    }
+    yp[g * 4 + 0] = tc_m4dw_requant(a0, rq + 0, a);
+    yp[g * 4 + 1] = tc_m4dw_requant(a1, rq + 1, a);
+    yp[g * 4 + 2] = tc_m4dw_requant(a2, rq + 2, a);
+    yp[g * 4 + 3] = tc_m4dw_requant(a3, rq + 3, a);
+  }
+  for (o = a->groups * 4; o < a->oc; o++) {
+    const int32_t *const r = a->rq + (o >> 2) * TC_M4DW_RQ + (o & 3);
+    const int32_t *wp = a->wtail + (ptrdiff_t)(o - a->groups * 4) * taps + first;
+    const int8_t *xr = xp + o / a->dm;
+    uint32_t acc = (uint32_t)r[0];
+    for (ky = 0; ky < nky; ky++, xr += xrow, wp += kw - nkx) {
+      const int8_t *xc = xr;
+      for (kx = 0; kx < nkx; kx++, xc += xcol, wp++)
+        acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
+    }
+    yp[o] = tc_m4dw_requant(tc_s32(acc), r, a);
+  }
+}
+
+void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  const int8_t *const x = (const int8_t *)buf[TCB_DWCONV2D_S8_IN];
+  int8_t *const y = (int8_t *)buf[TCB_DWCONV2D_S8_OUT];
+  const int32_t n = ip[TCP_DWCONV2D_S8_N], h = ip[TCP_DWCONV2D_S8_H], wd = ip[TCP_DWCONV2D_S8_W],
+                c = ip[TCP_DWCONV2D_S8_C], oh = ip[TCP_DWCONV2D_S8_OH], ow = ip[TCP_DWCONV2D_S8_OW],
+                oc = ip[TCP_DWCONV2D_S8_OC];
+  const int32_t kh = ip[TCP_DWCONV2D_S8_KH], kw = ip[TCP_DWCONV2D_S8_KW], sh = ip[TCP_DWCONV2D_S8_SH],
+                sw = ip[TCP_DWCONV2D_S8_SW], dh = ip[TCP_DWCONV2D_S8_DH], dw = ip[TCP_DWCONV2D_S8_DW];
+  const int32_t pt = ip[TCP_DWCONV2D_S8_PT], pl = ip[TCP_DWCONV2D_S8_PL];
+  /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd */
+  const int64_t xa = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
+  const int64_t xe = (int64_t)wd - 1 - (int64_t)(kw - 1) * dw + pl;
+  const int64_t xb = xe < 0 ? 0 : xe / sw + 1;
+  const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
+  const int32_t oxb = (int32_t)(xb < oxa ? oxa : (xb < ow ? xb : ow));
+  tc_m4dw a;
+  int32_t b, oy, ox;
+  (void)fp;
+  (void)scratch;
+  a.kh = kh;
+  a.kw = kw;
+  a.oc = oc;
+  a.dm = ip[TCP_DWCONV2D_S8_DM];
+  a.groups = a.dm == 1 ? oc / 4 : 0;
+  a.w = (const int32_t *)buf[TCB_DWCONV2D_S8_W];
+  a.wtail = a.w + (ptrdiff_t)a.groups * kh * kw * 2;
+  a.rq = (const int32_t *)buf[TCB_DWCONV2D_S8_BIAS];
+  a.in_zp = ip[TCP_DWCONV2D_S8_IN_ZP];
+  a.out_zp = ip[TCP_DWCONV2D_S8_OUT_ZP];
+  a.act_min = ip[TCP_DWCONV2D_S8_ACT_MIN];
+  a.act_max = ip[TCP_DWCONV2D_S8_ACT_MAX];
+  a.nzp = tc_s32(((uint32_t)-a.in_zp & 0xFFFFu) * 0x10001u);
+  a.xrow = (ptrdiff_t)dh * wd * c;
+  a.xcol = (ptrdiff_t)dw * c;
+  for (b = 0; b < n; b++) {
+    const int8_t *const xb0 = x + (ptrdiff_t)b * h * wd * c;
+    for (oy = 0; oy < oh; oy++) {
+      const int64_t iy0 = (int64_t)oy * sh - pt;
+      int8_t *yp = y + ((ptrdiff_t)b * oh + oy) * ow * oc;
+      int32_t ky0, ky1;
+      tc_tap_range(iy0, dh, kh, h, &ky0, &ky1);
+      if (ky1 <= ky0) {
+        ky0 = ky1 = 0; /* no tap row inside the image: the bias alone */
+      }
+      {
+        const ptrdiff_t row = (ptrdiff_t)(iy0 + (int64_t)ky0 * dh) * wd * c;
+        for (ox = 0; ox < ow; ox++, yp += oc) {
+          const int64_t ix0 = (int64_t)ox * sw - pl;
+          int32_t kx0 = 0, kx1 = kw;
+          if (ox < oxa || ox >= oxb)
+            tc_tap_range(ix0, dw, kw, wd, &kx0, &kx1);
+          if (kx1 <= kx0)
+            kx0 = kx1 = 0;
+          tc_m4dw_pixel(&a, yp,
+                        ky1 > ky0 && kx1 > kx0 ? xb0 + row + (ptrdiff_t)(ix0 + (int64_t)kx0 * dw) * c : xb0, ky0,
+                        ky1 - ky0, kx0, kx1 - kx0);
+        }
+      }
+    }
+  }
+}
