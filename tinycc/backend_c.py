@@ -172,7 +172,8 @@ def prepare_m4_dw(call):
     each group of 4 channels (dm == 1: oc // 4 groups) and each tap (w[c0] | w[c2] << 16),
     (w[c1] | w[c3] << 16) as int16 lanes, then each remaining channel's (every channel's when dm > 1)
     taps one word each; the bias buffer holds per group of 4 channels (the last padded with zeros)
-    bias, mult, left shift, right shift, (1 << right) - 1 and its half (4 each); the input zero
+    the 4 biases, then per channel mult, left shift, right shift, (1 << right) - 1 and its half
+    (24 words); the input zero
     point stays (the kernel subtracts it: a tap outside the image contributes nothing); mult and
     shift buffers unused (one zero)."""
     p = call.params
@@ -185,12 +186,13 @@ def prepare_m4_dw(call):
     shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
     right = np.clip(-shift, 0, 31)
     mask = (np.int64(1) << right) - 1
-    rows = [call.bufs[3], call.bufs[4], np.clip(shift, 0, 31), right, mask, mask >> 1]
     ng = -(-oc // 4)
-    rq = np.zeros((6, ng * 4), np.int32)
-    for i, r in enumerate(rows):
-        rq[i, :oc] = np.asarray(r, np.int64).reshape(-1)
-    rq = rq.reshape(6, ng, 4).transpose(1, 0, 2).reshape(-1)
+    bias = np.zeros((ng, 4), np.int32)
+    bias.reshape(-1)[:oc] = np.asarray(call.bufs[3], np.int64).reshape(-1)
+    per = np.zeros((ng * 4, 5), np.int32)  # per channel: mult, left, right, mask, half
+    per[:oc] = np.stack([np.asarray(call.bufs[4], np.int64).reshape(-1), np.clip(shift, 0, 31), right, mask,
+                         mask >> 1], 1)
+    rq = np.concatenate([bias, per.reshape(ng, 20)], 1).reshape(-1)
     unused = np.zeros(1, np.int32)
     return dataclasses.replace(call, bufs=call.bufs[:2] + [np.concatenate([words, tail]), rq, unused, unused])
 

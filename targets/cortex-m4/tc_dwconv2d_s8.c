@@ -22,8 +22,8 @@
  *   w    int32 words: for each group g of 4 channels (dm == 1 only; G = oc / 4 groups), for each
  *        tap (ky, kx): (w[c0] | w[c2] << 16), (w[c1] | w[c3] << 16) as int16 lanes; then for each
  *        remaining channel o (all of them when dm > 1) its kh * kw taps, one int32 each.
- *   bias for each group of 4 channels (the last one padded with zeros): bias[4], mult[4],
- *        left shift[4], right shift[4], (1 << right) - 1 [4], that mask >> 1 [4].
+ *   bias for each group of 4 channels (the last one padded with zeros): bias[4], then per channel
+ *        mult, left shift, right shift, (1 << right) - 1, that mask >> 1 (24 words).
  *   mult, shift: unused (one zero). */
 #include <arm_acle.h>
 #include <string.h>
@@ -35,22 +35,86 @@
 typedef struct {
   const int32_t *w, *wtail, *rq;
   int32_t kh, kw, oc, dm, groups, in_zp, out_zp, act_min, act_max;
-  int32_t nzp; /* -in_zp in both int16 lanes */
-  ptrdiff_t xrow, xcol; /* input step per tap row / column */
+  int32_t nzp;                   /* -in_zp in both int16 lanes */
+  uint32_t min4, max4;           /* act_min, act_max in the four bytes */
+  ptrdiff_t xrow, xcol;          /* input step per tap row / column */
 } tc_m4dw;
 
-/* The int8 output of accumulator acc of the channel whose bias entry is at r (its other
-   parameters at r + 4, + 8, ...: stride 4 within a group). */
-static inline int8_t tc_m4dw_requant(int32_t acc, const int32_t *r, const tc_m4dw *a)
+/* MultiplyByQuantizedMultiplier of accumulator acc with the channel's mult, left shift, right
+   shift, mask and half at r[0..4] (bit-exact with tc_mbqm). */
+static inline int32_t tc_m4dw_scale(int32_t acc, const int32_t *r)
 {
-  const int32_t v = tc_shl32(acc, (int)r[8]);
-  const int64_t p = (int64_t)v * r[4] + ((int64_t)1 << 30);
+  const int32_t v = tc_shl32(acc, (int)r[1]);
+  const int64_t p = (int64_t)v * r[0] + ((int64_t)1 << 30);
   const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
   const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
-  int32_t q = tc_asr32(s, (int)r[12]);
-  q += (s & r[16]) > r[20] - tc_asr32(s, 31);
-  q = __qadd(q, a->out_zp);
-  return (int8_t)tc_clamp32(q, a->act_min, a->act_max);
+  return tc_asr32(s, (int)r[2]) + ((s & r[3]) > r[4] - tc_asr32(s, 31));
+}
+
+/* SXTAB16 with its second operand rotated right by 8 bits (lanes: bytes 1 and 3 of b): the
+   rotation is part of the instruction, which GCC's intrinsic does not fold. */
+static inline int32_t tc_m4dw_sxtab16_hi(int32_t a, uint32_t b)
+{
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
+/* The 4 outputs of a group (accumulators a0..a3, its requantization words at rq) stored at yp:
+   requantized, the zero point added, saturated to int8, packed, the 4 bytes clamped at once. */
+static inline void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, int32_t a0, int32_t a1, int32_t a2,
+                                  int32_t a3)
+{
+  const int32_t out_zp = a->out_zp;
+  const uint32_t q0 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a0, rq + 4), out_zp), 8);
+  const uint32_t q1 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a1, rq + 9), out_zp), 8);
+  const uint32_t q2 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a2, rq + 14), out_zp), 8);
+  const uint32_t q3 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a3, rq + 19), out_zp), 8);
+  uint32_t v = (q0 & 0xFFu) | (q1 & 0xFFu) << 8 | (q2 & 0xFFu) << 16 | q3 << 24;
+  (void)__ssub8((int32_t)v, (int32_t)a->min4); /* GE: v >= act_min */
+  v = __sel(v, a->min4);
+  (void)__ssub8((int32_t)v, (int32_t)a->max4); /* GE: v >= act_max */
+  v = __sel(a->max4, v);
+  memcpy(yp, &v, 4);
+}
+
+/* One tap of 4 channels: the input bytes at XC, the weight words at WP. */
+#define TC_M4DW_TAP(XC, WP)                                                                         \
+  do {                                                                                              \
+    uint32_t xv_;                                                                                   \
+    int32_t x02_, x13_;                                                                             \
+    memcpy(&xv_, (XC), 4);                                                                          \
+    x02_ = __sxtab16(nzp, (int32_t)xv_);                                                            \
+    x13_ = tc_m4dw_sxtab16_hi(nzp, xv_);                                                            \
+    a0 = __smlabb(x02_, (WP)[0], a0);                                                               \
+    a2 = __smlatt(x02_, (WP)[0], a2);                                                               \
+    a1 = __smlabb(x13_, (WP)[1], a1);                                                               \
+    a3 = __smlatt(x13_, (WP)[1], a3);                                                               \
+  } while (0)
+
+/* The channels past the groups of 4 (every channel when dm > 1), one at a time: the same taps
+   as tc_m4dw_pixel; yp and xp point at the first of those channels' output and (for dm == 1) input. */
+static void tc_m4dw_tail(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_t ky0, int32_t nky, int32_t kx0,
+                         int32_t nkx)
+{
+  const int32_t kw = a->kw, taps = a->kh * kw, first = ky0 * kw + kx0, o0 = a->groups * 4;
+  const ptrdiff_t xrow = a->xrow, xcol = a->xcol;
+  int32_t o, ky, kx;
+  const int32_t out_zp = a->out_zp;
+  xp -= o0;
+  for (o = o0; o < a->oc; o++) {
+    const int32_t *const r = a->rq + (o >> 2) * TC_M4DW_RQ;
+    const int32_t *wp = a->wtail + (ptrdiff_t)(o - o0) * taps + first;
+    const int8_t *xr = xp + o / a->dm;
+    uint32_t acc = (uint32_t)r[o & 3];
+    for (ky = 0; ky < nky; ky++, xr += xrow, wp += kw - nkx) {
+      const int8_t *xc = xr;
+      for (kx = 0; kx < nkx; kx++, xc += xcol, wp++)
+        acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
+    }
+    yp[o - o0] = (int8_t)tc_clamp32(__qadd(tc_m4dw_scale(tc_s32(acc), r + 4 + 5 * (o & 3)), out_zp), a->act_min,
+                                    a->act_max);
+  }
 }
 
 /* One output pixel: the taps [ky0, ky0 + nky) x [kx0, kx0 + nkx) are inside the image, the first
@@ -62,41 +126,50 @@ static void tc_m4dw_pixel(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_
   const ptrdiff_t xrow = a->xrow, xcol = a->xcol, wskip = (ptrdiff_t)(kw - nkx) * 2;
   const int32_t nzp = a->nzp;
   const int32_t *wg = a->w + (ptrdiff_t)first * 2, *rq = a->rq;
-  int32_t g, o, ky, kx;
-  for (g = 0; g < a->groups; g++, wg += (ptrdiff_t)taps * 2, rq += TC_M4DW_RQ) {
+  int32_t g, ky, kx;
+  for (g = 0; g < a->groups; g++, wg += (ptrdiff_t)taps * 2, rq += TC_M4DW_RQ, xp += 4, yp += 4) {
     int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
-    const int8_t *xr = xp + (ptrdiff_t)g * 4;
+    const int8_t *xr = xp;
     const int32_t *wp = wg;
     for (ky = 0; ky < nky; ky++, xr += xrow, wp += wskip) {
       const int8_t *xc = xr;
-      for (kx = 0; kx < nkx; kx++, xc += xcol, wp += 2) {
-        uint32_t xv;
-        int32_t x02, x13;
-        memcpy(&xv, xc, 4);
-        x02 = __sxtab16(nzp, (int32_t)xv);
-        x13 = __sxtab16(nzp, (int32_t)((xv >> 8) | (xv << 24)));
-        a0 = __smlabb(x02, wp[0], a0);
-        a2 = __smlatt(x02, wp[0], a2);
-        a1 = __smlabb(x13, wp[1], a1);
-        a3 = __smlatt(x13, wp[1], a3);
+      for (kx = nkx; kx >= 3; kx -= 3, xc += 3 * xcol, wp += 6) {
+        TC_M4DW_TAP(xc, wp);
+        TC_M4DW_TAP(xc + xcol, wp + 2);
+        TC_M4DW_TAP(xc + 2 * xcol, wp + 4);
       }
+      for (; kx > 0; kx--, xc += xcol, wp += 2)
+        TC_M4DW_TAP(xc, wp);
     }
-    yp[g * 4 + 0] = tc_m4dw_requant(a0, rq + 0, a);
-    yp[g * 4 + 1] = tc_m4dw_requant(a1, rq + 1, a);
-    yp[g * 4 + 2] = tc_m4dw_requant(a2, rq + 2, a);
-    yp[g * 4 + 3] = tc_m4dw_requant(a3, rq + 3, a);
+    tc_m4dw_store4(a, yp, rq, a0, a1, a2, a3);
   }
-  for (o = a->groups * 4; o < a->oc; o++) {
-    const int32_t *const r = a->rq + (o >> 2) * TC_M4DW_RQ + (o & 3);
-    const int32_t *wp = a->wtail + (ptrdiff_t)(o - a->groups * 4) * taps + first;
-    const int8_t *xr = xp + o / a->dm;
-    uint32_t acc = (uint32_t)r[0];
-    for (ky = 0; ky < nky; ky++, xr += xrow, wp += kw - nkx) {
-      const int8_t *xc = xr;
-      for (kx = 0; kx < nkx; kx++, xc += xcol, wp++)
-        acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
-    }
-    yp[o] = tc_m4dw_requant(tc_s32(acc), r, a);
+  if (a->groups * 4 < a->oc)
+    tc_m4dw_tail(a, yp, xp, ky0, nky, kx0, nkx);
+}
+
+/* A 3x3 window inside the image (dm == 1), whole groups: the 9 taps unrolled, the input rows
+   and columns addressed from one pointer. */
+static void tc_m4dw_pixel3x3(const tc_m4dw *a, int8_t *yp, const int8_t *xp)
+{
+  const ptrdiff_t xrow = a->xrow, xc1 = a->xcol, xc2 = 2 * a->xcol;
+  const int32_t nzp = a->nzp;
+  const int32_t *wp = a->w, *rq = a->rq;
+  int32_t g;
+  for (g = 0; g < a->groups; g++, wp += 18, rq += TC_M4DW_RQ, xp += 4, yp += 4) {
+    int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
+    const int8_t *xr = xp;
+    TC_M4DW_TAP(xr, wp);
+    TC_M4DW_TAP(xr + xc1, wp + 2);
+    TC_M4DW_TAP(xr + xc2, wp + 4);
+    xr += xrow;
+    TC_M4DW_TAP(xr, wp + 6);
+    TC_M4DW_TAP(xr + xc1, wp + 8);
+    TC_M4DW_TAP(xr + xc2, wp + 10);
+    xr += xrow;
+    TC_M4DW_TAP(xr, wp + 12);
+    TC_M4DW_TAP(xr + xc1, wp + 14);
+    TC_M4DW_TAP(xr + xc2, wp + 16);
+    tc_m4dw_store4(a, yp, rq, a0, a1, a2, a3);
   }
 }
 
@@ -116,6 +189,7 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   const int64_t xb = xe < 0 ? 0 : xe / sw + 1;
   const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
   const int32_t oxb = (int32_t)(xb < oxa ? oxa : (xb < ow ? xb : ow));
+  const int full3 = kh == 3 && kw == 3 && ip[TCP_DWCONV2D_S8_DM] == 1;
   tc_m4dw a;
   int32_t b, oy, ox;
   (void)fp;
@@ -133,6 +207,8 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   a.act_min = ip[TCP_DWCONV2D_S8_ACT_MIN];
   a.act_max = ip[TCP_DWCONV2D_S8_ACT_MAX];
   a.nzp = tc_s32(((uint32_t)-a.in_zp & 0xFFFFu) * 0x10001u);
+  a.min4 = ((uint32_t)a.act_min & 0xFFu) * 0x01010101u;
+  a.max4 = ((uint32_t)a.act_max & 0xFFu) * 0x01010101u;
   a.xrow = (ptrdiff_t)dh * wd * c;
   a.xcol = (ptrdiff_t)dw * c;
   for (b = 0; b < n; b++) {
@@ -154,6 +230,13 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
             tc_tap_range(ix0, dw, kw, wd, &kx0, &kx1);
           if (kx1 <= kx0)
             kx0 = kx1 = 0;
+          if (full3 && ky1 - ky0 == 3 && kx1 - kx0 == 3) {
+            const int8_t *const xp = xb0 + row + (ptrdiff_t)ix0 * c;
+            tc_m4dw_pixel3x3(&a, yp, xp);
+            if (a.groups * 4 < oc) /* the last oc % 4 channels */
+              tc_m4dw_tail(&a, yp + a.groups * 4, xp + a.groups * 4, 0, 3, 0, 3);
+            continue;
+          }
           tc_m4dw_pixel(&a, yp,
                         ky1 > ky0 && kx1 > kx0 ? xb0 + row + (ptrdiff_t)(ix0 + (int64_t)kx0 * dw) * c : xb0, ky0,
                         ky1 - ky0, kx0, kx1 - kx0);
