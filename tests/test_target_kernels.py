@@ -1,6 +1,7 @@
 """Every kernel of the emulated C targets on single-op cases, run under QEMU.
 
-For each target configuration (Cortex-M55 on mps3-an547; RV64GCV at VLEN 128 and 256) one program
+For each target configuration (Cortex-M55 on mps3-an547; Cortex-M4 on mps2-an386, whose DSP kernels
+serve the Cortex-M7 and Cortex-M33 too; RV64GCV at VLEN 128 and 256) one program
 holds every case: the kernel the target's table chooses (its vector kernel, or the portable one
 where the table allows it) is called on the case's buffers as the code generator would call it,
 constants prepared by the target's ``prepare`` table and placed in flash, directly and through
@@ -13,6 +14,11 @@ Cases: odd shapes (channels that are no multiple of the vector length, 1-pixel i
 2 SAME, dilation, depth multiplier), random geometries, and random extreme per-channel
 multipliers, shifts and biases. int8 byte for byte; float32 to 1e-5 (FMA contraction differs
 between compilers). A missing cross compiler or QEMU fails these tests.
+
+The Cortex-M4 depthwise kernel has its own program of many random single-op graphs (padding SAME,
+VALID and explicit, strides, dilations, depth multipliers 1 to 3, odd channel counts, extreme zero
+points, per-channel multipliers from 2^-21 to 4), plain and row-streamed, checked against the
+reference interpreter (NumPy, itself checked against TFLite Micro).
 """
 import dataclasses
 import os
@@ -22,17 +28,19 @@ import tempfile
 import numpy as np
 import pytest
 
-from tinycc import _host, tolerance
+from tinycc import _host, interpreter, tolerance
 from tinycc import kernels as kt
 from tinycc import ops as optable
 from tinycc.backend_c import C_TARGETS, GENERIC, TARGETS_DIR, CProgram, _kernel_files
 from tinycc.ctarget import RUNNERS
 from tinycc.errors import UnsupportedError
+from tinycc.ops.conv import ConvOptions
 
 import test_c_kernels as tck
-from test_host_kernels import ADD_CASES, CONV_CASES, POOL_CASES, conv_graph, fc_graph, rand_input
+from test_host_kernels import ADD_CASES, CONV_CASES, POOL_CASES, act_tensor, const, conv_graph, fc_graph, finish, q
+from test_host_kernels import rand_input
 
-CONFIGS = [("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
+CONFIGS = [("cortex-m55", 128), ("cortex-m4", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
 GUARD = 64
 FILL = 0xA5
 
@@ -367,14 +375,11 @@ def cases():
     return all_cases()
 
 
-@pytest.mark.parametrize("target,vlen", CONFIGS, ids=[f"{t}-vlen{v}" for t, v in CONFIGS])
-def test_every_kernel_on_target(cases, target, vlen):
-    arenas, spans, files = run_program(cases, target, vlen)
-    kernels = {c.kernel for c in cases}
-    assert {"conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8"} <= kernels
+def arena_failures(cases, arenas, spans, wants) -> list:
+    """What differs in each case's arena dump from the expected: the output bytes (``wants``), every
+    other byte (inputs, guards) unchanged; the scratch not compared."""
     failures = []
-    for k, (case, arena, (pos, size, offs, sc_off, scratch)) in enumerate(zip(cases, arenas, spans)):
-        want = reference(case)
+    for k, (case, arena, want, (pos, size, offs, sc_off, scratch)) in enumerate(zip(cases, arenas, wants, spans)):
         expect = np.full(size, FILL, np.uint8)
         for i, (b, off) in enumerate(zip(case.bufs, offs)):
             if off is not None and i != case.out_index:
@@ -396,4 +401,80 @@ def test_every_kernel_on_target(cases, target, vlen):
             where = "output" if out_off <= bad[0] < out_off + case.out_nbytes else "outside the output"
             failures.append(f"case {k} {case.kernel} {case.what} (stream {case.stream}): {bad.size} bytes differ, "
                             f"first at {bad[0]} ({where}): got {got[bad[0]]}, want {expect[bad[0]]}")
+    return failures
+
+
+@pytest.mark.parametrize("target,vlen", CONFIGS, ids=[f"{t}-vlen{v}" for t, v in CONFIGS])
+def test_every_kernel_on_target(cases, target, vlen):
+    arenas, spans, files = run_program(cases, target, vlen)
+    kernels = {c.kernel for c in cases}
+    assert {"conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8"} <= kernels
+    failures = arena_failures(cases, arenas, spans, [reference(c) for c in cases])
     assert not failures, f"{target} vlen {vlen}: {len(failures)} of {len(cases)} cases fail:\n" + "\n".join(failures[:20])
+
+
+# ---- the Cortex-M4 depthwise kernel against the reference interpreter -------------------------------------
+
+def random_dw_graph(rng):
+    """A random DEPTHWISE_CONV_2D int8 graph (None when its parameters are invalid): SAME, VALID or
+    explicit padding, strides and dilations 1..3, dm 1..3, channel counts around multiples of 4,
+    zero points often at the int8 extremes, per-channel multipliers from 2^-21 to 4 (TFLite shifts
+    -20..+3)."""
+    n = 1 if rng.random() < 0.8 else 2
+    c = int(rng.choice([1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 24, 33]))
+    dm = int(rng.choice([1, 1, 1, 2, 3]))
+    h, w = int(rng.integers(1, 12)), int(rng.integers(1, 12))
+    k = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4))) if rng.random() < 0.5 else (1, 1)
+    dil = (int(rng.integers(1, 4)), int(rng.integers(1, 4))) if rng.random() < 0.3 else (1, 1)
+    pad = str(rng.choice(["SAME", "VALID", "EXPLICIT"]))
+    pads = tuple(int(v) for v in rng.integers(0, 4, 4)) if pad == "EXPLICIT" else ()
+    act = str(rng.choice(["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]))
+    zps = [-128, 127, 0, int(rng.integers(-128, 128))]
+    in_zp, out_zp = int(rng.choice(zps)), int(rng.choice(zps))
+    oc = c * dm
+    g = tck.Graph("t")
+    in_scale, out_scale = 0.05, float(rng.choice([0.02, 0.08, 0.5]))
+    act_tensor(g, "x", (n, h, w, c), np.int8, in_scale, in_zp)
+    # effective multiplier in_scale * w_scale / out_scale = 2^e, e in [-21, 2], per channel
+    e = rng.uniform(-21, 2, oc) if rng.random() < 0.5 else rng.uniform(-12, -6, oc)
+    wq = q(out_scale * 2.0 ** e / in_scale, 0, 3)
+    const(g, "w", rng.integers(-127, 128, (1, k[0], k[1], oc)).astype(np.int8), wq)
+    bias = rng.random() < 0.8
+    if bias:
+        const(g, "b", rng.integers(-50000, 50000, oc).astype(np.int32), q(in_scale * wq.scale.astype(np.float64), 0))
+    act_tensor(g, "y", (1, 1, 1, 1), np.int8, out_scale, out_zp)
+    g.inputs = ["x"]
+    opts = ConvOptions(pad, stride[0], stride[1], dil[0], dil[1], act, dm, pads)
+    try:
+        finish(g, "DEPTHWISE_CONV_2D", ["x", "w", "b" if bias else None], "y", opts)
+        optable.get("DEPTHWISE_CONV_2D").check_support(g.ops()[0], g)
+        if min(g.tensor("y").shape) < 1:
+            return None
+    except (UnsupportedError, ValueError):
+        return None
+    return g
+
+
+def test_cortex_m4_dwconv_against_reference():
+    """Many random depthwise layers in one QEMU run on the Cortex-M4 (its DSP kernel), plain and
+    streamed row by row; outputs equal the reference interpreter's, nothing else in the arena
+    changes."""
+    target = C_TARGETS["cortex-m4"]
+    assert target.kernel_source("dwconv2d_s8") == "cortex-m4"
+    rng = np.random.default_rng(404)
+    cases, wants = [], []
+    while len(cases) < 120:
+        g = random_dw_graph(rng)
+        if g is None:
+            continue
+        i = len(cases)
+        x = rand_input(g, rng)
+        o = g.ops()[0].options
+        what = (f"{g.tensor('x').shape} k {g.tensor('w').shape[1:3]} s {o.stride_h},{o.stride_w} d {o.dilation_h},"
+                f"{o.dilation_w} {o.padding}{o.pads} dm {o.depth_multiplier} {o.activation}")
+        cases.append(_case(g, x, what, stream=(i % 3, bool(i % 2)) if i % 3 else None))
+        wants.append(np.ascontiguousarray(interpreter.run(g, x)[0]).reshape(-1).view(np.uint8))
+    arenas, spans, _ = run_program(cases, "cortex-m4", 128)
+    failures = arena_failures(cases, arenas, spans, wants)
+    assert not failures, f"{len(failures)} of {len(cases)} cases fail:\n" + "\n".join(failures[:20])

@@ -1,7 +1,7 @@
 """The C targets against TFLite Micro: every int8 shared model, built for each target and run
 (host C compiler; QEMU mps3-an547 for Cortex-M55; QEMU user mode for RV64GCV at VLEN 128 and 256),
 must be bit-exact; a sample on the Cortex-M4 (mps2-an386: every int8 model), Cortex-M7 (mps2-an500)
-and Cortex-M33 (mps2-an505), whose kernels are for now the portable ones. A missing toolchain fails
+and Cortex-M33 (mps2-an505), with their DSP kernels (targets/cortex-m4). A missing toolchain fails
 these tests (bash targets/install_toolchains.sh)."""
 import subprocess
 
@@ -29,8 +29,8 @@ def test_model_bit_exact_on_target(name, target, vlen):
         np.testing.assert_array_equal(m(xs[0]), oracle(xs)[0], err_msg=f"{name} on {target}, sample {i}")
 
 
-#: one sample input per model on the Armv7E-M / Armv8-M cores (portable kernels: the same C as the
-#: c target, built for each core)
+#: one sample input per model on the Armv7E-M / Armv8-M cores (their DSP kernels where they have
+#: one, elsewhere the same C as the c target, built for each core)
 SAMPLED = [(n, "cortex-m4") for n in INT8_MODELS] + [("vww_96_int8", "cortex-m7"), ("kws_ref_model", "cortex-m33")]
 
 
