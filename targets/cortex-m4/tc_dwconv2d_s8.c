@@ -183,10 +183,11 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   const int32_t kh = ip[TCP_DWCONV2D_S8_KH], kw = ip[TCP_DWCONV2D_S8_KW], sh = ip[TCP_DWCONV2D_S8_SH],
                 sw = ip[TCP_DWCONV2D_S8_SW], dh = ip[TCP_DWCONV2D_S8_DH], dw = ip[TCP_DWCONV2D_S8_DW];
   const int32_t pt = ip[TCP_DWCONV2D_S8_PT], pl = ip[TCP_DWCONV2D_S8_PL];
-  /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd */
-  const int64_t xa = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
+  /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd
+     (32-bit divisions unless an operand needs more: no library call per row-streamed call) */
+  const int64_t xa = pl <= 0 ? 0 : (pl - 1) / sw + 1;
   const int64_t xe = (int64_t)wd - 1 - (int64_t)(kw - 1) * dw + pl;
-  const int64_t xb = xe < 0 ? 0 : xe / sw + 1;
+  const int64_t xb = xe < 0 ? 0 : (xe <= INT32_MAX ? (int32_t)xe / sw : xe / sw) + 1;
   const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
   const int32_t oxb = (int32_t)(xb < oxa ? oxa : (xb < ow ? xb : ow));
   const int full3 = kh == 3 && kw == 3 && ip[TCP_DWCONV2D_S8_DM] == 1;
