@@ -32,7 +32,7 @@ from tinycc.errors import UnsupportedError
 import test_c_kernels as tck
 from test_host_kernels import ADD_CASES, CONV_CASES, POOL_CASES, conv_graph, fc_graph, rand_input
 
-CONFIGS = [("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
+CONFIGS = [("cortex-m55", 128), ("rv64gcv", 128), ("rv64gcv", 256), ("cortex-m4", 128)]
 GUARD = 64
 FILL = 0xA5
 
