@@ -172,14 +172,22 @@ def prepare_m4_gemm(call):
     [oc/2][Kp/4][2][4] (output channels in pairs, an odd count padded with a zero channel; each row
     of K = kh*kw*c weights padded with zeros to Kp, a multiple of 4; every 4 weights w0 w1 w2 w3
     stored as w0 w2 w1 w3, so that SXTB16 and SXTB16 ROR #8 of one word give (w0, w1) and
-    (w2, w3)). Bias, multipliers and shifts unchanged."""
+    (w2, w3)); the bias buffer holds per pair of channels bias[2] mult[2] left[2] right[2]
+    (TFLite's shift split into left and right counts, 0..31 each); mult and shift buffers unused
+    (one zero)."""
     oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
     w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
     oc2, kq = -(-oc // 2) * 2, -(-w.shape[1] // 4)
     packed = np.zeros((oc2, kq * 4), np.int8)
     packed[:oc, :w.shape[1]] = w
     packed = packed.reshape(oc2 // 2, 2, kq, 4)[:, :, :, [0, 2, 1, 3]].transpose(0, 2, 1, 3).reshape(-1)
-    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + call.bufs[3:])
+    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
+    rq = np.zeros((4, oc2), np.int64)
+    rq[:, :oc] = [np.asarray(call.bufs[3], np.int64).reshape(-1), np.asarray(call.bufs[4], np.int64).reshape(-1),
+                  np.clip(shift, 0, 31), np.clip(-shift, 0, 31)]
+    rq = rq.astype(np.int32).reshape(4, oc2 // 2, 2).transpose(1, 0, 2).reshape(-1)
+    unused = np.zeros(1, np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, rq, unused, unused])
 
 
 def scratch_m4_conv(p) -> int:

@@ -46,9 +46,7 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
   const int8_t *const x = (const int8_t *)buf[TCB_CONV2D_S8_IN];
   int8_t *const y = (int8_t *)buf[TCB_CONV2D_S8_OUT];
   const int8_t *const w = (const int8_t *)buf[TCB_CONV2D_S8_W];
-  const int32_t *const bias = (const int32_t *)buf[TCB_CONV2D_S8_BIAS];
-  const int32_t *const mult = (const int32_t *)buf[TCB_CONV2D_S8_MULT];
-  const int32_t *const shift = (const int32_t *)buf[TCB_CONV2D_S8_SHIFT];
+  const int32_t *const rq = (const int32_t *)buf[TCB_CONV2D_S8_BIAS]; /* bias and requantization, packed */
   const int32_t n = ip[TCP_CONV2D_S8_N], h = ip[TCP_CONV2D_S8_H], wd = ip[TCP_CONV2D_S8_W], c = ip[TCP_CONV2D_S8_C],
                 oh = ip[TCP_CONV2D_S8_OH], ow = ip[TCP_CONV2D_S8_OW], oc = ip[TCP_CONV2D_S8_OC];
   const int32_t sh = ip[TCP_CONV2D_S8_SH], sw = ip[TCP_CONV2D_S8_SW], pt = ip[TCP_CONV2D_S8_PT],
@@ -82,7 +80,7 @@ void tc_conv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *sc
           tc_dsp_im2col(row, xb, ip, iy0, ix0, off2);
         }
       }
-      tc_dsp_gemm(rows, kp, w, bias, mult, shift, oc, yb + (ptrdiff_t)p * oc,
+      tc_dsp_gemm(rows, kp, w, rq, oc, yb + (ptrdiff_t)p * oc,
                   yb + (ptrdiff_t)(p + 1) * oc, &q);
     }
   }

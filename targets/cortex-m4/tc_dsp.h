@@ -11,9 +11,12 @@
  *    channels in pairs (an odd count padded with a zero channel), each row padded with zeros to
  *    Kp, every 4 weights w0 w1 w2 w3 stored as w0 w2 w1 w3 so that one 32-bit load gives
  *    SXTB16 -> (w0, w1) and SXTB16 ROR #8 -> (w2, w3), the pairs of the activations' two words;
- *    per pair of channels and group of 4, channel 0's word then channel 1's ([oc/2][Kp/4][2][4]).
- * The bias, multiplier and shift buffers are TFLite's, unchanged: requantization is
- * tc_requant_s8 (tc_internal.h), bit for bit TFLite Micro's.
+ *    per pair of channels and group of 4, channel 0's word then channel 1's ([oc/2][Kp/4][2][4]);
+ *  - the per-channel parameters in the bias buffer (the multiplier and shift buffers then unused),
+ *    per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift split as tc_split_shift
+ *    does); requantization is tc_requant_split_s8 (tc_internal.h), bit for bit TFLite Micro's.
+ * The GEMM's inner loops are inline assembly (LDRD with write-back, SXTB16 ROR #8, SMLAD), since
+ * the compiler spills with this many live registers: two rows, two channels, four accumulators.
  */
 #ifndef TC_DSP_H
 #define TC_DSP_H
@@ -22,12 +25,6 @@
 #include <string.h>
 
 #include "tc_internal.h"
-
-/* conv2d_s8 and fc_s8 share the GEMM: their constant buffers are at the same places */
-TC_SAME_BUF(CONV2D_S8, FC_S8, W);
-TC_SAME_BUF(CONV2D_S8, FC_S8, BIAS);
-TC_SAME_BUF(CONV2D_S8, FC_S8, MULT);
-TC_SAME_BUF(CONV2D_S8, FC_S8, SHIFT);
 
 /* SXTB16 with its operand rotated right by 8: bytes 1 and 3 sign-extended to two halfwords. */
 static inline uint32_t tc_dsp_sxtb16_ror8(uint32_t x)
@@ -128,58 +125,86 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
     tc_dsp_set16(r, i++, *src++ - in_zp);
 }
 
-/* Output bounds of a layer, relative to its zero point. */
+/* Output bounds of a layer. */
 typedef struct {
   int32_t out_zp, act_min, act_max;
 } tc_dsp_q;
 
-/* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
-   multiple of 4) times the packed weights: y0[o] (and y1[o] for the second row) for every output
-   channel o < oc. */
-static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *bias,
-                               const int32_t *mult, const int32_t *shift, int32_t oc, int8_t *y0, int8_t *y1,
-                               const tc_dsp_q *q)
+/* Output channel o's int8 value from its accumulator; rq: the pair's packed parameters (bias[2],
+   mult[2], left[2], right[2]), c: 0 or 1 in the pair. */
+static inline int8_t tc_dsp_out(int32_t acc, const int32_t *rq, int c, const tc_dsp_q *q)
 {
-  const int32_t kq = kp >> 2;
+  return tc_requant_split_s8((uint32_t)acc, rq[2 + c], rq[4 + c], rq[6 + c], q->out_zp, q->act_min, q->act_max);
+}
+
+/* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
+   multiple of 4 and > 0) times the packed weights: y0[o] (and y1[o] for the second row) for every
+   output channel o < oc. rq: per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift
+   split, tc_split_shift). The rows and the weights are word aligned (LDRD). */
+static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
+                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
+{
   const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
+  const tc_dsp_word *const end = rows->base + (ptrdiff_t)(kp >> 2) * rows->stride;
   int32_t o;
-  for (o = 0; o < oc; o += 2) {
+  for (o = 0; o < oc; o += 2, rq += 8) {
     const int last = o + 1 >= oc;
     const tc_dsp_word *p = rows->base;
-    int32_t s00 = bias[o], s10 = last ? 0 : bias[o + 1], k;
+    int32_t s00 = rq[0], s10 = rq[1];
+    uint32_t x0, x1, w0, w1, t;
     if (rows->stride == 4) {
       int32_t s01 = s00, s11 = s10;
-      for (k = kq; k > 0; k--, wp += 2, p += 4) {
-        const uint32_t x0 = p[0], x1 = p[1], z0 = p[2], z1 = p[3];
-        uint32_t lo = wp[0], hi = tc_dsp_sxtb16_ror8(lo);
-        lo = __sxtb16(lo);
-        s00 = __smlad(x0, lo, s00);
-        s00 = __smlad(x1, hi, s00);
-        s01 = __smlad(z0, lo, s01);
-        s01 = __smlad(z1, hi, s01);
-        lo = wp[1];
-        hi = tc_dsp_sxtb16_ror8(lo);
-        lo = __sxtb16(lo);
-        s10 = __smlad(x0, lo, s10);
-        s10 = __smlad(x1, hi, s10);
-        s11 = __smlad(z0, lo, s11);
-        s11 = __smlad(z1, hi, s11);
-      }
-      y1[o] = tc_requant_s8((uint32_t)s01, mult[o], shift[o], q->out_zp, q->act_min, q->act_max);
+      uint32_t z0, z1;
+      /* per group of 4 values: both rows' words, each channel's weight word, 8 SMLAD (13 registers:
+         fits with a frame pointer too, -O0) */
+      __asm__("1:\n\t"
+              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
+              "ldrd %[z0], %[z1], [%[p]], #8\n\t"
+              "ldr %[w0], [%[wp]], #4\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s00], %[x0], %[t], %[s00]\n\t"
+              "smlad %[s01], %[z0], %[t], %[s01]\n\t"
+              "smlad %[s00], %[x1], %[w0], %[s00]\n\t"
+              "smlad %[s01], %[z1], %[w0], %[s01]\n\t"
+              "ldr %[w0], [%[wp]], #4\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s10], %[x0], %[t], %[s10]\n\t"
+              "smlad %[s11], %[z0], %[t], %[s11]\n\t"
+              "smlad %[s10], %[x1], %[w0], %[s10]\n\t"
+              "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
+              "cmp %[p], %[end]\n\t"
+              "bne 1b"
+              : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp),
+                [x0] "=&r"(x0), [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
+              : [end] "r"(end)
+              : "cc", "memory");
+      y1[o] = tc_dsp_out(s01, rq, 0, q);
       if (!last)
-        y1[o + 1] = tc_requant_s8((uint32_t)s11, mult[o + 1], shift[o + 1], q->out_zp, q->act_min, q->act_max);
+        y1[o + 1] = tc_dsp_out(s11, rq, 1, q);
     } else {
-      for (k = kq; k > 0; k--, wp += 2, p += 2) {
-        const uint32_t x0 = p[0], x1 = p[1], wa = wp[0], wb = wp[1];
-        s00 = __smlad(x0, __sxtb16(wa), s00);
-        s00 = __smlad(x1, tc_dsp_sxtb16_ror8(wa), s00);
-        s10 = __smlad(x0, __sxtb16(wb), s10);
-        s10 = __smlad(x1, tc_dsp_sxtb16_ror8(wb), s10);
-      }
+      __asm__("1:\n\t"
+              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
+              "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s00], %[x0], %[t], %[s00]\n\t"
+              "sxtb16 %[t], %[w1]\n\t"
+              "sxtb16 %[w1], %[w1], ror #8\n\t"
+              "smlad %[s00], %[x1], %[w0], %[s00]\n\t"
+              "smlad %[s10], %[x0], %[t], %[s10]\n\t"
+              "smlad %[s10], %[x1], %[w1], %[s10]\n\t"
+              "cmp %[p], %[end]\n\t"
+              "bne 1b"
+              : [s00] "+r"(s00), [s10] "+r"(s10), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), [x1] "=&r"(x1),
+                [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
+              : [end] "r"(end)
+              : "cc", "memory");
     }
-    y0[o] = tc_requant_s8((uint32_t)s00, mult[o], shift[o], q->out_zp, q->act_min, q->act_max);
+    y0[o] = tc_dsp_out(s00, rq, 0, q);
     if (!last)
-      y0[o + 1] = tc_requant_s8((uint32_t)s10, mult[o + 1], shift[o + 1], q->out_zp, q->act_min, q->act_max);
+      y0[o + 1] = tc_dsp_out(s10, rq, 1, q);
   }
 }
 

@@ -26,8 +26,7 @@ void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratc
       tc_dsp_widen(&second, 0, x + (ptrdiff_t)(b + 1) * depth, depth, in_zp, off2);
       tc_dsp_zero16(&second, depth, kp - depth);
     }
-    tc_dsp_gemm(rows, kp, (const int8_t *)buf[TCB_FC_S8_W], (const int32_t *)buf[TCB_FC_S8_BIAS],
-                (const int32_t *)buf[TCB_FC_S8_MULT], (const int32_t *)buf[TCB_FC_S8_SHIFT], units,
+    tc_dsp_gemm(rows, kp, (const int8_t *)buf[TCB_FC_S8_W], (const int32_t *)buf[TCB_FC_S8_BIAS], units,
                 y + (ptrdiff_t)b * units, y + (ptrdiff_t)(b + 1) * units, &q);
   }
 }
