@@ -125,6 +125,29 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
     tc_dsp_set16(r, i++, *src++ - in_zp);
 }
 
+/* One group of 4 values of two interleaved rows times a pair of channels: both rows' words, each
+   channel's weight word, 8 SMLAD (13 registers: fits with a frame pointer too, -O0). */
+#define TC_DSP_GROUP_2X2                                                                                           \
+  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
+  "ldrd %[z0], %[z1], [%[p]], #8\n\t"                                                                              \
+  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
+  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
+  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
+  "smlad %[s00], %[x0], %[t], %[s00]\n\t"                                                                          \
+  "smlad %[s01], %[z0], %[t], %[s01]\n\t"                                                                          \
+  "smlad %[s00], %[x1], %[w0], %[s00]\n\t"                                                                         \
+  "smlad %[s01], %[z1], %[w0], %[s01]\n\t"                                                                         \
+  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
+  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
+  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
+  "smlad %[s10], %[x0], %[t], %[s10]\n\t"                                                                          \
+  "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
+  "smlad %[s10], %[x1], %[w0], %[s10]\n\t"                                                                         \
+  "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
+#define TC_DSP_OPERANDS_2X2                                                                                        \
+  [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
+      [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
+
 /* Output bounds of a layer. */
 typedef struct {
   int32_t out_zp, act_min, act_max;
@@ -145,7 +168,8 @@ static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t 
                                int8_t *y0, int8_t *y1, const tc_dsp_q *q)
 {
   const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
-  const tc_dsp_word *const end = rows->base + (ptrdiff_t)(kp >> 2) * rows->stride;
+  const int32_t kq = kp >> 2;
+  const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * rows->stride;
   int32_t o;
   for (o = 0; o < oc; o += 2, rq += 8) {
     const int last = o + 1 >= oc;
@@ -155,31 +179,12 @@ static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t 
     if (rows->stride == 4) {
       int32_t s01 = s00, s11 = s10;
       uint32_t z0, z1;
-      /* per group of 4 values: both rows' words, each channel's weight word, 8 SMLAD (13 registers:
-         fits with a frame pointer too, -O0) */
-      __asm__("1:\n\t"
-              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
-              "ldrd %[z0], %[z1], [%[p]], #8\n\t"
-              "ldr %[w0], [%[wp]], #4\n\t"
-              "sxtb16 %[t], %[w0]\n\t"
-              "sxtb16 %[w0], %[w0], ror #8\n\t"
-              "smlad %[s00], %[x0], %[t], %[s00]\n\t"
-              "smlad %[s01], %[z0], %[t], %[s01]\n\t"
-              "smlad %[s00], %[x1], %[w0], %[s00]\n\t"
-              "smlad %[s01], %[z1], %[w0], %[s01]\n\t"
-              "ldr %[w0], [%[wp]], #4\n\t"
-              "sxtb16 %[t], %[w0]\n\t"
-              "sxtb16 %[w0], %[w0], ror #8\n\t"
-              "smlad %[s10], %[x0], %[t], %[s10]\n\t"
-              "smlad %[s11], %[z0], %[t], %[s11]\n\t"
-              "smlad %[s10], %[x1], %[w0], %[s10]\n\t"
-              "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
-              "cmp %[p], %[end]\n\t"
-              "bne 1b"
-              : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp),
-                [x0] "=&r"(x0), [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
-              : [end] "r"(end)
-              : "cc", "memory");
+      /* an odd group first, then two groups per iteration */
+      if (kq & 1)
+        __asm__(TC_DSP_GROUP_2X2 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+      if (kq > 1)
+        __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
+                : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
       y1[o] = tc_dsp_out(s01, rq, 0, q);
       if (!last)
         y1[o + 1] = tc_dsp_out(s11, rq, 1, q);
