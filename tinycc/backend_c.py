@@ -197,6 +197,40 @@ def prepare_m4_dw(call):
     return dataclasses.replace(call, bufs=call.bufs[:2] + [np.concatenate([words, tail]), rq, unused, unused])
 
 
+def prepare_m4_gemm(call):
+    """Armv7E-M DSP conv2d_s8 / fc_s8 (targets/cortex-m4/tc_dsp.h, tc_dsp_gemm): weights as
+    [oc/2][Kp/4][2][4] (output channels in pairs, an odd count padded with a zero channel; each row
+    of K = kh*kw*c weights padded with zeros to Kp, a multiple of 4; every 4 weights w0 w1 w2 w3
+    stored as w0 w2 w1 w3, so that SXTB16 and SXTB16 ROR #8 of one word give (w0, w1) and
+    (w2, w3)); the bias buffer holds per pair of channels bias[2] mult[2] left[2] right[2]
+    (TFLite's shift split into left and right counts, 0..31 each); mult and shift buffers unused
+    (one zero)."""
+    oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
+    w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
+    oc2, kq = -(-oc // 2) * 2, -(-w.shape[1] // 4)
+    packed = np.zeros((oc2, kq * 4), np.int8)
+    packed[:oc, :w.shape[1]] = w
+    packed = packed.reshape(oc2 // 2, 2, kq, 4)[:, :, :, [0, 2, 1, 3]].transpose(0, 2, 1, 3).reshape(-1)
+    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
+    rq = np.zeros((4, oc2), np.int64)
+    rq[:, :oc] = [np.asarray(call.bufs[3], np.int64).reshape(-1), np.asarray(call.bufs[4], np.int64).reshape(-1),
+                  np.clip(shift, 0, 31), np.clip(-shift, 0, 31)]
+    rq = rq.astype(np.int32).reshape(4, oc2 // 2, 2).transpose(1, 0, 2).reshape(-1)
+    unused = np.zeros(1, np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, rq, unused, unused])
+
+
+def scratch_m4_conv(p) -> int:
+    """Armv7E-M DSP conv2d_s8: two GEMM rows of Kp int16 (K = kh*kw*c rounded up to a multiple
+    of 4)."""
+    return 2 * 2 * (-(-p["kh"] * p["kw"] * p["c"] // 4) * 4)
+
+
+def scratch_m4_fc(p) -> int:
+    """Armv7E-M DSP fc_s8: one GEMM row of Kp int16 per batch, two at most."""
+    return min(p["batches"], 2) * 2 * (-(-p["depth"] // 4) * 4)
+
+
 def _round64(n: int) -> int:
     return (n + 63) & ~63
 
@@ -319,10 +353,11 @@ class CortexM4(CTarget):
     generic_fallback."""
     name = "cortex-m4"
     all_generic = False
-    kernels = {"dwconv2d_s8": "cortex-m4"}
-    prepare = {"dwconv2d_s8": prepare_m4_dw}
+    kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4"}
+    prepare = {"conv2d_s8": prepare_m4_gemm, "fc_s8": prepare_m4_gemm, "dwconv2d_s8": prepare_m4_dw}
+    scratch = {"conv2d_s8": scratch_m4_conv, "fc_s8": scratch_m4_fc}
     generic_fallback = frozenset(_k for _k in (
-        "conv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy", "conv_s16",
+        "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy", "conv_s16",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"
@@ -330,14 +365,14 @@ class CortexM4(CTarget):
 
 class CortexM7(CortexM4):
     """Cortex-M7: the Cortex-M4's instruction set (Armv7E-M with DSP) on a dual-issue pipeline, FPv5
-    with double precision; its own tuning flags, the same kernels."""
+    with double precision; its own tuning flags, the Cortex-M4's kernels."""
     name = "cortex-m7"
     cflags = "-std=c99 -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16 -O2"
 
 
 class CortexM33(CortexM4):
     """Cortex-M33: Armv8-M mainline with the DSP extension (the Cortex-M4's SIMD instructions) and
-    FPv5 single precision; its own tuning flags, the same kernels."""
+    FPv5 single precision; its own tuning flags, the Cortex-M4's kernels."""
     name = "cortex-m33"
     cflags = "-std=c99 -mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16 -O2"
 

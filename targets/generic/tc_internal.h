@@ -76,16 +76,17 @@ static inline int32_t tc_sat16(int32_t v)
 
 /* ---- gemmlowp / TFLite fixed point ---------------------------------------------------------- */
 
-/* SaturatingRoundingDoublingHighMul. */
+/* SaturatingRoundingDoublingHighMul. gemmlowp adds a nudge of 2**30 to the product ab (1 - 2**30
+   when ab < 0) and divides by 2**31 rounding toward zero. For ab < 0 the dividend n = ab + 1 - 2**30
+   is negative, so the quotient is ceil(n / 2**31) = floor((n + 2**31 - 1) / 2**31) = floor((ab +
+   2**30) / 2**31), the same expression as for ab >= 0: one arithmetic shift for both signs (a
+   multiply, a 64-bit add and a shift on a 32-bit core). */
 static inline int32_t tc_srdhm(int32_t a, int32_t b)
 {
-  int64_t ab, nudge;
   if (a == INT32_MIN && b == INT32_MIN)
     return INT32_MAX;
-  ab = (int64_t)a * (int64_t)b;
-  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  /* C division rounds toward zero, as gemmlowp's; the quotient fits int32 */
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  /* |ab| < 2**62: the sum fits, and so does the quotient (int32) */
+  return (int32_t)tc_asr64((int64_t)a * (int64_t)b + ((int64_t)1 << 30), 31);
 }
 
 /* RoundingDivideByPOT on int32 (round half away from zero), 0 <= exponent <= 31. */
@@ -127,16 +128,23 @@ static inline int32_t tc_mbqm(int32_t x, int32_t mult, int left, int right)
   return tc_rdbpot32(tc_srdhm(tc_shl32(x, left), mult), right);
 }
 
-/* int32 accumulator (as uint32 bits) -> int8: MBQM, add the output zero point, clamp.
-   The clamp happens before the zero point is added, so nothing can overflow. */
+/* int32 accumulator (as uint32 bits) -> int8 with pre-split shift counts (tc_split_shift): MBQM,
+   add the output zero point, clamp. The clamp happens before the zero point is added, so nothing
+   can overflow. */
+static inline int8_t tc_requant_split_s8(uint32_t acc, int32_t mult, int left, int right, int32_t out_zp,
+                                         int32_t act_min, int32_t act_max)
+{
+  const int32_t v = tc_mbqm(tc_s32(acc), mult, left, right);
+  return (int8_t)(tc_clamp32(v, act_min - out_zp, act_max - out_zp) + out_zp);
+}
+
+/* int32 accumulator (as uint32 bits) -> int8: tc_requant_split_s8 with TFLite's shift. */
 static inline int8_t tc_requant_s8(uint32_t acc, int32_t mult, int32_t shift, int32_t out_zp,
                                    int32_t act_min, int32_t act_max)
 {
   int left, right;
-  int32_t v;
   tc_split_shift(shift, &left, &right);
-  v = tc_mbqm(tc_s32(acc), mult, left, right);
-  return (int8_t)(tc_clamp32(v, act_min - out_zp, act_max - out_zp) + out_zp);
+  return tc_requant_split_s8(acc, mult, left, right, out_zp, act_min, act_max);
 }
 
 /* gemmlowp SaturatingRoundingMultiplyByPOT, 1 <= exponent <= 31. */

@@ -1,0 +1,216 @@
+/* tinycc Armv7E-M / Armv8-M DSP kernels (Cortex-M4, M7, M33): shared static inline helpers
+ * (header only) for the int8 GEMM of conv2d_s8 and fc_s8.
+ *
+ * The packed 16-bit SIMD multiply-accumulate SMLAD adds two 16 x 16 products to a 32-bit
+ * accumulator (wrapping, as the portable kernels' uint32 sums). Its operands:
+ *  - activations minus the input zero point as int16 (x - in_zp fits: -255..255), widened once per
+ *    GEMM row (an output pixel's receptive field, im2col; a fully connected layer's input row)
+ *    into scratch, in their natural order, each row's length K padded with zeros to a multiple
+ *    of 4 (Kp); a tap outside the image is 0, so nothing about padding reaches the bias;
+ *  - weights as int8 packed at compile time (tinycc/backend_c.py, prepare_m4_gemm): output
+ *    channels in pairs (an odd count padded with a zero channel), each row padded with zeros to
+ *    Kp, every 4 weights w0 w1 w2 w3 stored as w0 w2 w1 w3 so that one 32-bit load gives
+ *    SXTB16 -> (w0, w1) and SXTB16 ROR #8 -> (w2, w3), the pairs of the activations' two words;
+ *    per pair of channels and group of 4, channel 0's word then channel 1's ([oc/2][Kp/4][2][4]);
+ *  - the per-channel parameters in the bias buffer (the multiplier and shift buffers then unused),
+ *    per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift split as tc_split_shift
+ *    does); requantization is tc_requant_split_s8 (tc_internal.h), bit for bit TFLite Micro's.
+ * The GEMM's inner loops are inline assembly (LDRD with write-back, SXTB16 ROR #8, SMLAD), since
+ * the compiler spills with this many live registers: two rows, two channels, four accumulators.
+ */
+#ifndef TC_DSP_H
+#define TC_DSP_H
+
+#include <arm_acle.h>
+#include <string.h>
+
+#include "tc_internal.h"
+
+/* SXTB16 with its operand rotated right by 8: bytes 1 and 3 sign-extended to two halfwords. */
+static inline uint32_t tc_dsp_sxtb16_ror8(uint32_t x)
+{
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+
+/* The low halfwords of lo (bottom) and hi (top). */
+static inline uint32_t tc_dsp_pkhbt(uint32_t lo, uint32_t hi)
+{
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+
+/* The high halfwords of lo (bottom) and hi (top). */
+static inline uint32_t tc_dsp_pkhtb(uint32_t hi, uint32_t lo)
+{
+  uint32_t r;
+  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+  return r;
+}
+
+static inline uint32_t tc_dsp_load32(const void *p)
+{
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* A 32-bit word of memory that may hold any type (packed weights, widened rows). */
+typedef uint32_t tc_dsp_word __attribute__((may_alias));
+
+/* The padded GEMM depth: K rounded up to a multiple of 4. */
+static inline int32_t tc_dsp_kp(int32_t k)
+{
+  return (k + 3) & ~3;
+}
+
+/* GEMM rows in scratch: for every group of 4 int16 (2 words), row 0's words then, when there are
+   two rows, row 1's (stride: 2 or 4 words per group), so that one pointer walks both. */
+typedef struct {
+  tc_dsp_word *base;  /* the row's first word */
+  ptrdiff_t stride;   /* words per group of 4 values: 2 (one row) or 4 (two interleaved rows) */
+} tc_dsp_row;
+
+/* The word holding values 2j and 2j + 1 of a row. */
+static inline tc_dsp_word *tc_dsp_word_at(const tc_dsp_row *r, ptrdiff_t j)
+{
+  return r->base + (j >> 1) * r->stride + (j & 1);
+}
+
+/* Value i of a row. */
+static inline void tc_dsp_set16(const tc_dsp_row *r, ptrdiff_t i, int32_t v)
+{
+  tc_dsp_word *const d = tc_dsp_word_at(r, i >> 1);
+  const uint32_t sh = (uint32_t)(i & 1) * 16u;
+  *d = (*d & ~(0xFFFFu << sh)) | (((uint32_t)v & 0xFFFFu) << sh);
+}
+
+/* n zeros from value i on. */
+static inline void tc_dsp_zero16(const tc_dsp_row *r, ptrdiff_t i, ptrdiff_t n)
+{
+  if (n > 0 && (i & 1)) {
+    tc_dsp_set16(r, i++, 0);
+    n--;
+  }
+  for (; n >= 2; n -= 2, i += 2)
+    *tc_dsp_word_at(r, i >> 1) = 0;
+  if (n > 0)
+    tc_dsp_set16(r, i, 0);
+}
+
+/* n int8 values of src as int16 x - in_zp (off2: -in_zp in both halfwords) from value i of a row
+   on. */
+static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *src, ptrdiff_t n, int32_t in_zp,
+                                uint32_t off2)
+{
+  if (n > 0 && (i & 1)) {
+    tc_dsp_set16(r, i++, *src++ - in_zp);
+    n--;
+  }
+  if (n >= 4) {
+    /* words j and j + 1 (j = i / 2): adjacent when j is even, else across a group boundary */
+    tc_dsp_word *d = tc_dsp_word_at(r, i >> 1);
+    const ptrdiff_t next = (i & 2) ? r->stride - 1 : 1;
+    for (; n >= 4; n -= 4, src += 4, i += 4, d += r->stride) {
+      const uint32_t v = tc_dsp_load32(src);
+      const uint32_t a = __sadd16(__sxtb16(v), off2);           /* x0, x2 */
+      const uint32_t b = __sadd16(tc_dsp_sxtb16_ror8(v), off2); /* x1, x3 */
+      d[0] = tc_dsp_pkhbt(a, b);
+      d[next] = tc_dsp_pkhtb(b, a);
+    }
+  }
+  for (; n > 0; n--)
+    tc_dsp_set16(r, i++, *src++ - in_zp);
+}
+
+/* One group of 4 values of two interleaved rows times a pair of channels: both rows' words, each
+   channel's weight word, 8 SMLAD (13 registers: fits with a frame pointer too, -O0). */
+#define TC_DSP_GROUP_2X2                                                                                           \
+  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
+  "ldrd %[z0], %[z1], [%[p]], #8\n\t"                                                                              \
+  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
+  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
+  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
+  "smlad %[s00], %[x0], %[t], %[s00]\n\t"                                                                          \
+  "smlad %[s01], %[z0], %[t], %[s01]\n\t"                                                                          \
+  "smlad %[s00], %[x1], %[w0], %[s00]\n\t"                                                                         \
+  "smlad %[s01], %[z1], %[w0], %[s01]\n\t"                                                                         \
+  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
+  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
+  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
+  "smlad %[s10], %[x0], %[t], %[s10]\n\t"                                                                          \
+  "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
+  "smlad %[s10], %[x1], %[w0], %[s10]\n\t"                                                                         \
+  "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
+#define TC_DSP_OPERANDS_2X2                                                                                        \
+  [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
+      [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
+
+/* Output bounds of a layer. */
+typedef struct {
+  int32_t out_zp, act_min, act_max;
+} tc_dsp_q;
+
+/* Output channel o's int8 value from its accumulator; rq: the pair's packed parameters (bias[2],
+   mult[2], left[2], right[2]), c: 0 or 1 in the pair. */
+static inline int8_t tc_dsp_out(int32_t acc, const int32_t *rq, int c, const tc_dsp_q *q)
+{
+  return tc_requant_split_s8((uint32_t)acc, rq[2 + c], rq[4 + c], rq[6 + c], q->out_zp, q->act_min, q->act_max);
+}
+
+/* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
+   multiple of 4 and > 0) times the packed weights: y0[o] (and y1[o] for the second row) for every
+   output channel o < oc. rq: per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift
+   split, tc_split_shift). The rows and the weights are word aligned (LDRD). */
+static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
+                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
+{
+  const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
+  const int32_t kq = kp >> 2;
+  const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * rows->stride;
+  int32_t o;
+  for (o = 0; o < oc; o += 2, rq += 8) {
+    const int last = o + 1 >= oc;
+    const tc_dsp_word *p = rows->base;
+    int32_t s00 = rq[0], s10 = rq[1];
+    uint32_t x0, x1, w0, w1, t;
+    if (rows->stride == 4) {
+      int32_t s01 = s00, s11 = s10;
+      uint32_t z0, z1;
+      /* an odd group first, then two groups per iteration */
+      if (kq & 1)
+        __asm__(TC_DSP_GROUP_2X2 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+      if (kq > 1)
+        __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
+                : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+      y1[o] = tc_dsp_out(s01, rq, 0, q);
+      if (!last)
+        y1[o + 1] = tc_dsp_out(s11, rq, 1, q);
+    } else {
+      __asm__("1:\n\t"
+              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
+              "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s00], %[x0], %[t], %[s00]\n\t"
+              "sxtb16 %[t], %[w1]\n\t"
+              "sxtb16 %[w1], %[w1], ror #8\n\t"
+              "smlad %[s00], %[x1], %[w0], %[s00]\n\t"
+              "smlad %[s10], %[x0], %[t], %[s10]\n\t"
+              "smlad %[s10], %[x1], %[w1], %[s10]\n\t"
+              "cmp %[p], %[end]\n\t"
+              "bne 1b"
+              : [s00] "+r"(s00), [s10] "+r"(s10), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), [x1] "=&r"(x1),
+                [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
+              : [end] "r"(end)
+              : "cc", "memory");
+    }
+    y0[o] = tc_dsp_out(s00, rq, 0, q);
+    if (!last)
+      y0[o + 1] = tc_dsp_out(s10, rq, 1, q);
+  }
+}
+
+#endif
