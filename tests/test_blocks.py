@@ -16,7 +16,7 @@ import pytest
 from tinycc import _host, backend_host, compiler, interpreter, passes, planner, scheduler, streaming, tolerance
 from tinycc import kernels as kt
 from tinycc import ops as optable
-from tinycc.errors import PlanError
+from tinycc.errors import PlanError, UnsupportedError
 from tinycc.ir import Graph
 from tinycc.ops.conv import ConvOptions
 from tinycc.ops.pool import PoolOptions
@@ -272,3 +272,18 @@ def test_checker_refuses_broken_chains():
     moved.insert(moved.index(head), moved.pop(i - 1))  # a member out of its chain's run
     with pytest.raises(PlanError):
         planner.check(g, moved, m.plan)
+
+
+def test_ram_budget_takes_the_fewest_blocks_that_fit_or_says_why_not():
+    model = inverted_residual_model(**NETWORKS["mbv2_96"])
+    smallest = compiler.compile(model, plan="small")
+    unbounded = compiler.compile(model, plan="small", ram_budget=1 << 40)
+    assert n_chains(unbounded) == 0 and unbounded.plan.arena_bytes > smallest.plan.arena_bytes
+    fits = compiler.compile(model, plan="small", ram_budget=smallest.plan.arena_bytes)
+    assert fits.plan.arena_bytes <= smallest.plan.arena_bytes and n_chains(fits) <= n_chains(smallest)
+    with pytest.raises(PlanError, match=f"smallest arena tinycc reaches is {smallest.plan.arena_bytes:,} bytes"):
+        compiler.compile(model, plan="small", ram_budget=smallest.plan.arena_bytes - 1)
+    with pytest.raises(UnsupportedError, match="ram_budget"):
+        compiler.compile(model, plan="fast", ram_budget=100000)
+    lines = []
+    assert verify(model, target="c", samples=1, out=lines.append), "\n".join(lines)  # the C targets' default plan

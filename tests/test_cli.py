@@ -110,6 +110,18 @@ def test_user_errors_are_one_line_exit_2(args, msg):
     assert r.stderr.startswith("tinycc: error:") and msg in r.stderr and "Traceback" not in r.stderr
 
 
+def test_report_under_a_ram_budget():
+    """--ram-budget: the streamed blocks the report lists fit the budget; below the smallest arena the
+    error says how small tinycc can go."""
+    r = tinycc("report", model_path("kws_ref_model"), "--json")
+    smallest = json.loads(r.stdout)["arena_bytes"]
+    assert json.loads(r.stdout)["streamed_blocks"]
+    r = tinycc("report", model_path("kws_ref_model"), "--json", "--ram-budget", 1 << 30)
+    assert r.returncode == 0 and not json.loads(r.stdout)["streamed_blocks"]
+    r = tinycc("report", model_path("kws_ref_model"), "--ram-budget", smallest - 1)
+    assert r.returncode == 2 and f"smallest arena tinycc reaches is {smallest:,} bytes" in r.stderr
+
+
 def test_wrong_input_file_shape(tmp_path):
     np.save(tmp_path / "x.npy", np.zeros((3, 3), np.int8))
     r = tinycc("run", model_path("kws_ref_model"), "--input", tmp_path / "x.npy")
