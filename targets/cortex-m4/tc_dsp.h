@@ -13,8 +13,8 @@
  *    SXTB16 -> (w0, w1) and SXTB16 ROR #8 -> (w2, w3), the pairs of the activations' two words;
  *    per pair of channels and group of 4, channel 0's word then channel 1's ([oc/2][Kp/4][2][4]);
  *  - the per-channel parameters in the bias buffer (the multiplier and shift buffers then unused),
- *    per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift split as tc_split_shift
- *    does); requantization is tc_requant_split_s8 (tc_internal.h), bit for bit TFLite Micro's.
+ *    a flags word, then per pair of channels bias[2] and each channel's requantization record
+ *    (tc_dsp_scale below, bit for bit TFLite Micro's).
  * The GEMM's inner loops are inline assembly (LDRD with write-back, SXTB16 ROR #8, SMLAD), since
  * the compiler spills with this many live registers: two rows, two channels, four accumulators.
  */
@@ -148,30 +148,75 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
   [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
       [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
 
+/* Requantization, shared by the GEMM (conv2d_s8, fc_s8) and dwconv2d_s8. Every output channel
+   has a record of TC_DSP_RQ int32 words, prepared at compile time (tinycc/backend_c.py,
+   _m4_requant): mult, half = (1 << right) >> 1, aux, right, mask = (1 << right) - 1, with right
+   TFLite's right shift (0..31) and aux its left shift (0..31), or right - 1 when the layer is
+   "fast": no channel shifts left and every channel shifts right by 1 or more (TFLite's shifts are
+   mostly negative). The first word of the bias buffer says which (TC_DSP_FAST). */
+#define TC_DSP_RQ 5
+#define TC_DSP_FAST 1
+
+/* MultiplyByQuantizedMultiplier of acc with a channel's record r, bit-exact with tc_mbqm.
+   General: the saturating rounding doubling high multiply is (v * mult + 2^30) >> 31 with the int64
+   product, its only overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word;
+   the rounding right shift TFLite's (remainder against the half, one more for negatives).
+   Fast (no left shift, right >= 1): with p = acc * mult + 2^30 and s = floor(p / 2^31), TFLite's
+   result is floor((s + half - (s < 0)) / 2^right) = floor((p + (half - (p < 0)) * 2^31) /
+   2^(31 + right)) (nested floors), i.e. the high word of that int64 sum shifted right by right - 1:
+   no remainder, no overflow check (for acc = mult = INT32_MIN both give 2^(31 - right)). */
+static inline __attribute__((always_inline)) int32_t tc_dsp_scale(int32_t acc, const int32_t *r, const int fast)
+{
+  if (fast) {
+    const int64_t p = (int64_t)acc * r[0] + ((int64_t)1 << 30);
+    const int32_t n = r[1] + tc_asr32((int32_t)(p >> 32), 31); /* half - (p < 0) >= 0 */
+    return tc_asr32((int32_t)((p + ((int64_t)n << 31)) >> 32), (int)r[2]);
+  } else {
+    const int32_t v = tc_shl32(acc, (int)r[2]);
+    const int64_t p = (int64_t)v * r[0] + ((int64_t)1 << 30);
+    const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
+    const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
+    return tc_asr32(s, (int)r[3]) + ((s & r[4]) > (r[4] >> 1) - tc_asr32(s, 31));
+  }
+}
+
+/* A scaled value plus the output zero point, saturated to int8 (QADD, SSAT): unclamped further
+   when the activation bounds are the whole int8 range. */
+static inline int32_t tc_dsp_sat8(int32_t v, int32_t out_zp)
+{
+  return __ssat(__qadd(v, out_zp), 8);
+}
+
 /* Output bounds of a layer. */
 typedef struct {
   int32_t out_zp, act_min, act_max;
 } tc_dsp_q;
 
-/* Output channel o's int8 value from its accumulator; rq: the pair's packed parameters (bias[2],
-   mult[2], left[2], right[2]), c: 0 or 1 in the pair. */
-static inline int8_t tc_dsp_out(int32_t acc, const int32_t *rq, int c, const tc_dsp_q *q)
+/* Channel c's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
+static inline __attribute__((always_inline)) int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q,
+                                                               const int fast, const int full)
 {
-  return tc_requant_split_s8((uint32_t)acc, rq[2 + c], rq[4 + c], rq[6 + c], q->out_zp, q->act_min, q->act_max);
+  const int32_t v = tc_dsp_sat8(tc_dsp_scale(acc, r, fast), q->out_zp);
+  return (int8_t)(full ? v : tc_clamp32(v, q->act_min, q->act_max));
 }
+
+/* Words per pair of output channels in the GEMM's bias buffer: bias[2], then each channel's
+   requantization record. */
+#define TC_DSP_PAIR (2 + 2 * TC_DSP_RQ)
 
 /* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
    multiple of 4 and > 0) times the packed weights: y0[o] (and y1[o] for the second row) for every
-   output channel o < oc. rq: per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift
-   split, tc_split_shift). The rows and the weights are word aligned (LDRD). */
-static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
-                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
+   output channel o < oc. rq: per pair of channels TC_DSP_PAIR words. The rows and the weights are
+   word aligned (LDRD). */
+static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row *rows, int32_t kp, const int8_t *w,
+                                                                const int32_t *rq, int32_t oc, int8_t *y0, int8_t *y1,
+                                                                const tc_dsp_q *q, const int fast, const int full)
 {
   const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
   const int32_t kq = kp >> 2;
   const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * rows->stride;
   int32_t o;
-  for (o = 0; o < oc; o += 2, rq += 8) {
+  for (o = 0; o < oc; o += 2, rq += TC_DSP_PAIR) {
     const int last = o + 1 >= oc;
     const tc_dsp_word *p = rows->base;
     int32_t s00 = rq[0], s10 = rq[1];
@@ -185,9 +230,9 @@ static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t 
       if (kq > 1)
         __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
                 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
-      y1[o] = tc_dsp_out(s01, rq, 0, q);
+      y1[o] = tc_dsp_out(s01, rq + 2, q, fast, full);
       if (!last)
-        y1[o + 1] = tc_dsp_out(s11, rq, 1, q);
+        y1[o + 1] = tc_dsp_out(s11, rq + 2 + TC_DSP_RQ, q, fast, full);
     } else {
       __asm__("1:\n\t"
               "ldrd %[x0], %[x1], [%[p]], #8\n\t"
@@ -207,10 +252,22 @@ static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t 
               : [end] "r"(end)
               : "cc", "memory");
     }
-    y0[o] = tc_dsp_out(s00, rq, 0, q);
+    y0[o] = tc_dsp_out(s00, rq + 2, q, fast, full);
     if (!last)
-      y0[o + 1] = tc_dsp_out(s10, rq, 1, q);
+      y0[o + 1] = tc_dsp_out(s10, rq + 2 + TC_DSP_RQ, q, fast, full);
   }
+}
+
+/* tc_dsp_gemm_k for a layer's bias buffer (its flags word, then the pairs' words). */
+static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
+                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
+{
+  if (!(rq[0] & TC_DSP_FAST))
+    tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 0, 0);
+  else if (q->act_min == -128 && q->act_max == 127)
+    tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 1, 1);
+  else
+    tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 1, 0);
 }
 
 #endif
