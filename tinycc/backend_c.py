@@ -169,19 +169,20 @@ def scratch_rv64gcv_conv(p) -> int:
 
 def _m4_requant(call, oc: int, padded: int):
     """The Cortex-M4 kernels' requantization (targets/cortex-m4/tc_dsp.h, tc_dsp_scale): the flags
-    word (1: fast, no channel shifts left and every channel right by 1 or more), and per channel
-    (``padded`` >= oc of them, the extra ones zero) mult, half, aux, right, mask with right and left
-    TFLite's shift split (0..31 each), half = (1 << right) >> 1, mask = (1 << right) - 1, aux the left
-    shift, or right - 1 when fast. Returns (flags, int64 [padded, 5])."""
-    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
-    shift = np.broadcast_to(shift, (oc,)) if shift.size == 1 else shift
-    mult = np.asarray(call.bufs[4], np.int64).reshape(-1)
-    mult = np.broadcast_to(mult, (oc,)) if mult.size == 1 else mult
+    word (1: fast, no channel shifts left, every channel right by 1 or more, no negative multiplier)
+    and per channel (``padded`` >= oc of them, the extra ones zero) with right and left TFLite's shift
+    split (0..31 each) mult, left, right, (1 << right) - 1, or when fast mult, right - 1 and the
+    int64 2^30 + 2^(30 + right) as two words (low, high). Returns (flags, int64 [padded, 4])."""
+    shift = np.broadcast_to(np.asarray(call.bufs[5], np.int64).reshape(-1), (oc,))
+    mult = np.broadcast_to(np.asarray(call.bufs[4], np.int64).reshape(-1), (oc,))
     left, right = np.clip(shift, 0, 31), np.clip(-shift, 0, 31)
-    fast = bool(np.all(left == 0) and np.all(right >= 1))
-    mask = (np.int64(1) << right) - 1
-    rec = np.zeros((padded, 5), np.int64)
-    rec[:oc] = np.stack([mult, (mask + 1) >> 1, right - 1 if fast else left, right, mask], 1)
+    fast = bool(np.all(left == 0) and np.all(right >= 1) and np.all(mult >= 0))
+    rec = np.zeros((padded, 4), np.int64)
+    if fast:
+        c = (np.int64(1) << 30) + (np.int64(1) << (30 + right))
+        rec[:oc] = np.stack([mult, right - 1, _wrap32(c & 0xFFFFFFFF), c >> 32], 1)
+    else:
+        rec[:oc] = np.stack([mult, left, right, (np.int64(1) << right) - 1], 1)
     return int(fast), rec
 
 
@@ -191,7 +192,7 @@ def prepare_m4_dw(call):
     (w[c1] | w[c3] << 16) as int16 lanes, then each remaining channel's (every channel's when dm > 1)
     taps one word each; the bias buffer holds the flags word (_m4_requant), then per group of 4
     channels (the last padded with zeros) the 4 biases and the 4 channels' requantization records
-    (24 words); the input zero point stays (the kernel subtracts it: a tap outside the image
+    (20 words); the input zero point stays (the kernel subtracts it: a tap outside the image
     contributes nothing); mult and shift buffers unused (one zero)."""
     p = call.params
     oc, taps = p["oc"], p["kh"] * p["kw"]
@@ -204,7 +205,7 @@ def prepare_m4_dw(call):
     flags, rec = _m4_requant(call, oc, ng * 4)
     bias = np.zeros((ng, 4), np.int64)
     bias.reshape(-1)[:oc] = np.asarray(call.bufs[3], np.int64).reshape(-1)
-    rq = np.concatenate([[flags], np.concatenate([bias, rec.reshape(ng, 20)], 1).reshape(-1)]).astype(np.int32)
+    rq = np.concatenate([[flags], np.concatenate([bias, rec.reshape(ng, 16)], 1).reshape(-1)]).astype(np.int32)
     unused = np.zeros(1, np.int32)
     return dataclasses.replace(call, bufs=call.bufs[:2] + [np.concatenate([words, tail]), rq, unused, unused])
 
@@ -215,7 +216,7 @@ def prepare_m4_gemm(call):
     of K = kh*kw*c weights padded with zeros to Kp, a multiple of 4; every 4 weights w0 w1 w2 w3
     stored as w0 w2 w1 w3, so that SXTB16 and SXTB16 ROR #8 of one word give (w0, w1) and
     (w2, w3)); the bias buffer holds the flags word (_m4_requant), then per pair of channels
-    bias[2] and the two channels' requantization records (12 words); mult and shift buffers unused
+    bias[2] and the two channels' requantization records (10 words); mult and shift buffers unused
     (one zero)."""
     oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
     w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
@@ -226,7 +227,7 @@ def prepare_m4_gemm(call):
     flags, rec = _m4_requant(call, oc, oc2)
     bias = np.zeros(oc2, np.int64)
     bias[:oc] = np.asarray(call.bufs[3], np.int64).reshape(-1)
-    pairs = np.concatenate([bias.reshape(-1, 2), rec.reshape(-1, 10)], 1).reshape(-1)
+    pairs = np.concatenate([bias.reshape(-1, 2), rec.reshape(-1, 8)], 1).reshape(-1)
     rq = np.concatenate([[flags], pairs]).astype(np.int32)
     unused = np.zeros(1, np.int32)
     return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, rq, unused, unused])

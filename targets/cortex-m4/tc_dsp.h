@@ -150,33 +150,57 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
 
 /* Requantization, shared by the GEMM (conv2d_s8, fc_s8) and dwconv2d_s8. Every output channel
    has a record of TC_DSP_RQ int32 words, prepared at compile time (tinycc/backend_c.py,
-   _m4_requant): mult, half = (1 << right) >> 1, aux, right, mask = (1 << right) - 1, with right
-   TFLite's right shift (0..31) and aux its left shift (0..31), or right - 1 when the layer is
-   "fast": no channel shifts left and every channel shifts right by 1 or more (TFLite's shifts are
-   mostly negative). The first word of the bias buffer says which (TC_DSP_FAST). */
-#define TC_DSP_RQ 5
+   _m4_requant), with right and left TFLite's shift split (0..31 each):
+     general: mult, left, right, mask = (1 << right) - 1;
+     fast:    mult, right - 1, and the int64 2^30 + 2^(30 + right) (low word, high word),
+   "fast" when no channel shifts left, every channel shifts right by 1 or more (TFLite's shifts are
+   mostly negative) and no multiplier is negative (TFLite's never are). The first word of the bias
+   buffer says which (TC_DSP_FAST). */
+#define TC_DSP_RQ 4
 #define TC_DSP_FAST 1
 
-/* MultiplyByQuantizedMultiplier of acc with a channel's record r, bit-exact with tc_mbqm.
+/* A channel's record in registers (loaded before any output byte is stored: int8 stores may alias
+   it). */
+typedef struct {
+  int32_t mult, aux, c2, c3;
+} tc_dsp_rq;
+
+static inline tc_dsp_rq tc_dsp_rq_load(const int32_t *r)
+{
+  const tc_dsp_rq q = {r[0], r[1], r[2], r[3]};
+  return q;
+}
+
+/* MultiplyByQuantizedMultiplier of acc with a channel's record, bit-exact with tc_mbqm.
    General: the saturating rounding doubling high multiply is (v * mult + 2^30) >> 31 with the int64
    product, its only overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word;
    the rounding right shift TFLite's (remainder against the half, one more for negatives).
-   Fast (no left shift, right >= 1): with p = acc * mult + 2^30 and s = floor(p / 2^31), TFLite's
-   result is floor((s + half - (s < 0)) / 2^right) = floor((p + (half - (p < 0)) * 2^31) /
-   2^(31 + right)) (nested floors), i.e. the high word of that int64 sum shifted right by right - 1:
-   no remainder, no overflow check (for acc = mult = INT32_MIN both give 2^(31 - right)). */
-static inline __attribute__((always_inline)) int32_t tc_dsp_scale(int32_t acc, const int32_t *r, const int fast)
+   Fast (no left shift, right >= 1, mult >= 0): with p = acc * mult + 2^30 and s = floor(p / 2^31),
+   TFLite's result is floor((s + half - (s < 0)) / 2^right), half = 2^(right - 1), which is
+   floor((p + (half - (s < 0)) * 2^31) / 2^(31 + right)) (nested floors): the high word of the int64
+   acc * mult + 2^30 + 2^(30 + right) - (acc < 0) * 2^31 (SMLAL onto the prepared constant, the sign
+   correction with two shifted operands) shifted right by right - 1. (acc < 0) may differ from
+   (s < 0) only when -2^30 <= acc * mult <= 0, where both give 0; for acc = mult = INT32_MIN both
+   forms give 2^(31 - right); so no remainder and no overflow check. */
+static inline __attribute__((always_inline)) int32_t tc_dsp_scale(int32_t acc, const tc_dsp_rq *r, const int fast)
 {
   if (fast) {
-    const int64_t p = (int64_t)acc * r[0] + ((int64_t)1 << 30);
-    const int32_t n = r[1] + tc_asr32((int32_t)(p >> 32), 31); /* half - (p < 0) >= 0 */
-    return tc_asr32((int32_t)((p + ((int64_t)n << 31)) >> 32), (int)r[2]);
+    uint32_t lo = (uint32_t)r->c2, t;
+    int32_t hi = r->c3;
+    __asm__("smlal %[lo], %[hi], %[a], %[m]\n\t"
+            "asr %[t], %[a], #31\n\t"
+            "adds %[lo], %[lo], %[t], lsl #31\n\t"
+            "adc %[hi], %[hi], %[t], asr #1"
+            : [lo] "+&r"(lo), [hi] "+&r"(hi), [t] "=&r"(t)
+            : [a] "r"(acc), [m] "r"(r->mult)
+            : "cc");
+    return tc_asr32(hi, (int)r->aux);
   } else {
-    const int32_t v = tc_shl32(acc, (int)r[2]);
-    const int64_t p = (int64_t)v * r[0] + ((int64_t)1 << 30);
+    const int32_t v = tc_shl32(acc, (int)r->aux);
+    const int64_t p = (int64_t)v * r->mult + ((int64_t)1 << 30);
     const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
     const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
-    return tc_asr32(s, (int)r[3]) + ((s & r[4]) > (r[4] >> 1) - tc_asr32(s, 31));
+    return tc_asr32(s, (int)r->c2) + ((s & r->c3) > (r->c3 >> 1) - tc_asr32(s, 31));
   }
 }
 
@@ -192,8 +216,8 @@ typedef struct {
   int32_t out_zp, act_min, act_max;
 } tc_dsp_q;
 
-/* Channel c's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
-static inline __attribute__((always_inline)) int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q,
+/* A channel's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
+static inline __attribute__((always_inline)) int8_t tc_dsp_out(int32_t acc, const tc_dsp_rq *r, const tc_dsp_q *q,
                                                                const int fast, const int full)
 {
   const int32_t v = tc_dsp_sat8(tc_dsp_scale(acc, r, fast), q->out_zp);
@@ -221,6 +245,7 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
     const tc_dsp_word *p = rows->base;
     int32_t s00 = rq[0], s10 = rq[1];
     uint32_t x0, x1, w0, w1, t;
+    const tc_dsp_rq r0 = tc_dsp_rq_load(rq + 2), r1 = tc_dsp_rq_load(rq + 2 + TC_DSP_RQ);
     if (rows->stride == 4) {
       int32_t s01 = s00, s11 = s10;
       uint32_t z0, z1;
@@ -230,9 +255,9 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
       if (kq > 1)
         __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
                 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
-      y1[o] = tc_dsp_out(s01, rq + 2, q, fast, full);
+      y1[o] = tc_dsp_out(s01, &r0, q, fast, full);
       if (!last)
-        y1[o + 1] = tc_dsp_out(s11, rq + 2 + TC_DSP_RQ, q, fast, full);
+        y1[o + 1] = tc_dsp_out(s11, &r1, q, fast, full);
     } else {
       __asm__("1:\n\t"
               "ldrd %[x0], %[x1], [%[p]], #8\n\t"
@@ -252,9 +277,9 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
               : [end] "r"(end)
               : "cc", "memory");
     }
-    y0[o] = tc_dsp_out(s00, rq + 2, q, fast, full);
+    y0[o] = tc_dsp_out(s00, &r0, q, fast, full);
     if (!last)
-      y0[o + 1] = tc_dsp_out(s10, rq + 2 + TC_DSP_RQ, q, fast, full);
+      y0[o + 1] = tc_dsp_out(s10, &r1, q, fast, full);
   }
 }
 

@@ -21,7 +21,7 @@
  *        tap (ky, kx): (w[c0] | w[c2] << 16), (w[c1] | w[c3] << 16) as int16 lanes; then for each
  *        remaining channel o (all of them when dm > 1) its kh * kw taps, one int32 each.
  *   bias the flags word (TC_DSP_FAST), then for each group of 4 channels (the last one padded with
- *        zeros): bias[4], then the 4 channels' requantization records (tc_dsp.h; 24 words).
+ *        zeros): bias[4], then the 4 channels' requantization records (tc_dsp.h; 20 words).
  *   mult, shift: unused (one zero). */
 #include "tc_dsp.h"
 
@@ -50,10 +50,12 @@ static inline int32_t tc_m4dw_sxtab16_hi(int32_t a, uint32_t b)
 static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_t *rq, int32_t out_zp, int32_t a0,
                                                                    int32_t a1, int32_t a2, int32_t a3, const int fast)
 {
-  const uint32_t q0 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a0, rq + 4, fast), out_zp);
-  const uint32_t q1 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a1, rq + 4 + TC_DSP_RQ, fast), out_zp);
-  const uint32_t q2 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a2, rq + 4 + 2 * TC_DSP_RQ, fast), out_zp);
-  const uint32_t q3 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a3, rq + 4 + 3 * TC_DSP_RQ, fast), out_zp);
+  const tc_dsp_rq r0 = tc_dsp_rq_load(rq + 4), r1 = tc_dsp_rq_load(rq + 4 + TC_DSP_RQ),
+                  r2 = tc_dsp_rq_load(rq + 4 + 2 * TC_DSP_RQ), r3 = tc_dsp_rq_load(rq + 4 + 3 * TC_DSP_RQ);
+  const uint32_t q0 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a0, &r0, fast), out_zp);
+  const uint32_t q1 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a1, &r1, fast), out_zp);
+  const uint32_t q2 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a2, &r2, fast), out_zp);
+  const uint32_t q3 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a3, &r3, fast), out_zp);
   return (q0 & 0xFFu) | (q1 & 0xFFu) << 8 | (q2 & 0xFFu) << 16 | q3 << 24;
 }
 
@@ -105,8 +107,8 @@ static void tc_m4dw_tail(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_t
       for (kx = 0; kx < nkx; kx++, xc += xcol, wp++)
         acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
     }
-    const int32_t *const rec = r + 4 + TC_DSP_RQ * (o & 3);
-    const int32_t v = a->fast ? tc_dsp_scale(tc_s32(acc), rec, 1) : tc_dsp_scale(tc_s32(acc), rec, 0);
+    const tc_dsp_rq rec = tc_dsp_rq_load(r + 4 + TC_DSP_RQ * (o & 3));
+    const int32_t v = a->fast ? tc_dsp_scale(tc_s32(acc), &rec, 1) : tc_dsp_scale(tc_s32(acc), &rec, 0);
     yp[o - o0] = (int8_t)tc_clamp32(tc_dsp_sat8(v, out_zp), a->act_min, a->act_max);
   }
 }
