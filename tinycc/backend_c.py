@@ -168,7 +168,7 @@ def scratch_rv64gcv_conv(p) -> int:
 
 
 def _m4_requant(call, oc: int, padded: int):
-    """The Cortex-M4 kernels' requantization (targets/cortex-m4/tc_dsp.h, tc_dsp_scale): the flags
+    """The Cortex-M4 kernels' requantization (targets/cortex-m4/tc_dsp.h, tc_dsp_requant): the flags
     word (1: fast, no channel shifts left, every channel right by 1 or more, no negative multiplier)
     and per channel (``padded`` >= oc of them, the extra ones zero) with right and left TFLite's shift
     split (0..31 each) mult, left, right, (1 << right) - 1, or when fast mult, right - 1 and the

@@ -14,7 +14,7 @@
  *    per pair of channels and group of 4, channel 0's word then channel 1's ([oc/2][Kp/4][2][4]);
  *  - the per-channel parameters in the bias buffer (the multiplier and shift buffers then unused),
  *    a flags word, then per pair of channels bias[2] and each channel's requantization record
- *    (tc_dsp_scale below, bit for bit TFLite Micro's).
+ *    (tc_dsp_requant below, bit for bit TFLite Micro's).
  * The GEMM's inner loops are inline assembly (LDRD with write-back, SXTB16 ROR #8, SMLAD), since
  * the compiler spills with this many live registers: two rows, two channels, four accumulators.
  */
@@ -159,56 +159,47 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
 #define TC_DSP_RQ 4
 #define TC_DSP_FAST 1
 
-/* A channel's record in registers (loaded before any output byte is stored: int8 stores may alias
-   it). */
-typedef struct {
-  int32_t mult, aux, c2, c3;
-} tc_dsp_rq;
-
-static inline tc_dsp_rq tc_dsp_rq_load(const int32_t *r)
-{
-  const tc_dsp_rq q = {r[0], r[1], r[2], r[3]};
-  return q;
-}
-
-/* MultiplyByQuantizedMultiplier of acc with a channel's record, bit-exact with tc_mbqm.
+/* MultiplyByQuantizedMultiplier of acc with the channel's record at r, bit-exact with tc_mbqm, plus
+   the output zero point, saturated to int8 (SSAT); unclamped further when the activation bounds are
+   the whole int8 range.
    General: the saturating rounding doubling high multiply is (v * mult + 2^30) >> 31 with the int64
    product, its only overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word;
-   the rounding right shift TFLite's (remainder against the half, one more for negatives).
+   the rounding right shift TFLite's (remainder against the half, one more for negatives); the zero
+   point added with QADD.
    Fast (no left shift, right >= 1, mult >= 0): with p = acc * mult + 2^30 and s = floor(p / 2^31),
    TFLite's result is floor((s + half - (s < 0)) / 2^right), half = 2^(right - 1), which is
    floor((p + (half - (s < 0)) * 2^31) / 2^(31 + right)) (nested floors): the high word of the int64
    acc * mult + 2^30 + 2^(30 + right) - (acc < 0) * 2^31 (SMLAL onto the prepared constant, the sign
    correction with two shifted operands) shifted right by right - 1. (acc < 0) may differ from
    (s < 0) only when -2^30 <= acc * mult <= 0, where both give 0; for acc = mult = INT32_MIN both
-   forms give 2^(31 - right); so no remainder and no overflow check. */
-static inline __attribute__((always_inline)) int32_t tc_dsp_scale(int32_t acc, const tc_dsp_rq *r, const int fast)
+   forms give 2^(31 - right); so no remainder and no overflow check, and |result| <= 2^30 takes the
+   zero point with a plain ADD. One assembly text (9 instructions, the record's two LDRD included). */
+static inline __attribute__((always_inline)) int32_t tc_dsp_requant(int32_t acc, const int32_t *r, int32_t out_zp,
+                                                                    const int fast)
 {
   if (fast) {
-    uint32_t lo = (uint32_t)r->c2, t;
-    int32_t hi = r->c3;
-    __asm__("smlal %[lo], %[hi], %[a], %[m]\n\t"
-            "asr %[t], %[a], #31\n\t"
-            "adds %[lo], %[lo], %[t], lsl #31\n\t"
-            "adc %[hi], %[hi], %[t], asr #1"
-            : [lo] "+&r"(lo), [hi] "+&r"(hi), [t] "=&r"(t)
-            : [a] "r"(acc), [m] "r"(r->mult)
+    int32_t lo, hi, m, sh;
+    __asm__("ldrd %[lo], %[hi], [%[r], #8]\n\t"
+            "ldrd %[m], %[sh], [%[r]]\n\t"
+            "smlal %[lo], %[hi], %[a], %[m]\n\t"
+            "asr %[m], %[a], #31\n\t"
+            "adds %[lo], %[lo], %[m], lsl #31\n\t"
+            "adc %[hi], %[hi], %[m], asr #1\n\t"
+            "asr %[hi], %[hi], %[sh]\n\t"
+            "add %[hi], %[hi], %[zp]\n\t"
+            "ssat %[hi], #8, %[hi]"
+            : [lo] "=&r"(lo), [hi] "=&r"(hi), [m] "=&r"(m), [sh] "=&r"(sh)
+            : [a] "r"(acc), [r] "r"(r), [zp] "r"(out_zp), "m"(*(const int32_t(*)[TC_DSP_RQ])r)
             : "cc");
-    return tc_asr32(hi, (int)r->aux);
+    return hi;
   } else {
-    const int32_t v = tc_shl32(acc, (int)r->aux);
-    const int64_t p = (int64_t)v * r->mult + ((int64_t)1 << 30);
+    const int32_t v = tc_shl32(acc, (int)r[1]);
+    const int64_t p = (int64_t)v * r[0] + ((int64_t)1 << 30);
     const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
     const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
-    return tc_asr32(s, (int)r->c2) + ((s & r->c3) > (r->c3 >> 1) - tc_asr32(s, 31));
+    const int32_t mask = r[3];
+    return __ssat(__qadd(tc_asr32(s, (int)r[2]) + ((s & mask) > (mask >> 1) - tc_asr32(s, 31)), out_zp), 8);
   }
-}
-
-/* A scaled value plus the output zero point, saturated to int8 (QADD, SSAT): unclamped further
-   when the activation bounds are the whole int8 range. */
-static inline int32_t tc_dsp_sat8(int32_t v, int32_t out_zp)
-{
-  return __ssat(__qadd(v, out_zp), 8);
 }
 
 /* Output bounds of a layer. */
@@ -217,10 +208,10 @@ typedef struct {
 } tc_dsp_q;
 
 /* A channel's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
-static inline __attribute__((always_inline)) int8_t tc_dsp_out(int32_t acc, const tc_dsp_rq *r, const tc_dsp_q *q,
+static inline __attribute__((always_inline)) int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q,
                                                                const int fast, const int full)
 {
-  const int32_t v = tc_dsp_sat8(tc_dsp_scale(acc, r, fast), q->out_zp);
+  const int32_t v = tc_dsp_requant(acc, r, q->out_zp, fast);
   return (int8_t)(full ? v : tc_clamp32(v, q->act_min, q->act_max));
 }
 
@@ -245,7 +236,7 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
     const tc_dsp_word *p = rows->base;
     int32_t s00 = rq[0], s10 = rq[1];
     uint32_t x0, x1, w0, w1, t;
-    const tc_dsp_rq r0 = tc_dsp_rq_load(rq + 2), r1 = tc_dsp_rq_load(rq + 2 + TC_DSP_RQ);
+    const int32_t *const r0 = rq + 2, *const r1 = rq + 2 + TC_DSP_RQ;
     if (rows->stride == 4) {
       int32_t s01 = s00, s11 = s10;
       uint32_t z0, z1;
@@ -255,9 +246,9 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
       if (kq > 1)
         __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
                 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
-      y1[o] = tc_dsp_out(s01, &r0, q, fast, full);
+      y1[o] = tc_dsp_out(s01, r0, q, fast, full);
       if (!last)
-        y1[o + 1] = tc_dsp_out(s11, &r1, q, fast, full);
+        y1[o + 1] = tc_dsp_out(s11, r1, q, fast, full);
     } else {
       __asm__("1:\n\t"
               "ldrd %[x0], %[x1], [%[p]], #8\n\t"
@@ -277,9 +268,9 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
               : [end] "r"(end)
               : "cc", "memory");
     }
-    y0[o] = tc_dsp_out(s00, &r0, q, fast, full);
+    y0[o] = tc_dsp_out(s00, r0, q, fast, full);
     if (!last)
-      y0[o + 1] = tc_dsp_out(s10, &r1, q, fast, full);
+      y0[o + 1] = tc_dsp_out(s10, r1, q, fast, full);
   }
 }
 

@@ -12,7 +12,7 @@
  * The last oc % 4 channels, and every channel when dm > 1 (input channel o / dm), take a scalar
  * loop over the same taps.
  *
- * Requantization: tc_dsp_scale (tc_dsp.h, shared with the GEMM kernels; its fast form when the
+ * Requantization: tc_dsp_requant (tc_dsp.h, shared with the GEMM kernels; its fast form when the
  * layer allows it), the output zero point added with QADD and saturated to int8, the 4 bytes of a
  * group clamped at once (SSUB8 / SEL) unless the activation bounds are the whole int8 range.
  *
@@ -31,7 +31,7 @@ typedef struct {
   const int32_t *w, *wtail, *rq;
   int32_t kh, kw, oc, dm, groups, in_zp, out_zp, act_min, act_max;
   int32_t nzp;                   /* -in_zp in both int16 lanes */
-  int fast, full;                /* tc_dsp_scale's fast form; act_min, act_max = -128, 127 */
+  int fast, full;                /* tc_dsp_requant's fast form; act_min, act_max = -128, 127 */
   uint32_t min4, max4;           /* act_min, act_max in the four bytes */
   ptrdiff_t xrow, xcol;          /* input step per tap row / column */
 } tc_m4dw;
@@ -50,16 +50,15 @@ static inline int32_t tc_m4dw_sxtab16_hi(int32_t a, uint32_t b)
 static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_t *rq, int32_t out_zp, int32_t a0,
                                                                    int32_t a1, int32_t a2, int32_t a3, const int fast)
 {
-  const tc_dsp_rq r0 = tc_dsp_rq_load(rq + 4), r1 = tc_dsp_rq_load(rq + 4 + TC_DSP_RQ),
-                  r2 = tc_dsp_rq_load(rq + 4 + 2 * TC_DSP_RQ), r3 = tc_dsp_rq_load(rq + 4 + 3 * TC_DSP_RQ);
-  const uint32_t q0 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a0, &r0, fast), out_zp);
-  const uint32_t q1 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a1, &r1, fast), out_zp);
-  const uint32_t q2 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a2, &r2, fast), out_zp);
-  const uint32_t q3 = (uint32_t)tc_dsp_sat8(tc_dsp_scale(a3, &r3, fast), out_zp);
-  return (q0 & 0xFFu) | (q1 & 0xFFu) << 8 | (q2 & 0xFFu) << 16 | q3 << 24;
+  const uint32_t q0 = (uint32_t)tc_dsp_requant(a0, rq + 4, out_zp, fast);
+  const uint32_t q1 = (uint32_t)tc_dsp_requant(a1, rq + 4 + TC_DSP_RQ, out_zp, fast);
+  const uint32_t q2 = (uint32_t)tc_dsp_requant(a2, rq + 4 + 2 * TC_DSP_RQ, out_zp, fast);
+  const uint32_t q3 = (uint32_t)tc_dsp_requant(a3, rq + 4 + 3 * TC_DSP_RQ, out_zp, fast);
+  /* bytes 0 and 2 from q0 and q2, 1 and 3 from q1 and q3 (PKHBT, UXTB16) */
+  return __uxtb16(tc_dsp_pkhbt(q0, q2)) | __uxtb16(tc_dsp_pkhbt(q1, q3)) << 8;
 }
 
-static inline void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, int32_t a0, int32_t a1, int32_t a2,
+static inline __attribute__((always_inline)) void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, int32_t a0, int32_t a1, int32_t a2,
                                   int32_t a3)
 {
   uint32_t v = a->fast ? tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 1)
@@ -107,9 +106,9 @@ static void tc_m4dw_tail(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_t
       for (kx = 0; kx < nkx; kx++, xc += xcol, wp++)
         acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
     }
-    const tc_dsp_rq rec = tc_dsp_rq_load(r + 4 + TC_DSP_RQ * (o & 3));
-    const int32_t v = a->fast ? tc_dsp_scale(tc_s32(acc), &rec, 1) : tc_dsp_scale(tc_s32(acc), &rec, 0);
-    yp[o - o0] = (int8_t)tc_clamp32(tc_dsp_sat8(v, out_zp), a->act_min, a->act_max);
+    const int32_t *const rec = r + 4 + TC_DSP_RQ * (o & 3);
+    const int32_t v = a->fast ? tc_dsp_requant(tc_s32(acc), rec, out_zp, 1) : tc_dsp_requant(tc_s32(acc), rec, out_zp, 0);
+    yp[o - o0] = (int8_t)tc_clamp32(v, a->act_min, a->act_max);
   }
 }
 
