@@ -230,8 +230,49 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
   const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
   const int32_t kq = kp >> 2;
   const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * rows->stride;
-  int32_t o;
-  for (o = 0; o < oc; o += 2, rq += TC_DSP_PAIR) {
+  int32_t o = 0;
+#ifdef __OPTIMIZE__ /* 13 registers: none left for a frame pointer (-O0) */
+  if (rows->stride == 2) {
+    /* one row: four channels (two pairs, their weights kq groups apart) a pass over the row, one
+       load of each row word for 16 products */
+    for (; o + 4 <= oc; o += 4, rq += 2 * TC_DSP_PAIR, wp += 2 * 2 * kq) {
+      const tc_dsp_word *p = rows->base, *wa = wp, *wb = wp + 2 * kq;
+      int32_t s0 = rq[0], s1 = rq[1], s2 = rq[TC_DSP_PAIR], s3 = rq[TC_DSP_PAIR + 1];
+      uint32_t x0, x1, w0, w1, t;
+      __asm__("1:\n\t"
+              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
+              "ldrd %[w0], %[w1], [%[wa]], #8\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s0], %[x0], %[t], %[s0]\n\t"
+              "sxtb16 %[t], %[w1]\n\t"
+              "sxtb16 %[w1], %[w1], ror #8\n\t"
+              "smlad %[s0], %[x1], %[w0], %[s0]\n\t"
+              "smlad %[s1], %[x0], %[t], %[s1]\n\t"
+              "smlad %[s1], %[x1], %[w1], %[s1]\n\t"
+              "ldrd %[w0], %[w1], [%[wb]], #8\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s2], %[x0], %[t], %[s2]\n\t"
+              "sxtb16 %[t], %[w1]\n\t"
+              "sxtb16 %[w1], %[w1], ror #8\n\t"
+              "smlad %[s2], %[x1], %[w0], %[s2]\n\t"
+              "smlad %[s3], %[x0], %[t], %[s3]\n\t"
+              "smlad %[s3], %[x1], %[w1], %[s3]\n\t"
+              "cmp %[p], %[end]\n\t"
+              "bne 1b"
+              : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [p] "+r"(p), [wa] "+r"(wa),
+                [wb] "+r"(wb), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
+              : [end] "r"(end)
+              : "cc", "memory");
+      y0[o] = tc_dsp_out(s0, rq + 2, q, fast, full);
+      y0[o + 1] = tc_dsp_out(s1, rq + 2 + TC_DSP_RQ, q, fast, full);
+      y0[o + 2] = tc_dsp_out(s2, rq + TC_DSP_PAIR + 2, q, fast, full);
+      y0[o + 3] = tc_dsp_out(s3, rq + TC_DSP_PAIR + 2 + TC_DSP_RQ, q, fast, full);
+    }
+  }
+#endif
+  for (; o < oc; o += 2, rq += TC_DSP_PAIR) {
     const int last = o + 1 >= oc;
     const tc_dsp_word *p = rows->base;
     int32_t s00 = rq[0], s10 = rq[1];
