@@ -144,6 +144,23 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
   "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
   "smlad %[s10], %[x1], %[w0], %[s10]\n\t"                                                                         \
   "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
+/* The same with both channels' weight words in one LDRD (14 registers: optimized builds only). */
+#define TC_DSP_GROUP_2X2_D                                                                                         \
+  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
+  "ldrd %[z0], %[z1], [%[p]], #8\n\t"                                                                              \
+  "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                                             \
+  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
+  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
+  "smlad %[s00], %[x0], %[t], %[s00]\n\t"                                                                          \
+  "smlad %[s01], %[z0], %[t], %[s01]\n\t"                                                                          \
+  "smlad %[s00], %[x1], %[w0], %[s00]\n\t"                                                                         \
+  "smlad %[s01], %[z1], %[w0], %[s01]\n\t"                                                                         \
+  "sxtb16 %[t], %[w1]\n\t"                                                                                         \
+  "sxtb16 %[w1], %[w1], ror #8\n\t"                                                                                \
+  "smlad %[s10], %[x0], %[t], %[s10]\n\t"                                                                          \
+  "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
+  "smlad %[s10], %[x1], %[w1], %[s10]\n\t"                                                                         \
+  "smlad %[s11], %[z1], %[w1], %[s11]\n\t"
 #define TC_DSP_OPERANDS_2X2                                                                                        \
   [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
       [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
@@ -284,9 +301,15 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
       /* an odd group first, then two groups per iteration */
       if (kq & 1)
         __asm__(TC_DSP_GROUP_2X2 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+#ifdef __OPTIMIZE__
+      if (kq > 1)
+        __asm__("1:\n\t" TC_DSP_GROUP_2X2_D TC_DSP_GROUP_2X2_D "cmp %[p], %[end]\n\tbne 1b"
+                : TC_DSP_OPERANDS_2X2, [w1] "=&r"(w1) : [end] "r"(end) : "cc", "memory");
+#else
       if (kq > 1)
         __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
                 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+#endif
       y1[o] = tc_dsp_out(s01, r0, q, fast, full);
       if (!last)
         y1[o + 1] = tc_dsp_out(s11, r1, q, fast, full);
