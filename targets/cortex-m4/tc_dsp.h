@@ -125,42 +125,28 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
     tc_dsp_set16(r, i++, *src++ - in_zp);
 }
 
+/* One channel's weight word W (4 weights) times one group of both rows (x0 x1, z0 z1): SXTB16 twice,
+   4 SMLAD onto the channel's accumulators S0 (row 0) and S1 (row 1). */
+#define TC_DSP_CHANNEL_2X(W, S0, S1)                                                                               \
+  "sxtb16 %[t], %[" W "]\n\t"                                                                                      \
+  "sxtb16 %[" W "], %[" W "], ror #8\n\t"                                                                           \
+  "smlad %[" S0 "], %[x0], %[t], %[" S0 "]\n\t"                                                                     \
+  "smlad %[" S1 "], %[z0], %[t], %[" S1 "]\n\t"                                                                     \
+  "smlad %[" S0 "], %[x1], %[" W "], %[" S0 "]\n\t"                                                                 \
+  "smlad %[" S1 "], %[z1], %[" W "], %[" S1 "]\n\t"
+#define TC_DSP_ROWS_2X                                                                                             \
+  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
+  "ldrd %[z0], %[z1], [%[p]], #8\n\t"
+
 /* One group of 4 values of two interleaved rows times a pair of channels: both rows' words, each
    channel's weight word, 8 SMLAD (13 registers: fits with a frame pointer too, -O0). */
 #define TC_DSP_GROUP_2X2                                                                                           \
-  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
-  "ldrd %[z0], %[z1], [%[p]], #8\n\t"                                                                              \
-  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
-  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
-  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
-  "smlad %[s00], %[x0], %[t], %[s00]\n\t"                                                                          \
-  "smlad %[s01], %[z0], %[t], %[s01]\n\t"                                                                          \
-  "smlad %[s00], %[x1], %[w0], %[s00]\n\t"                                                                         \
-  "smlad %[s01], %[z1], %[w0], %[s01]\n\t"                                                                         \
-  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
-  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
-  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
-  "smlad %[s10], %[x0], %[t], %[s10]\n\t"                                                                          \
-  "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
-  "smlad %[s10], %[x1], %[w0], %[s10]\n\t"                                                                         \
-  "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
+  TC_DSP_ROWS_2X "ldr %[w0], [%[wp]], #4\n\t" TC_DSP_CHANNEL_2X("w0", "s00", "s01")                              \
+  "ldr %[w0], [%[wp]], #4\n\t" TC_DSP_CHANNEL_2X("w0", "s10", "s11")
 /* The same with both channels' weight words in one LDRD (14 registers: optimized builds only). */
 #define TC_DSP_GROUP_2X2_D                                                                                         \
-  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
-  "ldrd %[z0], %[z1], [%[p]], #8\n\t"                                                                              \
-  "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                                             \
-  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
-  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
-  "smlad %[s00], %[x0], %[t], %[s00]\n\t"                                                                          \
-  "smlad %[s01], %[z0], %[t], %[s01]\n\t"                                                                          \
-  "smlad %[s00], %[x1], %[w0], %[s00]\n\t"                                                                         \
-  "smlad %[s01], %[z1], %[w0], %[s01]\n\t"                                                                         \
-  "sxtb16 %[t], %[w1]\n\t"                                                                                         \
-  "sxtb16 %[w1], %[w1], ror #8\n\t"                                                                                \
-  "smlad %[s10], %[x0], %[t], %[s10]\n\t"                                                                          \
-  "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
-  "smlad %[s10], %[x1], %[w1], %[s10]\n\t"                                                                         \
-  "smlad %[s11], %[z1], %[w1], %[s11]\n\t"
+  TC_DSP_ROWS_2X "ldrd %[w0], %[w1], [%[wp]], #8\n\t" TC_DSP_CHANNEL_2X("w0", "s00", "s01")                      \
+  TC_DSP_CHANNEL_2X("w1", "s10", "s11")
 #define TC_DSP_OPERANDS_2X2                                                                                        \
   [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
       [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
