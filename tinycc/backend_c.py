@@ -169,17 +169,19 @@ def scratch_rv64gcv_conv(p) -> int:
 
 def _m4_requant(call, oc: int, padded: int):
     """The Cortex-M4 kernels' requantization (targets/cortex-m4/tc_dsp.h, tc_dsp_requant): the flags
-    word (1: fast, no channel shifts left, every channel right by 1 or more, no negative multiplier)
+    word (1: fast, no channel shifts left, every channel right by 1 to 23, no negative multiplier)
     and per channel (``padded`` >= oc of them, the extra ones zero) with right and left TFLite's shift
     split (0..31 each) mult, left, right, (1 << right) - 1, or when fast mult, right - 1 and the
-    int64 2^30 + 2^(30 + right) as two words (low, high). Returns (flags, int64 [padded, 4])."""
+    int64 2^30 + 2^(30 + right) + out_zp * 2^(31 + right) as two words (low, high). Returns (flags,
+    int64 [padded, 4])."""
     shift = np.broadcast_to(np.asarray(call.bufs[5], np.int64).reshape(-1), (oc,))
     mult = np.broadcast_to(np.asarray(call.bufs[4], np.int64).reshape(-1), (oc,))
     left, right = np.clip(shift, 0, 31), np.clip(-shift, 0, 31)
-    fast = bool(np.all(left == 0) and np.all(right >= 1) and np.all(mult >= 0))
+    fast = bool(np.all(left == 0) and np.all((right >= 1) & (right <= 23)) and np.all(mult >= 0))
     rec = np.zeros((padded, 4), np.int64)
     if fast:
-        c = (np.int64(1) << 30) + (np.int64(1) << (30 + right))
+        zp = np.int64(call.params["out_zp"])
+        c = (np.int64(1) << 30) + (np.int64(1) << (30 + right)) + zp * (np.int64(1) << (31 + right))
         rec[:oc] = np.stack([mult, right - 1, _wrap32(c & 0xFFFFFFFF), c >> 32], 1)
     else:
         rec[:oc] = np.stack([mult, left, right, (np.int64(1) << right) - 1], 1)

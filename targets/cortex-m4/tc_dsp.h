@@ -155,10 +155,11 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
    has a record of TC_DSP_RQ int32 words, prepared at compile time (tinycc/backend_c.py,
    _m4_requant), with right and left TFLite's shift split (0..31 each):
      general: mult, left, right, mask = (1 << right) - 1;
-     fast:    mult, right - 1, and the int64 2^30 + 2^(30 + right) (low word, high word),
-   "fast" when no channel shifts left, every channel shifts right by 1 or more (TFLite's shifts are
-   mostly negative) and no multiplier is negative (TFLite's never are). The first word of the bias
-   buffer says which (TC_DSP_FAST). */
+     fast:    mult, right - 1, and the int64 2^30 + 2^(30 + right) + out_zp * 2^(31 + right) (low
+              word, high word),
+   "fast" when no channel shifts left, every channel shifts right by 1 to 23 (TFLite's shifts are
+   mostly small and negative) and no multiplier is negative (TFLite's never are). The first word of
+   the bias buffer says which (TC_DSP_FAST). */
 #define TC_DSP_RQ 4
 #define TC_DSP_FAST 1
 
@@ -169,14 +170,15 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
    product, its only overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word;
    the rounding right shift TFLite's (remainder against the half, one more for negatives); the zero
    point added with QADD.
-   Fast (no left shift, right >= 1, mult >= 0): with p = acc * mult + 2^30 and s = floor(p / 2^31),
-   TFLite's result is floor((s + half - (s < 0)) / 2^right), half = 2^(right - 1), which is
-   floor((p + (half - (s < 0)) * 2^31) / 2^(31 + right)) (nested floors): the high word of the int64
-   acc * mult + 2^30 + 2^(30 + right) - (acc < 0) * 2^31 (SMLAL onto the prepared constant, the sign
-   correction with two shifted operands) shifted right by right - 1. (acc < 0) may differ from
-   (s < 0) only when -2^30 <= acc * mult <= 0, where both give 0; for acc = mult = INT32_MIN both
-   forms give 2^(31 - right); so no remainder and no overflow check, and |result| <= 2^30 takes the
-   zero point with a plain ADD. One assembly text (9 instructions, the record's two LDRD included). */
+   Fast (no left shift, 1 <= right <= 23, mult >= 0): with p = acc * mult + 2^30 and
+   s = floor(p / 2^31), TFLite's result is floor((s + half - (s < 0)) / 2^right), half =
+   2^(right - 1), which is floor((p + (half - (s < 0)) * 2^31) / 2^(31 + right)) (nested floors);
+   plus out_zp it is the high word of the int64 acc * mult + 2^30 + 2^(30 + right) +
+   out_zp * 2^(31 + right) - (acc < 0) * 2^31 (SMLAL onto the prepared constant, the sign correction
+   with two shifted operands) shifted right by right - 1: that high word stays within int32 for
+   right <= 23. (acc < 0) may differ from (s < 0) only when -2^30 <= acc * mult <= 0, where both give
+   0; for acc = mult = INT32_MIN both forms give 2^(31 - right); so no remainder, no overflow check,
+   no zero-point add. One assembly text (8 instructions, the record's two LDRD included). */
 static inline __attribute__((always_inline)) int32_t tc_dsp_requant(int32_t acc, const int32_t *r, int32_t out_zp,
                                                                     const int fast)
 {
@@ -189,10 +191,9 @@ static inline __attribute__((always_inline)) int32_t tc_dsp_requant(int32_t acc,
             "adds %[lo], %[lo], %[m], lsl #31\n\t"
             "adc %[hi], %[hi], %[m], asr #1\n\t"
             "asr %[hi], %[hi], %[sh]\n\t"
-            "add %[hi], %[hi], %[zp]\n\t"
             "ssat %[hi], #8, %[hi]"
             : [lo] "=&r"(lo), [hi] "=&r"(hi), [m] "=&r"(m), [sh] "=&r"(sh)
-            : [a] "r"(acc), [r] "r"(r), [zp] "r"(out_zp), "m"(*(const int32_t(*)[TC_DSP_RQ])r)
+            : [a] "r"(acc), [r] "r"(r), "m"(*(const int32_t(*)[TC_DSP_RQ])r)
             : "cc");
     return hi;
   } else {

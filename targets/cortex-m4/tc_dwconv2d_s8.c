@@ -45,8 +45,8 @@ static inline int32_t tc_m4dw_sxtab16_hi(int32_t a, uint32_t b)
   return r;
 }
 
-/* The 4 outputs of a group (accumulators a0..a3, its requantization words at rq) stored at yp:
-   requantized, the zero point added, saturated to int8, packed, the 4 bytes clamped at once. */
+/* The 4 outputs of a group (accumulators a0..a3, its requantization words at rq): requantized with
+   the zero point, saturated to int8 (tc_dsp_requant), packed into one word. */
 static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_t *rq, int32_t out_zp, int32_t a0,
                                                                    int32_t a1, int32_t a2, int32_t a3, const int fast)
 {
@@ -58,8 +58,10 @@ static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_
   return __uxtb16(tc_dsp_pkhbt(q0, q2)) | __uxtb16(tc_dsp_pkhbt(q1, q3)) << 8;
 }
 
-static inline __attribute__((always_inline)) void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, int32_t a0, int32_t a1, int32_t a2,
-                                  int32_t a3)
+/* tc_m4dw_pack4 stored at yp, the 4 bytes clamped at once (SSUB8 / SEL) unless the bounds are the
+   whole int8 range. */
+static inline __attribute__((always_inline)) void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq,
+                                                                  int32_t a0, int32_t a1, int32_t a2, int32_t a3)
 {
   uint32_t v = a->fast ? tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 1)
                        : tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 0);
@@ -107,7 +109,8 @@ static void tc_m4dw_tail(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_t
         acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
     }
     const int32_t *const rec = r + 4 + TC_DSP_RQ * (o & 3);
-    const int32_t v = a->fast ? tc_dsp_requant(tc_s32(acc), rec, out_zp, 1) : tc_dsp_requant(tc_s32(acc), rec, out_zp, 0);
+    const int32_t v =
+        a->fast ? tc_dsp_requant(tc_s32(acc), rec, out_zp, 1) : tc_dsp_requant(tc_s32(acc), rec, out_zp, 0);
     yp[o - o0] = (int8_t)tc_clamp32(v, a->act_min, a->act_max);
   }
 }
