@@ -16,7 +16,8 @@
  *    a flags word, then per pair of channels bias[2] and each channel's requantization record
  *    (tc_dsp_requant below, bit for bit TFLite Micro's).
  * The GEMM's inner loops are inline assembly (LDRD with write-back, SXTB16 ROR #8, SMLAD), since
- * the compiler spills with this many live registers: two rows, two channels, four accumulators.
+ * the compiler spills with this many live registers: two rows, two channels, four accumulators (one
+ * row, four channels, for a pixel left over).
  */
 #ifndef TC_DSP_H
 #define TC_DSP_H
