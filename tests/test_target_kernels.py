@@ -84,13 +84,16 @@ def _case(g, inputs, what, stream=None, tweak=None):
     return case
 
 
-def _extreme_requant(rng):
-    """Replace a case's per-channel multipliers, shifts and biases by random extremes."""
+def _extreme_requant(rng, right_only=False):
+    """Replace a case's per-channel multipliers, shifts and biases by random extremes; right_only:
+    every shift negative (the form some targets requantize with a shorter sequence, e.g. the
+    Cortex-M4's tc_dsp_scale), else left shifts and zero shifts among them."""
     def tweak(case):
         n = case.bufs[4].size
         case.bufs[4] = rng.choice([0, 1, 1 << 30, (1 << 31) - 1, 1518500250, 1073741825],
                                   n).astype(np.int32)
-        case.bufs[5] = rng.choice([-31, -20, -9, -1, 0, 1, 5, 12], n).astype(np.int32)
+        case.bufs[5] = rng.choice([-31, -20, -9, -1] if right_only else [-31, -20, -9, -1, 0, 1, 5, 12],
+                                  n).astype(np.int32)
         case.bufs[3] = rng.integers(-(1 << 31), 1 << 31, n, dtype=np.int64).astype(np.int32)
     return tweak
 
@@ -120,7 +123,7 @@ def conv_cases(depthwise, rng):
         g = tck.random_conv(rng, np.int8, depthwise)
         if g is None:
             continue
-        tweak = _extreme_requant(rng) if ran % 3 == 0 else None
+        tweak = _extreme_requant(rng, right_only=ran % 3 == 1) if ran % 3 < 2 else None
         out.append(_case(g, rand_input(g, rng), f"random {ran}", stream=(ran % 3, bool(ran % 2)) if ran % 2 else None,
                          tweak=tweak))
         ran += 1
@@ -134,8 +137,8 @@ def fc_cases(rng):
     shapes += [((int(rng.integers(1, 4)), int(rng.integers(1, 300))), int(rng.integers(1, 40))) for _ in range(20)]
     for i, (in_shape, units) in enumerate(shapes):
         g = fc_graph(rng, np.int8, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)
-        out.append(_case(g, rand_input(g, rng), f"fc {in_shape} {units}", tweak=_extreme_requant(rng) if i % 4 == 3
-                         else None))
+        out.append(_case(g, rand_input(g, rng), f"fc {in_shape} {units}", tweak=_extreme_requant(rng, i % 4 == 1)
+                         if i % 4 in (1, 3) else None))
     return out
 
 

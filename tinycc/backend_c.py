@@ -167,15 +167,35 @@ def scratch_rv64gcv_conv(p) -> int:
     return 0 if inside else (stage if stage <= 1024 and p["pl"] >= 0 else p["kw"] * p["c"])
 
 
+def _m4_requant(call, oc: int, padded: int):
+    """The Cortex-M4 kernels' requantization (targets/cortex-m4/tc_dsp.h, tc_dsp_requant): the flags
+    word (1: fast, no channel shifts left, every channel right by 1 to 23, no negative multiplier)
+    and per channel (``padded`` >= oc of them, the extra ones zero) with right and left TFLite's shift
+    split (0..31 each) mult, left, right, (1 << right) - 1, or when fast mult, right - 1 and the
+    int64 2^30 + 2^(30 + right) + out_zp * 2^(31 + right) as two words (low, high). Returns (flags,
+    int64 [padded, 4])."""
+    shift = np.broadcast_to(np.asarray(call.bufs[5], np.int64).reshape(-1), (oc,))
+    mult = np.broadcast_to(np.asarray(call.bufs[4], np.int64).reshape(-1), (oc,))
+    left, right = np.clip(shift, 0, 31), np.clip(-shift, 0, 31)
+    fast = bool(np.all(left == 0) and np.all((right >= 1) & (right <= 23)) and np.all(mult >= 0))
+    rec = np.zeros((padded, 4), np.int64)
+    if fast:
+        zp = np.int64(call.params["out_zp"])
+        c = (np.int64(1) << 30) + (np.int64(1) << (30 + right)) + zp * (np.int64(1) << (31 + right))
+        rec[:oc] = np.stack([mult, right - 1, _wrap32(c & 0xFFFFFFFF), c >> 32], 1)
+    else:
+        rec[:oc] = np.stack([mult, left, right, (np.int64(1) << right) - 1], 1)
+    return int(fast), rec
+
+
 def prepare_m4_dw(call):
     """Cortex-M4/M7/M33 dwconv2d_s8 (targets/cortex-m4/tc_dwconv2d_s8.c): int32 weight words, for
     each group of 4 channels (dm == 1: oc // 4 groups) and each tap (w[c0] | w[c2] << 16),
     (w[c1] | w[c3] << 16) as int16 lanes, then each remaining channel's (every channel's when dm > 1)
-    taps one word each; the bias buffer holds per group of 4 channels (the last padded with zeros)
-    the 4 biases, then per channel mult, left shift, right shift, (1 << right) - 1 and its half
-    (24 words); the input zero
-    point stays (the kernel subtracts it: a tap outside the image contributes nothing); mult and
-    shift buffers unused (one zero)."""
+    taps one word each; the bias buffer holds the flags word (_m4_requant), then per group of 4
+    channels (the last padded with zeros) the 4 biases and the 4 channels' requantization records
+    (20 words); the input zero point stays (the kernel subtracts it: a tap outside the image
+    contributes nothing); mult and shift buffers unused (one zero)."""
     p = call.params
     oc, taps = p["oc"], p["kh"] * p["kw"]
     groups = oc // 4 if p["dm"] == 1 else 0
@@ -183,16 +203,11 @@ def prepare_m4_dw(call):
     lanes = w[:, :groups * 4].reshape(taps, groups, 2, 2).transpose(1, 0, 3, 2) & 0xFFFF  # [g][tap][c0 c2 | c1 c3]
     words = _wrap32(lanes[..., 0] | lanes[..., 1] << 16).reshape(-1)
     tail = np.ascontiguousarray(w[:, groups * 4:].T).reshape(-1).astype(np.int32)
-    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
-    right = np.clip(-shift, 0, 31)
-    mask = (np.int64(1) << right) - 1
     ng = -(-oc // 4)
-    bias = np.zeros((ng, 4), np.int32)
+    flags, rec = _m4_requant(call, oc, ng * 4)
+    bias = np.zeros((ng, 4), np.int64)
     bias.reshape(-1)[:oc] = np.asarray(call.bufs[3], np.int64).reshape(-1)
-    per = np.zeros((ng * 4, 5), np.int32)  # per channel: mult, left, right, mask, half
-    per[:oc] = np.stack([np.asarray(call.bufs[4], np.int64).reshape(-1), np.clip(shift, 0, 31), right, mask,
-                         mask >> 1], 1)
-    rq = np.concatenate([bias, per.reshape(ng, 20)], 1).reshape(-1)
+    rq = np.concatenate([[flags], np.concatenate([bias, rec.reshape(ng, 16)], 1).reshape(-1)]).astype(np.int32)
     unused = np.zeros(1, np.int32)
     return dataclasses.replace(call, bufs=call.bufs[:2] + [np.concatenate([words, tail]), rq, unused, unused])
 
@@ -202,8 +217,8 @@ def prepare_m4_gemm(call):
     [oc/2][Kp/4][2][4] (output channels in pairs, an odd count padded with a zero channel; each row
     of K = kh*kw*c weights padded with zeros to Kp, a multiple of 4; every 4 weights w0 w1 w2 w3
     stored as w0 w2 w1 w3, so that SXTB16 and SXTB16 ROR #8 of one word give (w0, w1) and
-    (w2, w3)); the bias buffer holds per pair of channels bias[2] mult[2] left[2] right[2]
-    (TFLite's shift split into left and right counts, 0..31 each); mult and shift buffers unused
+    (w2, w3)); the bias buffer holds the flags word (_m4_requant), then per pair of channels
+    bias[2] and the two channels' requantization records (10 words); mult and shift buffers unused
     (one zero)."""
     oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
     w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
@@ -211,11 +226,11 @@ def prepare_m4_gemm(call):
     packed = np.zeros((oc2, kq * 4), np.int8)
     packed[:oc, :w.shape[1]] = w
     packed = packed.reshape(oc2 // 2, 2, kq, 4)[:, :, :, [0, 2, 1, 3]].transpose(0, 2, 1, 3).reshape(-1)
-    shift = np.asarray(call.bufs[5], np.int64).reshape(-1)
-    rq = np.zeros((4, oc2), np.int64)
-    rq[:, :oc] = [np.asarray(call.bufs[3], np.int64).reshape(-1), np.asarray(call.bufs[4], np.int64).reshape(-1),
-                  np.clip(shift, 0, 31), np.clip(-shift, 0, 31)]
-    rq = rq.astype(np.int32).reshape(4, oc2 // 2, 2).transpose(1, 0, 2).reshape(-1)
+    flags, rec = _m4_requant(call, oc, oc2)
+    bias = np.zeros(oc2, np.int64)
+    bias[:oc] = np.asarray(call.bufs[3], np.int64).reshape(-1)
+    pairs = np.concatenate([bias.reshape(-1, 2), rec.reshape(-1, 8)], 1).reshape(-1)
+    rq = np.concatenate([[flags], pairs]).astype(np.int32)
     unused = np.zeros(1, np.int32)
     return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, rq, unused, unused])
 

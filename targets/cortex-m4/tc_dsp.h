@@ -13,10 +13,11 @@
  *    SXTB16 -> (w0, w1) and SXTB16 ROR #8 -> (w2, w3), the pairs of the activations' two words;
  *    per pair of channels and group of 4, channel 0's word then channel 1's ([oc/2][Kp/4][2][4]);
  *  - the per-channel parameters in the bias buffer (the multiplier and shift buffers then unused),
- *    per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift split as tc_split_shift
- *    does); requantization is tc_requant_split_s8 (tc_internal.h), bit for bit TFLite Micro's.
+ *    a flags word, then per pair of channels bias[2] and each channel's requantization record
+ *    (tc_dsp_requant below, bit for bit TFLite Micro's).
  * The GEMM's inner loops are inline assembly (LDRD with write-back, SXTB16 ROR #8, SMLAD), since
- * the compiler spills with this many live registers: two rows, two channels, four accumulators.
+ * the compiler spills with this many live registers: two rows, two channels, four accumulators (one
+ * row, four channels, for a pixel left over).
  */
 #ifndef TC_DSP_H
 #define TC_DSP_H
@@ -125,69 +126,181 @@ static inline void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *
     tc_dsp_set16(r, i++, *src++ - in_zp);
 }
 
+/* One channel's weight word W (4 weights) times one group of both rows (x0 x1, z0 z1): SXTB16 twice,
+   4 SMLAD onto the channel's accumulators S0 (row 0) and S1 (row 1). */
+#define TC_DSP_CHANNEL_2X(W, S0, S1)                                                                               \
+  "sxtb16 %[t], %[" W "]\n\t"                                                                                      \
+  "sxtb16 %[" W "], %[" W "], ror #8\n\t"                                                                           \
+  "smlad %[" S0 "], %[x0], %[t], %[" S0 "]\n\t"                                                                     \
+  "smlad %[" S1 "], %[z0], %[t], %[" S1 "]\n\t"                                                                     \
+  "smlad %[" S0 "], %[x1], %[" W "], %[" S0 "]\n\t"                                                                 \
+  "smlad %[" S1 "], %[z1], %[" W "], %[" S1 "]\n\t"
+#define TC_DSP_ROWS_2X                                                                                             \
+  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
+  "ldrd %[z0], %[z1], [%[p]], #8\n\t"
+
 /* One group of 4 values of two interleaved rows times a pair of channels: both rows' words, each
    channel's weight word, 8 SMLAD (13 registers: fits with a frame pointer too, -O0). */
 #define TC_DSP_GROUP_2X2                                                                                           \
-  "ldrd %[x0], %[x1], [%[p]], #8\n\t"                                                                              \
-  "ldrd %[z0], %[z1], [%[p]], #8\n\t"                                                                              \
-  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
-  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
-  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
-  "smlad %[s00], %[x0], %[t], %[s00]\n\t"                                                                          \
-  "smlad %[s01], %[z0], %[t], %[s01]\n\t"                                                                          \
-  "smlad %[s00], %[x1], %[w0], %[s00]\n\t"                                                                         \
-  "smlad %[s01], %[z1], %[w0], %[s01]\n\t"                                                                         \
-  "ldr %[w0], [%[wp]], #4\n\t"                                                                                     \
-  "sxtb16 %[t], %[w0]\n\t"                                                                                         \
-  "sxtb16 %[w0], %[w0], ror #8\n\t"                                                                                \
-  "smlad %[s10], %[x0], %[t], %[s10]\n\t"                                                                          \
-  "smlad %[s11], %[z0], %[t], %[s11]\n\t"                                                                          \
-  "smlad %[s10], %[x1], %[w0], %[s10]\n\t"                                                                         \
-  "smlad %[s11], %[z1], %[w0], %[s11]\n\t"
+  TC_DSP_ROWS_2X "ldr %[w0], [%[wp]], #4\n\t" TC_DSP_CHANNEL_2X("w0", "s00", "s01")                              \
+  "ldr %[w0], [%[wp]], #4\n\t" TC_DSP_CHANNEL_2X("w0", "s10", "s11")
+/* The same with both channels' weight words in one LDRD (14 registers: optimized builds only). */
+#define TC_DSP_GROUP_2X2_D                                                                                         \
+  TC_DSP_ROWS_2X "ldrd %[w0], %[w1], [%[wp]], #8\n\t" TC_DSP_CHANNEL_2X("w0", "s00", "s01")                      \
+  TC_DSP_CHANNEL_2X("w1", "s10", "s11")
 #define TC_DSP_OPERANDS_2X2                                                                                        \
   [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
       [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
+
+/* Requantization, shared by the GEMM (conv2d_s8, fc_s8) and dwconv2d_s8. Every output channel
+   has a record of TC_DSP_RQ int32 words, prepared at compile time (tinycc/backend_c.py,
+   _m4_requant), with right and left TFLite's shift split (0..31 each):
+     general: mult, left, right, mask = (1 << right) - 1;
+     fast:    mult, right - 1, and the int64 2^30 + 2^(30 + right) + out_zp * 2^(31 + right) (low
+              word, high word),
+   "fast" when no channel shifts left, every channel shifts right by 1 to 23 (TFLite's shifts are
+   mostly small and negative) and no multiplier is negative (TFLite's never are). The first word of
+   the bias buffer says which (TC_DSP_FAST). */
+#define TC_DSP_RQ 4
+#define TC_DSP_FAST 1
+
+/* MultiplyByQuantizedMultiplier of acc with the channel's record at r, bit-exact with tc_mbqm, plus
+   the output zero point, saturated to int8 (SSAT); unclamped further when the activation bounds are
+   the whole int8 range.
+   General: the saturating rounding doubling high multiply is (v * mult + 2^30) >> 31 with the int64
+   product, its only overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word;
+   the rounding right shift TFLite's (remainder against the half, one more for negatives); the zero
+   point added with QADD.
+   Fast (no left shift, 1 <= right <= 23, mult >= 0): with p = acc * mult + 2^30 and
+   s = floor(p / 2^31), TFLite's result is floor((s + half - (s < 0)) / 2^right), half =
+   2^(right - 1), which is floor((p + (half - (s < 0)) * 2^31) / 2^(31 + right)) (nested floors);
+   plus out_zp it is the high word of the int64 acc * mult + 2^30 + 2^(30 + right) +
+   out_zp * 2^(31 + right) - (acc < 0) * 2^31 (SMLAL onto the prepared constant, the sign correction
+   with two shifted operands) shifted right by right - 1: that high word stays within int32 for
+   right <= 23. (acc < 0) may differ from (s < 0) only when -2^30 <= acc * mult <= 0, where both give
+   0; for acc = mult = INT32_MIN both forms give 2^(31 - right); so no remainder, no overflow check,
+   no zero-point add. One assembly text (8 instructions, the record's two LDRD included). */
+static inline __attribute__((always_inline)) int32_t tc_dsp_requant(int32_t acc, const int32_t *r, int32_t out_zp,
+                                                                    const int fast)
+{
+  if (fast) {
+    int32_t lo, hi, m, sh;
+    __asm__("ldrd %[lo], %[hi], [%[r], #8]\n\t"
+            "ldrd %[m], %[sh], [%[r]]\n\t"
+            "smlal %[lo], %[hi], %[a], %[m]\n\t"
+            "asr %[m], %[a], #31\n\t"
+            "adds %[lo], %[lo], %[m], lsl #31\n\t"
+            "adc %[hi], %[hi], %[m], asr #1\n\t"
+            "asr %[hi], %[hi], %[sh]\n\t"
+            "ssat %[hi], #8, %[hi]"
+            : [lo] "=&r"(lo), [hi] "=&r"(hi), [m] "=&r"(m), [sh] "=&r"(sh)
+            : [a] "r"(acc), [r] "r"(r), "m"(*(const int32_t(*)[TC_DSP_RQ])r)
+            : "cc");
+    return hi;
+  } else {
+    const int32_t v = tc_shl32(acc, (int)r[1]);
+    const int64_t p = (int64_t)v * r[0] + ((int64_t)1 << 30);
+    const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
+    const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
+    const int32_t mask = r[3];
+    return __ssat(__qadd(tc_asr32(s, (int)r[2]) + ((s & mask) > (mask >> 1) - tc_asr32(s, 31)), out_zp), 8);
+  }
+}
 
 /* Output bounds of a layer. */
 typedef struct {
   int32_t out_zp, act_min, act_max;
 } tc_dsp_q;
 
-/* Output channel o's int8 value from its accumulator; rq: the pair's packed parameters (bias[2],
-   mult[2], left[2], right[2]), c: 0 or 1 in the pair. */
-static inline int8_t tc_dsp_out(int32_t acc, const int32_t *rq, int c, const tc_dsp_q *q)
+/* A channel's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
+static inline __attribute__((always_inline)) int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q,
+                                                               const int fast, const int full)
 {
-  return tc_requant_split_s8((uint32_t)acc, rq[2 + c], rq[4 + c], rq[6 + c], q->out_zp, q->act_min, q->act_max);
+  const int32_t v = tc_dsp_requant(acc, r, q->out_zp, fast);
+  return (int8_t)(full ? v : tc_clamp32(v, q->act_min, q->act_max));
 }
+
+/* Words per pair of output channels in the GEMM's bias buffer: bias[2], then each channel's
+   requantization record. */
+#define TC_DSP_PAIR (2 + 2 * TC_DSP_RQ)
 
 /* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
    multiple of 4 and > 0) times the packed weights: y0[o] (and y1[o] for the second row) for every
-   output channel o < oc. rq: per pair of channels bias[2] mult[2] left[2] right[2] (TFLite's shift
-   split, tc_split_shift). The rows and the weights are word aligned (LDRD). */
-static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
-                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
+   output channel o < oc. rq: per pair of channels TC_DSP_PAIR words. The rows and the weights are
+   word aligned (LDRD). */
+static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row *rows, int32_t kp, const int8_t *w,
+                                                                const int32_t *rq, int32_t oc, int8_t *y0, int8_t *y1,
+                                                                const tc_dsp_q *q, const int fast, const int full)
 {
   const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
   const int32_t kq = kp >> 2;
   const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * rows->stride;
-  int32_t o;
-  for (o = 0; o < oc; o += 2, rq += 8) {
+  int32_t o = 0;
+#ifdef __OPTIMIZE__ /* 13 registers: none left for a frame pointer (-O0) */
+  if (rows->stride == 2) {
+    /* one row: four channels (two pairs, their weights kq groups apart) a pass over the row, one
+       load of each row word for 16 products */
+    for (; o + 4 <= oc; o += 4, rq += 2 * TC_DSP_PAIR, wp += 2 * 2 * kq) {
+      const tc_dsp_word *p = rows->base, *wa = wp, *wb = wp + 2 * kq;
+      int32_t s0 = rq[0], s1 = rq[1], s2 = rq[TC_DSP_PAIR], s3 = rq[TC_DSP_PAIR + 1];
+      uint32_t x0, x1, w0, w1, t;
+      __asm__("1:\n\t"
+              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
+              "ldrd %[w0], %[w1], [%[wa]], #8\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s0], %[x0], %[t], %[s0]\n\t"
+              "sxtb16 %[t], %[w1]\n\t"
+              "sxtb16 %[w1], %[w1], ror #8\n\t"
+              "smlad %[s0], %[x1], %[w0], %[s0]\n\t"
+              "smlad %[s1], %[x0], %[t], %[s1]\n\t"
+              "smlad %[s1], %[x1], %[w1], %[s1]\n\t"
+              "ldrd %[w0], %[w1], [%[wb]], #8\n\t"
+              "sxtb16 %[t], %[w0]\n\t"
+              "sxtb16 %[w0], %[w0], ror #8\n\t"
+              "smlad %[s2], %[x0], %[t], %[s2]\n\t"
+              "sxtb16 %[t], %[w1]\n\t"
+              "sxtb16 %[w1], %[w1], ror #8\n\t"
+              "smlad %[s2], %[x1], %[w0], %[s2]\n\t"
+              "smlad %[s3], %[x0], %[t], %[s3]\n\t"
+              "smlad %[s3], %[x1], %[w1], %[s3]\n\t"
+              "cmp %[p], %[end]\n\t"
+              "bne 1b"
+              : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [p] "+r"(p), [wa] "+r"(wa),
+                [wb] "+r"(wb), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
+              : [end] "r"(end)
+              : "cc", "memory");
+      y0[o] = tc_dsp_out(s0, rq + 2, q, fast, full);
+      y0[o + 1] = tc_dsp_out(s1, rq + 2 + TC_DSP_RQ, q, fast, full);
+      y0[o + 2] = tc_dsp_out(s2, rq + TC_DSP_PAIR + 2, q, fast, full);
+      y0[o + 3] = tc_dsp_out(s3, rq + TC_DSP_PAIR + 2 + TC_DSP_RQ, q, fast, full);
+    }
+  }
+#endif
+  for (; o < oc; o += 2, rq += TC_DSP_PAIR) {
     const int last = o + 1 >= oc;
     const tc_dsp_word *p = rows->base;
     int32_t s00 = rq[0], s10 = rq[1];
     uint32_t x0, x1, w0, w1, t;
+    const int32_t *const r0 = rq + 2, *const r1 = rq + 2 + TC_DSP_RQ;
     if (rows->stride == 4) {
       int32_t s01 = s00, s11 = s10;
       uint32_t z0, z1;
       /* an odd group first, then two groups per iteration */
       if (kq & 1)
         __asm__(TC_DSP_GROUP_2X2 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+#ifdef __OPTIMIZE__
+      if (kq > 1)
+        __asm__("1:\n\t" TC_DSP_GROUP_2X2_D TC_DSP_GROUP_2X2_D "cmp %[p], %[end]\n\tbne 1b"
+                : TC_DSP_OPERANDS_2X2, [w1] "=&r"(w1) : [end] "r"(end) : "cc", "memory");
+#else
       if (kq > 1)
         __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
                 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
-      y1[o] = tc_dsp_out(s01, rq, 0, q);
+#endif
+      y1[o] = tc_dsp_out(s01, r0, q, fast, full);
       if (!last)
-        y1[o + 1] = tc_dsp_out(s11, rq, 1, q);
+        y1[o + 1] = tc_dsp_out(s11, r1, q, fast, full);
     } else {
       __asm__("1:\n\t"
               "ldrd %[x0], %[x1], [%[p]], #8\n\t"
@@ -207,10 +320,22 @@ static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t 
               : [end] "r"(end)
               : "cc", "memory");
     }
-    y0[o] = tc_dsp_out(s00, rq, 0, q);
+    y0[o] = tc_dsp_out(s00, r0, q, fast, full);
     if (!last)
-      y0[o + 1] = tc_dsp_out(s10, rq, 1, q);
+      y0[o + 1] = tc_dsp_out(s10, r1, q, fast, full);
   }
+}
+
+/* tc_dsp_gemm_k for a layer's bias buffer (its flags word, then the pairs' words). */
+static inline void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
+                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
+{
+  if (!(rq[0] & TC_DSP_FAST))
+    tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 0, 0);
+  else if (q->act_min == -128 && q->act_max == 127)
+    tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 1, 1);
+  else
+    tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 1, 0);
 }
 
 #endif

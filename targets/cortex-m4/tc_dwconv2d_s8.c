@@ -12,44 +12,29 @@
  * The last oc % 4 channels, and every channel when dm > 1 (input channel o / dm), take a scalar
  * loop over the same taps.
  *
- * Requantization (per channel, branch free, bit-exact with tc_requant_s8): the saturating
- * rounding doubling high multiply is (v * mult + 2^30) >> 31 with the int64 product, its only
- * overflow (both operands INT32_MIN) saturated by a doubling QADD of the high word; the rounding
- * right shift is TFLite's (remainder against the half, one more for negatives) with the mask and
- * the half precomputed; the output zero point is added with QADD before the activation clamp.
+ * Requantization: tc_dsp_requant (tc_dsp.h, shared with the GEMM kernels; its fast form when the
+ * layer allows it), the output zero point added with QADD and saturated to int8, the 4 bytes of a
+ * group clamped at once (SSUB8 / SEL) unless the activation bounds are the whole int8 range.
  *
  * Constants prepared at compile time (tinycc.backend_c.prepare_m4_dw):
  *   w    int32 words: for each group g of 4 channels (dm == 1 only; G = oc / 4 groups), for each
  *        tap (ky, kx): (w[c0] | w[c2] << 16), (w[c1] | w[c3] << 16) as int16 lanes; then for each
  *        remaining channel o (all of them when dm > 1) its kh * kw taps, one int32 each.
- *   bias for each group of 4 channels (the last one padded with zeros): bias[4], then per channel
- *        mult, left shift, right shift, (1 << right) - 1, that mask >> 1 (24 words).
+ *   bias the flags word (TC_DSP_FAST), then for each group of 4 channels (the last one padded with
+ *        zeros): bias[4], then the 4 channels' requantization records (tc_dsp.h; 20 words).
  *   mult, shift: unused (one zero). */
-#include <arm_acle.h>
-#include <string.h>
+#include "tc_dsp.h"
 
-#include "tc_internal.h"
-
-#define TC_M4DW_RQ 24 /* int32 requantization words per group of 4 channels */
+#define TC_M4DW_RQ (4 + 4 * TC_DSP_RQ) /* int32 requantization words per group of 4 channels */
 
 typedef struct {
   const int32_t *w, *wtail, *rq;
   int32_t kh, kw, oc, dm, groups, in_zp, out_zp, act_min, act_max;
   int32_t nzp;                   /* -in_zp in both int16 lanes */
+  int fast, full;                /* tc_dsp_requant's fast form; act_min, act_max = -128, 127 */
   uint32_t min4, max4;           /* act_min, act_max in the four bytes */
   ptrdiff_t xrow, xcol;          /* input step per tap row / column */
 } tc_m4dw;
-
-/* MultiplyByQuantizedMultiplier of accumulator acc with the channel's mult, left shift, right
-   shift, mask and half at r[0..4] (bit-exact with tc_mbqm). */
-static inline int32_t tc_m4dw_scale(int32_t acc, const int32_t *r)
-{
-  const int32_t v = tc_shl32(acc, (int)r[1]);
-  const int64_t p = (int64_t)v * r[0] + ((int64_t)1 << 30);
-  const int32_t hi = tc_s32((uint32_t)((uint64_t)p >> 32));
-  const int32_t s = tc_s32((uint32_t)__qadd(hi, hi) | ((uint32_t)p >> 31));
-  return tc_asr32(s, (int)r[2]) + ((s & r[3]) > r[4] - tc_asr32(s, 31));
-}
 
 /* SXTAB16 with its second operand rotated right by 8 bits (lanes: bytes 1 and 3 of b): the
    rotation is part of the instruction, which GCC's intrinsic does not fold. */
@@ -60,21 +45,32 @@ static inline int32_t tc_m4dw_sxtab16_hi(int32_t a, uint32_t b)
   return r;
 }
 
-/* The 4 outputs of a group (accumulators a0..a3, its requantization words at rq) stored at yp:
-   requantized, the zero point added, saturated to int8, packed, the 4 bytes clamped at once. */
-static inline void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, int32_t a0, int32_t a1, int32_t a2,
-                                  int32_t a3)
+/* The 4 outputs of a group (accumulators a0..a3, its requantization words at rq): requantized with
+   the zero point, saturated to int8 (tc_dsp_requant), packed into one word. */
+static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_t *rq, int32_t out_zp, int32_t a0,
+                                                                   int32_t a1, int32_t a2, int32_t a3, const int fast)
 {
-  const int32_t out_zp = a->out_zp;
-  const uint32_t q0 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a0, rq + 4), out_zp), 8);
-  const uint32_t q1 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a1, rq + 9), out_zp), 8);
-  const uint32_t q2 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a2, rq + 14), out_zp), 8);
-  const uint32_t q3 = (uint32_t)__ssat(__qadd(tc_m4dw_scale(a3, rq + 19), out_zp), 8);
-  uint32_t v = (q0 & 0xFFu) | (q1 & 0xFFu) << 8 | (q2 & 0xFFu) << 16 | q3 << 24;
-  (void)__ssub8((int32_t)v, (int32_t)a->min4); /* GE: v >= act_min */
-  v = __sel(v, a->min4);
-  (void)__ssub8((int32_t)v, (int32_t)a->max4); /* GE: v >= act_max */
-  v = __sel(a->max4, v);
+  const uint32_t q0 = (uint32_t)tc_dsp_requant(a0, rq + 4, out_zp, fast);
+  const uint32_t q1 = (uint32_t)tc_dsp_requant(a1, rq + 4 + TC_DSP_RQ, out_zp, fast);
+  const uint32_t q2 = (uint32_t)tc_dsp_requant(a2, rq + 4 + 2 * TC_DSP_RQ, out_zp, fast);
+  const uint32_t q3 = (uint32_t)tc_dsp_requant(a3, rq + 4 + 3 * TC_DSP_RQ, out_zp, fast);
+  /* bytes 0 and 2 from q0 and q2, 1 and 3 from q1 and q3 (PKHBT, UXTB16) */
+  return __uxtb16(tc_dsp_pkhbt(q0, q2)) | __uxtb16(tc_dsp_pkhbt(q1, q3)) << 8;
+}
+
+/* tc_m4dw_pack4 stored at yp, the 4 bytes clamped at once (SSUB8 / SEL) unless the bounds are the
+   whole int8 range. */
+static inline __attribute__((always_inline)) void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq,
+                                                                  int32_t a0, int32_t a1, int32_t a2, int32_t a3)
+{
+  uint32_t v = a->fast ? tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 1)
+                       : tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 0);
+  if (!a->full) {
+    (void)__ssub8((int32_t)v, (int32_t)a->min4); /* GE: v >= act_min */
+    v = __sel(v, a->min4);
+    (void)__ssub8((int32_t)v, (int32_t)a->max4); /* GE: v >= act_max */
+    v = __sel(a->max4, v);
+  }
   memcpy(yp, &v, 4);
 }
 
@@ -112,8 +108,10 @@ static void tc_m4dw_tail(const tc_m4dw *a, int8_t *yp, const int8_t *xp, int32_t
       for (kx = 0; kx < nkx; kx++, xc += xcol, wp++)
         acc += (uint32_t)(((int32_t)*xc - a->in_zp) * *wp);
     }
-    yp[o - o0] = (int8_t)tc_clamp32(__qadd(tc_m4dw_scale(tc_s32(acc), r + 4 + 5 * (o & 3)), out_zp), a->act_min,
-                                    a->act_max);
+    const int32_t *const rec = r + 4 + TC_DSP_RQ * (o & 3);
+    const int32_t v =
+        a->fast ? tc_dsp_requant(tc_s32(acc), rec, out_zp, 1) : tc_dsp_requant(tc_s32(acc), rec, out_zp, 0);
+    yp[o - o0] = (int8_t)tc_clamp32(v, a->act_min, a->act_max);
   }
 }
 
@@ -202,11 +200,13 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   a.groups = a.dm == 1 ? oc / 4 : 0;
   a.w = (const int32_t *)buf[TCB_DWCONV2D_S8_W];
   a.wtail = a.w + (ptrdiff_t)a.groups * kh * kw * 2;
-  a.rq = (const int32_t *)buf[TCB_DWCONV2D_S8_BIAS];
+  a.rq = (const int32_t *)buf[TCB_DWCONV2D_S8_BIAS] + 1;
+  a.fast = a.rq[-1] & TC_DSP_FAST;
   a.in_zp = ip[TCP_DWCONV2D_S8_IN_ZP];
   a.out_zp = ip[TCP_DWCONV2D_S8_OUT_ZP];
   a.act_min = ip[TCP_DWCONV2D_S8_ACT_MIN];
   a.act_max = ip[TCP_DWCONV2D_S8_ACT_MAX];
+  a.full = a.act_min == -128 && a.act_max == 127;
   a.nzp = tc_s32(((uint32_t)-a.in_zp & 0xFFFFu) * 0x10001u);
   a.min4 = ((uint32_t)a.act_min & 0xFFu) * 0x01010101u;
   a.max4 = ((uint32_t)a.act_max & 0xFFu) * 0x01010101u;
