@@ -39,7 +39,9 @@ class Runner:
     def __init__(self, vlen: int = 128):
         self.vlen = vlen
 
-    def build(self, lib_dir: str, sources: list) -> str:
+    def build(self, lib_dir: str, sources: list, profile: bool = False) -> str:
+        if profile:
+            raise ToolError(f"profiles need an emulated target ({', '.join(COUNTING_TARGETS)})")
         cc = _need(os.environ.get("CC", "gcc"))
         exe = os.path.join(lib_dir, "prog")
         _run([cc, "-std=c99", "-O2", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Werror", "-I", lib_dir, "-o", exe]
@@ -47,8 +49,8 @@ class Runner:
              lib_dir, "building the C library")
         return exe
 
-    def run(self, exe: str, work: str, count: bool = False):
-        if count:
+    def run(self, exe: str, work: str, count: bool = False, profile: bool = False):
+        if count or profile:
             raise ToolError(f"instruction counts need an emulated target ({', '.join(COUNTING_TARGETS)})")
         _run([exe, "input.bin", "output.bin"], work, "running the model")
 
@@ -62,28 +64,40 @@ class QemuRunner(Runner):
     nm = ""
     count_supported = True
 
-    def build(self, lib_dir: str, sources: list) -> str:
+    def build(self, lib_dir: str, sources: list, profile: bool = False) -> str:
+        """``profile``: built with -DTINYCC_PROFILE (the library marks each step), as profile.elf."""
         _need("make")
-        elf = os.path.join(lib_dir, "model.elf")
+        elf = os.path.join(lib_dir, "profile.elf" if profile else "model.elf")
         _run(["make", "-s", "-f", str(TARGETS_DIR / self.board / "board.mk"), f"MODEL_DIR={lib_dir}",
-              f"ELF={elf}", f"OPT={os.environ.get('TINYCC_OPT', '-O2')}"], lib_dir, f"building for {self.board}")
+              f"ELF={elf}", f"OPT={os.environ.get('TINYCC_OPT', '-O2')}"]
+             + (["EXTRA_CFLAGS=-DTINYCC_PROFILE"] if profile else []), lib_dir, f"building for {self.board}")
         return elf
 
     def qemu(self, elf: str) -> list:
         raise NotImplementedError
 
-    def run(self, exe: str, work: str, count: bool = False):
+    def run(self, exe: str, work: str, count: bool = False, profile: bool = False):
+        """The instructions executed (``count``), or with ``profile`` (a profile build) the pair
+        (total, {step: instructions}; step -1: from the start mark to the first step)."""
         cmd = self.qemu(exe)
-        if count:
-            plugin = _plugin()
-            start, stop = _symbols(self.nm, exe, "harness_count_start", "harness_count_stop")
+        if count or profile:
+            names = ("harness_count_start", "harness_count_stop") + (("tc_profile_mark",) if profile else ())
             # a Thumb function's symbol has bit 0 set; its first instruction is at the even address
-            cmd[1:1] = ["-plugin", f"{plugin},start={start & ~1:#x},stop={stop & ~1:#x},out=count.txt", "-d", "plugin"]
+            addrs = [a & ~1 for a in _symbols(self.nm, exe, *names)]
+            args = ",".join(f"{k}={a:#x}" for k, a in zip(("start", "stop", "mark"), addrs))
+            cmd[1:1] = ["-plugin", f"{_plugin()},{args},out=count.txt", "-d", "plugin"]
         _run(cmd, work, f"running on {self.board} under QEMU")
-        if count:
-            with open(os.path.join(work, "count.txt")) as f:
-                return int(f.read().split("insns:")[1].split()[0])
-        return None
+        if not (count or profile):
+            return None
+        total, steps = None, {}
+        with open(os.path.join(work, "count.txt")) as f:
+            for line in f:
+                key, value = line.rsplit(":", 1)
+                if key == "insns":
+                    total = int(value)
+                else:
+                    steps[-1 if key == "before" else int(key.split()[1])] = int(value)
+        return (total, steps) if profile else total
 
 
 class CortexMRunner(QemuRunner):
@@ -176,7 +190,9 @@ class CTargetModel(CompiledModel):
         self.outputs = [_info(graph.tensor(n)) for n in graph.outputs]
         self.program = CProgram(graph, schedule, plan, target, portable_kernels)
         self._exe = None
+        self._profile_exe = None
         self._work = None
+        self.last_profile_overhead = None  # a profile: the instructions from the start mark to the first step
         self._reset_reference()
         self._history = []  # a model with state: the inputs since the last reset (each run replays them)
 
@@ -199,19 +215,22 @@ class CTargetModel(CompiledModel):
             if self.target not in RUNNERS:
                 raise ToolError(f"running target {self.target} is not available yet")
             self._work = tempfile.mkdtemp(prefix="tinycc_")
-            files = self.write(self._work)
+            self._sources = [f for f in self.write(self._work) if f.endswith(".c")]
             self._runner = RUNNERS[self.target](self.vlen)
-            self._exe = self._runner.build(self._work, [f for f in files if f.endswith(".c")])
+            self._exe = self._runner.build(self._work, self._sources)
         return self._exe
+
+    def _write_inputs(self, records: list):
+        with open(os.path.join(self._work, "input.bin"), "wb") as f:
+            for rec in records:
+                for v in rec:  # several inputs: one after another (the harness splits them)
+                    f.write(np.ascontiguousarray(v).tobytes())
 
     def _run_records(self, records: list) -> list:
         """One run of the harness: reset, then one inference per record (a list of checked inputs)
         in order; the outputs of each."""
         exe = self._built()
-        with open(os.path.join(self._work, "input.bin"), "wb") as f:
-            for rec in records:
-                for v in rec:  # several inputs: one after another (the harness splits them)
-                    f.write(np.ascontiguousarray(v).tobytes())
+        self._write_inputs(records)
         self.last_instructions = self._runner.run(exe, self._work, self.count_instructions)
         raw = np.fromfile(os.path.join(self._work, "output.bin"), dtype=np.uint8)
         size = [int(np.prod(o.shape, dtype=np.int64)) * np.dtype(o.dtype).itemsize for o in self.outputs]
@@ -245,6 +264,39 @@ class CTargetModel(CompiledModel):
         if self.has_state:
             self._history = records
         return [self._result(x, ys) for x, ys in zip(xs, outs)]
+
+    def step_labels(self) -> list:
+        """Per step of the plan (the order model.c runs them): (op(s), kernel(s)); a streamed chain
+        names every op it covers."""
+        from . import streaming
+        out = []
+        for op, call, _ in self.program.calls:
+            links = call.links if isinstance(call, streaming.ChainCall) else [(op, call)]
+            out.append((", ".join(f"#{o.index} {o.kind}" if o.index >= 0 else o.where() for o, _ in links),
+                        " > ".join(c.kernel for _, c in links)))
+        return out
+
+    def profile(self, x) -> list:
+        """Run one inference on ``x`` built with -DTINYCC_PROFILE on an emulated target; the
+        instructions each step of the plan executed (the kernels and the library functions they
+        call, attributed by time between the library's per-step marks), as [(label, instructions)]
+        with label "op(s): kernel(s)". Sets last_instructions (the whole inference, as the normal
+        count) and last_profile_overhead (the part before the first step: the input copy). A model
+        with state runs from its reset state."""
+        if self.target not in COUNTING_TARGETS:
+            raise ToolError(f"profiles need an emulated target ({', '.join(COUNTING_TARGETS)})")
+        self._built()
+        if self._profile_exe is None:
+            self._profile_exe = self._runner.build(self._work, self._sources, profile=True)
+        xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
+        self._write_inputs([xs])  # one inference from a reset state
+        total, steps = self._runner.run(self._profile_exe, self._work, profile=True)
+        labels = self.step_labels()
+        if sorted(k for k in steps if k >= 0) != list(range(len(labels))):
+            raise ToolError(f"the profile has steps {sorted(steps)} for a plan of {len(labels)} steps")
+        self.last_instructions = total
+        self.last_profile_overhead = steps.get(-1, 0)
+        return [(f"{ops}: {kernels}", steps[k]) for k, (ops, kernels) in enumerate(labels)]
 
     def report(self) -> dict:
         """The host report plus sizes read from the built binary: code_bytes (the model's code:

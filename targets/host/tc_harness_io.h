@@ -34,6 +34,15 @@ static volatile int harness_count_phase;
 __attribute__((noinline, used)) static void harness_count_start(void) { harness_count_phase = 1; }
 __attribute__((noinline, used)) static void harness_count_stop(void) { harness_count_phase = 2; }
 
+#ifdef TINYCC_PROFILE
+/* The profile mark: a library built with -DTINYCC_PROFILE calls it before each step of its plan
+   (model.c), and the count plugin given its address (mark=) splits each window at its calls.
+   Not static (model.c calls it), not inlined (the plugin needs its address). */
+void tc_profile_mark(int step);
+static volatile int harness_profile_step;
+__attribute__((noinline, used)) void tc_profile_mark(int step) { harness_profile_step = step; }
+#endif
+
 /* one inference from input[] to output[] */
 static void tc_harness_invoke(void)
 {
