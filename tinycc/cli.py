@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import time
 
 import numpy as np
@@ -96,9 +97,48 @@ def cmd_compile(args):
           + (f"; portable kernels used for: {', '.join(fallbacks)}" if fallbacks else ""))
 
 
+def _profile(args, m, x):
+    """--profile: one inference of ``x`` with per-step instruction counts, as a table (and --plot)."""
+    rows = m.profile(x)
+    total = sum(v for _, v in rows) or 1
+    print(f"profile of {os.path.basename(args.model)} on {args.target}: {total:,} instructions in {len(rows)} steps "
+          f"(+{m.last_profile_overhead:,} before the first step)")
+    labels = m.step_labels()
+    width = min(max(len(ops) for ops, _ in labels), 60)
+    print(f"{'step':>4}  {'op(s)':<{width}}  {'kernel':<24}  {'instructions':>13}  {'%':>6}")
+    for k, ((ops, kernels), (_, v)) in enumerate(zip(labels, rows)):
+        for j, line in enumerate(textwrap.wrap(ops, width) or [""]):
+            if j == 0:
+                print(f"{k:>4}  {line:<{width}}  {kernels if len(kernels) <= 24 else kernels[:21] + '...':<24}  "
+                      f"{v:>13,}  {100 * v / total:>5.1f}%")
+            else:
+                print(f"{'':>4}  {line}")
+    if args.plot:
+        from .plot import write_profile
+        write_profile(rows, f"{os.path.basename(args.model)} on {args.target}: instructions per step "
+                            f"({total:,} in all)", args.plot)
+        print(f"wrote {args.plot}")
+
+
 def cmd_run(args):
     from .oracle import random_inputs
     m = _compile(args)
+    if args.plot and not args.profile:
+        raise InputError("--plot goes with --profile (tinycc report --plot draws the memory plan)")
+    if args.profile:
+        from .ctarget import COUNTING_TARGETS
+        if args.target not in COUNTING_TARGETS:
+            raise InputError(f"--profile needs an emulated target: {', '.join(COUNTING_TARGETS)}")
+        if args.input:
+            xs = _load_inputs(args.input, m)
+            if xs[0].shape != m.inputs[0].shape and xs[0].shape[1:] == m.inputs[0].shape:
+                xs = [x[0] for x in xs]  # a stack of inputs: the first
+        elif args.random:
+            xs = [random_inputs(m.inputs, np.random.default_rng(args.seed))]
+        else:
+            raise InputError("give --input IN.npy or --random N")
+        _profile(args, m, xs if len(xs) > 1 else xs[0])
+        return
     if args.count_instructions:
         from .ctarget import COUNTING_TARGETS
         if args.target not in COUNTING_TARGETS:
@@ -220,6 +260,10 @@ def build_parser():
     s.add_argument("--count-instructions", action="store_true",
                    help="print the instructions executed by each inference (the emulated targets: "
                         "cortex-m4, -m7, -m33, -m55, rv64gcv)")
+    s.add_argument("--profile", action="store_true",
+                   help="the instructions each step of the plan executes, as a table (one inference: the input, "
+                        "or the first random one; the emulated targets)")
+    s.add_argument("--plot", metavar="FILE", help="with --profile: draw it as a bar chart to FILE (.svg or .png)")
     s = model_cmd("report", cmd_report, "ops, MACs, weights and arena bytes")
     s.add_argument("--json", action="store_true")
     s.add_argument("--plot", metavar="FILE", help="draw the memory plan to FILE (.png or .svg)")

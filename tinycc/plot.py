@@ -1,5 +1,6 @@
 """Draw a memory plan: ops on x, arena addresses on y, one box per buffer (grey: scratch, a streamed
-block's line buffers across its ops, the block shaded), the peak marked.
+block's line buffers across its ops, the block shaded), the peak marked. And a profile
+(``tinycc run --profile --plot``): one horizontal bar per step of the plan, its instructions.
 
 SVG is written as text; PNG is rasterised here and encoded with zlib, so plotting needs
 no extra package.
@@ -82,21 +83,73 @@ def png(r) -> bytes:
     img[H - BOTTOM, LEFT:W - 20] = 0
     px = int(LEFT + (r["peak_op"] + 0.5) * sx)
     img[TOP:H - BOTTOM:2, px] = (220, 0, 0)
+    return _encode_png(img)
+
+
+def _encode_png(img) -> bytes:
+    h, w = img.shape[:2]
     raw = b"".join(b"\x00" + row.tobytes() for row in img)
 
     def chunk(tag, data):
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", W, H, 8, 2, 0, 0, 0))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
+PW, ROW, PLEFT = 760, 16, 230  # a profile chart: width, bar pitch, the labels' column
+
+
+def _bars(rows):
+    """(label, instructions) -> per row: label, value, bar x0, y, width (the largest spans the plot)."""
+    top = max((v for _, v in rows), default=1) or 1
+    for i, (label, v) in enumerate(rows):
+        yield label, v, PLEFT, TOP + i * ROW, (PW - PLEFT - 90) * v / top
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def profile_svg(rows, title: str) -> str:
+    total = sum(v for _, v in rows) or 1
+    h = TOP + len(rows) * ROW + 10
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{PW}" height="{h}" font-family="sans-serif" '
+           f'font-size="10">', f'<rect width="{PW}" height="{h}" fill="white"/>',
+           f'<text x="10" y="18" font-size="13">{_esc(title)}</text>']
+    for i, (label, v, x, y, w) in enumerate(_bars(rows)):
+        short = label if len(label) <= 40 else label[:38] + "..."
+        out.append(f'<text x="{x - 5}" y="{y + 11}" text-anchor="end">{_esc(short)}</text>')
+        out.append(f'<rect x="{x}" y="{y + 2}" width="{max(w, 0.5):.1f}" height="{ROW - 4}" '
+                   f'fill="rgb(%d,%d,%d)"><title>{_esc(label)}: {v:,}</title></rect>' % _color(i, False))
+        out.append(f'<text x="{x + w + 4:.1f}" y="{y + 11}">{v:,} ({100 * v / total:.1f}%)</text>')
+    out.append('</svg>')
+    return "\n".join(out)
+
+
+def profile_png(rows) -> bytes:
+    img = np.full((TOP + len(rows) * ROW + 10, PW, 3), 255, np.uint8)
+    for i, (_, _, x, y, w) in enumerate(_bars(rows)):
+        img[y + 2:y + ROW - 2, x:x + max(int(round(w)), 1)] = _color(i, False)
+    img[TOP:TOP + len(rows) * ROW, PLEFT - 1] = 0
+    return _encode_png(img)
+
+
+def write_profile(rows, title: str, path: str):
+    """Draw a profile, [(step label, instructions)], to ``path`` (.svg, or .png: bars only, no text)."""
+    _write(path, lambda: profile_svg(rows, title), lambda: profile_png(rows))
+
+
 def write(r, path: str):
+    _write(path, lambda: svg(r), lambda: png(r))
+
+
+def _write(path, make_svg, make_png):
     if path.endswith(".svg"):
         with open(path, "w") as f:
-            f.write(svg(r))
+            f.write(make_svg())
     elif path.endswith(".png"):
         with open(path, "wb") as f:
-            f.write(png(r))
+            f.write(make_png())
     else:
         from .errors import InputError
         raise InputError(f"--plot {path!r}: the file name must end in .png or .svg")
