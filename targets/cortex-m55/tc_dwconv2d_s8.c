@@ -193,12 +193,7 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
 {
   const int8_t *const x = (const int8_t *)buf[TCB_DWCONV2D_S8_IN];
   int8_t *restrict const y = (int8_t *)buf[TCB_DWCONV2D_S8_OUT];
-  const int32_t n = ip[TCP_DWCONV2D_S8_N], h = ip[TCP_DWCONV2D_S8_H], wd = ip[TCP_DWCONV2D_S8_W],
-                c = ip[TCP_DWCONV2D_S8_C], oh = ip[TCP_DWCONV2D_S8_OH], ow = ip[TCP_DWCONV2D_S8_OW],
-                oc = ip[TCP_DWCONV2D_S8_OC];
-  const int32_t kh = ip[TCP_DWCONV2D_S8_KH], kw = ip[TCP_DWCONV2D_S8_KW], sh = ip[TCP_DWCONV2D_S8_SH],
-                sw = ip[TCP_DWCONV2D_S8_SW], dh = ip[TCP_DWCONV2D_S8_DH], dw = ip[TCP_DWCONV2D_S8_DW];
-  const int32_t pt = ip[TCP_DWCONV2D_S8_PT], pl = ip[TCP_DWCONV2D_S8_PL];
+  TC_DWCONV2D_S8_GEOMETRY(ip);
   const int32_t ocf = oc & ~7; /* channels in whole groups of 8 */
   /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd */
   const int64_t xa = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;

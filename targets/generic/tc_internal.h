@@ -29,6 +29,16 @@
 #define TC_SAME_IP(K1, K2, P) TC_CHECK(ip_##K2##_##P, (int)TCP_##K1##_##P == (int)TCP_##K2##_##P)
 #define TC_SAME_BUF(K1, K2, B) TC_CHECK(buf_##K2##_##B, (int)TCB_##K1##_##B == (int)TCB_##K2##_##B)
 
+/* A depthwise convolution's geometry as int32 locals n, h, wd, c, oh, ow, oc, kh, kw, sh, sw, dh, dw,
+   pt, pl, read by name from its parameters `ip` (the vector targets' dwconv2d_s8 kernels). */
+#define TC_DWCONV2D_S8_GEOMETRY(ip)                                                                          \
+  const int32_t n = (ip)[TCP_DWCONV2D_S8_N], h = (ip)[TCP_DWCONV2D_S8_H], wd = (ip)[TCP_DWCONV2D_S8_W],     \
+                c = (ip)[TCP_DWCONV2D_S8_C], oh = (ip)[TCP_DWCONV2D_S8_OH], ow = (ip)[TCP_DWCONV2D_S8_OW],  \
+                oc = (ip)[TCP_DWCONV2D_S8_OC];                                                              \
+  const int32_t kh = (ip)[TCP_DWCONV2D_S8_KH], kw = (ip)[TCP_DWCONV2D_S8_KW], sh = (ip)[TCP_DWCONV2D_S8_SH], \
+                sw = (ip)[TCP_DWCONV2D_S8_SW], dh = (ip)[TCP_DWCONV2D_S8_DH], dw = (ip)[TCP_DWCONV2D_S8_DW]; \
+  const int32_t pt = (ip)[TCP_DWCONV2D_S8_PT], pl = (ip)[TCP_DWCONV2D_S8_PL]
+
 /* ---- integer basics ------------------------------------------------------------------------ */
 
 /* The int32 whose two's complement bit pattern is u (u modulo 2**32). */
