@@ -145,23 +145,27 @@ def test_checker_rejects_scratch_outside_the_arena():
         planner.check(g, order, broken)
 
 
-def test_checker_rejects_in_place_the_op_does_not_allow():
+def _rejects_broken_in_place(edit, match):
+    """kws's plan with its first in-place op's decision edited by ``edit(plan, op)``: check refuses it."""
     g, order, mp = planned("kws_ref_model")
     op = _inplace_op(g, order, mp)
     broken = copy.deepcopy(mp)
-    ip = broken.inplace[op.id]
-    broken.inplace[op.id] = planner.optable.InPlace(ip.input_index, ip.delta + 4096)
-    with pytest.raises(PlanError, match="runs in place in a way its op does not allow"):
+    edit(broken, op)
+    with pytest.raises(PlanError, match=match):
         planner.check(g, order, broken)
+
+
+def test_checker_rejects_in_place_the_op_does_not_allow():
+    def edit(mp, op):
+        ip = mp.inplace[op.id]
+        mp.inplace[op.id] = planner.optable.InPlace(ip.input_index, ip.delta + 4096)
+    _rejects_broken_in_place(edit, "runs in place in a way its op does not allow")
 
 
 def test_checker_rejects_in_place_at_the_wrong_offset():
-    g, order, mp = planned("kws_ref_model")
-    op = _inplace_op(g, order, mp)
-    broken = copy.deepcopy(mp)
-    broken.buffers[mp.storage[op.outputs[0]]].offset += 16
-    with pytest.raises(PlanError, match="in place needs its output at input offset"):
-        planner.check(g, order, broken)
+    def edit(mp, op):
+        mp.buffers[mp.storage[op.outputs[0]]].offset += 16
+    _rejects_broken_in_place(edit, "in place needs its output at input offset")
 
 
 def test_checker_rejects_overwriting_an_input_still_needed():

@@ -321,7 +321,7 @@ def _epilogue_ring(op, graph) -> int:
 def _reads_storage(op, graph, storage, s) -> bool:
     """Does ``op`` (or the streamed chain it ends) read any tensor stored in ``s`` (itself or an alias
     of it)?"""
-    ops = [m for m in graph.ops() if m.attrs.get("chain") == op.attrs["chain"]] if "chain" in op.attrs else [op]
+    ops = _chain_of(graph, op) or [op]
     return any(n is not None and not graph.tensor(n).is_const and storage.get(n) == s for m in ops for n in m.inputs)
 
 
