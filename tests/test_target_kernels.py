@@ -31,7 +31,7 @@ import pytest
 from tinycc import _host, interpreter, tolerance
 from tinycc import kernels as kt
 from tinycc import ops as optable
-from tinycc.backend_c import C_TARGETS, GENERIC, TARGETS_DIR, CProgram, _kernel_files
+from tinycc.backend_c import C_TARGETS, GENERIC, TARGETS_DIR, CProgram, _kernel_files, library_sources
 from tinycc.ctarget import RUNNERS
 from tinycc.errors import UnsupportedError
 from tinycc.ops.conv import ConvOptions
@@ -40,7 +40,10 @@ import test_c_kernels as tck
 from test_host_kernels import ADD_CASES, CONV_CASES, POOL_CASES, act_tensor, const, conv_graph, fc_graph, finish, q
 from test_host_kernels import rand_input
 
-CONFIGS = [("cortex-m55", 128), ("cortex-m4", 128), ("rv64gcv", 128), ("rv64gcv", 256)]
+#: (target, VLEN, optimization): the Cortex-M4 kernels take other code paths at -Os (one GEMM for every
+#: requantization form, no 3x3 depthwise path), so they are built both ways
+CONFIGS = [("cortex-m55", 128, "-O2"), ("cortex-m4", 128, "-O2"), ("cortex-m4", 128, "-Os"), ("rv64gcv", 128, "-O2"),
+           ("rv64gcv", 256, "-O2")]
 GUARD = 64
 FILL = 0xA5
 
@@ -347,15 +350,12 @@ def program(cases, target):
         + ["void tinycc_invoke(const void *input, void *output, uint8_t *arena)", "{",
            "  uint8_t *const A = arena;", "  uint8_t *const O = (uint8_t *)output;", "  (void)input;"]
         + body + ["}", "", "void tinycc_reset(uint8_t *arena) { (void)arena; }", ""])
-    dirs = {GENERIC}
+    sources = {}
     for kernel in sorted(kernels) + ["run_streamed"]:
-        d = target.kernel_source(kernel) if kernel != "run_streamed" else GENERIC
-        dirs.add(d)
-        f = _kernel_files(TARGETS_DIR / d)[kernel]
-        files[f.name] = f.read_text()
-    for d in sorted(dirs):
-        for h in (TARGETS_DIR / d).glob("*.h"):
-            files[h.name] = h.read_text()
+        f = _kernel_files(TARGETS_DIR / (target.kernel_source(kernel) if kernel != "run_streamed" else GENERIC))[kernel]
+        sources[f.name] = f
+    dirs = [GENERIC] + sorted({target.kernel_source(k) for k in kernels} - {GENERIC})
+    files.update(library_sources(target.name, dirs, sources))
     return files, spans
 
 
@@ -407,8 +407,9 @@ def arena_failures(cases, arenas, spans, wants) -> list:
     return failures
 
 
-@pytest.mark.parametrize("target,vlen", CONFIGS, ids=[f"{t}-vlen{v}" for t, v in CONFIGS])
-def test_every_kernel_on_target(cases, target, vlen):
+@pytest.mark.parametrize("target,vlen,opt", CONFIGS, ids=[f"{t}-vlen{v}{o}" for t, v, o in CONFIGS])
+def test_every_kernel_on_target(cases, target, vlen, opt, monkeypatch):
+    monkeypatch.setenv("TINYCC_OPT", opt)
     arenas, spans, files = run_program(cases, target, vlen)
     kernels = {c.kernel for c in cases}
     assert {"conv2d_s8", "dwconv2d_s8", "fc_s8", "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8"} <= kernels
@@ -459,10 +460,12 @@ def random_dw_graph(rng):
     return g
 
 
-def test_cortex_m4_dwconv_against_reference():
+@pytest.mark.parametrize("opt", ["-O2", "-Os"])
+def test_cortex_m4_dwconv_against_reference(opt, monkeypatch):
     """Many random depthwise layers in one QEMU run on the Cortex-M4 (its DSP kernel), plain and
-    streamed row by row; outputs equal the reference interpreter's, nothing else in the arena
-    changes."""
+    streamed row by row, built at -O2 and at -Os; outputs equal the reference interpreter's, nothing
+    else in the arena changes."""
+    monkeypatch.setenv("TINYCC_OPT", opt)
     target = C_TARGETS["cortex-m4"]
     assert target.kernel_source("dwconv2d_s8") == "cortex-m4"
     rng = np.random.default_rng(404)

@@ -414,6 +414,34 @@ def _kernel_files(directory: pathlib.Path) -> dict:
     return found
 
 
+def _companion_sources(text: str) -> list:
+    """The sources a header names in its "tinycc-source: NAME.c" lines: code that the kernels
+    including it share, compiled once beside them."""
+    return re.findall(r"tinycc-source:\s*(\S+\.c)", text)
+
+
+def library_sources(target: str, dirs: list, sources: dict) -> dict:
+    """{file name: text} of the kernel sources (name -> path) and what they need: the headers they
+    include, transitively, found in ``dirs`` (the last one that has it: a target's header over
+    generic's), and the sources those headers name (``_companion_sources``, beside the header)."""
+    files = {name: path.read_text() for name, path in sources.items()}
+    pending = ["tinycc_kernels.h"] + [n for t in list(files) for n in _local_includes(files[t])]
+    while pending:
+        name = pending.pop()
+        if name in files:
+            continue
+        found = [TARGETS_DIR / d / name for d in dirs if (TARGETS_DIR / d / name).is_file()]
+        if not found:
+            raise UnsupportedError(f"target {target}: no header {name} in targets/{', '.join(map(str, dirs))}")
+        files[name] = found[-1].read_text()
+        pending += _local_includes(files[name])
+        for src in _companion_sources(files[name]):
+            if src not in files:
+                files[src] = (found[-1].parent / src).read_text()
+                pending += _local_includes(files[src])
+    return files
+
+
 class CProgram:
     """Generates the C library of a planned graph for a target."""
 
@@ -603,22 +631,11 @@ class CProgram:
             if f is None:
                 raise UnsupportedError(f"targets/generic has no tc_{runner}")
             sources[f.name] = f
-        for name, path in sources.items():
-            files[name] = path.read_text()
         dirs = [GENERIC] + sorted({self.target.kernel_source(k) for k in used} - {GENERIC})
-        # the headers the sources include, transitively (a target's may include generic's)
-        pending = ["tinycc_kernels.h"] + [n for t in sources for n in _local_includes(files[t])]
-        while pending:
-            name = pending.pop()
-            if name in files:
-                continue
-            found = [TARGETS_DIR / d / name for d in dirs if (TARGETS_DIR / d / name).is_file()]
-            if not found:
-                raise UnsupportedError(f"target {self.target.name}: no header {name} in targets/{', '.join(dirs)}")
-            files[name] = found[-1].read_text()
-            pending += _local_includes(files[name])
-        files["tinycc.mk"] = self._make_fragment(p.upper(), sorted(sources))
-        files["CMakeLists.txt"] = self._cmake_lists(cmake_target, sorted(sources))
+        files.update(library_sources(self.target.name, dirs, sources))
+        sources = sorted(f for f in files if f.endswith(".c") and f != "model.c")
+        files["tinycc.mk"] = self._make_fragment(p.upper(), sources)
+        files["CMakeLists.txt"] = self._cmake_lists(cmake_target, sources)
         toolchain = TARGETS_DIR / self.target.name / "toolchain.cmake"  # a cross target's CMake toolchain file
         if toolchain.is_file():
             files["toolchain.cmake"] = toolchain.read_text()

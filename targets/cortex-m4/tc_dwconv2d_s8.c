@@ -60,8 +60,8 @@ static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_
 
 /* tc_m4dw_pack4 stored at yp, the 4 bytes clamped at once (SSUB8 / SEL) unless the bounds are the
    whole int8 range. */
-static inline __attribute__((always_inline)) void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq,
-                                                                  int32_t a0, int32_t a1, int32_t a2, int32_t a3)
+TC_DSP_HOT void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, int32_t a0, int32_t a1, int32_t a2,
+                              int32_t a3)
 {
   uint32_t v = a->fast ? tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 1)
                        : tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 0);
@@ -183,7 +183,11 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   const int64_t xb = xe < 0 ? 0 : (xe <= INT32_MAX ? (int32_t)xe / sw : xe / sw) + 1;
   const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
   const int32_t oxb = (int32_t)(xb < oxa ? oxa : (xb < ow ? xb : ow));
+#ifdef __OPTIMIZE_SIZE__
+  const int full3 = 0; /* -Os: every pixel through tc_m4dw_pixel */
+#else
   const int full3 = kh == 3 && kw == 3 && ip[TCP_DWCONV2D_S8_DM] == 1;
+#endif
   tc_m4dw a;
   int32_t b, oy, ox;
   (void)fp;
