@@ -58,18 +58,21 @@ cdef extern from "tinycc_kernels.h" nogil:
         TC_MAX_BUFS
         TC_MAX_IPARAMS
     ctypedef void (*tc_kernel_fn)(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+    ctypedef struct tc_ref:
+        const void *base
+        int32_t off
     ctypedef struct tc_stream:
         int32_t delay, reverse, nip, nbuf, oh_index, pt_index, sh_index, rb, kscratch, epilogue, conv_first
-        const void *other
+        tc_ref other
         const int32_t *eip
         const float *efp
     void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
-                         const tc_stream *st)
+                         const tc_stream *st, uint8_t *arena)
     enum:
         TC_MAX_CHAIN
     ctypedef struct tc_chain_link:
         tc_kernel_fn fn
-        void *const *buf
+        const tc_ref *buf
         const int32_t *ip
         const float *fp
         int32_t nip, nbuf, h_index, oh_index, pt_index, sh_index, kh_index, dh_index, rb, cap, ring
@@ -78,7 +81,7 @@ cdef extern from "tinycc_kernels.h" nogil:
         const tc_chain_link *link
         const tc_stream *flush
         int32_t slot, reduce
-    void tc_run_chain(const tc_chain *ch, void *scratch)
+    void tc_run_chain(const tc_chain *ch, uint8_t *arena, void *scratch)
 
 cdef extern from "tc_host_table.h" nogil:
     ctypedef struct tc_host_kernel:
@@ -99,6 +102,7 @@ def cpu_features():
 cdef struct Step:
     tc_kernel_fn fn
     void* buf[TC_MAX_BUFS]
+    tc_ref ref[TC_MAX_BUFS]  # the same addresses as a chain link takes them (base, offset 0; NULL: none)
     int32_t ip[TC_MAX_IPARAMS]
     float fp[4]
     char* scratch          # the step's scratch in the arena, or NULL: the executor's own
@@ -113,9 +117,9 @@ cdef struct Step:
 
 cdef inline void run_step(Step* s, char* scratch) noexcept nogil:
     if s.links != NULL:
-        tc_run_chain(&s.ch, scratch)
+        tc_run_chain(&s.ch, NULL, scratch)  # every tc_ref an address: no arena
     elif s.stream:
-        tc_run_streamed(s.fn, <void**>s.buf, s.ip, s.fp, scratch, &s.st)
+        tc_run_streamed(s.fn, <void**>s.buf, s.ip, s.fp, scratch, &s.st, NULL)
     else:
         s.fn(<void**>s.buf, s.ip, s.fp, scratch)
 
@@ -126,6 +130,7 @@ cdef void _fill(Step* s, dict c, uintptr_t arena_addr) except *:
     s.fn = <tc_kernel_fn><uintptr_t>SYMBOLS[c["impl"].symbol]
     for j, (space, addr) in enumerate(c["addrs"]):
         s.buf[j] = NULL if space is None else <void*><uintptr_t>(addr + (arena_addr if space == -1 else 0))
+        s.ref[j].base, s.ref[j].off = s.buf[j], 0 if space is not None else -1
     for j, v in enumerate(c["ip"]):
         s.ip[j] = v
     for j, v in enumerate(c["fp"]):
@@ -425,7 +430,7 @@ cdef class Executor:
                     raise MemoryError()
                 for j, lk in enumerate(c["links"]):
                     _fill(&s.sub[j], lk, arena_addr)
-                    s.links[j].fn, s.links[j].buf = s.sub[j].fn, <void**>s.sub[j].buf
+                    s.links[j].fn, s.links[j].buf = s.sub[j].fn, s.sub[j].ref
                     s.links[j].ip, s.links[j].fp = s.sub[j].ip, s.sub[j].fp
                     s.links[j].nip, s.links[j].nbuf = lk["nip"], lk["nbuf"]
                     s.links[j].h_index, s.links[j].oh_index = lk["h_index"], lk["oh_index"]
@@ -446,8 +451,8 @@ cdef class Executor:
                 s.st.rb, s.st.kscratch, s.st.epilogue, s.st.conv_first = (st["rb"], st["kscratch"], st["epilogue"],
                                                                           st["conv_first"])
                 space, addr = st["other"]
-                if space is not None:
-                    s.st.other = <void*><uintptr_t>(addr + (arena_addr if space == -1 else 0))
+                s.st.other.base = NULL if space is None else <void*><uintptr_t>(addr + (arena_addr if space == -1 else 0))
+                s.st.other.off = 0 if space is not None else -1
                 for j, v in enumerate(st["eip"]):
                     s.eip[j] = v
                 for j, v in enumerate(st["efp"]):

@@ -56,10 +56,14 @@ def compile_library(out_dir):
     return lib
 
 
+class TcRef(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("off", ctypes.c_int32)]
+
+
 class TcStream(ctypes.Structure):
     _fields_ = [(n, ctypes.c_int32) for n in ("delay", "reverse", "nip", "nbuf", "oh_index", "pt_index", "sh_index",
                                               "rb", "kscratch", "epilogue", "conv_first")] + \
-        [("other", ctypes.c_void_p), ("eip", ctypes.c_void_p), ("efp", ctypes.c_void_p)]
+        [("other", TcRef), ("eip", ctypes.c_void_p), ("efp", ctypes.c_void_p)]
 
 
 class CKernels:
@@ -72,7 +76,7 @@ class CKernels:
             f = getattr(self.lib, isa.impl(name).symbol)
             f.argtypes = [ctypes.c_void_p] * 4
             f.restype = None
-        self.lib.tc_run_streamed.argtypes = [ctypes.c_void_p] * 5 + [ctypes.POINTER(TcStream)]
+        self.lib.tc_run_streamed.argtypes = [ctypes.c_void_p] * 5 + [ctypes.POINTER(TcStream), ctypes.c_void_p]
         self.lib.tc_run_streamed.restype = None
 
     @staticmethod
@@ -128,16 +132,17 @@ def call_step(ck, step, addr_of, scratch, alloc=_empty):
     k = impl.kernel
     p, f, _, kscratch = impl.validate(ip, fp)
     st = TcStream(delay, int(reverse), len(k.iparams), len(k.bufs), k.iparams.index("oh"), k.iparams.index("pt"),
-                  k.iparams.index("sh"), p["ow"] * p[k.stream.ch] * k.stream.esize, kscratch, 0, 0, None, None, None)
+                  k.iparams.index("sh"), p["ow"] * p[k.stream.ch] * k.stream.esize, kscratch, 0, 0, TcRef(None, -1), None,
+                  None)
     if epilogue is not None:
         kind, other, aip, afp, conv_first = epilogue
         st.epilogue = 1 if kind == "add_s8" else 2
         st.conv_first = int(bool(conv_first))
-        st.other = addr_of(other)
+        st.other = TcRef(addr_of(other), 0)
         st.eip = arr(list(aip), np.int32) if len(aip) else None
         st.efp = arr(list(afp), np.float32) if len(afp) else None
     keep.append(st)
-    ck.lib.tc_run_streamed(ck.address(name), pbuf, pip, pfp, scratch, ctypes.byref(st))
+    ck.lib.tc_run_streamed(ck.address(name), pbuf, pip, pfp, scratch, ctypes.byref(st), None)
     return keep
 
 
@@ -208,8 +213,8 @@ def test_kernels_self_contained(tmp_path):
     for path in SOURCES:
         kernel = path.stem[3:]
         extra = [GENERIC / "tc_conv2d_s8.c"] if kernel in ("run_streamed", "run_chain") else []
-        calls = {"run_streamed": "tc_conv2d_s8(0, 0, 0, 0); tc_run_streamed(tc_conv2d_s8, 0, 0, 0, 0, 0);",
-                 "run_chain": "tc_conv2d_s8(0, 0, 0, 0); tc_run_chain(0, 0);"}.get(kernel, f"tc_{kernel}(0, 0, 0, 0);")
+        calls = {"run_streamed": "tc_conv2d_s8(0, 0, 0, 0); tc_run_streamed(tc_conv2d_s8, 0, 0, 0, 0, 0, 0);",
+                 "run_chain": "tc_conv2d_s8(0, 0, 0, 0); tc_run_chain(0, 0, 0);"}.get(kernel, f"tc_{kernel}(0, 0, 0, 0);")
         main.write_text('#include "tinycc_kernels.h"\nint main(int argc, char **argv)\n{\n  (void)argv;\n'
                         f'  if (argc > 99) {{ {calls} }}\n  return 0;\n}}\n')
         r = subprocess.run([cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(GENERIC), "-o",

@@ -333,8 +333,8 @@ def program(cases, target):
             delay, reverse = case.stream
             lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
                          f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {_row_bytes(k, case.params)}, {kscratch}, 0, 0, "
-                         f"NULL, NULL, NULL}};")
-            lines.append(f"    tc_run_streamed(tc_{case.kernel}, b, ip, {fpn}, {sc}, &st);")
+                         f"{{NULL, -1}}, NULL, NULL}};")
+            lines.append(f"    tc_run_streamed(tc_{case.kernel}, b, ip, {fpn}, {sc}, &st, A);")
         lines += [f"    memcpy(O + {pos}, A, {size});", "  }"]
         body += lines
         spans.append((pos, size, offs, sc_off, scratch))

@@ -488,24 +488,29 @@ class CProgram:
         return f"{v:.9g}f" if ("e" in f"{v:.9g}" or "." in f"{v:.9g}") else f"{v:.1f}f"
 
     # -- emission ----------------------------------------------------------------------------
-    def _operand(self, b) -> str:
+    def _ref(self, b) -> str:
+        """A buffer as a tc_ref initializer: {constant array, 0}, {NULL, arena offset}, or {NULL, -1}
+        (none: a line buffer tc_run_chain provides)."""
+        if b is None:
+            return "{NULL, -1}"
         if isinstance(b, str) and self.graph.tensor(b).is_const:
             b = self.graph.tensor(b).data
         if isinstance(b, str):
-            return f"A + {self.plan.offset(b)}"
-        return f"(void *){self._const(b)}"
+            return f"{{NULL, {self.plan.offset(b)}}}"
+        return f"{{{self._const(b)}, 0}}"
 
     def _operands(self, call, sfx="", line_buffers=()) -> list:
-        """Declarations of a call's parameter arrays ip<sfx>, fp<sfx> and buffer array b<sfx> (the
-        buffers at ``line_buffers`` NULL: a chain fills them in)."""
+        """Declarations of a call's parameter arrays ip<sfx>, fp<sfx> and its buffers' tc_refs o<sfx>
+        (those at ``line_buffers`` none: a chain provides them), all static const: the step's code is
+        just its call."""
         _, inames, fnames = self.signatures[call.kernel]
         ip = [int(call.params[n]) for n in inames]
         fp = [float(call.fparams[n]) for n in fnames]
-        ops = ", ".join("NULL" if i in line_buffers else self._operand(b) for i, b in enumerate(call.bufs))
+        refs = ", ".join(self._ref(None if i in line_buffers else b) for i, b in enumerate(call.bufs))
         lines = [f"    static const int32_t ip{sfx}[{len(ip)}] = {{{', '.join(map(str, ip))}}};"]
         if fp:
             lines.append(f"    static const float fp{sfx}[{len(fp)}] = {{{', '.join(self._float(v) for v in fp)}}};")
-        lines.append(f"    void *const b{sfx}[{len(call.bufs)}] = {{{ops}}};")
+        lines.append(f"    static const tc_ref o{sfx}[{len(call.bufs)}] = {{{refs}}};")
         return lines
 
     def _stream_struct(self, call, delay, epilogue, reverse) -> list:
@@ -516,11 +521,11 @@ class CProgram:
         p = dict(zip(inames, ip))
         rb = p["ow"] * p[kt.get(call.kernel).stream.ch] * kt.get(call.kernel).stream.esize
         kscratch = self.target.kernel_scratch(call.kernel, ip, fp, dict(call.params))
-        lines, epi, first, other, eip, efp = [], 0, 0, "NULL", "NULL", "NULL"
+        lines, epi, first, other, eip, efp = [], 0, 0, self._ref(None), "NULL", "NULL"
         if epilogue is not None:
             kind, other_name, e_ip, e_fp, conv_first = epilogue
             epi, first = (1 if kind == "add_s8" else 2), int(conv_first)
-            other = self._operand(other_name)
+            other = self._ref(other_name)
             if e_ip:
                 lines.append(f"    static const int32_t eip[{len(e_ip)}] = {{{', '.join(map(str, e_ip))}}};")
                 eip = "eip"
@@ -529,7 +534,7 @@ class CProgram:
                              f"{{{', '.join(self._float(v) for v in e_fp)}}};")
                 efp = "efp"
         n = call.kernel.upper()
-        lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
+        lines.append(f"    static const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
                      f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {rb}, {kscratch}, {epi}, {first}, {other}, {eip}, "
                      f"{efp}}};")
         return lines
@@ -541,11 +546,13 @@ class CProgram:
             return self._chain(op, call, stream[1], scratch)
         lines = [f"  /* {op.where()}: {call.kernel} */", "  {"] + self._operands(call)
         fpn = "fp" if call.fparams else "NULL"
+        lines.append(f"    void *b[{len(call.bufs)}];")
+        bufs = f"tc_bind(b, o, {len(call.bufs)}, A)"
         if stream is None:
-            lines.append(f"    tc_{call.kernel}(b, ip, {fpn}, {scratch});")
+            lines.append(f"    tc_{call.kernel}({bufs}, ip, {fpn}, {scratch});")
         else:
             lines += self._stream_struct(call, *stream)
-            lines.append(f"    tc_run_streamed(tc_{call.kernel}, b, ip, {fpn}, {scratch}, &st);")
+            lines.append(f"    tc_run_streamed(tc_{call.kernel}, {bufs}, ip, {fpn}, {scratch}, &st, A);")
         lines.append("  }")
         return lines
 
@@ -561,15 +568,15 @@ class CProgram:
             rb = c.params["ow"] * c.params[st.ch] * st.esize
             dh = f"TCP_{K}_DH" if "dh" in c.params else "-1"
             cap, ring = (chain.caps[j], chain.rings[j]) if j < n - 1 else (0, 0)
-            entries.append(f"{{tc_{c.kernel}, b{j}, ip{j}, {f'fp{j}' if c.fparams else 'NULL'}, TCN_{K}_IPARAMS, "
+            entries.append(f"{{tc_{c.kernel}, o{j}, ip{j}, {f'fp{j}' if c.fparams else 'NULL'}, TCN_{K}_IPARAMS, "
                            f"TCN_{K}_BUFS, TCP_{K}_H, TCP_{K}_OH, TCP_{K}_PT, TCP_{K}_SH, TCP_{K}_KH, {dh}, {rb}, "
                            f"{cap}, {ring}}}")
-        lines.append(f"    const tc_chain_link L[{n}] = {{\n      " + ",\n      ".join(entries) + "};")
+        lines.append(f"    static const tc_chain_link L[{n}] = {{\n      " + ",\n      ".join(entries) + "};")
         if chain.delay is not None:
             lines += self._stream_struct(chain.links[-1][1], chain.delay, epilogue, False)
-        lines.append(f"    const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}, "
+        lines.append(f"    static const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}, "
                      f"{chain.reduce}}};")
-        lines += [f"    tc_run_chain(&ch, {scratch});", "  }"]
+        lines += [f"    tc_run_chain(&ch, A, {scratch});", "  }"]
         return lines
 
     def files(self, name: str = None) -> dict:
@@ -595,6 +602,15 @@ class CProgram:
                    "#ifdef TINYCC_PROFILE", "void tc_profile_mark(int step);",
                    "#define TC_PROFILE_MARK(k) tc_profile_mark(k)", "#else", "#define TC_PROFILE_MARK(k) ((void)0)",
                    "#endif", ""] + consts + [
+            "",
+            "/* A call's buffers: its tc_refs resolved against the arena. */",
+            "static void *const *tc_bind(void **b, const tc_ref *r, int n, uint8_t *A)",
+            "{",
+            "  int i;",
+            "  for (i = 0; i < n; i++)",
+            "    b[i] = tc_ref_at(&r[i], A);",
+            "  return b;",
+            "}",
             "",
             f"void {p}_invoke_io(const void *const *inputs, void *const *outputs, uint8_t *arena)",
             "{",

@@ -4,7 +4,7 @@
 
 typedef struct {
   const tc_chain *ch;
-  uint8_t *scratch;
+  uint8_t *arena, *scratch;
   int32_t lo[TC_MAX_CHAIN], hi[TC_MAX_CHAIN], s[TC_MAX_CHAIN]; /* rows [lo, hi) of link j's output, from slot s */
   int32_t lip[TC_MAX_IPARAMS];
   void *lbuf[TC_MAX_BUFS];
@@ -18,7 +18,7 @@ static void tc_chain_row(tc_chain_state *cs, int32_t j, int32_t r, void *dst)
   const int64_t span = (int64_t)(L->ip[L->kh_index] - 1) * (L->dh_index < 0 ? 1 : L->ip[L->dh_index]) + 1;
   const int64_t h = L->ip[L->h_index];
   int32_t lo = 0, band = (int32_t)h, pt;
-  const void *in = L->buf[TC_STREAM_IN];
+  const void *in = tc_ref_at(&L->buf[TC_STREAM_IN], cs->arena);
   int k;
   if (j > 0) {
     const tc_chain_link *const P = &cs->ch->link[j - 1];
@@ -51,7 +51,7 @@ static void tc_chain_row(tc_chain_state *cs, int32_t j, int32_t r, void *dst)
   for (k = 0; k < TC_MAX_IPARAMS; k++)
     cs->lip[k] = k < L->nip ? L->ip[k] : 0;
   for (k = 0; k < TC_MAX_BUFS; k++)
-    cs->lbuf[k] = k < L->nbuf ? L->buf[k] : 0;
+    cs->lbuf[k] = k < L->nbuf ? tc_ref_at(&L->buf[k], cs->arena) : 0;
   cs->lip[L->h_index] = band;
   cs->lip[L->oh_index] = 1;
   cs->lip[L->pt_index] = pt;
@@ -69,6 +69,7 @@ static void tc_chain_reduce(tc_chain_state *cs)
   const ptrdiff_t c = ch->reduce == 1 ? last->rb : last->rb / 4, w = prev->rb / (ch->reduce == 1 ? 1 : 4) / c;
   const uint8_t *const row = cs->scratch + prev->ring;
   int32_t *const iacc = (int32_t *)(void *)(cs->scratch + ch->slot);
+  void *const out = tc_ref_at(&last->buf[TC_STREAM_OUT], cs->arena);
   int32_t r;
   ptrdiff_t i, x;
   memset(iacc, 0, (size_t)c * 4); /* all bits zero: 0 and 0.0f */
@@ -90,31 +91,33 @@ static void tc_chain_reduce(tc_chain_state *cs)
   }
   if (ch->reduce == 1) {
     for (i = 0; i < c; i++)
-      ((int8_t *)last->buf[TC_STREAM_OUT])[i] = tc_avg_s8(iacc[i], (int32_t)(h * w), last->ip[TCP_AVGPOOL_S8_ACT_MIN],
+      ((int8_t *)out)[i] = tc_avg_s8(iacc[i], (int32_t)(h * w), last->ip[TCP_AVGPOOL_S8_ACT_MIN],
                                                          last->ip[TCP_AVGPOOL_S8_ACT_MAX]);
   }
 #ifndef TC_NO_FLOAT
   else {
     for (i = 0; i < c; i++)
-      ((float *)last->buf[TC_STREAM_OUT])[i] = tc_clampf(((const float *)(const void *)iacc)[i] / (float)(h * w),
+      ((float *)out)[i] = tc_clampf(((const float *)(const void *)iacc)[i] / (float)(h * w),
                                                          last->fp[TCF_AVGPOOL_F32_ACT_MIN],
                                                          last->fp[TCF_AVGPOOL_F32_ACT_MAX]);
   }
 #endif
 }
 
-void tc_run_chain(const tc_chain *ch, void *scratch)
+void tc_run_chain(const tc_chain *ch, uint8_t *arena, void *scratch)
 {
   tc_chain_state cs;
   const tc_chain_link *const last = &ch->link[ch->n - 1];
   const int32_t oh = last->ip[last->oh_index];
-  uint8_t *const out = (uint8_t *)last->buf[TC_STREAM_OUT];
+  uint8_t *const out = (uint8_t *)tc_ref_at(&last->buf[TC_STREAM_OUT], arena);
   uint8_t *const ring = (uint8_t *)scratch + ch->slot;
   const tc_stream *const fl = ch->flush;
   const int32_t d = fl != 0 ? fl->delay : 0, nslot = d + 1;
+  const void *const other = fl != 0 ? tc_ref_at(&fl->other, arena) : 0;
   tc_add_s8_params ap;
   int32_t q;
   cs.ch = ch;
+  cs.arena = arena;
   cs.scratch = (uint8_t *)scratch;
   for (q = 0; q < ch->n; q++)
     cs.lo[q] = cs.hi[q] = cs.s[q] = 0;
@@ -132,9 +135,9 @@ void tc_run_chain(const tc_chain *ch, void *scratch)
     } else {
       tc_chain_row(&cs, ch->n - 1, q, ring + (ptrdiff_t)(q % nslot) * last->rb);
       if (q >= d)
-        tc_flush_row(fl, &ap, out, ring, nslot, q - d);
+        tc_flush_row(fl, &ap, other, out, ring, nslot, q - d);
     }
   }
   for (q = oh - d < 0 ? 0 : oh - d; fl != 0 && q < oh; q++)
-    tc_flush_row(fl, &ap, out, ring, nslot, q);
+    tc_flush_row(fl, &ap, other, out, ring, nslot, q);
 }

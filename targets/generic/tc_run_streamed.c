@@ -7,8 +7,9 @@
 #include "tc_stream.h"
 
 void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
-                     const tc_stream *st)
+                     const tc_stream *st, uint8_t *arena)
 {
+  const void *const other = tc_ref_at(&st->other, arena);
   int32_t lip[TC_MAX_IPARAMS];
   void *lbuf[TC_MAX_BUFS];
   tc_add_s8_params ap;
@@ -44,8 +45,8 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
     lbuf[TC_STREAM_OUT] = ring + (ptrdiff_t)(r % nslot) * st->rb;
     fn(lbuf, lip, fp, scratch);
     if (i >= d)
-      tc_flush_row(st, &ap, out, ring, nslot, st->reverse ? r + d : r - d);
+      tc_flush_row(st, &ap, other, out, ring, nslot, st->reverse ? r + d : r - d);
   }
   for (i = oh - d < 0 ? 0 : oh - d; i < oh; i++)
-    tc_flush_row(st, &ap, out, ring, nslot, st->reverse ? oh - 1 - i : i);
+    tc_flush_row(st, &ap, other, out, ring, nslot, st->reverse ? oh - 1 - i : i);
 }

@@ -30,9 +30,10 @@ TC_SAME_BUF(CONV2D_S8, AVGPOOL_F32, IN);
 TC_SAME_BUF(CONV2D_S8, MAXPOOL_F32, OUT);
 TC_SAME_BUF(CONV2D_S8, MAXPOOL_F32, IN);
 
-/* Output row q from its ring slot: a copy, or the fused ADD with row q of `other`. */
-static inline void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, uint8_t *out, const uint8_t *ring,
-                         int32_t nslot, int32_t q)
+/* Output row q from its ring slot: a copy, or the fused ADD with row q of `other` (st->other's
+   address). */
+static inline void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap, const void *other, uint8_t *out,
+                                const uint8_t *ring, int32_t nslot, int32_t q)
 {
   const ptrdiff_t rb = st->rb;
   uint8_t *const dst = out + (ptrdiff_t)q * rb;
@@ -40,7 +41,7 @@ static inline void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap,
   ptrdiff_t j;
   if (st->epilogue == 1) {
     /* `other` may be the output itself: each element is read before it is written */
-    const int8_t *const o = (const int8_t *)st->other + (ptrdiff_t)q * rb;
+    const int8_t *const o = (const int8_t *)other + (ptrdiff_t)q * rb;
     const int8_t *const s = (const int8_t *)slot;
     int8_t *const d = (int8_t *)dst;
     if (st->conv_first)
@@ -52,7 +53,7 @@ static inline void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap,
   }
 #ifndef TC_NO_FLOAT
   else if (st->epilogue == 2) {
-    const float *const o = (const float *)st->other + (ptrdiff_t)q * (rb / 4);
+    const float *const o = (const float *)other + (ptrdiff_t)q * (rb / 4);
     const float *const s = (const float *)(const void *)slot;
     float *const d = (float *)(void *)dst;
     const float lo = st->efp[TCF_ADD_F32_ACT_MIN], hi = st->efp[TCF_ADD_F32_ACT_MAX];

@@ -45,6 +45,20 @@ typedef void (*tc_kernel_fn)(void *const *buf, const int32_t *ip, const float *f
 
 /* ---- row streaming ------------------------------------------------------------------------- */
 
+/* A buffer named in a library's static tables (streamed calls, chain links): base + off (a constant
+ * array, or any address the caller resolved), or, with base NULL, the arena + off (off >= 0), or no
+ * buffer (off < 0: a line buffer that tc_run_chain provides). */
+typedef struct {
+  const void *base;
+  int32_t off;
+} tc_ref;
+
+static inline void *tc_ref_at(const tc_ref *r, uint8_t *arena)
+{
+  return r->base != 0 ? (void *)((uintptr_t)r->base + (uintptr_t)(intptr_t)r->off)
+                      : r->off >= 0 ? (void *)(arena + r->off) : (void *)0;
+}
+
 /* A sliding-window kernel (a kernel with a Stream layout in the table; n == 1) one output row at
  * a time. Row r is computed alone (ip[oh_index] = 1, ip[pt_index] = pt - r * sh) into ring slot
  * r % (delay + 1) of scratch; once row r is computed, row r - delay is written to the output
@@ -62,13 +76,13 @@ typedef struct {
   int32_t kscratch;             /* the kernel's own scratch bytes; the ring starts at scratch + ((kscratch+63)&~63) */
   int32_t epilogue;             /* 0 none, 1 add_s8, 2 add_f32: fused ADD on each flushed row */
   int32_t conv_first;           /* the kernel's row is the ADD's input1 */
-  const void *other;            /* the ADD's other operand (oh rows of rb bytes) */
+  tc_ref other;                 /* the ADD's other operand (oh rows of rb bytes) */
   const int32_t *eip;           /* add_s8's iparams from act_min (its geometry is the row) */
   const float *efp;             /* add_f32: act_min, act_max */
 } tc_stream;
 
 void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const float *fp, void *scratch,
-                     const tc_stream *st);
+                     const tc_stream *st, uint8_t *arena);
 
 /* ---- block streaming ----------------------------------------------------------------------- */
 
@@ -86,8 +100,8 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
  * input row, and cap >= (kh - 1) * dh + 1 of the consumer. Bit for bit the unchained kernels. */
 typedef struct {
   tc_kernel_fn fn;
-  void *const *buf;             /* the kernel's buffers (`in` of a later link and `out` of an
-                                   earlier one are replaced by line buffer rows) */
+  const tc_ref *buf;            /* the kernel's buffers (`in` of a later link and `out` of an
+                                   earlier one are line buffer rows: no buffer here) */
   const int32_t *ip;
   const float *fp;
   int32_t nip, nbuf;
@@ -111,8 +125,9 @@ typedef struct {
 #define TC_MAX_CHAIN 16
 
 /* Scratch: every kernel's own scratch at its start (the largest, rounded up to 64 bytes), then
- * the line buffers and the output ring at their offsets. */
-void tc_run_chain(const tc_chain *ch, void *scratch);
+ * the line buffers and the output ring at their offsets. The links' buffers (tc_ref) are resolved
+ * against arena: a generated library's chains are static tables, its step code one call. */
+void tc_run_chain(const tc_chain *ch, uint8_t *arena, void *scratch);
 
 #ifdef __cplusplus
 }
