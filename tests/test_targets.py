@@ -97,3 +97,22 @@ def test_instruction_count_is_reported(target):
     m(np.zeros((1, 640), np.int8))
     macs = m.report()["macs"]
     assert macs / 20 < m.last_instructions < macs * 30
+
+
+def test_report_sizes_code_per_file_and_weights_per_op(monkeypatch):
+    """`tinycc report --target T` on an emulated target: code bytes per source file (together the
+    model's code range), the library functions the code calls (memcpy here: the reshape's copy and the
+    input's) with their bytes, and per op the constant bytes its kernels take on the target (packed;
+    together the weights the binary holds)."""
+    from tinycc.report import format_text
+    monkeypatch.setenv("TINYCC_OPT", "-Os")
+    m = tinycc.compile(model_path("kws_ref_model"), target="cortex-m4")
+    r = m.report()
+    assert sum(r["code_bytes_by_file"].values()) == r["code_bytes"]
+    assert {"model.c", "tc_conv2d_s8.c", "tc_dsp.c", "tc_dwconv2d_s8.c"} <= set(r["code_bytes_by_file"])
+    assert "memcpy" in r["library_code_bytes"] and all(n > 0 for n in r["library_code_bytes"].values())
+    assert not any(f.startswith(("tc_", "tinycc_")) for f in r["library_code_bytes"])
+    per_op = [o["target_weights_bytes"] for o in r["ops"]]
+    assert sum(per_op) == r["weights_bytes"] and per_op[0] > 0 and r["ops"][-1]["target_weights_bytes"] == 0
+    text = format_text(r)
+    assert "tc_dsp.c" in text and "memcpy" in text and "weights B" in text

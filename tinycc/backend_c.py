@@ -414,6 +414,11 @@ def _kernel_files(directory: pathlib.Path) -> dict:
     return found
 
 
+def _digest(arr: np.ndarray) -> str:
+    """A constant array's identity (dtype and bytes): equal arrays are emitted once."""
+    return hashlib.sha1(arr.dtype.str.encode() + arr.tobytes()).hexdigest()
+
+
 def _companion_sources(text: str) -> list:
     """The sources a header names in its "tinycc-source: NAME.c" lines: code that the kernels
     including it share, compiled once beside them."""
@@ -463,7 +468,7 @@ class CProgram:
         arr = np.ascontiguousarray(arr)
         if arr.dtype not in _CTYPES:
             raise PlanError(f"no C type for constant of dtype {arr.dtype}")
-        key = hashlib.sha1(arr.dtype.str.encode() + arr.tobytes()).hexdigest()
+        key = _digest(arr)
         if key not in self._consts:
             self._consts[key] = (f"{self._cprefix}_c{len(self._consts)}", arr)
         return self._consts[key][0]
@@ -486,6 +491,24 @@ class CProgram:
         if v == float("-inf"):
             return "-3.40282347e+38f"
         return f"{v:.9g}f" if ("e" in f"{v:.9g}" or "." in f"{v:.9g}") else f"{v:.1f}f"
+
+    def op_weights(self) -> dict:
+        """op id -> bytes of the constant arrays its kernel calls take on this target (as that
+        target's kernels read them: packed, with their requantization records), an array several
+        calls share counted at the first; together the library's weights."""
+        seen, out = set(), {}
+        for op, call in streaming.kernel_calls(self.calls):
+            for b in call.bufs:
+                if isinstance(b, str) and self.graph.tensor(b).is_const:
+                    b = self.graph.tensor(b).data
+                if b is None or isinstance(b, str):
+                    continue
+                a = np.ascontiguousarray(b)
+                key = _digest(a)
+                if key not in seen:
+                    seen.add(key)
+                    out[op.id] = out.get(op.id, 0) + max(a.nbytes, a.itemsize)  # an empty array is one element
+        return out
 
     # -- emission ----------------------------------------------------------------------------
     def _ref(self, b) -> str:

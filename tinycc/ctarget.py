@@ -2,7 +2,9 @@
 target (the host C compiler for ``c``, QEMU for the emulated cores) to check it."""
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -167,6 +169,37 @@ def _text_range(nm: str, elf: str) -> tuple:
     return _symbols(nm, elf, "__tinycc_text_start", "__tinycc_text_end")
 
 
+def _library_code(nm: str, elf: str) -> dict:
+    """{function: bytes} of the code outside the model's range that it calls, directly or through
+    each other (memcpy, memset, the compiler's division helpers: what the inference executes
+    besides the model's own code), from the disassembly's direct calls and branches."""
+    lo, hi = _text_range(nm, elf)
+    funcs = {}  # name -> (address, size)
+    for line in _run([_need(nm), "-S", "--defined-only", elf], None, "reading symbol sizes").stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in "TtWw":
+            funcs.setdefault(parts[3], (int(parts[0], 16) & ~1, int(parts[1], 16)))
+    calls, current = {}, None
+    dump = _run([_need(nm[:-2] + "objdump"), "-d", "--no-show-raw-insn", elf], None, "disassembling").stdout
+    for line in dump.splitlines():
+        head = re.match(r"^[0-9a-f]+ <([^>]+)>:$", line)
+        if head:
+            current = calls.setdefault(head.group(1), set())
+        elif current is not None:
+            target = re.search(r"\s(?:bl|blx|b|b\.w|jal|j|call|tail)\s+[0-9a-f]+ <([^>+]+)", line)
+            if target:
+                current.add(target.group(1))
+    inside = [f for f, (a, _) in funcs.items() if lo <= a < hi]
+    seen, pending = {}, [g for f in inside for g in calls.get(f, ())]
+    while pending:
+        f = pending.pop()
+        if f in seen or f not in funcs or lo <= funcs[f][0] < hi:
+            continue
+        seen[f] = funcs[f][1]
+        pending += calls.get(f, ())
+    return dict(sorted(seen.items()))
+
+
 RUNNERS = {"c": Runner, "cortex-m4": CortexM4Runner, "cortex-m7": CortexM7Runner, "cortex-m33": CortexM33Runner,
            "cortex-m55": CortexM55Runner, "rv64gcv": RV64Runner}
 #: the targets that count instructions (emulated cores)
@@ -317,9 +350,24 @@ class CTargetModel(CompiledModel):
         if isinstance(self._runner, QemuRunner):
             lo, hi = _text_range(self._runner.nm, exe)
             code = hi - lo
+            rep.update(code_bytes_by_file=self._code_by_file(exe), library_code_bytes=_library_code(self._runner.nm, exe))
+        w = self.program.op_weights()
+        for entry, op in zip(rep["ops"], self.schedule):
+            entry["target_weights_bytes"] = int(w.get(op.id, 0))
         rep.update(code_bytes=code, weights_bytes=weights, kernels=self.program.kernels_used,
                    portable_fallbacks=self.program.fallbacks)
         return rep
+
+    def _code_by_file(self, exe: str) -> dict:
+        """Code bytes of each source file of the library (model.c: the steps' glue; a kernel's file;
+        shared sources), from its object file: together the model's code range."""
+        size = _need(self._runner.nm[:-2] + "size")
+        out = {}
+        for obj in sorted(glob.glob(os.path.join(exe + ".build", "model", "*.o"))):
+            text = _run([size, "-A", obj], None, "reading section sizes").stdout
+            out[os.path.basename(obj)[:-2] + ".c"] = sum(int(line.split()[1]) for line in text.splitlines()
+                                                         if line.startswith(".text"))
+        return out
 
     def __del__(self):
         if getattr(self, "_work", None):

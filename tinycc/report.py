@@ -55,12 +55,21 @@ def report(m) -> dict:
 
 
 def format_text(r: dict) -> str:
+    flash = all("target_weights_bytes" in o for o in r["ops"]) and r["ops"]  # a C target's report
     lines = [f"model {r['model']} (target {r['target']})",
-             f"{'#':>3}  {'op':<20} {'output':<18} {'dtype':<8} {'MACs':>10}"]
+             f"{'#':>3}  {'op':<20} {'output':<18} {'dtype':<8} {'MACs':>10}" + (f" {'weights B':>10}" if flash else "")]
     for o in r["ops"]:
-        lines.append(f"{o['index']:>3}  {o['op']:<20} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}")
+        lines.append(f"{o['index']:>3}  {o['op']:<20} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}"
+                     + (f" {o['target_weights_bytes']:>10,}" if flash else ""))
     lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B "
                  f"(no-in-place lower bound {r['lower_bound_bytes']:,} B, peak at op {r['peak_op']})")
+    if "code_bytes" in r:
+        lines.append(f"code {r['code_bytes']:,} B (kernels and glue)"
+                     + (": " + ", ".join(f"{f} {n:,}" for f, n in r["code_bytes_by_file"].items())
+                        if r.get("code_bytes_by_file") else ""))
+    if r.get("library_code_bytes"):
+        lib = r["library_code_bytes"]
+        lines.append(f"library functions it calls {sum(lib.values()):,} B: " + ", ".join(f"{f} {n:,}" for f, n in lib.items()))
     if r.get("streamed_blocks"):
         lines.append(f"streamed blocks (row band by row band, intermediates in line buffers): "
                      + ", ".join(f"ops {c[0]}-{c[-1]}" for c in r["streamed_blocks"]))
