@@ -150,7 +150,7 @@ def residual_blocks(dtype: str = "int8", seed: int = 0) -> bytes:
 
 #: the PAD -> convolution blocks padded_convs() builds: (convolution, PAD (top, bottom, left, right),
 #: the convolution's padding, stride, the pad value differs from the zero point, the PAD's output is
-#: also a graph output, two convolutions read the PAD, whether fold_pad_into_conv folds it)
+#: also a graph output, two convolutions read the PAD, whether fold_pad folds it)
 PADDED_CONVS = [
     ("CONV_2D", (1, 1, 1, 1), "VALID", 1, False, False, False, True),  # SAME written out
     ("DEPTHWISE_CONV_2D", (0, 1, 0, 1), "VALID", 2, False, False, False, True),  # MobileNetV2's
@@ -189,6 +189,52 @@ def padded_convs(dtype: str = "int8", seed: int = 0) -> bytes:
             mb.output(y)
         if is_output:
             mb.output(xp)
+    return mb.build()
+
+
+#: the PAD -> MAX_POOL_2D blocks padded_maxpools() builds: (what produces the PAD's input (an input,
+#: or a 3x3 convolution with this activation), PAD (top, bottom, left, right), pad value ("zp": the
+#: zero point, 0.0 for floats; "min": the type's least value), pooling filter, stride, padding, whether
+#: fold_pad folds it)
+PADDED_MAXPOOLS = [
+    ("RELU", (1, 1, 1, 1), "zp", 3, 2, "VALID", True),  # PyTorch's ResNet stem: ReLU -> pad 0 -> 3x3/2
+    ("input", (0, 1, 0, 1), "min", 2, 2, "VALID", True),  # PADV2 with the least value
+    ("input", (1, 1, 1, 1), "zp", 3, 1, "VALID", False),  # inputs below the pad value
+    ("RELU6", (2, 0, 0, 0), "zp", 2, 1, "VALID", False),  # a whole window row in the padding
+    ("RELU", (1, 0, 1, 0), "zp", 3, 2, "SAME", True),  # adds to its own padding
+    ("NONE", (1, 1, 1, 1), "zp", 3, 2, "VALID", False),  # a convolution without a ReLU
+]
+
+
+def padded_maxpools(dtype: str = "int8", seed: int = 0) -> bytes:
+    """Independent blocks in [-> 3x3 convolution] -> PAD / PADV2 -> MAX_POOL_2D -> out, one per
+    PADDED_MAXPOOLS entry."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder(f"tinycc padded max poolings ({dtype})")
+    qx, qc = (0.05, -3), (0.04, -20)
+    fq = (lambda v: v) if dtype != "float32" else (lambda v: (None, 0))
+    npt = {"int8": np.int8, "float32": np.float32}[dtype]
+    for i, (src, (t, b, l, r), value, f, stride, padding, _) in enumerate(PADDED_MAXPOOLS):
+        h, w, c = 9, 8, 4
+        x = mb.input(f"in{i}", (1, h, w, c), dtype, *fq(qx))
+        q = qx
+        if src != "input":
+            x = _layer(mb, rng, "CONV_2D", f"b{i}/conv", x, c, c, (1, h, w, c), dtype, qx, qc, padding="SAME",
+                       activation=src)
+            q = qc
+        ph, pw = h + t + b, w + l + r
+        xp = mb.tensor(f"b{i}/padded", (1, ph, pw, c), dtype, *fq(q))
+        widths = mb.const(f"b{i}/paddings", np.array([[0, 0], [t, b], [l, r], [0, 0]], np.int32))
+        if value == "min":
+            least = -np.inf if dtype == "float32" else np.iinfo(npt).min
+            mb.op("PADV2", [x, widths, mb.const(f"b{i}/value", np.array([least], npt), *fq(q))], [xp])
+        else:
+            mb.op("PAD", [x, widths], [xp])
+        oh = -(-ph // stride) if padding == "SAME" else (ph - f) // stride + 1
+        ow = -(-pw // stride) if padding == "SAME" else (pw - f) // stride + 1
+        y = mb.tensor(f"b{i}/pooled", (1, oh, ow, c), dtype, *fq(q))
+        mb.op("MAX_POOL_2D", [xp], [y], padding=padding, stride=stride, filter=f)
+        mb.output(y)
     return mb.build()
 
 

@@ -90,26 +90,50 @@ def test_shape_that_is_a_graph_output_is_not_folded():
 
 @pytest.mark.parametrize("dtype", ["int8", "float32"])
 def test_pad_folds_into_the_convolutions_that_read_it(dtype):
-    """fold_pad_into_conv on every PAD -> convolution arrangement (synthetic_models.PADDED_CONVS):
+    """fold_pad on every PAD -> convolution arrangement (synthetic_models.PADDED_CONVS):
     folded exactly where the pad value is the zero point, only convolutions read the padded tensor
     and no filter row or column lies wholly in the padding (a padded tensor that is an output is
     still written); the compiled model matches TFLite Micro
     (layer by layer for floats) on the host and on the C targets."""
     from synthetic_models import PADDED_CONVS, padded_convs
-    from tinycc.passes import fold_pad_into_conv
+    from tinycc.passes import fold_pad
     from tinycc.verify import verify as verify_model
     model = padded_convs(dtype)
     g = compiler.frontend(model)
     before = g.copy()
-    assert fold_pad_into_conv(g) is True
+    assert fold_pad(g) is True
     eliminate_dead_ops(g)
-    verify(g, after="fold_pad_into_conv")
+    verify(g, after="fold_pad")
     left = {op.outputs[0].split("/")[0] for op in g.ops() if op.kind in ("PAD", "PADV2")}
     assert left == {f"b{i}" for i, case in enumerate(PADDED_CONVS) if not case[-1] or case[5]}
     read = {op.inputs[0].split("/")[0] for op in g.ops() if "CONV" in op.kind and op.inputs[0].endswith("padded")}
     assert read == {f"b{i}" for i, case in enumerate(PADDED_CONVS) if not case[-1]}
-    assert fold_pad_into_conv(g) is False
+    assert fold_pad(g) is False
     assert_same_outputs(before, g, 2)
     for target in ("host", "c", "cortex-m55", "rv64gcv"):
+        lines = []
+        assert verify_model(model, target=target, samples=2, out=lines.append), "\n".join(lines)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_pad_folds_into_max_pooling_when_no_input_is_below_the_pad_value(dtype):
+    """fold_pad into MAX_POOL_2D (synthetic_models.PADDED_MAXPOOLS): folded where the pad value is
+    the type's least value, or no higher than the lower bound of the ReLU the input comes out of, and
+    every window keeps an input; the compiled model matches TFLite Micro on the host and the C
+    targets."""
+    from synthetic_models import PADDED_MAXPOOLS, padded_maxpools
+    from tinycc.passes import fold_pad
+    from tinycc.verify import verify as verify_model
+    model = padded_maxpools(dtype)
+    g = compiler.frontend(model)
+    before = g.copy()
+    assert fold_pad(g) is True
+    eliminate_dead_ops(g)
+    verify(g, after="fold_pad")
+    left = {op.outputs[0].split("/")[0] for op in g.ops() if op.kind in ("PAD", "PADV2")}
+    assert left == {f"b{i}" for i, case in enumerate(PADDED_MAXPOOLS) if not case[-1]}
+    assert fold_pad(g) is False
+    assert_same_outputs(before, g, 2)
+    for target in ("host", "c", "cortex-m4", "rv64gcv") if dtype != "float32" else ("host", "c"):
         lines = []
         assert verify_model(model, target=target, samples=2, out=lines.append), "\n".join(lines)

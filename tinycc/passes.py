@@ -98,14 +98,28 @@ def alias_reshapes(graph: Graph) -> bool:
     return modified
 
 
-def fold_pad_into_conv(graph: Graph) -> bool:
-    """PAD(x) read only by convolutions (CONV_2D, DEPTHWISE_CONV_2D) -> the convolutions pad x
-    themselves (explicit padding: theirs plus the PAD's): the padded copy never exists. Exact when
-    the pad value is what a convolution's padding contributes nothing with: the input zero point
-    (0.0 for floats). Applies to height and width padding smaller than the filter's reach. A padded
-    tensor that is a graph output is still written by its PAD (a trace of the model, every tensor an
-    output, runs the same convolutions as the model)."""
-    from .ops import conv, movement
+def _lowest(graph: Graph, name: str):
+    """The least raw value tensor ``name`` can hold: its type's minimum, or the lower bound of the
+    activation its producer clamps it with (a fused one, or a RELU / RELU6 / RELU_N1_TO_1 op)."""
+    from .ops import activation_range_f, activation_range_q
+    t, p = graph.tensor(name), graph.producer(name)
+    act = "NONE" if p is None else p.kind if p.kind in ("RELU", "RELU6", "RELU_N1_TO_1") else \
+        getattr(p.options, "activation", "NONE")
+    act = act if act in ("RELU", "RELU6", "RELU_N1_TO_1") else "NONE"
+    return activation_range_q(act, t)[0] if t.dtype in (np.int8, np.int16) else activation_range_f(act)[0]
+
+
+def fold_pad(graph: Graph) -> bool:
+    """PAD(x) read only by convolutions (CONV_2D, DEPTHWISE_CONV_2D) and max poolings -> they pad x
+    themselves (explicit padding: theirs plus the PAD's): the padded copy never exists. Exact for a
+    convolution when the pad value is what its padding contributes nothing with, the input zero
+    point (0.0 for floats); for a MAX_POOL_2D, whose padding is no candidate, when no value of x is
+    below the pad value (x's type minimum, or the lower bound of the activation x comes out of: the
+    ReLU -> PAD(0) -> MAX_POOL_2D of PyTorch's ResNet stems). Applies to height and width padding
+    smaller than the window's reach (every window keeps an input). A padded tensor that is a graph
+    output is still written by its PAD (a trace of the model, every tensor an output, runs the same
+    ops as the model)."""
+    from .ops import conv, movement, pool
     modified = False
     for pad in graph.ops():
         if pad.kind not in ("PAD", "PADV2") or not graph.tensor(pad.inputs[1]).is_const:
@@ -113,21 +127,27 @@ def fold_pad_into_conv(graph: Graph) -> bool:
         x, y = graph.tensor(pad.inputs[0]), graph.tensor(pad.outputs[0])
         users = graph.consumers(y.name)
         if (not users or len(x.shape) != 4 or x.quant != y.quant
-                or any(u.kind not in ("CONV_2D", "DEPTHWISE_CONV_2D") or u.inputs[0] != y.name
+                or any(u.kind not in ("CONV_2D", "DEPTHWISE_CONV_2D", "MAX_POOL_2D") or u.inputs[0] != y.name
                        or y.name in u.inputs[1:] for u in users)):
             continue
         (n0, n1), (top, bottom), (left, right), (c0, c1) = movement.pad_widths(pad, graph)
+        value = movement.pad_value(pad, graph)
         zp = x.zero_point if x.dtype in (np.int8, np.int16) else 0
-        if n0 or n1 or c0 or c1 or movement.pad_value(pad, graph) != zp:
+        if n0 or n1 or c0 or c1:
             continue
         new = []
         for u in users:
-            t, b, l, r = conv.pads(u, graph)
             o = u.options
+            if u.kind == "MAX_POOL_2D":
+                g = pool.geometry(u, graph)
+                reach_h, reach_w, exact = o.filter_h - 1, o.filter_w - 1, value <= _lowest(graph, x.name)
+            else:
+                g = conv.geometry(u, graph)
+                reach_h, reach_w, exact = (g["kh"] - 1) * g["dh"], (g["kw"] - 1) * g["dw"], value == zp
+            t, b, l, r = optable.window_pads(g)
             pads = (t + top, b + bottom, l + left, r + right)
-            if max(pads[:2]) > (graph.tensor(u.inputs[1]).shape[1] - 1) * o.dilation_h \
-                    or max(pads[2:]) > (graph.tensor(u.inputs[1]).shape[2] - 1) * o.dilation_w:
-                break  # a whole filter row or column in the padding: left to the PAD
+            if not exact or max(pads[:2]) > reach_h or max(pads[2:]) > reach_w:
+                break  # not exact, or a whole window row or column in the padding: left to the PAD
             new.append(dataclasses.replace(o, padding="EXPLICIT", pads=pads))
         else:
             for u, o in zip(users, new):
@@ -199,7 +219,7 @@ def nhwc_inputs(graph: Graph) -> bool:
     return modified
 
 
-PASSES = [fold_constants, cancel_quantize_pairs, fold_pad_into_conv, eliminate_dead_ops, alias_reshapes,
+PASSES = [fold_constants, cancel_quantize_pairs, fold_pad, eliminate_dead_ops, alias_reshapes,
           fuse_add_into_producer]
 
 

@@ -204,6 +204,15 @@ def apply_activation(y, activation: str, out):
     return np.clip(y, lo, hi).astype(out.dtype)
 
 
+def window_pads(g: dict) -> tuple:
+    """(top, bottom, left, right): the padding a sliding-window op with geometry ``g`` (n, h, w, oh, ow,
+    kh, kw, sh, sw, pt, pl, and dh, dw when dilated) reads around its input, the bottom and right ones
+    as far as its last output row and column reach."""
+    bottom = max((g["oh"] - 1) * g["sh"] + (g["kh"] - 1) * g.get("dh", 1) + 1 - g["h"] - g["pt"], 0)
+    right = max((g["ow"] - 1) * g["sw"] + (g["kw"] - 1) * g.get("dw", 1) + 1 - g["w"] - g["pl"], 0)
+    return g["pt"], bottom, g["pl"], right
+
+
 def same_or_valid(padding: str, in_size: int, k: int, stride: int, dilation: int) -> tuple[int, int]:
     """(output size, padding before) of one spatial dimension, as TFLite computes them."""
     eff = (k - 1) * dilation + 1

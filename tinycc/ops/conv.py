@@ -4,7 +4,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bounds
-from . import (OUT_FUSABLE, KernelCall, OpDef, Rows, T, streaming_inplace, act_params, activation_name, apply_activation,
+from . import (OUT_FUSABLE, KernelCall, OpDef, Rows, T, streaming_inplace, window_pads, act_params, activation_name,
+               apply_activation,
                c_16x8_multipliers, c_int16_symmetric, c_int8_int16_or_float, c_no_hybrid, c_per_tensor_activations,
                c_quantized, c_rank4, c_weight_types, c_weights_const, c_zero_weight_zp, padding_name,
                per_channel_multipliers, register, requantize_16x8, same_or_valid)
@@ -51,12 +52,8 @@ def geometry(op, graph):
 
 
 def pads(op, graph) -> tuple:
-    """(top, bottom, left, right): the padding the convolution reads around its input (the bottom and
-    right ones as far as its last output row and column reach)."""
-    g = geometry(op, graph)
-    bottom = max((g["oh"] - 1) * g["sh"] + (g["kh"] - 1) * g["dh"] + 1 - g["h"] - g["pt"], 0)
-    right = max((g["ow"] - 1) * g["sw"] + (g["kw"] - 1) * g["dw"] + 1 - g["w"] - g["pl"], 0)
-    return g["pt"], bottom, g["pl"], right
+    """(top, bottom, left, right): the padding the convolution reads around its input."""
+    return window_pads(geometry(op, graph))
 
 
 def _terms(op, graph):

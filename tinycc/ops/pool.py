@@ -11,12 +11,13 @@ from . import (OPAQUE, KernelCall, OpDef, Rows, T, streaming_inplace, act_params
 
 @dataclass
 class PoolOptions:
-    padding: str = "VALID"
+    padding: str = "VALID"  # SAME, VALID, or EXPLICIT: ``pads`` (a PAD folded into a MAX_POOL_2D, tinycc.passes)
     stride_h: int = 1
     stride_w: int = 1
     filter_h: int = 1
     filter_w: int = 1
     activation: str = "NONE"
+    pads: tuple = ()  # EXPLICIT: (top, bottom, left, right)
 
 
 def _parse(where, o):
@@ -30,8 +31,13 @@ def geometry(op, graph):
     x = T(graph, op, 0)
     o = op.options
     n, h, w, c = x.shape
-    oh, pt = same_or_valid(o.padding, h, o.filter_h, o.stride_h, 1)
-    ow, pl = same_or_valid(o.padding, w, o.filter_w, o.stride_w, 1)
+    if o.padding == "EXPLICIT":
+        pt, bottom, pl, right = o.pads
+        oh = (h + pt + bottom - o.filter_h) // o.stride_h + 1
+        ow = (w + pl + right - o.filter_w) // o.stride_w + 1
+    else:
+        oh, pt = same_or_valid(o.padding, h, o.filter_h, o.stride_h, 1)
+        ow, pl = same_or_valid(o.padding, w, o.filter_w, o.stride_w, 1)
     return dict(n=n, h=h, w=w, c=c, oh=oh, ow=ow, kh=o.filter_h, kw=o.filter_w, sh=o.stride_h,
                 sw=o.stride_w, pt=pt, pl=pl)
 
@@ -115,4 +121,5 @@ for _name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
                    bounds.linear(lambda op, graph: op.options.filter_h * op.options.filter_w),
                    kernels=tuple(f"{'max' if _name == 'MAX_POOL_2D' else 'avg'}pool_{t}" for t in ("s8", "f32"))
                    + ("pool_s16",),
-                   doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted)"))
+                   doc="2-D pooling, NHWC; SAME/VALID padding (padding not counted); a MAX_POOL_2D takes in a "
+                       "PAD whose value no input is below"))
