@@ -257,28 +257,25 @@ def s16_cases(rng):
                                            ((1, 1000), 3), ((1, 8), 8), ((4, 17), 33)]):
         g = fc_graph(rng, np.int16, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)
         out.append(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"))
-    # shape, oc (conv) / dm (depthwise), kernel, stride, dilation, padding, activation, tweak, misalign
-    more = [((1, 3, 5, 7), 5, (1, 1), (1, 1), (1, 1), "VALID", "RELU", None, 0),
-            ((1, 5, 4, 9), 3, (1, 1), (2, 2), (1, 1), "SAME", "NONE", None, 2),
-            ((1, 5, 5, 6), 4, (1, 1), (1, 1), (1, 1), "VALID", "RELU6", _pad(1, 2), 0),
-            ((1, 3, 12, 64), 7, (3, 4), (1, 2), (1, 1), "VALID", "NONE", None, 2),
-            ((1, 4, 9, 65), 6, (3, 3), (1, 1), (2, 1), "SAME", "RELU", None, 0),
-            ((1, 8, 19, 2), 9, (7, 7), (1, 1), (1, 1), "SAME", "NONE", _pad(5, 6), 2),
-            ((3, 1, 1, 510), 3, (1, 1), (1, 1), (1, 1), "VALID", "NONE", None, 2)]
-    for i, (shape, oc, k, stride, dil, pad, act, tweak, mis) in enumerate(more):
-        g = conv_graph(rng, np.int16, False, shape, oc, k, stride, dil, pad, act, bias=i % 3 != 2)
-        case = _case(g, rand_input(g, rng), f"s16 conv {shape} {k} {stride} {dil} {pad}", tweak=tweak)
-        out.append(dataclasses.replace(case, misalign=mis))
-    dws = [((1, 5, 5, 64), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU", None, 0),
-           ((1, 6, 7, 66), 1, (3, 3), (2, 2), (1, 1), "SAME", "NONE", None, 2),
-           ((1, 7, 6, 13), 1, (3, 3), (1, 1), (2, 2), "SAME", "RELU6", None, 2),
-           ((2, 4, 5, 8), 1, (2, 3), (1, 2), (1, 1), "VALID", "NONE", _pad(1, 2), 0),
-           ((1, 5, 6, 5), 3, (3, 3), (1, 1), (1, 1), "SAME", "RELU", None, 2),
-           ((1, 3, 40, 4), 1, (1, 17), (1, 1), (1, 3), "SAME", "NONE", None, 0)]
-    for i, (shape, dm, k, stride, dil, pad, act, tweak, mis) in enumerate(dws):
-        g = conv_graph(rng, np.int16, True, shape, dm, k, stride, dil, pad, act, bias=i % 3 != 2)
-        case = _case(g, rand_input(g, rng), f"s16 dw {shape} dm {dm} {k} {stride} {dil} {pad}", tweak=tweak)
-        out.append(dataclasses.replace(case, misalign=mis))
+    # depthwise, shape, oc (conv) / dm (depthwise), kernel, stride, dilation, padding, activation, tweak,
+    # misalign
+    layers = [(False, (1, 3, 5, 7), 5, (1, 1), (1, 1), (1, 1), "VALID", "RELU", None, 0),
+              (False, (1, 5, 4, 9), 3, (1, 1), (2, 2), (1, 1), "SAME", "NONE", None, 2),
+              (False, (1, 5, 5, 6), 4, (1, 1), (1, 1), (1, 1), "VALID", "RELU6", _pad(1, 2), 0),
+              (False, (1, 3, 12, 64), 7, (3, 4), (1, 2), (1, 1), "VALID", "NONE", None, 2),
+              (False, (1, 4, 9, 65), 6, (3, 3), (1, 1), (2, 1), "SAME", "RELU", None, 0),
+              (False, (1, 8, 19, 2), 9, (7, 7), (1, 1), (1, 1), "SAME", "NONE", _pad(5, 6), 2),
+              (False, (3, 1, 1, 510), 3, (1, 1), (1, 1), (1, 1), "VALID", "NONE", None, 2),
+              (True, (1, 5, 5, 64), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU", None, 0),
+              (True, (1, 6, 7, 66), 1, (3, 3), (2, 2), (1, 1), "SAME", "NONE", None, 2),
+              (True, (1, 7, 6, 13), 1, (3, 3), (1, 1), (2, 2), "SAME", "RELU6", None, 2),
+              (True, (2, 4, 5, 8), 1, (2, 3), (1, 2), (1, 1), "VALID", "NONE", _pad(1, 2), 0),
+              (True, (1, 5, 6, 5), 3, (3, 3), (1, 1), (1, 1), "SAME", "RELU", None, 2),
+              (True, (1, 3, 40, 4), 1, (1, 17), (1, 1), (1, 3), "SAME", "NONE", None, 0)]
+    for i, (depthwise, shape, oc, k, stride, dil, pad, act, tweak, mis) in enumerate(layers):
+        g = conv_graph(rng, np.int16, depthwise, shape, oc, k, stride, dil, pad, act, bias=i % 3 != 2)
+        what = f"s16 {'dw' if depthwise else 'conv'} {shape} {oc} {k} {stride} {dil} {pad}"
+        out.append(dataclasses.replace(_case(g, rand_input(g, rng), what, tweak=tweak), misalign=mis))
     for i, (in_shape, units) in enumerate([((1, 600), 5), ((5, 33), 7), ((2, 9), 1)]):
         g = fc_graph(rng, np.int16, in_shape, units, "RELU", bias=i != 1)
         out.append(dataclasses.replace(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"), misalign=2 * i))
