@@ -245,12 +245,13 @@ def prepare_m4_conv_s16(call):
     """Armv7E-M DSP conv_s16 (targets/cortex-m4/tc_conv_s16.c): a convolution's or fully connected
     layer's weights (dm 0) packed as prepare_m4_gemm's (depthwise weights stay [kh][kw][oc]); the bias
     buffer holds a flags word (1: wide and every M below within int32, the kernel's SMLAL form), a
-    zero, then per output channel a requantization record of 6 int32 words. Wide (int64 bias): with
+    zero, then per output channel a requantization record of 4 int32 words. Wide (int64 bias): with
     TFLite's 64-bit MultiplyByQuantizedMultiplier's reduced multiplier red = round(mult / 2^16) (0x7FFF
     from 0x7FFF0000 on), its shift total = 15 - shift (1..62) and up = max(32 - total, 0), the int64
-    K = (bias * red + 2^(total - 1)) << up as two words (low, high), M = red << up (int64) low word,
-    max(total - 32, 0), M high word, 0. Narrow (int32 bias): bias, 0, mult, right shift, left shift
-    (TFLite's shift split), 0. The mult and shift buffers unused (one zero)."""
+    K = (bias * red + 2^(total - 1)) << up as two words (low, high), the low word of the int64
+    M = red << up, then max(total - 32, 0) | (M's high word) << 8. Narrow (int32 bias): bias, 0, mult,
+    right shift | left shift << 8 (TFLite's shift split). The mult and shift buffers unused (one
+    zero)."""
     p = call.params
     oc = p["oc"]
     bias = np.asarray(call.bufs[3], np.int64).reshape(-1)
@@ -264,9 +265,9 @@ def prepare_m4_conv_s16(call):
             up = max(32 - total, 0)
             k, mm = (b * red + (1 << (total - 1))) << up, red << up
             fast = fast and -(1 << 31) <= mm < (1 << 31)
-            rec.append([k, k >> 32, mm, max(total - 32, 0), mm >> 32, 0])
+            rec.append([k, k >> 32, mm, max(total - 32, 0) | (mm >> 32) << 8])
         else:
-            rec.append([b, 0, m, min(max(-s, 0), 31), min(max(s, 0), 31), 0])
+            rec.append([b, 0, m, min(max(-s, 0), 31) | min(max(s, 0), 31) << 8])
     rq = _wrap32(np.array([int(fast), 0] + [v & 0xFFFFFFFF for r in rec for v in r], np.int64))
     w = _m4_pack_gemm(call.bufs[2], oc) if p["dm"] == 0 else np.asarray(call.bufs[2], np.int8).reshape(-1)
     unused = np.zeros(1, np.int32)

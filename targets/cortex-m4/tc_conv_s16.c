@@ -20,12 +20,14 @@
  * (tinycc/backend_c.py, prepare_m4_conv_s16; the mult and shift buffers then unused):
  *   wide (int64 accumulator, TFLite's 64-bit MultiplyByQuantizedMultiplier: the multiplier reduced
  *   to 15 bits, red, one rounding shift by total = 15 - shift, 1..62): with up = max(32 - total, 0),
- *   K = ((bias * red + 2^(total - 1)) << up) and M = red << up (mod 2^64, low word first), then
- *   max(total - 32, 0). The result, the low word of ((acc + bias) * red + 2^(total - 1)) >> total,
- *   is the high word of acc * M + K (mod 2^64: UMLAL and two MLA) shifted right by that count: for
- *   total <= 32 the shift by up brings bits total..total + 31 into the high word, for total > 32
- *   the high word holds them from bit total - 32 on;
- *   narrow (int32 accumulator and bias): bias, 0, mult, left shift, right shift (tc_mbqm). */
+ *   K = ((bias * red + 2^(total - 1)) << up) and M = red << up (mod 2^64): K's low and high words,
+ *   M's low word, then max(total - 32, 0) | M's high word << 8. The result, the low word of
+ *   ((acc + bias) * red + 2^(total - 1)) >> total, is the high word of acc * M + K (mod 2^64: UMLAL
+ *   and two MLA) shifted right by that count (ASR by register takes the low byte): for total <= 32
+ *   the shift by up brings bits total..total + 31 into the high word, for total > 32 the high word
+ *   holds them from bit total - 32 on. An int32 sum and M within int32 (every channel: the flag
+ *   TC_M4S16_FAST): one SMLAL;
+ *   narrow (int32 accumulator and bias): bias, 0, mult, right shift | left shift << 8 (tc_mbqm). */
 #include "tc_dsp.h"
 
 /* tc_dsp_conv reads conv_s16's geometry by conv2d_s8's indices */
@@ -43,7 +45,7 @@ TC_SAME_IP(CONV2D_S8, CONV_S16, DW);
 TC_SAME_IP(CONV2D_S8, CONV_S16, PT);
 TC_SAME_IP(CONV2D_S8, CONV_S16, PL);
 
-#define TC_M4S16_RQ 6       /* requantization words per output channel */
+#define TC_M4S16_RQ 4       /* requantization words per output channel */
 #define TC_M4S16_CHUNK 126  /* groups of 4 products summed in int32: 504 * 2^22 < 2^31 */
 #define TC_M4S16_FAST 1     /* flags: wide, and every channel's M within int32 */
 
@@ -56,13 +58,14 @@ typedef struct {
 /* An output from its accumulator (bias not added) and its channel's record r. */
 static inline int16_t tc_m4s16_out(int64_t acc, const int32_t *r, const tc_m4s16_q *q)
 {
+  const int32_t sh = r[3] & 0xFF, up = tc_asr32(r[3], 8);
   int32_t v;
   if (q->wide) {
     const uint32_t lo = (uint32_t)acc, hi = (uint32_t)((uint64_t)acc >> 32), m = (uint32_t)r[2];
     const uint64_t t = ((uint64_t)(uint32_t)r[1] << 32 | (uint32_t)r[0]) + (uint64_t)lo * m;
-    v = tc_asr32(tc_s32((uint32_t)(t >> 32) + hi * m + lo * (uint32_t)r[4]), r[3]);
+    v = tc_asr32(tc_s32((uint32_t)(t >> 32) + hi * m + lo * (uint32_t)up), sh);
   } else {
-    v = tc_mbqm(tc_s32((uint32_t)acc + (uint32_t)r[0]), r[2], r[4], r[3]);
+    v = tc_mbqm(tc_s32((uint32_t)acc + (uint32_t)r[0]), r[2], up, sh);
   }
   return (int16_t)tc_clamp32(v, q->act_min, q->act_max);
 }
