@@ -174,8 +174,9 @@ typedef struct {
    (o < oc & ~3) from x0 (the window's first input pixel) and w0 (its weights). A function of its own:
    few registers live around the asm. */
 static __attribute__((noinline)) void tc_m4s16_dw4(const int16_t *x0, const int8_t *w0, const tc_m4s16_win *win,
-                                                   int16_t *yp, const tc_m4s16_q *q)
+                                                   int16_t *yp, const tc_m4s16_q *qp)
 {
+  const tc_m4s16_q lq = *qp, *const q = &lq; /* a copy the asm ("memory") cannot change */
   int32_t o;
   for (o = 0; o + 4 <= win->oc; o += 4) {
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, k = win->nkx, ky = win->nky;
