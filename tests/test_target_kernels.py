@@ -59,6 +59,7 @@ class Case:
     stream: tuple = None  # (delay, reverse) to run through tc_run_streamed
     what: str = ""
     bound: object = None  # a float32 output's error bound (tinycc.tolerance)
+    misalign: int = 0  # bytes added to the arena offsets of the activation buffers (unaligned buffers)
 
 
 # ---- the cases ------------------------------------------------------------------------------------------
@@ -203,9 +204,48 @@ def other_cases(rng):
     return out
 
 
+def _extreme_requant_s16(rng, right_only=False):
+    """conv_s16's extremes: per-channel multipliers (0x7FFF0000 and up: the reduced multiplier's
+    saturation; negative ones), shifts (right_only: all negative, the Cortex-M4's SMLAL form; else left
+    shifts too), int64 biases to the ends of the range, random activation bounds."""
+    def tweak(case):
+        n = case.bufs[4].size
+        case.bufs[4] = rng.choice([0, 1, 1 << 30, (1 << 31) - 1, 0x7FFF0000, 0x7FFEFFFF, 0x7FFF7FFF, 1518500250,
+                                   -(1 << 30), -(1 << 31)], n).astype(np.int32)
+        case.bufs[5] = rng.choice([-31, -20, -17, -16, -9, -1] if right_only else [-31, -17, -15, -1, 0, 1, 14, 31],
+                                  n).astype(np.int32)
+        ends = np.array([-(1 << 63), (1 << 63) - 1, 0, 1 << 40, -(1 << 40)], np.int64)
+        case.bufs[3] = np.where(rng.random(n) < 0.5, rng.choice(ends, n),
+                                rng.integers(-(1 << 62), 1 << 62, n, dtype=np.int64))
+        if rng.random() < 0.5:
+            lo, hi = sorted(int(v) for v in rng.integers(-32768, 32768, 2))
+            case.params.update(act_min=lo, act_max=hi)
+    return tweak
+
+
+def _pad(pt, pl):
+    """Explicit padding: the kernel call's top and left padding replaced (the output size kept)."""
+    def tweak(case):
+        case.params.update(pt=pt, pl=pl)
+    return tweak
+
+
+def _saturate(case):
+    """Every product x * w at its largest, (-32768) * (-128) = 2^22: sums that overflow int32 after 512
+    of them; scaled by 2^-20 (multiplier 2^30, shift -19), so that a sum wrong by 2^32 shows."""
+    case.bufs[0] = np.full_like(case.bufs[0], -32768)
+    case.bufs[2] = np.full_like(case.bufs[2], -128)
+    case.bufs[4] = np.full_like(case.bufs[4], 1 << 30)
+    case.bufs[5] = np.full_like(case.bufs[5], -19)
+    case.params.update(act_min=-32768, act_max=32767)
+
+
 def s16_cases(rng):
     """16x8 convolutions, depthwise and fully connected layers (conv_s16): channel counts around the
-    vector lengths (tails), int64 and int32 biases."""
+    vector lengths (tails), int64 and int32 biases. Then the Cortex-M4 kernel's paths: 1x1 layers run
+    directly from the input pixel or not (padding), odd pixel counts (a pixel left over), sums of more
+    than 504 products (its int32 chunks), depthwise channels in groups of 4 and tails, dilation,
+    unaligned buffers, extreme requantization and random layers."""
     out = []
     shapes = [((1, 1, 1, 1), 1, (1, 1)), ((1, 5, 5, 7), 3, (3, 3)), ((1, 4, 6, 8), 9, (1, 1)),
               ((1, 6, 5, 17), 4, (3, 2)), ((2, 3, 3, 33), 5, (2, 2)), ((1, 3, 4, 64), 8, (1, 3)),
@@ -220,6 +260,46 @@ def s16_cases(rng):
                                            ((1, 1000), 3), ((1, 8), 8), ((4, 17), 33)]):
         g = fc_graph(rng, np.int16, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)
         out.append(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"))
+    # depthwise, shape, oc (conv) / dm (depthwise), kernel, stride, dilation, padding, activation, tweak,
+    # misalign
+    layers = [(False, (1, 3, 5, 7), 5, (1, 1), (1, 1), (1, 1), "VALID", "RELU", None, 0),
+              (False, (1, 5, 4, 9), 3, (1, 1), (2, 2), (1, 1), "SAME", "NONE", None, 2),
+              (False, (1, 5, 5, 6), 4, (1, 1), (1, 1), (1, 1), "VALID", "RELU6", _pad(1, 2), 0),
+              (False, (1, 3, 12, 64), 7, (3, 4), (1, 2), (1, 1), "VALID", "NONE", None, 2),
+              (False, (1, 4, 9, 65), 6, (3, 3), (1, 1), (2, 1), "SAME", "RELU", None, 0),
+              (False, (1, 8, 19, 2), 9, (7, 7), (1, 1), (1, 1), "SAME", "NONE", _pad(5, 6), 2),
+              (False, (3, 1, 1, 510), 3, (1, 1), (1, 1), (1, 1), "VALID", "NONE", None, 2),
+              (True, (1, 5, 5, 64), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU", None, 0),
+              (True, (1, 6, 7, 66), 1, (3, 3), (2, 2), (1, 1), "SAME", "NONE", None, 2),
+              (True, (1, 7, 6, 13), 1, (3, 3), (1, 1), (2, 2), "SAME", "RELU6", None, 2),
+              (True, (2, 4, 5, 8), 1, (2, 3), (1, 2), (1, 1), "VALID", "NONE", _pad(1, 2), 0),
+              (True, (1, 5, 6, 5), 3, (3, 3), (1, 1), (1, 1), "SAME", "RELU", None, 2),
+              (True, (1, 3, 40, 4), 1, (1, 17), (1, 1), (1, 3), "SAME", "NONE", None, 0)]
+    for i, (depthwise, shape, oc, k, stride, dil, pad, act, tweak, mis) in enumerate(layers):
+        g = conv_graph(rng, np.int16, depthwise, shape, oc, k, stride, dil, pad, act, bias=i % 3 != 2)
+        what = f"s16 {'dw' if depthwise else 'conv'} {shape} {oc} {k} {stride} {dil} {pad}"
+        out.append(dataclasses.replace(_case(g, rand_input(g, rng), what, tweak=tweak), misalign=mis))
+    for i, (in_shape, units) in enumerate([((1, 600), 5), ((5, 33), 7), ((2, 9), 1)]):
+        g = fc_graph(rng, np.int16, in_shape, units, "RELU", bias=i != 1)
+        out.append(dataclasses.replace(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"), misalign=2 * i))
+    for i, (depthwise, shape, k) in enumerate([(False, (1, 2, 2, 300), (2, 2)), (True, (1, 1, 700, 5), (1, 600)),
+                                               (False, (2, 1, 1, 1100), (1, 1))]):
+        g = conv_graph(rng, np.int16, depthwise, shape, 1 if depthwise else 3, k, (1, 1), (1, 1), "VALID", "NONE")
+        out.append(_case(g, rand_input(g, rng), f"s16 saturated {'dw' if depthwise else 'conv'} {shape} {k}",
+                         tweak=_saturate))
+    ran = 0
+    while ran < 40:
+        g = tck.random_conv(rng, np.int16, ran % 2 == 1)
+        if g is None:
+            continue
+        tweak = _extreme_requant_s16(rng, right_only=ran % 4 < 2) if ran % 3 < 2 else None
+        case = _case(g, rand_input(g, rng), f"s16 random {ran}", tweak=tweak)
+        out.append(dataclasses.replace(case, misalign=2 * (ran % 2)))
+        ran += 1
+    for i, (in_shape, units) in enumerate([((1, 300), 6), ((3, 700), 5), ((2, 64), 9), ((1, 40), 3)]):
+        g = fc_graph(rng, np.int16, in_shape, units, "NONE", bias=i != 2)
+        out.append(_case(g, rand_input(g, rng), f"s16 fc extreme {in_shape} {units}",
+                         tweak=_extreme_requant_s16(rng, right_only=i % 2 == 0)))
     return out
 
 
@@ -261,8 +341,8 @@ def _layout(case, target):
     for i, b in enumerate(case.bufs):
         if i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
             n = case.out_nbytes if i == case.out_index else b.nbytes
-            offs.append(size)
-            size += (n + GUARD + 63) // 64 * 64
+            offs.append(size + case.misalign)
+            size += (n + case.misalign + GUARD + 63) // 64 * 64
         else:
             offs.append(None)
     return offs, size, scratch, kscratch, ip, fp
@@ -289,7 +369,8 @@ def reference(case):
 # ---- the program under test --------------------------------------------------------------------------------
 
 def _c_array(ctype, name, a):
-    return CProgram._array(ctype, name, a.ravel().tolist(), CProgram._float if a.dtype == np.float32 else str)
+    fmt = CProgram._float if a.dtype == np.float32 else CProgram._int64 if a.dtype == np.int64 else str
+    return CProgram._array(ctype, name, a.ravel().tolist(), fmt)
 
 
 _CTYPE = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int32_t",

@@ -212,6 +212,15 @@ def prepare_m4_dw(call):
     return dataclasses.replace(call, bufs=call.bufs[:2] + [np.concatenate([words, tail]), rq, unused, unused])
 
 
+def _m4_pack_gemm(w, oc: int) -> np.ndarray:
+    """The weights [oc][K] as tc_dsp_dot_2x2 / tc_dsp_dot_1x2 read them (prepare_m4_gemm)."""
+    w = np.asarray(w, np.int8).reshape(oc, -1)
+    oc2, kq = -(-oc // 2) * 2, -(-w.shape[1] // 4)
+    packed = np.zeros((oc2, kq * 4), np.int8)
+    packed[:oc, :w.shape[1]] = w
+    return packed.reshape(oc2 // 2, 2, kq, 4)[:, :, :, [0, 2, 1, 3]].transpose(0, 2, 1, 3).reshape(-1)
+
+
 def prepare_m4_gemm(call):
     """Armv7E-M DSP conv2d_s8 / fc_s8 (targets/cortex-m4/tc_dsp.h, tc_dsp_gemm): weights as
     [oc/2][Kp/4][2][4] (output channels in pairs, an odd count padded with a zero channel; each row
@@ -221,11 +230,8 @@ def prepare_m4_gemm(call):
     bias[2] and the two channels' requantization records (10 words); mult and shift buffers unused
     (one zero)."""
     oc = call.params["units"] if call.kernel.startswith("fc") else call.params["oc"]
-    w = np.asarray(call.bufs[2], np.int8).reshape(oc, -1)
-    oc2, kq = -(-oc // 2) * 2, -(-w.shape[1] // 4)
-    packed = np.zeros((oc2, kq * 4), np.int8)
-    packed[:oc, :w.shape[1]] = w
-    packed = packed.reshape(oc2 // 2, 2, kq, 4)[:, :, :, [0, 2, 1, 3]].transpose(0, 2, 1, 3).reshape(-1)
+    oc2 = -(-oc // 2) * 2
+    packed = _m4_pack_gemm(call.bufs[2], oc)
     flags, rec = _m4_requant(call, oc, oc2)
     bias = np.zeros(oc2, np.int64)
     bias[:oc] = np.asarray(call.bufs[3], np.int64).reshape(-1)
@@ -235,10 +241,49 @@ def prepare_m4_gemm(call):
     return dataclasses.replace(call, bufs=call.bufs[:2] + [packed, rq, unused, unused])
 
 
+def prepare_m4_conv_s16(call):
+    """Armv7E-M DSP conv_s16 (targets/cortex-m4/tc_conv_s16.c): a convolution's or fully connected
+    layer's weights (dm 0) packed as prepare_m4_gemm's (depthwise weights stay [kh][kw][oc]); the bias
+    buffer holds a flags word (1: wide and every M below within int32, the kernel's SMLAL form), a
+    zero, then per output channel a requantization record of 4 int32 words. Wide (int64 bias): with
+    TFLite's 64-bit MultiplyByQuantizedMultiplier's reduced multiplier red = round(mult / 2^16) (0x7FFF
+    from 0x7FFF0000 on), its shift total = 15 - shift (1..62) and up = max(32 - total, 0), the int64
+    K = (bias * red + 2^(total - 1)) << up as two words (low, high), the low word of the int64
+    M = red << up, then max(total - 32, 0) | (M's high word) << 8. Narrow (int32 bias): bias, 0, mult,
+    right shift | left shift << 8 (TFLite's shift split). The mult and shift buffers unused (one
+    zero)."""
+    p = call.params
+    oc = p["oc"]
+    bias = np.asarray(call.bufs[3], np.int64).reshape(-1)
+    mult = np.broadcast_to(np.asarray(call.bufs[4], np.int64).reshape(-1), (oc,))
+    shift = np.broadcast_to(np.asarray(call.bufs[5], np.int64).reshape(-1), (oc,))
+    rec, fast = [], bool(p["wide"])
+    for b, m, s in zip(bias.tolist(), mult.tolist(), shift.tolist()):
+        if p["wide"]:
+            red = (m + (1 << 15)) >> 16 if m < 0x7FFF0000 else 0x7FFF
+            total = min(max(15 - s, 1), 62)
+            up = max(32 - total, 0)
+            k, mm = (b * red + (1 << (total - 1))) << up, red << up
+            fast = fast and -(1 << 31) <= mm < (1 << 31)
+            rec.append([k, k >> 32, mm, max(total - 32, 0) | (mm >> 32) << 8])
+        else:
+            rec.append([b, 0, m, min(max(-s, 0), 31) | min(max(s, 0), 31) << 8])
+    rq = _wrap32(np.array([int(fast), 0] + [v & 0xFFFFFFFF for r in rec for v in r], np.int64))
+    w = _m4_pack_gemm(call.bufs[2], oc) if p["dm"] == 0 else np.asarray(call.bufs[2], np.int8).reshape(-1)
+    unused = np.zeros(1, np.int32)
+    return dataclasses.replace(call, bufs=call.bufs[:2] + [w, rq, unused, unused])
+
+
 def scratch_m4_conv(p) -> int:
     """Armv7E-M DSP conv2d_s8: two GEMM rows of Kp int16 (K = kh*kw*c rounded up to a multiple
     of 4)."""
     return 2 * 2 * (-(-p["kh"] * p["kw"] * p["c"] // 4) * 4)
+
+
+def scratch_m4_conv_s16(p) -> int:
+    """Armv7E-M DSP conv_s16: a convolution's or fully connected layer's two GEMM rows (as conv2d_s8's);
+    none for depthwise layers."""
+    return 0 if p["dm"] else scratch_m4_conv(p)
 
 
 def scratch_m4_fc(p) -> int:
@@ -363,16 +408,19 @@ class RV64GCV(CTarget):
 
 class CortexM4(CTarget):
     """Cortex-M4 (Armv7E-M with the DSP extension, FPv4-SP single-precision FPU). Its DSP (packed
-    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33; every
-    other kernel is the portable one (targets/generic) built for this core, listed in
-    generic_fallback."""
+    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33: the int8
+    conv2d_s8, fc_s8 and dwconv2d_s8, and the 16x8 conv_s16 (convolution, depthwise and fully
+    connected with int16 activations); every other kernel is the portable one (targets/generic) built
+    for this core, listed in generic_fallback."""
     name = "cortex-m4"
     all_generic = False
-    kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4"}
-    prepare = {"conv2d_s8": prepare_m4_gemm, "fc_s8": prepare_m4_gemm, "dwconv2d_s8": prepare_m4_dw}
-    scratch = {"conv2d_s8": scratch_m4_conv, "fc_s8": scratch_m4_fc}
+    kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4", "conv_s16": "cortex-m4"}
+    prepare = {"conv2d_s8": prepare_m4_gemm, "fc_s8": prepare_m4_gemm, "dwconv2d_s8": prepare_m4_dw,
+               "conv_s16": prepare_m4_conv_s16}
+    scratch = {"conv2d_s8": scratch_m4_conv, "fc_s8": scratch_m4_fc,
+               "conv_s16": scratch_m4_conv_s16}
     generic_fallback = frozenset(_k for _k in (
-        "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy", "conv_s16",
+        "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"

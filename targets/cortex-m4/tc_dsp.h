@@ -1,7 +1,7 @@
-/* tinycc Armv7E-M / Armv8-M DSP kernels (Cortex-M4, M7, M33): the int8 GEMM of conv2d_s8 and fc_s8
- * and the requantization all three kernels share; at -Os the GEMM is compiled once, in
- * tc_dsp.c (tinycc-source: tc_dsp.c -- a library whose kernels include this header compiles that
- * file beside them).
+/* tinycc Armv7E-M / Armv8-M DSP kernels (Cortex-M4, M7, M33): the GEMM rows and the int8 GEMM of
+ * conv2d_s8, fc_s8 and conv_s16, and the requantization they and dwconv2d_s8 share; at -Os the row
+ * builders and the GEMM are compiled once, in tc_dsp.c (tinycc-source: tc_dsp.c -- a library whose
+ * kernels include this header compiles that file beside them).
  *
  * The packed 16-bit SIMD multiply-accumulate SMLAD adds two 16 x 16 products to a 32-bit
  * accumulator (wrapping, as the portable kernels' uint32 sums). Its operands:
@@ -76,13 +76,19 @@ typedef struct {
   ptrdiff_t stride;   /* words per group of 4 values: 2 (one row) or 4 (two interleaved rows) */
 } tc_dsp_row;
 
-/* A helper of the inner loops: inlined into each caller (its constant arguments folded) for speed,
-   one function at -Os for size. */
-#ifdef __OPTIMIZE_SIZE__
-#define TC_DSP_HOT static __attribute__((noinline, unused))
-#else
-#define TC_DSP_HOT static inline __attribute__((always_inline))
-#endif
+/* The word holding values 2j and 2j + 1 of a row. */
+static inline tc_dsp_word *tc_dsp_word_at(const tc_dsp_row *r, ptrdiff_t j)
+{
+  return r->base + (j >> 1) * r->stride + (j & 1);
+}
+
+/* Value i of a row. */
+static inline void tc_dsp_set16(const tc_dsp_row *r, ptrdiff_t i, int32_t v)
+{
+  tc_dsp_word *const d = tc_dsp_word_at(r, i >> 1);
+  const uint32_t sh = (uint32_t)(i & 1) * 16u;
+  *d = (*d & ~(0xFFFFu << sh)) | (((uint32_t)v & 0xFFFFu) << sh);
+}
 
 /* Requantization, shared by the GEMM (conv2d_s8, fc_s8) and dwconv2d_s8. Every output channel
    has a record of TC_DSP_RQ int32 words, prepared at compile time (tinycc/backend_c.py,
@@ -148,79 +154,23 @@ typedef struct {
    requantization record. */
 #define TC_DSP_PAIR (2 + 2 * TC_DSP_RQ)
 
-/* The GEMM and its row helpers: inlined into conv2d_s8 and fc_s8 for speed (one copy of the GEMM per
-   requantization form: fast or general, clamped or not); at -Os defined once, in tc_dsp.c, one GEMM
-   taking the form as arguments. */
-#if defined(__OPTIMIZE_SIZE__) && !defined(TC_DSP_HERE)
-/* n zeros from value i of a row on. */
-void tc_dsp_zero16(const tc_dsp_row *r, ptrdiff_t i, ptrdiff_t n);
-/* n int8 values of src as int16 x - in_zp (off2: -in_zp in both halfwords) from value i of a row
-   on. */
-void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *src, ptrdiff_t n, int32_t in_zp, uint32_t off2);
-/* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
-   multiple of 4 and > 0) times the packed weights (w, word aligned): y0[o] (and y1[o] for the
-   second row) for every output channel o < oc; rq: the layer's bias buffer (its flags word, then
-   per pair of channels TC_DSP_PAIR words). */
-void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc, int8_t *y0,
-                 int8_t *y1, const tc_dsp_q *q);
-#else
+/* A convolution's im2col (conv2d_s8, and conv_s16 with dm 0, whose geometry parameters have the same
+   indices), read once per call: es 1, int8 x widened to x - in_zp (off2: -in_zp in both halfwords);
+   es 2, int16 x copied. */
+typedef struct {
+  const int8_t *x;
+  int32_t h, wd, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, in_zp, kp;
+  uint32_t off2;
+  int direct; /* 1x1, every input pixel inside the image: a row is the pixel's channels */
+} tc_dsp_conv;
+
+/* A helper of the inner loops: inlined into each caller (its constant arguments folded) for speed,
+   one function at -Os for size. */
 #ifdef __OPTIMIZE_SIZE__
-#define TC_DSP_FN /* tc_dsp.c: the one definition */
+#define TC_DSP_HOT static __attribute__((noinline, unused))
 #else
-#define TC_DSP_FN static inline
+#define TC_DSP_HOT static inline __attribute__((always_inline))
 #endif
-
-/* The word holding values 2j and 2j + 1 of a row. */
-static inline tc_dsp_word *tc_dsp_word_at(const tc_dsp_row *r, ptrdiff_t j)
-{
-  return r->base + (j >> 1) * r->stride + (j & 1);
-}
-
-/* Value i of a row. */
-static inline void tc_dsp_set16(const tc_dsp_row *r, ptrdiff_t i, int32_t v)
-{
-  tc_dsp_word *const d = tc_dsp_word_at(r, i >> 1);
-  const uint32_t sh = (uint32_t)(i & 1) * 16u;
-  *d = (*d & ~(0xFFFFu << sh)) | (((uint32_t)v & 0xFFFFu) << sh);
-}
-
-/* n zeros from value i on. */
-TC_DSP_FN void tc_dsp_zero16(const tc_dsp_row *r, ptrdiff_t i, ptrdiff_t n)
-{
-  if (n > 0 && (i & 1)) {
-    tc_dsp_set16(r, i++, 0);
-    n--;
-  }
-  for (; n >= 2; n -= 2, i += 2)
-    *tc_dsp_word_at(r, i >> 1) = 0;
-  if (n > 0)
-    tc_dsp_set16(r, i, 0);
-}
-
-/* n int8 values of src as int16 x - in_zp (off2: -in_zp in both halfwords) from value i of a row
-   on. */
-TC_DSP_FN void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *src, ptrdiff_t n, int32_t in_zp,
-                                uint32_t off2)
-{
-  if (n > 0 && (i & 1)) {
-    tc_dsp_set16(r, i++, *src++ - in_zp);
-    n--;
-  }
-  if (n >= 4) {
-    /* words j and j + 1 (j = i / 2): adjacent when j is even, else across a group boundary */
-    tc_dsp_word *d = tc_dsp_word_at(r, i >> 1);
-    const ptrdiff_t next = (i & 2) ? r->stride - 1 : 1;
-    for (; n >= 4; n -= 4, src += 4, i += 4, d += r->stride) {
-      const uint32_t v = tc_dsp_load32(src);
-      const uint32_t a = __sadd16(__sxtb16(v), off2);           /* x0, x2 */
-      const uint32_t b = __sadd16(tc_dsp_sxtb16_ror8(v), off2); /* x1, x3 */
-      d[0] = tc_dsp_pkhbt(a, b);
-      d[next] = tc_dsp_pkhtb(b, a);
-    }
-  }
-  for (; n > 0; n--)
-    tc_dsp_set16(r, i++, *src++ - in_zp);
-}
 
 /* One channel's weight word W (4 weights) times one group of both rows (x0 x1, z0 z1): SXTB16 twice,
    4 SMLAD onto the channel's accumulators S0 (row 0) and S1 (row 1). */
@@ -248,6 +198,197 @@ TC_DSP_FN void tc_dsp_widen(const tc_dsp_row *r, ptrdiff_t i, const int8_t *src,
   [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), \
       [x1] "=&r"(x1), [z0] "=&r"(z0), [z1] "=&r"(z1), [w0] "=&r"(w0), [t] "=&r"(t)
 
+/* Kq groups of two interleaved GEMM rows from p (stride 4) times a pair of output channels' packed
+   weights from *wpp (advanced past them), added to the accumulators: *a00, *a01 channel 0's of rows
+   0 and 1, *a10, *a11 channel 1's. An odd group first, then two groups per iteration. */
+TC_DSP_HOT void tc_dsp_dot_2x2(const tc_dsp_word *p, int32_t kq, const tc_dsp_word **wpp, int32_t *a00, int32_t *a01,
+                               int32_t *a10, int32_t *a11)
+{
+  const tc_dsp_word *const end = p + 4 * (ptrdiff_t)kq;
+  const tc_dsp_word *wp = *wpp;
+  int32_t s00 = *a00, s01 = *a01, s10 = *a10, s11 = *a11;
+  uint32_t x0, x1, z0, z1, w0, t;
+  if (kq & 1)
+    __asm__(TC_DSP_GROUP_2X2 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+#ifdef __OPTIMIZE__
+  if (kq > 1) {
+    uint32_t w1;
+    __asm__("1:\n\t" TC_DSP_GROUP_2X2_D TC_DSP_GROUP_2X2_D "cmp %[p], %[end]\n\tbne 1b"
+            : TC_DSP_OPERANDS_2X2, [w1] "=&r"(w1) : [end] "r"(end) : "cc", "memory");
+  }
+#else
+  if (kq > 1)
+    __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
+            : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
+#endif
+  *a00 = s00, *a01 = s01, *a10 = s10, *a11 = s11;
+  *wpp = wp;
+}
+
+/* Kq groups of one GEMM row from p (stride 2) times a pair of output channels' packed weights from
+   *wpp (advanced past them), added to the accumulators *a00 (channel 0) and *a10 (channel 1); kq >= 1. */
+TC_DSP_HOT void tc_dsp_dot_1x2(const tc_dsp_word *p, int32_t kq, const tc_dsp_word **wpp, int32_t *a00, int32_t *a10)
+{
+  const tc_dsp_word *const end = p + 2 * (ptrdiff_t)kq;
+  const tc_dsp_word *wp = *wpp;
+  int32_t s00 = *a00, s10 = *a10;
+  uint32_t x0, x1, w0, w1, t;
+  __asm__("1:\n\t"
+          "ldrd %[x0], %[x1], [%[p]], #8\n\t"
+          "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
+          "sxtb16 %[t], %[w0]\n\t"
+          "sxtb16 %[w0], %[w0], ror #8\n\t"
+          "smlad %[s00], %[x0], %[t], %[s00]\n\t"
+          "sxtb16 %[t], %[w1]\n\t"
+          "sxtb16 %[w1], %[w1], ror #8\n\t"
+          "smlad %[s00], %[x1], %[w0], %[s00]\n\t"
+          "smlad %[s10], %[x0], %[t], %[s10]\n\t"
+          "smlad %[s10], %[x1], %[w1], %[s10]\n\t"
+          "cmp %[p], %[end]\n\t"
+          "bne 1b"
+          : [s00] "+r"(s00), [s10] "+r"(s10), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), [x1] "=&r"(x1),
+            [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
+          : [end] "r"(end)
+          : "cc", "memory");
+  *a00 = s00, *a10 = s10;
+  *wpp = wp;
+}
+
+/* The row builders and the GEMM, shared by conv2d_s8, fc_s8 and conv_s16: inlined into them for speed
+   (the GEMM with one copy per requantization form: fast or general, clamped or not); at -Os defined
+   once, in tc_dsp.c, the GEMM taking the form as arguments. */
+#if defined(__OPTIMIZE_SIZE__) && !defined(TC_DSP_HERE)
+/* n zeros from value i of a row on. */
+void tc_dsp_zero16(const tc_dsp_row *r, ptrdiff_t i, ptrdiff_t n);
+/* n values of src from value i of a row on: es 1, int8 widened to int16 x - in_zp (off2: -in_zp in
+   both halfwords); es 2, int16 copied (any alignment of src). */
+void tc_dsp_fill(const tc_dsp_row *r, ptrdiff_t i, const void *src, ptrdiff_t n, int32_t in_zp, uint32_t off2,
+                 const int es);
+/* A convolution's im2col geometry from its parameters. */
+void tc_dsp_conv_init(tc_dsp_conv *g, const void *x, const int32_t *ip, int32_t in_zp);
+/* The GEMM row of output pixel pix. */
+void tc_dsp_conv_row(const tc_dsp_conv *g, const tc_dsp_row *row, int32_t pix, const int es);
+/* The GEMM rows of output pixels pix and, when pix + 1 < npix, pix + 1 in scratch. */
+tc_dsp_row tc_dsp_conv_rows(const tc_dsp_conv *g, void *scratch, int32_t pix, int32_t npix, const int es);
+/* The GEMM rows of rows times the packed weights (the bias buffer rq: its flags word, then per pair
+   of channels TC_DSP_PAIR words): y0[o] (and y1[o]) for every output channel o < oc. */
+void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc, int8_t *y0,
+                 int8_t *y1, const tc_dsp_q *q);
+#else
+#ifdef __OPTIMIZE_SIZE__
+#define TC_DSP_FN /* tc_dsp.c: the one definition */
+#else
+#define TC_DSP_FN static inline
+#endif
+
+/* n zeros from value i on. */
+TC_DSP_FN void tc_dsp_zero16(const tc_dsp_row *r, ptrdiff_t i, ptrdiff_t n)
+{
+  if (n > 0 && (i & 1)) {
+    tc_dsp_set16(r, i++, 0);
+    n--;
+  }
+  for (; n >= 2; n -= 2, i += 2)
+    *tc_dsp_word_at(r, i >> 1) = 0;
+  if (n > 0)
+    tc_dsp_set16(r, i, 0);
+}
+
+/* n values of src from value i of a row on: es 1, int8 widened to int16 x - in_zp (off2: -in_zp in
+   both halfwords); es 2, int16 copied (any alignment of src). */
+TC_DSP_FN void tc_dsp_fill(const tc_dsp_row *r, ptrdiff_t i, const void *src, ptrdiff_t n, int32_t in_zp,
+                               uint32_t off2, const int es)
+{
+  const int8_t *s8 = (const int8_t *)src;
+  const int16_t *s16 = (const int16_t *)src;
+  if (n > 0 && (i & 1)) {
+    tc_dsp_set16(r, i++, es == 1 ? *s8++ - in_zp : *s16++);
+    n--;
+  }
+  if (n >= 4) {
+    /* words j and j + 1 (j = i / 2): adjacent when j is even, else across a group boundary */
+    tc_dsp_word *d = tc_dsp_word_at(r, i >> 1);
+    const ptrdiff_t next = (i & 2) ? r->stride - 1 : 1;
+    for (; n >= 4; n -= 4, s8 += 4, s16 += 4, i += 4, d += r->stride) {
+      if (es == 1) {
+        const uint32_t v = tc_dsp_load32(s8);
+        const uint32_t a = __sadd16(__sxtb16(v), off2);           /* x0, x2 */
+        const uint32_t b = __sadd16(tc_dsp_sxtb16_ror8(v), off2); /* x1, x3 */
+        d[0] = tc_dsp_pkhbt(a, b);
+        d[next] = tc_dsp_pkhtb(b, a);
+      } else {
+        d[0] = tc_dsp_load32(s16);
+        d[next] = tc_dsp_load32(s16 + 2);
+      }
+    }
+  }
+  for (; n > 0; n--)
+    tc_dsp_set16(r, i++, es == 1 ? *s8++ - in_zp : *s16++);
+}
+
+TC_DSP_FN void tc_dsp_conv_init(tc_dsp_conv *g, const void *x, const int32_t *ip, int32_t in_zp)
+{
+  g->x = (const int8_t *)x;
+  g->h = ip[TCP_CONV2D_S8_H], g->wd = ip[TCP_CONV2D_S8_W], g->c = ip[TCP_CONV2D_S8_C];
+  g->oh = ip[TCP_CONV2D_S8_OH], g->ow = ip[TCP_CONV2D_S8_OW], g->kh = ip[TCP_CONV2D_S8_KH];
+  g->kw = ip[TCP_CONV2D_S8_KW], g->sh = ip[TCP_CONV2D_S8_SH], g->sw = ip[TCP_CONV2D_S8_SW];
+  g->dh = ip[TCP_CONV2D_S8_DH], g->dw = ip[TCP_CONV2D_S8_DW], g->pt = ip[TCP_CONV2D_S8_PT];
+  g->pl = ip[TCP_CONV2D_S8_PL], g->in_zp = in_zp, g->kp = tc_dsp_kp(g->kh * g->kw * g->c);
+  g->off2 = (uint32_t)(-in_zp & 0xFFFF) * 0x10001u;
+  g->direct = g->kh == 1 && g->kw == 1 && g->pt <= 0 && g->pl <= 0 && (int64_t)(g->oh - 1) * g->sh - g->pt < g->h &&
+              (int64_t)(g->ow - 1) * g->sw - g->pl < g->wd;
+}
+
+/* The GEMM row of output pixel `pix` (of n * oh * ow): its receptive field (a tap outside the image
+   is 0), kh * kw * c values padded with zeros to Kp. */
+TC_DSP_FN void tc_dsp_conv_row(const tc_dsp_conv *g, const tc_dsp_row *row, int32_t pix, const int es)
+{
+  const int32_t wd = g->wd, c = g->c, kw = g->kw, dw = g->dw;
+  const int32_t b = pix / (g->oh * g->ow), oy = (pix - b * g->oh * g->ow) / g->ow, ox = pix - (b * g->oh + oy) * g->ow;
+  const int64_t iy0 = (int64_t)oy * g->sh - g->pt, ix0 = (int64_t)ox * g->sw - g->pl;
+  const ptrdiff_t rowlen = (ptrdiff_t)kw * c, k = (ptrdiff_t)g->kh * rowlen;
+  const int8_t *const xb = g->x + (ptrdiff_t)b * g->h * wd * c * es; /* the pixel's image */
+  int32_t ky0, ky1, kx0, kx1, ky, kx;
+  if (g->direct) {
+    tc_dsp_fill(row, 0, xb + ((ptrdiff_t)iy0 * wd + (ptrdiff_t)ix0) * c * es, c, g->in_zp, g->off2, es);
+    tc_dsp_zero16(row, c, g->kp - c);
+    return;
+  }
+  tc_tap_range(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
+  tc_tap_range(ix0, dw, kw, wd, &kx0, &kx1);
+  if (kx1 <= kx0)
+    ky1 = ky0; /* no column inside the image: every tap is padding */
+  tc_dsp_zero16(row, 0, (ptrdiff_t)ky0 * rowlen);
+  for (ky = ky0; ky < ky1; ky++) {
+    const int8_t *const xr = xb + (ptrdiff_t)(iy0 + (int64_t)ky * g->dh) * wd * c * es;
+    const ptrdiff_t base = (ptrdiff_t)ky * rowlen;
+    tc_dsp_zero16(row, base, (ptrdiff_t)kx0 * c);
+    if (dw == 1) /* the valid taps of this filter row are contiguous in the input */
+      tc_dsp_fill(row, base + (ptrdiff_t)kx0 * c, xr + (ptrdiff_t)(ix0 + kx0) * c * es, (ptrdiff_t)(kx1 - kx0) * c,
+                  g->in_zp, g->off2, es);
+    else
+      for (kx = kx0; kx < kx1; kx++)
+        tc_dsp_fill(row, base + (ptrdiff_t)kx * c, xr + (ptrdiff_t)(ix0 + (int64_t)kx * dw) * c * es, c, g->in_zp,
+                    g->off2, es);
+    tc_dsp_zero16(row, base + (ptrdiff_t)kx1 * c, (ptrdiff_t)(kw - kx1) * c);
+  }
+  /* the rows below the image, and the padding of K to Kp */
+  tc_dsp_zero16(row, (ptrdiff_t)ky1 * rowlen, k - (ptrdiff_t)ky1 * rowlen + (g->kp - k));
+}
+
+/* The GEMM rows of output pixels pix and, when pix + 1 < npix, pix + 1 in scratch (interleaved:
+   stride 4; else one row, stride 2). */
+TC_DSP_FN tc_dsp_row tc_dsp_conv_rows(const tc_dsp_conv *g, void *scratch, int32_t pix, int32_t npix,
+                                          const int es)
+{
+  const int two = pix + 1 < npix;
+  const tc_dsp_row rows = {(tc_dsp_word *)scratch, two ? 4 : 2}, second = {(tc_dsp_word *)scratch + 2, 4};
+  int i;
+  for (i = 0; i <= two; i++)
+    tc_dsp_conv_row(g, i ? &second : &rows, pix + i, es);
+  return rows;
+}
+
 /* A channel's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
 TC_DSP_HOT int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q, const int fast, const int full)
 {
@@ -265,10 +406,10 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
 {
   const tc_dsp_word *wp = (const tc_dsp_word *)(const void *)w;
   const int32_t kq = kp >> 2;
-  const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * rows->stride;
   int32_t o = 0;
-#ifdef __OPTIMIZE__ /* 13 registers: none left for a frame pointer (-O0) */
+#if defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__) /* 13 registers: no frame pointer (-O0); not at -Os (size) */
   if (rows->stride == 2) {
+    const tc_dsp_word *const end = rows->base + (ptrdiff_t)kq * 2;
     /* one row: four channels (two pairs, their weights kq groups apart) a pass over the row, one
        load of each row word for 16 products */
     for (; o + 4 <= oc; o += 4, rq += 2 * TC_DSP_PAIR, wp += 2 * 2 * kq) {
@@ -312,44 +453,15 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
     const int last = o + 1 >= oc;
     const tc_dsp_word *p = rows->base;
     int32_t s00 = rq[0], s10 = rq[1];
-    uint32_t x0, x1, w0, w1, t;
     const int32_t *const r0 = rq + 2, *const r1 = rq + 2 + TC_DSP_RQ;
     if (rows->stride == 4) {
       int32_t s01 = s00, s11 = s10;
-      uint32_t z0, z1;
-      /* an odd group first, then two groups per iteration */
-      if (kq & 1)
-        __asm__(TC_DSP_GROUP_2X2 : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
-#ifdef __OPTIMIZE__
-      if (kq > 1)
-        __asm__("1:\n\t" TC_DSP_GROUP_2X2_D TC_DSP_GROUP_2X2_D "cmp %[p], %[end]\n\tbne 1b"
-                : TC_DSP_OPERANDS_2X2, [w1] "=&r"(w1) : [end] "r"(end) : "cc", "memory");
-#else
-      if (kq > 1)
-        __asm__("1:\n\t" TC_DSP_GROUP_2X2 TC_DSP_GROUP_2X2 "cmp %[p], %[end]\n\tbne 1b"
-                : TC_DSP_OPERANDS_2X2 : [end] "r"(end) : "cc", "memory");
-#endif
+      tc_dsp_dot_2x2(p, kq, &wp, &s00, &s01, &s10, &s11);
       y1[o] = tc_dsp_out(s01, r0, q, fast, full);
       if (!last)
         y1[o + 1] = tc_dsp_out(s11, r1, q, fast, full);
     } else {
-      __asm__("1:\n\t"
-              "ldrd %[x0], %[x1], [%[p]], #8\n\t"
-              "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
-              "sxtb16 %[t], %[w0]\n\t"
-              "sxtb16 %[w0], %[w0], ror #8\n\t"
-              "smlad %[s00], %[x0], %[t], %[s00]\n\t"
-              "sxtb16 %[t], %[w1]\n\t"
-              "sxtb16 %[w1], %[w1], ror #8\n\t"
-              "smlad %[s00], %[x1], %[w0], %[s00]\n\t"
-              "smlad %[s10], %[x0], %[t], %[s10]\n\t"
-              "smlad %[s10], %[x1], %[w1], %[s10]\n\t"
-              "cmp %[p], %[end]\n\t"
-              "bne 1b"
-              : [s00] "+r"(s00), [s10] "+r"(s10), [p] "+r"(p), [wp] "+r"(wp), [x0] "=&r"(x0), [x1] "=&r"(x1),
-                [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
-              : [end] "r"(end)
-              : "cc", "memory");
+      tc_dsp_dot_1x2(p, kq, &wp, &s00, &s10);
     }
     y0[o] = tc_dsp_out(s00, r0, q, fast, full);
     if (!last)
@@ -357,20 +469,17 @@ static inline __attribute__((always_inline)) void tc_dsp_gemm_k(const tc_dsp_row
   }
 }
 
-TC_DSP_FN void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc, int8_t *y0,
-                 int8_t *y1, const tc_dsp_q *q)
+/* tc_dsp_gemm_k for a layer's bias buffer (its flags word, then the pairs' words). */
+TC_DSP_FN void tc_dsp_gemm(const tc_dsp_row *rows, int32_t kp, const int8_t *w, const int32_t *rq, int32_t oc,
+                               int8_t *y0, int8_t *y1, const tc_dsp_q *q)
 {
-#ifdef __OPTIMIZE_SIZE__
-  tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, rq[0] & TC_DSP_FAST, q->act_min == -128 && q->act_max == 127);
-#else
   if (!(rq[0] & TC_DSP_FAST))
     tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 0, 0);
   else if (q->act_min == -128 && q->act_max == 127)
     tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 1, 1);
   else
     tc_dsp_gemm_k(rows, kp, w, rq + 1, oc, y0, y1, q, 1, 0);
-#endif
 }
-#endif /* the GEMM */
+#endif /* the row builders and the GEMM */
 
 #endif

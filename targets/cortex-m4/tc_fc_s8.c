@@ -20,10 +20,10 @@ void tc_fc_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratc
   for (b = 0; b < batches; b += 2) {
     const int two = b + 1 < batches;
     const tc_dsp_row *const rows = two ? &pair : &one;
-    tc_dsp_widen(rows, 0, x + (ptrdiff_t)b * depth, depth, in_zp, off2);
+    tc_dsp_fill(rows, 0, x + (ptrdiff_t)b * depth, depth, in_zp, off2, 1);
     tc_dsp_zero16(rows, depth, kp - depth);
     if (two) {
-      tc_dsp_widen(&second, 0, x + (ptrdiff_t)(b + 1) * depth, depth, in_zp, off2);
+      tc_dsp_fill(&second, 0, x + (ptrdiff_t)(b + 1) * depth, depth, in_zp, off2, 1);
       tc_dsp_zero16(&second, depth, kp - depth);
     }
     tc_dsp_gemm(rows, kp, (const int8_t *)buf[TCB_FC_S8_W], (const int32_t *)buf[TCB_FC_S8_BIAS], units,
