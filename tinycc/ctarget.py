@@ -11,6 +11,7 @@ import tempfile
 
 import numpy as np
 
+from . import streaming
 from .backend_c import TARGETS_DIR, CProgram
 from .errors import TinyccError
 from .runtime import CompiledModel, _info
@@ -169,35 +170,84 @@ def _text_range(nm: str, elf: str) -> tuple:
     return _symbols(nm, elf, "__tinycc_text_start", "__tinycc_text_end")
 
 
-def _library_code(nm: str, elf: str) -> dict:
-    """{function: bytes} of the code outside the model's range that it calls, directly or through
-    each other (memcpy, memset, the compiler's division helpers: what the inference executes
-    besides the model's own code), from the disassembly's direct calls and branches."""
-    lo, hi = _text_range(nm, elf)
-    funcs = {}  # name -> (address, size)
-    for line in _run([_need(nm), "-S", "--defined-only", elf], None, "reading symbol sizes").stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 4 and parts[2] in "TtWw":
-            funcs.setdefault(parts[3], (int(parts[0], 16) & ~1, int(parts[1], 16)))
-    calls, current = {}, None
-    dump = _run([_need(nm[:-2] + "objdump"), "-d", "--no-show-raw-insn", elf], None, "disassembling").stdout
-    for line in dump.splitlines():
-        head = re.match(r"^[0-9a-f]+ <([^>]+)>:$", line)
-        if head:
-            current = calls.setdefault(head.group(1), set())
-        elif current is not None:
-            target = re.search(r"\s(?:bl|blx|b|b\.w|jal|j|call|tail)\s+[0-9a-f]+ <([^>+]+)", line)
+class _Disassembly:
+    """An ELF's functions (name -> (address, size)), their direct calls and branches to other
+    functions, the functions that call through a register, and each one's stack frame as its
+    prologue sets it up (for code without -fstack-usage figures: the C library's)."""
+
+    def __init__(self, nm: str, elf: str):
+        self.funcs = {}
+        for line in _run([_need(nm), "-S", "--defined-only", elf], None, "reading symbol sizes").stdout.splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[2] in "TtWw":
+                self.funcs.setdefault(parts[3], (int(parts[0], 16) & ~1, int(parts[1], 16)))
+        self.calls, self.indirect, self.prologue = {}, set(), {}
+        current, name = None, None
+        dump = _run([_need(nm[:-2] + "objdump"), "-d", "--no-show-raw-insn", elf], None, "disassembling").stdout
+        for line in dump.splitlines():
+            head = re.match(r"^[0-9a-f]+ <([^>]+)>:$", line)
+            if head:
+                name = head.group(1)
+                current = self.calls.setdefault(name, set())
+                self.prologue.setdefault(name, 0)
+                continue
+            if current is None:
+                continue
+            target = re.search(r"\s(?:bl|blx|b|b\.w|b\.n|jal|j|call|tail)\s+[0-9a-f]+ <([^>+]+)>", line)
             if target:
                 current.add(target.group(1))
-    inside = [f for f, (a, _) in funcs.items() if lo <= a < hi]
-    seen, pending = {}, [g for f in inside for g in calls.get(f, ())]
+            elif re.search(r"\s(?:blx\s+r\d+|jalr\s+(?!zero)|jalr\s+ra)", line):
+                self.indirect.add(name)
+            push = re.search(r"\s(v?push)(?:\.w)?\s+\{([^}]*)\}", line)
+            if push:
+                regs = sum(_reg_count(r) for r in push.group(2).split(","))
+                self.prologue[name] += regs * (8 if push.group(1) == "vpush" else 4)
+            sub = re.search(r"\ssub(?:\.w|w)?\s+sp,\s*(?:sp,\s*)?#(\d+)", line) or \
+                re.search(r"\saddi\s+sp,\s*sp,\s*-(\d+)", line)
+            if sub:
+                self.prologue[name] += int(sub.group(1))
+
+
+def _reg_count(spec: str) -> int:
+    """Registers in one entry of a register list: r4, or a range r4-r7 / d8-d15."""
+    m = re.match(r"\s*[a-z]+(\d+)\s*-\s*[a-z]+(\d+)", spec)
+    return int(m.group(2)) - int(m.group(1)) + 1 if m else 1
+
+
+def _library_code(d: _Disassembly, lo: int, hi: int) -> dict:
+    """{function: bytes} of the code outside the model's range [lo, hi) that it calls, directly or
+    through each other (memcpy, memset, the compiler's division helpers: what the inference
+    executes besides the model's own code)."""
+    seen, pending = {}, [g for f, (a, _) in d.funcs.items() if lo <= a < hi for g in d.calls.get(f, ())]
     while pending:
         f = pending.pop()
-        if f in seen or f not in funcs or lo <= funcs[f][0] < hi:
+        if f in seen or f not in d.funcs or lo <= d.funcs[f][0] < hi:
             continue
-        seen[f] = funcs[f][1]
-        pending += calls.get(f, ())
+        seen[f] = d.funcs[f][1]
+        pending += d.calls.get(f, ())
     return dict(sorted(seen.items()))
+
+
+def _stack(d: _Disassembly, frames: dict, entry: str, kernels: set, depth: dict) -> tuple:
+    """(bytes, path): the deepest stack from ``entry`` down the call graph: each function's frame
+    from -fstack-usage (``frames``; a static function of that name in several files: the largest)
+    or else from its prologue; a call through a register (a chain or row-streaming runner calling
+    its kernels) may reach any of ``kernels``; a function that calls itself (tc_chain_row: once per
+    link of a chain) nests ``depth[f]`` frames deep. A cycle through several functions is an error."""
+    memo = {}
+
+    def deepest(f, visiting):
+        if f in memo:
+            return memo[f]
+        if f in visiting:
+            raise ToolError(f"the call graph of {entry} has a cycle through {f}: no stack bound")
+        callees = set(d.calls.get(f, ())) | (kernels if f in d.indirect else set())
+        best = max((deepest(g, visiting | {f}) for g in callees if g in d.calls and g != f), default=(0, []))
+        nest = depth.get(f, 1) if f in d.calls.get(f, ()) else 1  # else a branch back to its own start
+        memo[f] = (frames.get(f, d.prologue.get(f, 0)) * nest + best[0], [f] * nest + best[1])
+        return memo[f]
+
+    return deepest(entry, frozenset())
 
 
 RUNNERS = {"c": Runner, "cortex-m4": CortexM4Runner, "cortex-m7": CortexM7Runner, "cortex-m33": CortexM33Runner,
@@ -350,13 +400,30 @@ class CTargetModel(CompiledModel):
         if isinstance(self._runner, QemuRunner):
             lo, hi = _text_range(self._runner.nm, exe)
             code = hi - lo
-            rep.update(code_bytes_by_file=self._code_by_file(exe), library_code_bytes=_library_code(self._runner.nm, exe))
+            d = _Disassembly(self._runner.nm, exe)
+            chains = [len(c.links) for _, c, _ in self.program.calls if isinstance(c, streaming.ChainCall)]
+            stack, path = _stack(d, self._stack_frames(exe), "tinycc_invoke",
+                                 {f"tc_{k}" for k in self.program.kernels_used}, {"tc_chain_row": max(chains, default=1)})
+            rep.update(code_bytes_by_file=self._code_by_file(exe), library_code_bytes=_library_code(d, lo, hi),
+                       stack_bytes=stack, stack_path=path)
         w = self.program.op_weights()
         for entry, op in zip(rep["ops"], self.schedule):
             entry["target_weights_bytes"] = int(w.get(op.id, 0))
         rep.update(code_bytes=code, weights_bytes=weights, kernels=self.program.kernels_used,
                    portable_fallbacks=self.program.fallbacks)
         return rep
+
+    def _stack_frames(self, exe: str) -> dict:
+        """{function: frame bytes} of the library's code, from the compiler's -fstack-usage files."""
+        frames = {}
+        for su in glob.glob(os.path.join(exe + ".build", "model", "*.su")):
+            with open(su) as f:
+                for line in f:
+                    parts = line.rstrip("\n").split("\t")
+                    if len(parts) >= 2 and parts[1].isdigit():
+                        name = parts[0].rsplit(":", 1)[-1]
+                        frames[name] = max(frames.get(name, 0), int(parts[1]))
+        return frames
 
     def _code_by_file(self, exe: str) -> dict:
         """Code bytes of each source file of the library (model.c: the steps' glue; a kernel's file;

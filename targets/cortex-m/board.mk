@@ -57,7 +57,7 @@ vpath %.c $(sort $(dir $(SRCS)))
 all: $(ELF)
 
 $(BUILD)/model/%.o: %.c $(HEADERS) | $(BUILD)/model
-	$(MODEL_CC) $(MODEL_FLAGS) $(CFLAGS) -c -o $@ $<
+	$(MODEL_CC) $(MODEL_FLAGS) $(CFLAGS) -fstack-usage -c -o $@ $<
 
 $(BUILD)/tinycc_model.o: $(MODEL_OBJS)
 	$(CC) $(ARCH_FLAGS) -r -nostdlib -o $@ $^

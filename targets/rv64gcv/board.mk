@@ -35,7 +35,7 @@ vpath %.c $(sort $(dir $(SRCS)))
 all: $(ELF)
 
 $(BUILD)/model/%.o: %.c $(HEADERS) | $(BUILD)/model
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -fstack-usage -c -o $@ $<
 
 $(BUILD)/tinycc_model.o: $(MODEL_OBJS)
 	$(CC) $(ARCH_FLAGS) $(FUSE_LD) -r -nostdlib -o $@ $^
