@@ -56,6 +56,8 @@ class Case:
     stream: tuple = None  # (delay, reverse) to run through tc_run_streamed
     what: str = ""
     bound: object = None  # a float32 output's error bound (tinycc.tolerance)
+    skew: int = 0    # bytes past the 64-byte alignment of every activation buffer (unaligned operands)
+    alias: int = None  # the input buffer the output is written over (in place), else its own
 
 
 # ---- the cases ------------------------------------------------------------------------------------------
@@ -165,6 +167,36 @@ def pool_cases(kind, rng):
     return out
 
 
+def _extreme_input(value):
+    """Replace a case's input by one value everywhere (int8 extremes: the int16 partial sums of a large
+    average pooling window at their limits)."""
+    def tweak(case):
+        case.bufs[0] = np.full_like(case.bufs[0], value)
+    return tweak
+
+
+def dsp_pool_cases(kind, rng):
+    """The Cortex-M4 pooling kernels' paths: channel counts 1 to 9, multiples of 4 and 4k + 1..3 (the
+    last group of 4 overlapping the one before, fewer than 4 one at a time), windows of more than 256
+    taps and rows wider than 256 (the average's int16 runs), extreme inputs, every activation, zero
+    points at the extremes, unaligned buffers, row-streamed forward and reverse."""
+    out = []
+    shapes = [((1, 5, 6, c), (3, 3), (2, 2), "SAME") for c in range(1, 10)]
+    shapes += [((1, 4, 5, c), (2, 2), (1, 2), "VALID") for c in (12, 13, 14, 15, 16, 31)]
+    shapes += [((1, 20, 20, 5), (20, 20), (1, 1), "VALID"), ((1, 2, 300, 6), (2, 300), (1, 1), "VALID"),
+               ((1, 17, 17, 8), (17, 16), (1, 1), "VALID"), ((1, 3, 3, 256), (3, 3), (1, 1), "VALID"),
+               ((2, 7, 7, 7), (4, 4), (3, 3), "SAME")]
+    acts = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+    for i, (shape, k, stride, pad) in enumerate(shapes):
+        zp = [-128, 127, 0, int(rng.integers(-128, 128))][i % 4]
+        g = tck.pool_graph(np.int8, kind, shape, k, stride, pad, acts[i % 4], zp)
+        tweak = _extreme_input([-128, 127][i % 2]) if k[0] * k[1] > 256 and i % 3 else None
+        out.append(_case(g, rand_input(g, rng), f"dsp {kind} {shape} {k} {stride} {pad}",
+                         stream=(i % 3, bool(i % 2)) if i % 4 else None, tweak=tweak))
+        out[-1].skew = i % 4
+    return out
+
+
 def add_cases(rng):
     out = []
     cases = [(s, (0.05, 0.11, 0.13), (-7, 12, -3)) for s in ADD_CASES] + [
@@ -239,7 +271,9 @@ def float_cases(rng):
 def all_cases():
     rng = np.random.default_rng(2026)
     return (conv_cases(False, rng) + conv_cases(True, rng) + fc_cases(rng) + pool_cases("AVERAGE_POOL_2D", rng)
-            + pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng) + s16_cases(rng))
+            + pool_cases("MAX_POOL_2D", rng) + dsp_pool_cases("AVERAGE_POOL_2D", rng)
+            + dsp_pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng)
+            + s16_cases(rng))
 
 
 # ---- the reference: the host executor on the same call ---------------------------------------------------
@@ -256,12 +290,16 @@ def _layout(case, target):
         scratch = (kscratch + 63) // 64 * 64 + (case.stream[0] + 1) * _row_bytes(k, case.params)
     offs, size = [], 0
     for i, b in enumerate(case.bufs):
-        if i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
+        if i == case.out_index and case.alias is not None:
+            offs.append(None)  # placed below, over the input
+        elif i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
             n = case.out_nbytes if i == case.out_index else b.nbytes
-            offs.append(size)
-            size += (n + GUARD + 63) // 64 * 64
+            offs.append(size + case.skew)
+            size += (n + case.skew + GUARD + 63) // 64 * 64
         else:
             offs.append(None)
+    if case.alias is not None:
+        offs[case.out_index] = offs[case.alias]
     return offs, size, scratch, kscratch, ip, fp
 
 
@@ -307,7 +345,7 @@ def program(cases, target):
                  f"    memset(A, {FILL}, {size});"]
         operands = []
         for i, (b, off) in enumerate(zip(prepared.bufs, offs)):
-            if off is None:
+            if off is None and i != case.out_index:
                 name = f"c{k}_{i}"
                 consts.append(_c_array(_CTYPE[np.asarray(b).dtype], name, np.asarray(b)))
                 operands.append(f"(void *){name}")
