@@ -197,6 +197,24 @@ def dsp_pool_cases(kind, rng):
     return out
 
 
+def _add_q(rng, mode):
+    """Replace an ADD case's rescaling by random extremes (mode 0: TFLite's form, left shift 20 and one
+    input's multiplier 0.5, the other's, the output's and the shifts anywhere near the Cortex-M4 fast
+    form's limits; 1: anything the kernel table allows)."""
+    def tweak(case):
+        p = case.params
+        mults = [0, 1, 1 << 30, (1 << 31) - 1, 1518500250, 1073741825, int(rng.integers(0, 1 << 31))]
+        for m, sh in (("m1", "s1"), ("m2", "s2"), ("mo", "so")):
+            p[m] = int(rng.choice(mults))
+            p[sh] = int(rng.integers(-31, 32)) if mode else int(rng.choice([0, -1, -2, -5, -21, -22, -23, -31, 1]))
+        p["left_shift"] = int(rng.integers(0, 32)) if mode else 20
+        if not mode:
+            half = ["m1", "m2", None][int(rng.integers(3))]  # None: both inputs' multipliers 0.5
+            for m in ([half] if half else ["m1", "m2"]):
+                p[m], p["s" + m[1]] = 1 << 30, 0
+    return tweak
+
+
 def add_cases(rng):
     out = []
     cases = [(s, (0.05, 0.11, 0.13), (-7, 12, -3)) for s in ADD_CASES] + [
@@ -210,6 +228,25 @@ def add_cases(rng):
         except (UnsupportedError, ValueError):
             continue
         out.append(_case(g, rand_input(g, rng), f"add {shapes}"))
+    # the Cortex-M4's add_s8: rows of every length around its words of 4, broadcast and not, unaligned,
+    # in place, extreme rescaling (fast form and not), every activation
+    acts = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+    for i in range(24):
+        n = [1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 1000][i % 12]
+        shapes = [((1, n), (1, n)), ((3, n), (n,)), ((n, 1), (n, 3))][i % 3]
+        scales = tuple(float(10 ** rng.uniform(-3, 0)) for _ in range(3))
+        zps = tuple(int(v) for v in rng.choice([-128, 127, 0, int(rng.integers(-128, 128))], 3))
+        g = tck.add_graph(np.int8, shapes, scales, zps, acts[i % 4])
+        case = _case(g, rand_input(g, rng), f"dsp add {shapes} {i}", tweak=_add_q(rng, i % 4 == 3) if i % 2 else None)
+        case.skew = i % 4
+        case.alias = 0 if i % 3 == 0 and i % 2 == 0 else None
+        out.append(case)
+    # every pair of int8 inputs (a rounding tie in one input's rescaling rarely reaches the output)
+    pairs = np.arange(-128, 128, dtype=np.int8)
+    for i, scales in enumerate([(0.02, 0.05, 0.04), (0.05, 0.05, 0.1), (0.3, 0.01, 0.2), (0.1, 0.07, 0.9)]):
+        g = tck.add_graph(np.int8, ((1, 65536), (1, 65536)), scales, (3, -128, -5), "NONE")
+        out.append(_case(g, [np.tile(pairs, 256)[None], np.repeat(pairs, 256)[None]], f"dsp add pairs {scales}",
+                         tweak=_add_q(rng, 0) if i == 3 else None))
     return out
 
 

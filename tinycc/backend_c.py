@@ -369,11 +369,11 @@ class CortexM4(CTarget):
     name = "cortex-m4"
     all_generic = False
     kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4", "avgpool_s8": "cortex-m4",
-               "maxpool_s8": "cortex-m4"}
+               "maxpool_s8": "cortex-m4", "add_s8": "cortex-m4"}
     prepare = {"conv2d_s8": prepare_m4_gemm, "fc_s8": prepare_m4_gemm, "dwconv2d_s8": prepare_m4_dw}
     scratch = {"conv2d_s8": scratch_m4_conv, "fc_s8": scratch_m4_fc}
     generic_fallback = frozenset(_k for _k in (
-        "add_s8", "softmax_s8", "copy", "conv_s16",
+        "softmax_s8", "copy", "conv_s16",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"
