@@ -58,6 +58,9 @@ class Case:
     bound: object = None  # a float32 output's error bound (tinycc.tolerance)
     skew: int = 0    # bytes past the 64-byte alignment of every activation buffer (unaligned operands)
     alias: int = None  # the input buffer the output is written over (in place), else its own
+    # a streamed case's fused ADD: (other (int8, the output's size), add_s8's iparams from act_min on,
+    # conv_first, other is the output buffer itself)
+    epilogue: tuple = None
 
 
 # ---- the cases ------------------------------------------------------------------------------------------
@@ -250,6 +253,36 @@ def add_cases(rng):
     return out
 
 
+ADD_S8_Q = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")
+
+
+def epilogue_cases(rng):
+    """Row-streamed convolutions and pooling with the fused ADD of their output rows (tc_stream.h's
+    epilogue: the Cortex-M4 runs add_s8's DSP row there), the streamed output first or second, the
+    other operand in its own buffer or the output itself, TFLite's rescaling or random extremes."""
+    out = []
+    makers = [lambda: conv_graph(rng, np.int8, False, (1, 6, 5, 16), 17, (1, 1), (1, 1), (1, 1), "VALID", "NONE"),
+              lambda: conv_graph(rng, np.int8, False, (1, 7, 6, 5), 8, (3, 3), (1, 1), (1, 1), "SAME", "RELU"),
+              lambda: conv_graph(rng, np.int8, True, (1, 7, 9, 12), 1, (3, 3), (2, 2), (1, 1), "SAME", "RELU6"),
+              lambda: tck.pool_graph(np.int8, "AVERAGE_POOL_2D", (1, 8, 8, 7), (2, 2), (2, 2), "VALID", "NONE", -3),
+              lambda: tck.pool_graph(np.int8, "MAX_POOL_2D", (1, 9, 7, 13), (3, 3), (1, 1), "SAME", "RELU", 5)]
+    for i in range(10):
+        g = makers[i % 5]()
+        case = _case(g, rand_input(g, rng), f"epilogue {i}", stream=(i % 3, bool(i % 2)))
+        shape = g.tensor(g.outputs[0]).shape
+        scales = tuple(float(10 ** rng.uniform(-2, 0)) for _ in range(3))
+        add = tck.add_graph(np.int8, (shape, shape), scales, tuple(int(v) for v in rng.integers(-128, 128, 3)),
+                            ["NONE", "RELU"][i % 2])
+        (call,) = optable.get("ADD").lower(add.ops()[0], add)
+        if i % 4 == 3:
+            _add_q(rng, i % 8 == 7)(call)
+        other = rng.integers(-128, 128, case.out_nbytes).astype(np.int8)
+        case.epilogue = (other, [int(call.params[k]) for k in ADD_S8_Q], bool(i % 2), i % 3 == 1)
+        case.skew = i % 4
+        out.append(case)
+    return out
+
+
 def other_cases(rng):
     out = []
     for shape in ((1, 1), (3, 37), (1, 10)):
@@ -309,8 +342,8 @@ def all_cases():
     rng = np.random.default_rng(2026)
     return (conv_cases(False, rng) + conv_cases(True, rng) + fc_cases(rng) + pool_cases("AVERAGE_POOL_2D", rng)
             + pool_cases("MAX_POOL_2D", rng) + dsp_pool_cases("AVERAGE_POOL_2D", rng)
-            + dsp_pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng)
-            + s16_cases(rng))
+            + dsp_pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + epilogue_cases(rng) + other_cases(rng)
+            + float_cases(rng) + s16_cases(rng))
 
 
 # ---- the reference: the host executor on the same call ---------------------------------------------------
@@ -337,6 +370,12 @@ def _layout(case, target):
             offs.append(None)
     if case.alias is not None:
         offs[case.out_index] = offs[case.alias]
+    if case.epilogue is not None:  # other's offset after the buffers' (zip(case.bufs, offs) leaves it out)
+        if case.epilogue[3]:
+            offs.append(offs[case.out_index])
+        else:
+            offs.append(size + case.skew)
+            size += (case.out_nbytes + case.skew + GUARD + 63) // 64 * 64
     return offs, size, scratch, kscratch, ip, fp
 
 
@@ -344,18 +383,28 @@ def _row_bytes(k, p):
     return p["ow"] * p[k.stream.ch] * k.stream.esize
 
 
-def reference(case):
-    """The output bytes of the host executor's kernel on the case (generic ABI, unprepared)."""
-    k = kt.get(case.kernel)
-    inames, fnames = k.iparams, k.fparams
-    size, steps, consts, init = tck.kernel_plan(
-        case.kernel, [b for i, b in enumerate(case.bufs) if i != case.out_index], case.out_nbytes,
-        [case.params[n] for n in inames], [case.fparams[n] for n in fnames], case.out_index)
+def _host_run(kernel, inputs, out_nbytes, ip, fp, out_index):
+    size, steps, consts, init = tck.kernel_plan(kernel, inputs, out_nbytes, ip, fp, out_index)
     ex = _host.Executor(size, steps, consts)
     ex.arena[:] = init
     ex.run()
-    space, off, n = steps[0][1][case.out_index]
+    space, off, n = steps[0][1][out_index]
     return ex.arena[off:off + n].copy()
+
+
+def reference(case):
+    """The output bytes of the host executor's kernel on the case (generic ABI, unprepared), then its
+    fused ADD (the host's add_s8 on the whole output)."""
+    k = kt.get(case.kernel)
+    out = _host_run(case.kernel, [b for i, b in enumerate(case.bufs) if i != case.out_index], case.out_nbytes,
+                    [case.params[n] for n in k.iparams], [case.fparams[n] for n in k.fparams], case.out_index)
+    if case.epilogue is None:
+        return out
+    other, eip, conv_first, _ = case.epilogue
+    n = case.out_nbytes
+    geometry = [1] * 5 + [n] + [0] * 5 + [1] + [0] * 5 + [1]
+    pair = [out.view(np.int8), other] if conv_first else [other, out.view(np.int8)]
+    return _host_run("add_s8", pair, n, geometry + list(eip), [], 2)
 
 
 # ---- the program under test --------------------------------------------------------------------------------
@@ -396,6 +445,13 @@ def program(cases, target):
         if fp:
             lines.append(f"    static const float fp[{len(fp)}] = {{{', '.join(CProgram._float(v) for v in fp)}}};")
         lines.append(f"    void *const b[{len(operands)}] = {{{', '.join(operands)}}};")
+        epi = "0, 0, NULL, NULL"
+        if case.epilogue is not None:
+            other, eip, conv_first, _ = case.epilogue
+            consts.append(_c_array("int8_t", f"c{k}_other", other))
+            lines.append(f"    memcpy(A + {offs[-1]}, c{k}_other, {other.nbytes});")
+            lines.append(f"    static const int32_t eip[{len(eip)}] = {{{', '.join(map(str, eip))}}};")
+            epi = f"1, {int(conv_first)}, A + {offs[-1]}, eip"
         fpn = "fp" if fp else "NULL"
         sc = f"A + {sc_off}" if scratch else "NULL"
         if case.stream is None:
@@ -404,8 +460,8 @@ def program(cases, target):
             k, n = kt.get(case.kernel), case.kernel.upper()
             delay, reverse = case.stream
             lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
-                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {_row_bytes(k, case.params)}, {kscratch}, 0, 0, "
-                         f"NULL, NULL, NULL}};")
+                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {_row_bytes(k, case.params)}, {kscratch}, {epi}, "
+                         f"NULL}};")
             lines.append(f"    tc_run_streamed(tc_{case.kernel}, b, ip, {fpn}, {sc}, &st);")
         lines += [f"    memcpy(O + {pos}, A, {size});", "  }"]
         body += lines
@@ -428,7 +484,7 @@ def program(cases, target):
         dirs.add(d)
         f = _kernel_files(TARGETS_DIR / d)[kernel]
         files[f.name] = f.read_text()
-    for d in sorted(dirs):
+    for d in [GENERIC] + sorted(dirs - {GENERIC}):  # a target's header replaces a generic one, as in CProgram
         for h in (TARGETS_DIR / d).glob("*.h"):
             files[h.name] = h.read_text()
     return files, spans
@@ -462,6 +518,8 @@ def arena_failures(cases, arenas, spans, wants) -> list:
         for i, (b, off) in enumerate(zip(case.bufs, offs)):
             if off is not None and i != case.out_index:
                 expect[off:off + b.nbytes] = np.ascontiguousarray(b).reshape(-1).view(np.uint8)
+        if case.epilogue is not None:
+            expect[offs[-1]:offs[-1] + case.out_nbytes] = case.epilogue[0].view(np.uint8)
         out_off = offs[case.out_index]
         expect[out_off:out_off + case.out_nbytes] = want
         mask = np.ones(size, bool)

@@ -606,8 +606,12 @@ class CProgram:
             sources[f.name] = f
         for name, path in sources.items():
             files[name] = path.read_text()
-        dirs = [GENERIC] + sorted({self.target.kernel_source(k) for k in used} - {GENERIC})
-        # the headers the sources include, transitively (a target's may include generic's)
+        # the headers the sources include, transitively (a target's may include generic's; a target's
+        # header of a generic header's name replaces it, e.g. cortex-m4's tc_add_row.h: its directory
+        # is searched whether or not the model uses one of its kernels, so that a target's kernel files
+        # are the same in every library)
+        dirs = [GENERIC] + sorted(({self.target.kernel_source(k) for k in used} | set(self.target.kernels.values()))
+                                  - {GENERIC})
         pending = ["tinycc_kernels.h"] + [n for t in sources for n in _local_includes(files[t])]
         while pending:
             name = pending.pop()
