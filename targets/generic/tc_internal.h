@@ -39,6 +39,16 @@
                 sw = (ip)[TCP_DWCONV2D_S8_SW], dh = (ip)[TCP_DWCONV2D_S8_DH], dw = (ip)[TCP_DWCONV2D_S8_DW]; \
   const int32_t pt = (ip)[TCP_DWCONV2D_S8_PT], pl = (ip)[TCP_DWCONV2D_S8_PL]
 
+/* An int8 pooling's geometry and activation bounds as int32 locals n, h, wd, c, oh, ow, kh, kw, sh, sw,
+   pt, pl, act_min, act_max, read by name from its parameters `ip` (K: AVGPOOL_S8 or MAXPOOL_S8, which
+   share the layout; the vector targets' pooling kernels). */
+#define TC_POOL_S8_PARAMS(K, ip)                                                                           \
+  const int32_t n = (ip)[TCP_##K##_N], h = (ip)[TCP_##K##_H], wd = (ip)[TCP_##K##_W], c = (ip)[TCP_##K##_C], \
+                oh = (ip)[TCP_##K##_OH], ow = (ip)[TCP_##K##_OW];                                         \
+  const int32_t kh = (ip)[TCP_##K##_KH], kw = (ip)[TCP_##K##_KW], sh = (ip)[TCP_##K##_SH],                \
+                sw = (ip)[TCP_##K##_SW], pt = (ip)[TCP_##K##_PT], pl = (ip)[TCP_##K##_PL];                \
+  const int32_t act_min = (ip)[TCP_##K##_ACT_MIN], act_max = (ip)[TCP_##K##_ACT_MAX]
+
 /* ---- integer basics ------------------------------------------------------------------------ */
 
 /* The int32 whose two's complement bit pattern is u (u modulo 2**32). */
