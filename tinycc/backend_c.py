@@ -363,9 +363,11 @@ class RV64GCV(CTarget):
 
 class CortexM4(CTarget):
     """Cortex-M4 (Armv7E-M with the DSP extension, FPv4-SP single-precision FPU). Its DSP (packed
-    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33; every
-    other kernel is the portable one (targets/generic) built for this core, listed in
-    generic_fallback."""
+    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33:
+    convolution, depthwise and fully connected layers (weights prepared at compile time), max and
+    average pooling (4 channels a word) and int8 ADD (contiguous rows, one SMMLAR a rounding stage;
+    its tc_add_row.h also serves the fused ADD of row streaming). Every other kernel is the portable
+    one (targets/generic) built for this core, listed in generic_fallback."""
     name = "cortex-m4"
     all_generic = False
     kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4", "avgpool_s8": "cortex-m4",
