@@ -12,8 +12,12 @@ arena byte (inputs, guard bytes around the output and the scratch) must be uncha
 
 Cases: odd shapes (channels that are no multiple of the vector length, 1-pixel images, stride
 2 SAME, dilation, depth multiplier), random geometries, and random extreme per-channel
-multipliers, shifts and biases. int8 byte for byte; float32 to 1e-5 (FMA contraction differs
-between compilers). A missing cross compiler or QEMU fails these tests.
+multipliers, shifts and biases; the Cortex-M4 pooling and ADD kernels' paths (channel counts 1 to
+9 and 4k + 1..3, windows and rows over 256 taps at the int8 extremes, ADD rows of every length,
+broadcast, extreme rescaling, every pair of int8 inputs), unaligned buffers (skew), an output over
+its input (alias), and row-streamed kernels with the fused ADD of their rows (epilogue). int8 byte
+for byte; float32 to 1e-5 (FMA contraction differs between compilers). A missing cross compiler or
+QEMU fails these tests.
 
 The Cortex-M4 depthwise kernel has its own program of many random single-op graphs (padding SAME,
 VALID and explicit, strides, dilations, depth multipliers 1 to 3, odd channel counts, extreme zero
