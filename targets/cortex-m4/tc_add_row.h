@@ -10,11 +10,8 @@
 static inline void tc_add_s8_row(const int8_t *x1, const int8_t *x2, int8_t *y, ptrdiff_t n,
                                  const tc_add_s8_params *p)
 {
-  tc_dsp_add f;
   ptrdiff_t i;
-  if (tc_dsp_add_setup(p, &f))
-    tc_dsp_add_row(f.swap ? x2 : x1, f.swap ? x1 : x2, y, n, &f);
-  else
+  if (!tc_dsp_add_row(x1, x2, y, n, p))
     for (i = 0; i < n; i++)
       y[i] = tc_add_one_s8(x1[i], x2[i], p);
 }

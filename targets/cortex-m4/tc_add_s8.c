@@ -4,11 +4,10 @@
  * always do); broadcast rows and other parameters run the portable code (TC_ADD_BODY_ROWS, tc_add_one). */
 #include "tc_dsp_add.h"
 
-#define TC_DSP_ADD_PREP \
-  tc_dsp_add f;         \
-  const int fast = tc_dsp_add_setup(&p, &f)
-
-#define TC_DSP_ADD_ROW(T, pa, pb, yp, n) tc_dsp_add_row(f.swap ? (pb) : (pa), f.swap ? (pa) : (pb), yp, n, &f)
+/* a row: the DSP row, or (parameters outside its fast form) the portable one */
+#define TC_DSP_ADD_ROW(T, pa, pb, yp, n) \
+  if (!tc_dsp_add_row(pa, pb, yp, n, &p)) \
+  TC_ADD_ROW(T, pa, pb, yp, n)
 
 void tc_add_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
-TC_ADD_BODY_ROWS(int8_t, ADD_S8, TC_DSP_ADD_PREP, fast, TC_DSP_ADD_ROW)
+TC_ADD_BODY_ROWS(int8_t, ADD_S8, TC_DSP_ADD_ROW)

@@ -28,14 +28,6 @@
 
 #include "tc_dsp.h"
 
-typedef struct {
-  int32_t swap;            /* the trivial input (a below) is in2 */
-  int32_t offa, offb;      /* its offset << 20; the other's << 21 */
-  int32_t mb, hb, rb;      /* the other input's stage */
-  int32_t mo, ho, ro;      /* the output stage (its half and out_off << ro in ho) */
-  uint32_t min4, max4;     /* act_min, act_max in the four bytes */
-} tc_dsp_add;
-
 static inline int32_t tc_dsp_smmlar(int32_t a, int32_t b, int32_t acc)
 {
   int32_t r;
@@ -55,57 +47,49 @@ static inline int tc_dsp_add_trivial(int32_t m, int r)
   return r == 0 && m == (int32_t)1 << 30;
 }
 
-/* The fast form's constants from the portable parameters; 0 when the call is outside it. */
-static inline int tc_dsp_add_setup(const tc_add_s8_params *p, tc_dsp_add *f)
+/* n elements of the contiguous rows x1, x2 into y (y may be x1 or x2) in the fast form; 0 (nothing
+   written) when the parameters p are outside it. a below is the trivial input, b the other; each
+   element's byte is shifted into a word from the top, 4 bytes clamped and stored at once (after
+   their inputs were read), the last n % 4 one byte at a time. Out of line: one copy per file. */
+static __attribute__((noinline, unused)) int tc_dsp_add_row(const int8_t *x1, const int8_t *x2, int8_t *y,
+                                                            ptrdiff_t n, const tc_add_s8_params *p)
 {
   const int swap = !tc_dsp_add_trivial(p->m1, p->r1);
-  const int32_t mb = swap ? p->m1 : p->m2;
-  const int rb = swap ? p->r1 : p->r2;
-  f->swap = swap;
-  f->offa = tc_shl32(swap ? p->in2_off : p->in1_off, 20);
-  f->offb = tc_shl32(swap ? p->in1_off : p->in2_off, 21);
-  f->mb = rb ? mb : INT32_MAX; /* both trivial: (2^31 - 1, 1) gives (x + off) << 19 too */
-  f->rb = rb ? rb : 1;
-  f->hb = (int32_t)1 << (f->rb - 1);
-  f->mo = p->mo;
-  f->ro = p->ro;
-  f->ho = (int32_t)(((uint32_t)1 << p->ro >> 1) + ((uint32_t)p->out_off << p->ro));
-  f->min4 = tc_dsp_dup4(p->act_min);
-  f->max4 = tc_dsp_dup4(p->act_max);
-  return p->left_shift + p->l1 == 20 && p->left_shift + p->l2 == 20 &&
-         tc_dsp_add_trivial(swap ? p->m2 : p->m1, swap ? p->r2 : p->r1) && (rb || mb == (int32_t)1 << 30) &&
-         p->lo == 0 && p->ro >= 1 && p->ro <= 22;
-}
-
-/* n elements of the contiguous rows a (the trivial input), b into y (y may be a or b): each
-   element's byte shifted into a word from the top, 4 bytes clamped and stored at once (after their
-   inputs were read), the last n % 4 one byte at a time. The constants are copied (F): a store to y
-   could change *f. */
-static __attribute__((noinline, unused)) void tc_dsp_add_row(const int8_t *a, const int8_t *b, int8_t *y,
-                                                            ptrdiff_t n, const tc_dsp_add *f)
-{
-  const tc_dsp_add F = *f;
+  const int8_t *a = swap ? x2 : x1;
+  const ptrdiff_t db = (swap ? x1 : x2) - a;
+  const int32_t offa = tc_shl32(swap ? p->in2_off : p->in1_off, 20), offb = tc_shl32(swap ? p->in1_off : p->in2_off, 21);
+  int32_t mb = swap ? p->m1 : p->m2, rb = swap ? p->r1 : p->r2, hb;
+  const int32_t mo = p->mo, ro = p->ro, ho = (int32_t)(((uint32_t)1 << ro >> 1) + ((uint32_t)p->out_off << ro));
+  const uint32_t min4 = tc_dsp_dup4(p->act_min), max4 = tc_dsp_dup4(p->act_max);
   const int8_t *const end = a + n;
-  const ptrdiff_t db = b - a;
   uint32_t w = 0;
   int k = 4;
+  if (p->left_shift + p->l1 != 20 || p->left_shift + p->l2 != 20 ||
+      !tc_dsp_add_trivial(swap ? p->m2 : p->m1, swap ? p->r2 : p->r1) || (rb == 0 && mb != (int32_t)1 << 30) ||
+      p->lo != 0 || ro < 1 || ro > 22)
+    return 0;
+  if (rb == 0) { /* both trivial: (2^31 - 1, 1) gives (x + off) << 19 too */
+    mb = INT32_MAX;
+    rb = 1;
+  }
+  hb = (int32_t)1 << (rb - 1);
   while (a != end) {
     /* 2 (a + b): 2a = (x + off) << 20, b from its stage */
-    const int32_t xs =
-        F.offa + tc_shl32(*a, 20) + 2 * tc_dsp_add_stage(F.offb + tc_shl32(a[db], 21), F.mb, F.hb, F.rb);
+    const int32_t xs = offa + tc_shl32(*a, 20) + 2 * tc_dsp_add_stage(offb + tc_shl32(a[db], 21), mb, hb, rb);
     a++;
-    w = w >> 8 | (uint32_t)__ssat(tc_dsp_add_stage(xs, F.mo, F.ho, F.ro), 8) << 24;
-    if (--k == 0) { /* f->min4, f->max4 read here, not kept in registers */
-      tc_dsp_store32(y, tc_dsp_min4(tc_dsp_max4(w, f->min4), f->max4));
+    w = w >> 8 | (uint32_t)__ssat(tc_dsp_add_stage(xs, mo, ho, ro), 8) << 24;
+    if (--k == 0) {
+      tc_dsp_store32(y, tc_dsp_min4(tc_dsp_max4(w, min4), max4));
       y += 4;
       k = 4;
     }
   }
   if (k < 4) {
-    w = tc_dsp_min4(tc_dsp_max4(w >> 8 * k, f->min4), f->max4);
+    w = tc_dsp_min4(tc_dsp_max4(w >> 8 * k, min4), max4);
     for (; k < 4; k++, w >>= 8)
       *y++ = (int8_t)w;
   }
+  return 1;
 }
 
 #endif

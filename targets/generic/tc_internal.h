@@ -328,18 +328,17 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
    reads): buffers in1, in2, out of element type T; ip: the 6-D broadcast geometry d0..d5, a0..a5,
    b0..b5 (element strides of the inputs, 0 where broadcast), then the ADD parameters from act_min
    on (tc_add_s8_setup). The output may be exactly in1 or in2 when not broadcast. */
-#define TC_ADD_BODY(T, K) TC_ADD_BODY_ROWS(T, K, , 1, TC_ADD_ROW)
+#define TC_ADD_BODY(T, K) TC_ADD_BODY_ROWS(T, K, TC_ADD_ROW)
 
 /* n elements of two contiguous rows pa, pb into yp, one at a time (the portable row). */
 #define TC_ADD_ROW(T, pa, pb, yp, n)  \
   for (i5 = 0; i5 < (n); i5++)        \
   (yp)[i5] = (T)tc_add_one((pa)[i5], (pb)[i5], &p)
 
-/* TC_ADD_BODY with a target's own rows: PREP, a statement run once the parameters p are set up
-   (it may declare what ROW and USE read); ROW(T, pa, pb, yp, n), the statement computing the n
+/* TC_ADD_BODY with a target's own rows: ROW(T, pa, pb, yp, n), the statement computing the n
    outputs of a row whose inputs are both contiguous (a5 == b5 == 1: every row of an ADD without
-   broadcast, which the lowering gives as one row) when USE is true, the strided loop otherwise. */
-#define TC_ADD_BODY_ROWS(T, K, PREP, USE, ROW)                                                                \
+   broadcast, which the lowering gives as one row) with the parameters p. */
+#define TC_ADD_BODY_ROWS(T, K, ROW)                                                                           \
   {                                                                                                           \
     const T *const in1 = (const T *)buf[TCB_##K##_IN1];                                                       \
     const T *const in2 = (const T *)buf[TCB_##K##_IN2];                                                       \
@@ -350,7 +349,6 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
     (void)fp;                                                                                                 \
     (void)scratch;                                                                                            \
     tc_add_s8_setup(ip + TCP_##K##_ACT_MIN, &p);                                                              \
-    PREP;                                                                                                     \
     for (i0 = 0; i0 < ip[TCP_##K##_D0]; i0++)                                                                 \
       for (i1 = 0; i1 < ip[TCP_##K##_D1]; i1++)                                                               \
         for (i2 = 0; i2 < ip[TCP_##K##_D2]; i2++)                                                             \
@@ -361,7 +359,7 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
               const T *const pb = in2 + i0 * ip[TCP_##K##_B0] + i1 * ip[TCP_##K##_B1] + i2 * ip[TCP_##K##_B2] \
                                   + i3 * ip[TCP_##K##_B3] + i4 * ip[TCP_##K##_B4];                            \
               T *const yp = y + k;                                                                            \
-              if ((USE) && a5 == 1 && b5 == 1) {                                                              \
+              if (a5 == 1 && b5 == 1) {                                                                       \
                 ROW(T, pa, pb, yp, d5);                                                                       \
               } else {                                                                                        \
                 for (i5 = 0; i5 < d5; i5++)                                                                   \
