@@ -12,8 +12,12 @@ arena byte (inputs, guard bytes around the output and the scratch) must be uncha
 
 Cases: odd shapes (channels that are no multiple of the vector length, 1-pixel images, stride
 2 SAME, dilation, depth multiplier), random geometries, and random extreme per-channel
-multipliers, shifts and biases. int8 byte for byte; float32 to 1e-5 (FMA contraction differs
-between compilers). A missing cross compiler or QEMU fails these tests.
+multipliers, shifts and biases; the Cortex-M4 pooling and ADD kernels' paths (channel counts 1 to
+9 and 4k + 1..3, windows and rows over 256 taps at the int8 extremes, ADD rows of every length,
+broadcast, extreme rescaling, every pair of int8 inputs), unaligned buffers (skew), an output over
+its input (alias), and row-streamed kernels with the fused ADD of their rows (epilogue). int8 byte
+for byte; float32 to 1e-5 (FMA contraction differs between compilers). A missing cross compiler or
+QEMU fails these tests.
 
 The Cortex-M4 depthwise kernel has its own program of many random single-op graphs (padding SAME,
 VALID and explicit, strides, dilations, depth multipliers 1 to 3, odd channel counts, extreme zero
@@ -59,7 +63,11 @@ class Case:
     stream: tuple = None  # (delay, reverse) to run through tc_run_streamed
     what: str = ""
     bound: object = None  # a float32 output's error bound (tinycc.tolerance)
-    misalign: int = 0  # bytes added to the arena offsets of the activation buffers (unaligned buffers)
+    skew: int = 0    # bytes past the 64-byte alignment of every activation buffer (unaligned operands)
+    alias: int = None  # the input buffer the output is written over (in place), else its own
+    # a streamed case's fused ADD: (other (int8, the output's size), add_s8's iparams from act_min on,
+    # conv_first, other is the output buffer itself)
+    epilogue: tuple = None
 
 
 # ---- the cases ------------------------------------------------------------------------------------------
@@ -169,6 +177,54 @@ def pool_cases(kind, rng):
     return out
 
 
+def _extreme_input(value):
+    """Replace a case's input by one value everywhere (int8 extremes: the int16 partial sums of a large
+    average pooling window at their limits)."""
+    def tweak(case):
+        case.bufs[0] = np.full_like(case.bufs[0], value)
+    return tweak
+
+
+def dsp_pool_cases(kind, rng):
+    """The Cortex-M4 pooling kernels' paths: channel counts 1 to 9, multiples of 4 and 4k + 1..3 (the
+    last group of 4 overlapping the one before, fewer than 4 one at a time), windows of more than 256
+    taps and rows wider than 256 (the average's int16 runs), extreme inputs, every activation, zero
+    points at the extremes, unaligned buffers, row-streamed forward and reverse."""
+    out = []
+    shapes = [((1, 5, 6, c), (3, 3), (2, 2), "SAME") for c in range(1, 10)]
+    shapes += [((1, 4, 5, c), (2, 2), (1, 2), "VALID") for c in (12, 13, 14, 15, 16, 31)]
+    shapes += [((1, 20, 20, 5), (20, 20), (1, 1), "VALID"), ((1, 2, 300, 6), (2, 300), (1, 1), "VALID"),
+               ((1, 17, 17, 8), (17, 16), (1, 1), "VALID"), ((1, 3, 3, 256), (3, 3), (1, 1), "VALID"),
+               ((2, 7, 7, 7), (4, 4), (3, 3), "SAME")]
+    acts = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+    for i, (shape, k, stride, pad) in enumerate(shapes):
+        zp = [-128, 127, 0, int(rng.integers(-128, 128))][i % 4]
+        g = tck.pool_graph(np.int8, kind, shape, k, stride, pad, acts[i % 4], zp)
+        tweak = _extreme_input([-128, 127][i % 2]) if k[0] * k[1] > 256 and i % 3 else None
+        out.append(_case(g, rand_input(g, rng), f"dsp {kind} {shape} {k} {stride} {pad}",
+                         stream=(i % 3, bool(i % 2)) if i % 4 else None, tweak=tweak))
+        out[-1].skew = i % 4
+    return out
+
+
+def _add_q(rng, mode):
+    """Replace an ADD case's rescaling by random extremes (mode 0: TFLite's form, left shift 20 and one
+    input's multiplier 0.5, the other's, the output's and the shifts anywhere near the Cortex-M4 fast
+    form's limits; 1: anything the kernel table allows)."""
+    def tweak(case):
+        p = case.params
+        mults = [0, 1, 1 << 30, (1 << 31) - 1, 1518500250, 1073741825, int(rng.integers(0, 1 << 31))]
+        for m, sh in (("m1", "s1"), ("m2", "s2"), ("mo", "so")):
+            p[m] = int(rng.choice(mults))
+            p[sh] = int(rng.integers(-31, 32)) if mode else int(rng.choice([0, -1, -2, -5, -21, -22, -23, -31, 1]))
+        p["left_shift"] = int(rng.integers(0, 32)) if mode else 20
+        if not mode:
+            half = ["m1", "m2", None][int(rng.integers(3))]  # None: both inputs' multipliers 0.5
+            for m in ([half] if half else ["m1", "m2"]):
+                p[m], p["s" + m[1]] = 1 << 30, 0
+    return tweak
+
+
 def add_cases(rng):
     out = []
     cases = [(s, (0.05, 0.11, 0.13), (-7, 12, -3)) for s in ADD_CASES] + [
@@ -182,6 +238,55 @@ def add_cases(rng):
         except (UnsupportedError, ValueError):
             continue
         out.append(_case(g, rand_input(g, rng), f"add {shapes}"))
+    # the Cortex-M4's add_s8: rows of every length around its words of 4, broadcast and not, unaligned,
+    # in place, extreme rescaling (fast form and not), every activation
+    acts = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+    for i in range(24):
+        n = [1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 1000][i % 12]
+        shapes = [((1, n), (1, n)), ((3, n), (n,)), ((n, 1), (n, 3))][i % 3]
+        scales = tuple(float(10 ** rng.uniform(-3, 0)) for _ in range(3))
+        zps = tuple(int(v) for v in rng.choice([-128, 127, 0, int(rng.integers(-128, 128))], 3))
+        g = tck.add_graph(np.int8, shapes, scales, zps, acts[i % 4])
+        case = _case(g, rand_input(g, rng), f"dsp add {shapes} {i}", tweak=_add_q(rng, i % 4 == 3) if i % 2 else None)
+        case.skew = i % 4
+        case.alias = 0 if i % 3 == 0 and i % 2 == 0 else None
+        out.append(case)
+    # every pair of int8 inputs (a rounding tie in one input's rescaling rarely reaches the output)
+    pairs = np.arange(-128, 128, dtype=np.int8)
+    for i, scales in enumerate([(0.02, 0.05, 0.04), (0.05, 0.05, 0.1), (0.3, 0.01, 0.2), (0.1, 0.07, 0.9)]):
+        g = tck.add_graph(np.int8, ((1, 65536), (1, 65536)), scales, (3, -128, -5), "NONE")
+        out.append(_case(g, [np.tile(pairs, 256)[None], np.repeat(pairs, 256)[None]], f"dsp add pairs {scales}",
+                         tweak=_add_q(rng, 0) if i == 3 else None))
+    return out
+
+
+ADD_S8_Q = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")
+
+
+def epilogue_cases(rng):
+    """Row-streamed convolutions and pooling with the fused ADD of their output rows (tc_stream.h's
+    epilogue: the Cortex-M4 runs add_s8's DSP row there), the streamed output first or second, the
+    other operand in its own buffer or the output itself, TFLite's rescaling or random extremes."""
+    out = []
+    makers = [lambda: conv_graph(rng, np.int8, False, (1, 6, 5, 16), 17, (1, 1), (1, 1), (1, 1), "VALID", "NONE"),
+              lambda: conv_graph(rng, np.int8, False, (1, 7, 6, 5), 8, (3, 3), (1, 1), (1, 1), "SAME", "RELU"),
+              lambda: conv_graph(rng, np.int8, True, (1, 7, 9, 12), 1, (3, 3), (2, 2), (1, 1), "SAME", "RELU6"),
+              lambda: tck.pool_graph(np.int8, "AVERAGE_POOL_2D", (1, 8, 8, 7), (2, 2), (2, 2), "VALID", "NONE", -3),
+              lambda: tck.pool_graph(np.int8, "MAX_POOL_2D", (1, 9, 7, 13), (3, 3), (1, 1), "SAME", "RELU", 5)]
+    for i in range(10):
+        g = makers[i % 5]()
+        case = _case(g, rand_input(g, rng), f"epilogue {i}", stream=(i % 3, bool(i % 2)))
+        shape = g.tensor(g.outputs[0]).shape
+        scales = tuple(float(10 ** rng.uniform(-2, 0)) for _ in range(3))
+        add = tck.add_graph(np.int8, (shape, shape), scales, tuple(int(v) for v in rng.integers(-128, 128, 3)),
+                            ["NONE", "RELU"][i % 2])
+        (call,) = optable.get("ADD").lower(add.ops()[0], add)
+        if i % 4 == 3:
+            _add_q(rng, i % 8 == 7)(call)
+        other = rng.integers(-128, 128, case.out_nbytes).astype(np.int8)
+        case.epilogue = (other, [int(call.params[k]) for k in ADD_S8_Q], bool(i % 2), i % 3 == 1)
+        case.skew = i % 4
+        out.append(case)
     return out
 
 
@@ -261,7 +366,7 @@ def s16_cases(rng):
         g = fc_graph(rng, np.int16, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)
         out.append(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"))
     # depthwise, shape, oc (conv) / dm (depthwise), kernel, stride, dilation, padding, activation, tweak,
-    # misalign
+    # skew
     layers = [(False, (1, 3, 5, 7), 5, (1, 1), (1, 1), (1, 1), "VALID", "RELU", None, 0),
               (False, (1, 5, 4, 9), 3, (1, 1), (2, 2), (1, 1), "SAME", "NONE", None, 2),
               (False, (1, 5, 5, 6), 4, (1, 1), (1, 1), (1, 1), "VALID", "RELU6", _pad(1, 2), 0),
@@ -278,10 +383,10 @@ def s16_cases(rng):
     for i, (depthwise, shape, oc, k, stride, dil, pad, act, tweak, mis) in enumerate(layers):
         g = conv_graph(rng, np.int16, depthwise, shape, oc, k, stride, dil, pad, act, bias=i % 3 != 2)
         what = f"s16 {'dw' if depthwise else 'conv'} {shape} {oc} {k} {stride} {dil} {pad}"
-        out.append(dataclasses.replace(_case(g, rand_input(g, rng), what, tweak=tweak), misalign=mis))
+        out.append(dataclasses.replace(_case(g, rand_input(g, rng), what, tweak=tweak), skew=mis))
     for i, (in_shape, units) in enumerate([((1, 600), 5), ((5, 33), 7), ((2, 9), 1)]):
         g = fc_graph(rng, np.int16, in_shape, units, "RELU", bias=i != 1)
-        out.append(dataclasses.replace(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"), misalign=2 * i))
+        out.append(dataclasses.replace(_case(g, rand_input(g, rng), f"s16 fc {in_shape} {units}"), skew=2 * i))
     for i, (depthwise, shape, k) in enumerate([(False, (1, 2, 2, 300), (2, 2)), (True, (1, 1, 700, 5), (1, 600)),
                                                (False, (2, 1, 1, 1100), (1, 1))]):
         g = conv_graph(rng, np.int16, depthwise, shape, 1 if depthwise else 3, k, (1, 1), (1, 1), "VALID", "NONE")
@@ -294,7 +399,7 @@ def s16_cases(rng):
             continue
         tweak = _extreme_requant_s16(rng, right_only=ran % 4 < 2) if ran % 3 < 2 else None
         case = _case(g, rand_input(g, rng), f"s16 random {ran}", tweak=tweak)
-        out.append(dataclasses.replace(case, misalign=2 * (ran % 2)))
+        out.append(dataclasses.replace(case, skew=2 * (ran % 2)))
         ran += 1
     for i, (in_shape, units) in enumerate([((1, 300), 6), ((3, 700), 5), ((2, 64), 9), ((1, 40), 3)]):
         g = fc_graph(rng, np.int16, in_shape, units, "NONE", bias=i != 2)
@@ -322,7 +427,9 @@ def float_cases(rng):
 def all_cases():
     rng = np.random.default_rng(2026)
     return (conv_cases(False, rng) + conv_cases(True, rng) + fc_cases(rng) + pool_cases("AVERAGE_POOL_2D", rng)
-            + pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + other_cases(rng) + float_cases(rng) + s16_cases(rng))
+            + pool_cases("MAX_POOL_2D", rng) + dsp_pool_cases("AVERAGE_POOL_2D", rng)
+            + dsp_pool_cases("MAX_POOL_2D", rng) + add_cases(rng) + epilogue_cases(rng) + other_cases(rng)
+            + float_cases(rng) + s16_cases(rng))
 
 
 # ---- the reference: the host executor on the same call ---------------------------------------------------
@@ -339,12 +446,22 @@ def _layout(case, target):
         scratch = (kscratch + 63) // 64 * 64 + (case.stream[0] + 1) * _row_bytes(k, case.params)
     offs, size = [], 0
     for i, b in enumerate(case.bufs):
-        if i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
+        if i == case.out_index and case.alias is not None:
+            offs.append(None)  # placed below, over the input
+        elif i == case.out_index or i < 2 or (case.kernel.startswith("add") and i < 3):
             n = case.out_nbytes if i == case.out_index else b.nbytes
-            offs.append(size + case.misalign)
-            size += (n + case.misalign + GUARD + 63) // 64 * 64
+            offs.append(size + case.skew)
+            size += (n + case.skew + GUARD + 63) // 64 * 64
         else:
             offs.append(None)
+    if case.alias is not None:
+        offs[case.out_index] = offs[case.alias]
+    if case.epilogue is not None:  # other's offset after the buffers' (zip(case.bufs, offs) leaves it out)
+        if case.epilogue[3]:
+            offs.append(offs[case.out_index])
+        else:
+            offs.append(size + case.skew)
+            size += (case.out_nbytes + case.skew + GUARD + 63) // 64 * 64
     return offs, size, scratch, kscratch, ip, fp
 
 
@@ -352,18 +469,28 @@ def _row_bytes(k, p):
     return p["ow"] * p[k.stream.ch] * k.stream.esize
 
 
-def reference(case):
-    """The output bytes of the host executor's kernel on the case (generic ABI, unprepared)."""
-    k = kt.get(case.kernel)
-    inames, fnames = k.iparams, k.fparams
-    size, steps, consts, init = tck.kernel_plan(
-        case.kernel, [b for i, b in enumerate(case.bufs) if i != case.out_index], case.out_nbytes,
-        [case.params[n] for n in inames], [case.fparams[n] for n in fnames], case.out_index)
+def _host_run(kernel, inputs, out_nbytes, ip, fp, out_index):
+    size, steps, consts, init = tck.kernel_plan(kernel, inputs, out_nbytes, ip, fp, out_index)
     ex = _host.Executor(size, steps, consts)
     ex.arena[:] = init
     ex.run()
-    space, off, n = steps[0][1][case.out_index]
+    space, off, n = steps[0][1][out_index]
     return ex.arena[off:off + n].copy()
+
+
+def reference(case):
+    """The output bytes of the host executor's kernel on the case (generic ABI, unprepared), then its
+    fused ADD (the host's add_s8 on the whole output)."""
+    k = kt.get(case.kernel)
+    out = _host_run(case.kernel, [b for i, b in enumerate(case.bufs) if i != case.out_index], case.out_nbytes,
+                    [case.params[n] for n in k.iparams], [case.fparams[n] for n in k.fparams], case.out_index)
+    if case.epilogue is None:
+        return out
+    other, eip, conv_first, _ = case.epilogue
+    n = case.out_nbytes
+    geometry = [1] * 5 + [n] + [0] * 5 + [1] + [0] * 5 + [1]
+    pair = [out.view(np.int8), other] if conv_first else [other, out.view(np.int8)]
+    return _host_run("add_s8", pair, n, geometry + list(eip), [], 2)
 
 
 # ---- the program under test --------------------------------------------------------------------------------
@@ -391,7 +518,7 @@ def program(cases, target):
                  f"    memset(A, {FILL}, {size});"]
         operands = []
         for i, (b, off) in enumerate(zip(prepared.bufs, offs)):
-            if off is None:
+            if off is None and i != case.out_index:
                 name = f"c{k}_{i}"
                 consts.append(_c_array(_CTYPE[np.asarray(b).dtype], name, np.asarray(b)))
                 operands.append(f"(void *){name}")
@@ -405,6 +532,13 @@ def program(cases, target):
         if fp:
             lines.append(f"    static const float fp[{len(fp)}] = {{{', '.join(CProgram._float(v) for v in fp)}}};")
         lines.append(f"    void *const b[{len(operands)}] = {{{', '.join(operands)}}};")
+        epi = "0, 0, {NULL, -1}, NULL"
+        if case.epilogue is not None:
+            other, eip, conv_first, _ = case.epilogue
+            consts.append(_c_array("int8_t", f"c{k}_other", other))
+            lines.append(f"    memcpy(A + {offs[-1]}, c{k}_other, {other.nbytes});")
+            lines.append(f"    static const int32_t eip[{len(eip)}] = {{{', '.join(map(str, eip))}}};")
+            epi = f"1, {int(conv_first)}, {{NULL, {offs[-1]}}}, eip"
         fpn = "fp" if fp else "NULL"
         sc = f"A + {sc_off}" if scratch else "NULL"
         if case.stream is None:
@@ -413,8 +547,8 @@ def program(cases, target):
             k, n = kt.get(case.kernel), case.kernel.upper()
             delay, reverse = case.stream
             lines.append(f"    const tc_stream st = {{{delay}, {int(reverse)}, TCN_{n}_IPARAMS, TCN_{n}_BUFS, "
-                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {_row_bytes(k, case.params)}, {kscratch}, 0, 0, "
-                         f"{{NULL, -1}}, NULL, NULL}};")
+                         f"TCP_{n}_OH, TCP_{n}_PT, TCP_{n}_SH, {_row_bytes(k, case.params)}, {kscratch}, {epi}, "
+                         f"NULL}};")
             lines.append(f"    tc_run_streamed(tc_{case.kernel}, b, ip, {fpn}, {sc}, &st, A);")
         lines += [f"    memcpy(O + {pos}, A, {size});", "  }"]
         body += lines
@@ -435,7 +569,7 @@ def program(cases, target):
     for kernel in sorted(kernels) + ["run_streamed"]:
         f = _kernel_files(TARGETS_DIR / (target.kernel_source(kernel) if kernel != "run_streamed" else GENERIC))[kernel]
         sources[f.name] = f
-    dirs = [GENERIC] + sorted({target.kernel_source(k) for k in kernels} - {GENERIC})
+    dirs = [GENERIC] + sorted(({target.kernel_source(k) for k in kernels} | set(target.kernels.values())) - {GENERIC})
     files.update(library_sources(target.name, dirs, sources))
     return files, spans
 
@@ -468,6 +602,8 @@ def arena_failures(cases, arenas, spans, wants) -> list:
         for i, (b, off) in enumerate(zip(case.bufs, offs)):
             if off is not None and i != case.out_index:
                 expect[off:off + b.nbytes] = np.ascontiguousarray(b).reshape(-1).view(np.uint8)
+        if case.epilogue is not None:
+            expect[offs[-1]:offs[-1] + case.out_nbytes] = case.epilogue[0].view(np.uint8)
         out_off = offs[case.out_index]
         expect[out_off:out_off + case.out_nbytes] = want
         mask = np.ones(size, bool)

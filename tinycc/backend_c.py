@@ -408,19 +408,20 @@ class RV64GCV(CTarget):
 
 class CortexM4(CTarget):
     """Cortex-M4 (Armv7E-M with the DSP extension, FPv4-SP single-precision FPU). Its DSP (packed
-    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33: the int8
-    conv2d_s8, fc_s8 and dwconv2d_s8, and the 16x8 conv_s16 (convolution, depthwise and fully
-    connected with int16 activations); every other kernel is the portable one (targets/generic) built
-    for this core, listed in generic_fallback."""
+    16-bit SIMD) kernels are in targets/cortex-m4, shared with the Cortex-M7 and Cortex-M33:
+    convolution, depthwise and fully connected layers, int8 and 16x8 (conv_s16; weights prepared at
+    compile time), max and average pooling (4 channels a word) and int8 ADD (contiguous rows, one
+    SMMLAR a rounding stage; its tc_add_row.h also serves the fused ADD of row streaming). Every other
+    kernel is the portable one (targets/generic) built for this core, listed in generic_fallback."""
     name = "cortex-m4"
     all_generic = False
-    kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4", "conv_s16": "cortex-m4"}
+    kernels = {"conv2d_s8": "cortex-m4", "fc_s8": "cortex-m4", "dwconv2d_s8": "cortex-m4", "conv_s16": "cortex-m4",
+               "avgpool_s8": "cortex-m4", "maxpool_s8": "cortex-m4", "add_s8": "cortex-m4"}
     prepare = {"conv2d_s8": prepare_m4_gemm, "fc_s8": prepare_m4_gemm, "dwconv2d_s8": prepare_m4_dw,
                "conv_s16": prepare_m4_conv_s16}
-    scratch = {"conv2d_s8": scratch_m4_conv, "fc_s8": scratch_m4_fc,
-               "conv_s16": scratch_m4_conv_s16}
+    scratch = {"conv2d_s8": scratch_m4_conv, "fc_s8": scratch_m4_fc, "conv_s16": scratch_m4_conv_s16}
     generic_fallback = frozenset(_k for _k in (
-        "avgpool_s8", "maxpool_s8", "add_s8", "softmax_s8", "copy",
+        "softmax_s8", "copy",
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"
@@ -718,7 +719,11 @@ class CProgram:
             if f is None:
                 raise UnsupportedError(f"targets/generic has no tc_{runner}")
             sources[f.name] = f
-        dirs = [GENERIC] + sorted({self.target.kernel_source(k) for k in used} - {GENERIC})
+        # a target's header of a generic header's name replaces it (cortex-m4's tc_add_row.h): its
+        # directory is searched whether or not the model uses one of its kernels, so that a target's
+        # kernel files are the same in every library
+        dirs = [GENERIC] + sorted(({self.target.kernel_source(k) for k in used} | set(self.target.kernels.values()))
+                                  - {GENERIC})
         files.update(library_sources(self.target.name, dirs, sources))
         sources = sorted(f for f in files if f.endswith(".c") and f != "model.c")
         files["tinycc.mk"] = self._make_fragment(p.upper(), sources)

@@ -53,11 +53,47 @@ static inline uint32_t tc_dsp_pkhtb(uint32_t hi, uint32_t lo)
   return r;
 }
 
+/* SXTAB16 with its second operand rotated right by 8 bits: bytes 1 and 3 of b, sign-extended, added
+   to the two halfwords of a (the rotation is part of the instruction, which GCC's intrinsic does not
+   fold). */
+static inline int32_t tc_dsp_sxtab16_ror8(int32_t a, uint32_t b)
+{
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
+/* 32-bit loads and stores at any alignment (a single LDR / STR: the core allows unaligned ones). */
 static inline uint32_t tc_dsp_load32(const void *p)
 {
   uint32_t v;
   memcpy(&v, p, 4);
   return v;
+}
+
+static inline void tc_dsp_store32(void *p, uint32_t v)
+{
+  memcpy(p, &v, 4);
+}
+
+/* An int8 value in the four bytes of a word. */
+static inline uint32_t tc_dsp_dup4(int32_t v)
+{
+  return ((uint32_t)v & 0xFFu) * 0x01010101u;
+}
+
+/* The lane-wise maximum and minimum of 4 int8 lanes: SSUB8 sets the GE flag of the lanes where a >= b,
+   SEL takes those lanes from its first operand. */
+static inline __attribute__((always_inline)) uint32_t tc_dsp_max4(uint32_t a, uint32_t b)
+{
+  (void)__ssub8((int32_t)a, (int32_t)b);
+  return __sel(a, b);
+}
+
+static inline __attribute__((always_inline)) uint32_t tc_dsp_min4(uint32_t a, uint32_t b)
+{
+  (void)__ssub8((int32_t)a, (int32_t)b);
+  return __sel(b, a);
 }
 
 /* A 32-bit word of memory that may hold any type (packed weights, widened rows). */

@@ -36,15 +36,6 @@ typedef struct {
   ptrdiff_t xrow, xcol;          /* input step per tap row / column */
 } tc_m4dw;
 
-/* SXTAB16 with its second operand rotated right by 8 bits (lanes: bytes 1 and 3 of b): the
-   rotation is part of the instruction, which GCC's intrinsic does not fold. */
-static inline int32_t tc_m4dw_sxtab16_hi(int32_t a, uint32_t b)
-{
-  int32_t r;
-  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(b));
-  return r;
-}
-
 /* The 4 outputs of a group (accumulators a0..a3, its requantization words at rq): requantized with
    the zero point, saturated to int8 (tc_dsp_requant), packed into one word. */
 static inline __attribute__((always_inline)) uint32_t tc_m4dw_pack4(const int32_t *rq, int32_t out_zp, int32_t a0,
@@ -66,22 +57,19 @@ TC_DSP_HOT void tc_m4dw_store4(const tc_m4dw *a, int8_t *yp, const int32_t *rq, 
   uint32_t v = a->fast ? tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 1)
                        : tc_m4dw_pack4(rq, a->out_zp, a0, a1, a2, a3, 0);
   if (!a->full) {
-    (void)__ssub8((int32_t)v, (int32_t)a->min4); /* GE: v >= act_min */
-    v = __sel(v, a->min4);
-    (void)__ssub8((int32_t)v, (int32_t)a->max4); /* GE: v >= act_max */
-    v = __sel(a->max4, v);
+    v = tc_dsp_max4(v, a->min4);
+    v = tc_dsp_min4(v, a->max4);
   }
-  memcpy(yp, &v, 4);
+  tc_dsp_store32(yp, v);
 }
 
 /* One tap of 4 channels: the input bytes at XC, the weight words at WP. */
 #define TC_M4DW_TAP(XC, WP)                                                                         \
   do {                                                                                              \
-    uint32_t xv_;                                                                                   \
+    const uint32_t xv_ = tc_dsp_load32(XC);                                                         \
     int32_t x02_, x13_;                                                                             \
-    memcpy(&xv_, (XC), 4);                                                                          \
     x02_ = __sxtab16(nzp, (int32_t)xv_);                                                            \
-    x13_ = tc_m4dw_sxtab16_hi(nzp, xv_);                                                            \
+    x13_ = tc_dsp_sxtab16_ror8(nzp, xv_);                                                            \
     a0 = __smlabb(x02_, (WP)[0], a0);                                                               \
     a2 = __smlatt(x02_, (WP)[0], a2);                                                               \
     a1 = __smlabb(x13_, (WP)[1], a1);                                                               \
@@ -207,8 +195,8 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   a.act_max = ip[TCP_DWCONV2D_S8_ACT_MAX];
   a.full = a.act_min == -128 && a.act_max == 127;
   a.nzp = tc_s32(((uint32_t)-a.in_zp & 0xFFFFu) * 0x10001u);
-  a.min4 = ((uint32_t)a.act_min & 0xFFu) * 0x01010101u;
-  a.max4 = ((uint32_t)a.act_max & 0xFFu) * 0x01010101u;
+  a.min4 = tc_dsp_dup4(a.act_min);
+  a.max4 = tc_dsp_dup4(a.act_max);
   a.xrow = (ptrdiff_t)dh * wd * c;
   a.xcol = (ptrdiff_t)dw * c;
   for (b = 0; b < n; b++) {

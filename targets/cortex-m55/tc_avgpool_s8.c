@@ -7,11 +7,7 @@ void tc_avgpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *s
 {
   const int8_t *const x = (const int8_t *)buf[TCB_AVGPOOL_S8_IN];
   int8_t *restrict const y = (int8_t *)buf[TCB_AVGPOOL_S8_OUT];
-  const int32_t n = ip[TCP_AVGPOOL_S8_N], h = ip[TCP_AVGPOOL_S8_H], wd = ip[TCP_AVGPOOL_S8_W], c = ip[TCP_AVGPOOL_S8_C],
-                oh = ip[TCP_AVGPOOL_S8_OH], ow = ip[TCP_AVGPOOL_S8_OW];
-  const int32_t kh = ip[TCP_AVGPOOL_S8_KH], kw = ip[TCP_AVGPOOL_S8_KW], sh = ip[TCP_AVGPOOL_S8_SH],
-                sw = ip[TCP_AVGPOOL_S8_SW], pt = ip[TCP_AVGPOOL_S8_PT], pl = ip[TCP_AVGPOOL_S8_PL];
-  const int32_t act_min = ip[TCP_AVGPOOL_S8_ACT_MIN], act_max = ip[TCP_AVGPOOL_S8_ACT_MAX];
+  TC_POOL_S8_PARAMS(AVGPOOL_S8, ip);
   const ptrdiff_t xstride = (ptrdiff_t)wd * c;
   int32_t b, oy, ox, o, iy, ix, j;
   (void)fp;

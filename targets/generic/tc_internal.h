@@ -39,6 +39,16 @@
                 sw = (ip)[TCP_DWCONV2D_S8_SW], dh = (ip)[TCP_DWCONV2D_S8_DH], dw = (ip)[TCP_DWCONV2D_S8_DW]; \
   const int32_t pt = (ip)[TCP_DWCONV2D_S8_PT], pl = (ip)[TCP_DWCONV2D_S8_PL]
 
+/* An int8 pooling's geometry and activation bounds as int32 locals n, h, wd, c, oh, ow, kh, kw, sh, sw,
+   pt, pl, act_min, act_max, read by name from its parameters `ip` (K: AVGPOOL_S8 or MAXPOOL_S8, which
+   share the layout; the vector targets' pooling kernels). */
+#define TC_POOL_S8_PARAMS(K, ip)                                                                           \
+  const int32_t n = (ip)[TCP_##K##_N], h = (ip)[TCP_##K##_H], wd = (ip)[TCP_##K##_W], c = (ip)[TCP_##K##_C], \
+                oh = (ip)[TCP_##K##_OH], ow = (ip)[TCP_##K##_OW];                                         \
+  const int32_t kh = (ip)[TCP_##K##_KH], kw = (ip)[TCP_##K##_KW], sh = (ip)[TCP_##K##_SH],                \
+                sw = (ip)[TCP_##K##_SW], pt = (ip)[TCP_##K##_PT], pl = (ip)[TCP_##K##_PL];                \
+  const int32_t act_min = (ip)[TCP_##K##_ACT_MIN], act_max = (ip)[TCP_##K##_ACT_MAX]
+
 /* ---- integer basics ------------------------------------------------------------------------ */
 
 /* The int32 whose two's complement bit pattern is u (u modulo 2**32). */
@@ -318,7 +328,17 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
    reads): buffers in1, in2, out of element type T; ip: the 6-D broadcast geometry d0..d5, a0..a5,
    b0..b5 (element strides of the inputs, 0 where broadcast), then the ADD parameters from act_min
    on (tc_add_s8_setup). The output may be exactly in1 or in2 when not broadcast. */
-#define TC_ADD_BODY(T, K)                                                                                     \
+#define TC_ADD_BODY(T, K) TC_ADD_BODY_ROWS(T, K, TC_ADD_ROW)
+
+/* n elements of two contiguous rows pa, pb into yp, one at a time (the portable row). */
+#define TC_ADD_ROW(T, pa, pb, yp, n)  \
+  for (i5 = 0; i5 < (n); i5++)        \
+  (yp)[i5] = (T)tc_add_one((pa)[i5], (pb)[i5], &p)
+
+/* TC_ADD_BODY with a target's own rows: ROW(T, pa, pb, yp, n), the statement computing the n
+   outputs of a row whose inputs are both contiguous (a5 == b5 == 1: every row of an ADD without
+   broadcast, which the lowering gives as one row) with the parameters p. */
+#define TC_ADD_BODY_ROWS(T, K, ROW)                                                                           \
   {                                                                                                           \
     const T *const in1 = (const T *)buf[TCB_##K##_IN1];                                                       \
     const T *const in2 = (const T *)buf[TCB_##K##_IN2];                                                       \
@@ -340,8 +360,7 @@ static inline int8_t tc_add_one_s8(int32_t x1, int32_t x2, const tc_add_s8_param
                                   + i3 * ip[TCP_##K##_B3] + i4 * ip[TCP_##K##_B4];                            \
               T *const yp = y + k;                                                                            \
               if (a5 == 1 && b5 == 1) {                                                                       \
-                for (i5 = 0; i5 < d5; i5++)                                                                   \
-                  yp[i5] = (T)tc_add_one(pa[i5], pb[i5], &p);                                                 \
+                ROW(T, pa, pb, yp, d5);                                                                       \
               } else {                                                                                        \
                 for (i5 = 0; i5 < d5; i5++)                                                                   \
                   yp[i5] = (T)tc_add_one(pa[i5 * a5], pb[i5 * b5], &p);                                       \

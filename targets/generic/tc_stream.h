@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "tc_add_row.h"
 #include "tc_internal.h"
 
 /* The input and output buffers' indices: the same in every streamable kernel (those with a Stream in the kernel
@@ -38,18 +39,11 @@ static inline void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap,
   const ptrdiff_t rb = st->rb;
   uint8_t *const dst = out + (ptrdiff_t)q * rb;
   const uint8_t *const slot = ring + (ptrdiff_t)(q % nslot) * rb;
-  ptrdiff_t j;
   if (st->epilogue == 1) {
     /* `other` may be the output itself: each element is read before it is written */
     const int8_t *const o = (const int8_t *)other + (ptrdiff_t)q * rb;
     const int8_t *const s = (const int8_t *)slot;
-    int8_t *const d = (int8_t *)dst;
-    if (st->conv_first)
-      for (j = 0; j < rb; j++)
-        d[j] = tc_add_one_s8(s[j], o[j], ap);
-    else
-      for (j = 0; j < rb; j++)
-        d[j] = tc_add_one_s8(o[j], s[j], ap);
+    tc_add_s8_row(st->conv_first ? s : o, st->conv_first ? o : s, (int8_t *)dst, rb, ap);
   }
 #ifndef TC_NO_FLOAT
   else if (st->epilogue == 2) {
@@ -58,6 +52,7 @@ static inline void tc_flush_row(const tc_stream *st, const tc_add_s8_params *ap,
     float *const d = (float *)(void *)dst;
     const float lo = st->efp[TCF_ADD_F32_ACT_MIN], hi = st->efp[TCF_ADD_F32_ACT_MAX];
     const ptrdiff_t m = rb / 4;
+    ptrdiff_t j;
     if (st->conv_first)
       for (j = 0; j < m; j++)
         d[j] = tc_clampf(s[j] + o[j], lo, hi);
