@@ -209,10 +209,15 @@ def test_kernels_self_contained(tmp_path):
     cc = shutil.which("gcc")
     if cc is None:
         pytest.fail("gcc is not installed")
+    from tinycc.backend_c import companion_sources
     main = tmp_path / "main.c"
+    shared = companion_sources(GENERIC)  # code the runners share (tc_stream.c): no kernel, linked with them
     for path in SOURCES:
+        if path.name in shared:
+            continue
         kernel = path.stem[3:]
-        extra = [GENERIC / "tc_conv2d_s8.c"] if kernel in ("run_streamed", "run_chain") else []
+        extra = [GENERIC / "tc_conv2d_s8.c"] + [GENERIC / n for n in sorted(shared)] \
+            if kernel in ("run_streamed", "run_chain") else []
         calls = {"run_streamed": "tc_conv2d_s8(0, 0, 0, 0); tc_run_streamed(tc_conv2d_s8, 0, 0, 0, 0, 0, 0);",
                  "run_chain": "tc_conv2d_s8(0, 0, 0, 0); tc_run_chain(0, 0, 0);"}.get(kernel, f"tc_{kernel}(0, 0, 0, 0);")
         main.write_text('#include "tinycc_kernels.h"\nint main(int argc, char **argv)\n{\n  (void)argv;\n'
@@ -256,7 +261,7 @@ def test_no_float_no_libc_surprises(tmp_path):
     for tool in (cc, nm):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is not installed (bash targets/install_toolchains.sh)")
-    float_files = {"quantize_f32_s8", "dequantize_s8_f32", "convert_s16", "run_streamed", "run_chain"}
+    float_files = {"quantize_f32_s8", "dequantize_s8_f32", "convert_s16", "run_streamed", "run_chain", "stream"}
     for path in SOURCES:
         kernel = path.stem[3:]
         obj = tmp_path / (path.stem + ".o")
@@ -274,16 +279,17 @@ def test_no_float_no_libc_surprises(tmp_path):
         else:
             assert not fp_helpers and not libm, (path.name, fp_helpers, libm)
         allowed = {"memcpy", "memmove", "memset", "expf", "__aeabi_memcpy", "__aeabi_memmove", "__aeabi_memset",
-                   "__aeabi_ldivmod", "__aeabi_uldivmod", "__aeabi_idiv", "__aeabi_idivmod"} | fp_helpers
+                   "__aeabi_ldivmod", "__aeabi_uldivmod", "__aeabi_idiv", "__aeabi_idivmod"} | fp_helpers \
+            | ({"tc_flush_row"} if kernel in ("run_streamed", "run_chain") else set())  # tc_stream.c's
         assert undefined <= allowed, (path.name, undefined - allowed)
     # the row runners without the add_f32 epilogue (-DTC_NO_FLOAT): no floating point at all
-    for runner in ("run_streamed", "run_chain"):
+    for runner in ("run_streamed", "run_chain", "stream"):
         obj = tmp_path / "nofloat.o"
         subprocess.run([cc, "-std=c99", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft", "-Os", "-DTC_NO_FLOAT",
                         "-Wall", "-Wextra", "-Werror", "-I", str(GENERIC), "-c", str(GENERIC / f"tc_{runner}.c"),
                         "-o", str(obj)], check=True)
         undefined = set(subprocess.run([nm, "-u", str(obj)], capture_output=True, text=True, check=True).stdout.split())
-        assert undefined - {"U"} <= {"memcpy", "memset", "memmove"}, (runner, undefined)
+        assert undefined - {"U"} <= {"memcpy", "memset", "memmove", "tc_flush_row"}, (runner, undefined)
 
 
 # ---- single-op graphs -------------------------------------------------------------------------------

@@ -454,10 +454,19 @@ def _local_includes(text: str) -> list:
     return re.findall(r'^\s*#\s*include\s*"([^"]+)"', text, re.M)
 
 
+def companion_sources(directory: pathlib.Path) -> set:
+    """The .c files of ``directory`` that its headers name (``_named_sources``): shared code, no
+    kernel."""
+    return {n for h in directory.glob("*.h") for n in _named_sources(h.read_text())}
+
+
 def _kernel_files(directory: pathlib.Path) -> dict:
     """kernel name -> the .c file in ``directory`` defining tc_<kernel>."""
     found = {}
+    shared = companion_sources(directory)
     for f in sorted(directory.glob("*.c")):
+        if f.name in shared:
+            continue
         for m in re.finditer(r"^void\s+tc_(\w+)\s*\(", f.read_text(), re.M):
             found[m.group(1)] = f
     return found
@@ -468,7 +477,7 @@ def _digest(arr: np.ndarray) -> str:
     return hashlib.sha1(arr.dtype.str.encode() + arr.tobytes()).hexdigest()
 
 
-def _companion_sources(text: str) -> list:
+def _named_sources(text: str) -> list:
     """The sources a header names in its "tinycc-source: NAME.c" lines: code that the kernels
     including it share, compiled once beside them."""
     return re.findall(r"tinycc-source:\s*(\S+\.c)", text)
@@ -477,7 +486,7 @@ def _companion_sources(text: str) -> list:
 def library_sources(target: str, dirs: list, sources: dict) -> dict:
     """{file name: text} of the kernel sources (name -> path) and what they need: the headers they
     include, transitively, found in ``dirs`` (the last one that has it: a target's header over
-    generic's), and the sources those headers name (``_companion_sources``, beside the header)."""
+    generic's), and the sources those headers name (``_named_sources``, beside the header)."""
     files = {name: path.read_text() for name, path in sources.items()}
     pending = ["tinycc_kernels.h"] + [n for t in list(files) for n in _local_includes(files[t])]
     while pending:
@@ -489,7 +498,7 @@ def library_sources(target: str, dirs: list, sources: dict) -> dict:
             raise UnsupportedError(f"target {target}: no header {name} in targets/{', '.join(map(str, dirs))}")
         files[name] = found[-1].read_text()
         pending += _local_includes(files[name])
-        for src in _companion_sources(files[name]):
+        for src in _named_sources(files[name]):
             if src not in files:
                 files[src] = (found[-1].parent / src).read_text()
                 pending += _local_includes(files[src])

@@ -427,7 +427,8 @@ class CTargetModel(CompiledModel):
 
     def _code_by_file(self, exe: str) -> dict:
         """Code bytes of each source file of the library (model.c: the steps' glue; a kernel's file;
-        shared sources), from its object file: together the model's code range."""
+        shared sources), from its object file: together the model's code range but the padding that
+        aligns functions."""
         size = _need(self._runner.nm[:-2] + "size")
         out = {}
         for obj in sorted(glob.glob(os.path.join(exe + ".build", "model", "*.o"))):
