@@ -115,5 +115,8 @@ def test_report_sizes_code_per_file_and_weights_per_op(monkeypatch):
     assert not any(f.startswith(("tc_", "tinycc_")) for f in r["library_code_bytes"])
     per_op = [o["target_weights_bytes"] for o in r["ops"]]
     assert sum(per_op) == r["weights_bytes"] and per_op[0] > 0 and r["ops"][-1]["target_weights_bytes"] == 0
+    # the deepest stack: through the streamed chain's row function, once per link (kws: one chain of 10)
+    assert r["stack_path"][:3] == ["tinycc_invoke", "tinycc_invoke_io", "tc_run_chain"]
+    assert r["stack_path"].count("tc_chain_row") == 10 and r["stack_bytes"] > 10 * 32
     text = format_text(r)
-    assert "tc_dsp.c" in text and "memcpy" in text and "weights B" in text
+    assert "tc_dsp.c" in text and "memcpy" in text and "weights B" in text and "tc_chain_row x10" in text

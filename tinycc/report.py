@@ -67,6 +67,11 @@ def format_text(r: dict) -> str:
         lines.append(f"code {r['code_bytes']:,} B (kernels and glue)"
                      + (": " + ", ".join(f"{f} {n:,}" for f, n in r["code_bytes_by_file"].items())
                         if r.get("code_bytes_by_file") else ""))
+    if r.get("stack_bytes"):
+        path = r["stack_path"]
+        calls = " > ".join(f"{f} x{path.count(f)}" if path.count(f) > 1 else f for f in dict.fromkeys(path))
+        lines.append(f"stack {r['stack_bytes']:,} B at the deepest ({calls}): RAM = arena {r['arena_bytes']:,} + "
+                     f"stack = {r['arena_bytes'] + r['stack_bytes']:,} B")
     if r.get("library_code_bytes"):
         lib = r["library_code_bytes"]
         lines.append(f"library functions it calls {sum(lib.values()):,} B: " + ", ".join(f"{f} {n:,}" for f, n in lib.items()))
