@@ -120,3 +120,19 @@ def test_report_sizes_code_per_file_and_weights_per_op(monkeypatch):
     assert r["stack_path"].count("tc_chain_row") == 10 and r["stack_bytes"] > 10 * 32
     text = format_text(r)
     assert "tc_dsp.c" in text and "memcpy" in text and "weights B" in text and "tc_chain_row x10" in text
+
+
+STACK_CASES = [(n, "cortex-m4", "-O2") for n in INT8_MODELS] + [("kws_ref_model", "cortex-m4", "-Os"),
+                                                                ("str_ww_ref_model", "cortex-m55", "-O2")]
+
+
+@pytest.mark.parametrize("name,target,opt", STACK_CASES)
+def test_stack_bound_holds_on_the_board(name, target, opt, monkeypatch):
+    """tinycc report's deepest stack (static: frames over the call graph) is at least what an
+    inference uses on the board, measured by the harness (stack painted before the call, the lowest
+    byte changed found after it)."""
+    monkeypatch.setenv("TINYCC_OPT", opt)
+    m = tinycc.compile(model_path(name), target=target)
+    used = m.measure_stack(random_inputs(m.inputs, np.random.default_rng(0))[0])
+    bound = m.report()["stack_bytes"]
+    assert 0 < used <= bound, (used, bound)

@@ -67,13 +67,19 @@ class QemuRunner(Runner):
     nm = ""
     count_supported = True
 
-    def build(self, lib_dir: str, sources: list, profile: bool = False) -> str:
-        """``profile``: built with -DTINYCC_PROFILE (the library marks each step), as profile.elf."""
+    #: the builds besides the plain one: name -> the define (the library marks each step; the harness
+    #: measures the stack an inference uses, on the bare-metal boards)
+    VARIANTS = {"profile": "TINYCC_PROFILE", "stack": "TINYCC_STACK_MEASURE"}
+
+    def build(self, lib_dir: str, sources: list, profile: bool = False, variant: str = None) -> str:
+        """``profile`` (or ``variant`` "profile"): built with -DTINYCC_PROFILE, as profile.elf; variant
+        "stack": with -DTINYCC_STACK_MEASURE (the harness writes stack.txt), as stack.elf."""
         _need("make")
-        elf = os.path.join(lib_dir, "profile.elf" if profile else "model.elf")
+        variant = "profile" if profile else variant
+        elf = os.path.join(lib_dir, f"{variant or 'model'}.elf")
         _run(["make", "-s", "-f", str(TARGETS_DIR / self.board / "board.mk"), f"MODEL_DIR={lib_dir}",
               f"ELF={elf}", f"OPT={os.environ.get('TINYCC_OPT', '-O2')}"]
-             + (["EXTRA_CFLAGS=-DTINYCC_PROFILE"] if profile else []), lib_dir, f"building for {self.board}")
+             + ([f"EXTRA_CFLAGS=-D{self.VARIANTS[variant]}"] if variant else []), lib_dir, f"building for {self.board}")
         return elf
 
     def qemu(self, elf: str) -> list:
@@ -196,8 +202,8 @@ class _Disassembly:
             target = re.search(r"\s(?:bl|blx|b|b\.w|b\.n|jal|j|call|tail)\s+[0-9a-f]+ <([^>+]+)>", line)
             if target:
                 current.add(target.group(1))
-            elif re.search(r"\s(?:blx\s+r\d+|jalr\s+(?!zero)|jalr\s+ra)", line):
-                self.indirect.add(name)
+            elif re.search(r"\s(?:blx|bx)\s+(?:r\d+|ip|sl|fp)\b|\s(?:jalr|jr)\s+(?!ra\b)\w", line):
+                self.indirect.add(name)  # a call, or a tail call, through a register
             push = re.search(r"\s(v?push)(?:\.w)?\s+\{([^}]*)\}", line)
             if push:
                 regs = sum(_reg_count(r) for r in push.group(2).split(","))
@@ -273,7 +279,7 @@ class CTargetModel(CompiledModel):
         self.outputs = [_info(graph.tensor(n)) for n in graph.outputs]
         self.program = CProgram(graph, schedule, plan, target, portable_kernels)
         self._exe = None
-        self._profile_exe = None
+        self._profile_exe = self._stack_exe = None
         self._work = None
         self.last_profile_overhead = None  # a profile: the instructions from the start mark to the first step
         self._reset_reference()
@@ -380,6 +386,20 @@ class CTargetModel(CompiledModel):
         self.last_instructions = total
         self.last_profile_overhead = steps.get(-1, 0)
         return [(f"{ops}: {kernels}", steps[k]) for k, (ops, kernels) in enumerate(labels)]
+
+    def measure_stack(self, x) -> int:
+        """Run one inference on ``x`` on a bare-metal Cortex-M board with the harness measuring the
+        stack it uses (painted before the call, the lowest byte changed found after it): bytes below
+        the caller's stack pointer. tinycc report's ``stack_bytes`` bounds it."""
+        if not isinstance(RUNNERS.get(self.target)(self.vlen), CortexMRunner):
+            raise ToolError(f"stack measurements need a bare-metal Cortex-M target, not {self.target}")
+        self._built()
+        if self._stack_exe is None:
+            self._stack_exe = self._runner.build(self._work, self._sources, variant="stack")
+        self._write_inputs([[self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]])
+        self._runner.run(self._stack_exe, self._work)
+        with open(os.path.join(self._work, "stack.txt")) as f:
+            return int(f.read())
 
     def report(self) -> dict:
         """The host report plus sizes read from the built binary: code_bytes (the model's code:

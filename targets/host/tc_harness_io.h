@@ -43,9 +43,41 @@ static volatile int harness_profile_step;
 __attribute__((noinline, used)) void tc_profile_mark(int step) { harness_profile_step = step; }
 #endif
 
+#ifdef TINYCC_STACK_MEASURE
+/* The stack an inference uses, measured (built with -DTINYCC_STACK_MEASURE on a bare-metal board
+   whose linker script defines __stack_limit, the stack's lowest address): the free stack is painted
+   before the call and the lowest byte changed after it found; the most over the run is written to
+   stack.txt. The check of tinycc report's static bound. */
+extern uint8_t __stack_limit[];
+static uint32_t harness_stack_peak;
+#define TC_STACK_PAINT 0xA5
+/* Paint from the stack's limit to below this function's own frame (the caller's calls reuse it). */
+__attribute__((noinline)) static void harness_stack_paint(void)
+{
+  volatile uint8_t here = 0;
+  const uintptr_t end = (uintptr_t)&here - 64;
+  uint8_t *p;
+  for (p = __stack_limit; (uintptr_t)p < end; p++)
+    *(volatile uint8_t *)p = TC_STACK_PAINT;
+}
+/* The bytes below `top` changed since the paint. */
+__attribute__((noinline)) static uint32_t harness_stack_used(const uint8_t *top)
+{
+  const uint8_t *p = __stack_limit;
+  while ((uintptr_t)p < (uintptr_t)top && *(volatile const uint8_t *)p == TC_STACK_PAINT)
+    p++;
+  return (uint32_t)((uintptr_t)top - (uintptr_t)p);
+}
+#endif
+
 /* one inference from input[] to output[] */
 static void tc_harness_invoke(void)
 {
+#ifdef TINYCC_STACK_MEASURE
+  uintptr_t top; /* the stack pointer at the call (Arm: this build is the bare-metal boards') */
+  harness_stack_paint();
+  __asm__ volatile("mov %0, sp" : "=r"(top));
+#endif
 #ifdef TINYCC_INPUT_BYTES_LIST
   const void *ins[TINYCC_NUM_INPUTS];
   void *outs[TINYCC_NUM_OUTPUTS];
@@ -61,6 +93,12 @@ static void tc_harness_invoke(void)
   tinycc_invoke(input, output, arena);
 #endif
   harness_count_stop();
+#ifdef TINYCC_STACK_MEASURE
+  {
+    const uint32_t used = harness_stack_used((const uint8_t *)top);
+    harness_stack_peak = used > harness_stack_peak ? used : harness_stack_peak;
+  }
+#endif
 }
 
 /* Reset the model's state, then one inference per input record of `in` (the inputs of one
@@ -84,6 +122,13 @@ static long tc_harness_run(FILE *in, const char *out_path)
   }
   if (out && fclose(out) != 0)
     return -1;
+#ifdef TINYCC_STACK_MEASURE
+  {
+    FILE *s = fopen("stack.txt", "w");
+    if (!s || fprintf(s, "%lu\n", (unsigned long)harness_stack_peak) < 0 || fclose(s) != 0)
+      return -1;
+  }
+#endif
   return got ? -1 : n;
 }
 
