@@ -96,21 +96,32 @@ def test_pad_folds_into_the_convolutions_that_read_it(dtype):
     still written); the compiled model matches TFLite Micro
     (layer by layer for floats) on the host and on the C targets."""
     from synthetic_models import PADDED_CONVS, padded_convs
-    from tinycc.passes import fold_pad
-    from tinycc.verify import verify as verify_model
     model = padded_convs(dtype)
+    g, left = _fold_pads(model)
+    assert left == {f"b{i}" for i, case in enumerate(PADDED_CONVS) if not case[-1] or case[5]}
+    read = {op.inputs[0].split("/")[0] for op in g.ops() if "CONV" in op.kind and op.inputs[0].endswith("padded")}
+    assert read == {f"b{i}" for i, case in enumerate(PADDED_CONVS) if not case[-1]}
+    _verify_on(model, ("host", "c", "cortex-m55", "rv64gcv"))
+
+
+def _fold_pads(model):
+    """fold_pad on a model's graph (then dead ops removed), checked: the IR verifies, a second run
+    changes nothing, the outputs stay the reference's. (The graph, the blocks whose PAD is left.)"""
+    from tinycc.passes import fold_pad
     g = compiler.frontend(model)
     before = g.copy()
     assert fold_pad(g) is True
     eliminate_dead_ops(g)
     verify(g, after="fold_pad")
-    left = {op.outputs[0].split("/")[0] for op in g.ops() if op.kind in ("PAD", "PADV2")}
-    assert left == {f"b{i}" for i, case in enumerate(PADDED_CONVS) if not case[-1] or case[5]}
-    read = {op.inputs[0].split("/")[0] for op in g.ops() if "CONV" in op.kind and op.inputs[0].endswith("padded")}
-    assert read == {f"b{i}" for i, case in enumerate(PADDED_CONVS) if not case[-1]}
     assert fold_pad(g) is False
     assert_same_outputs(before, g, 2)
-    for target in ("host", "c", "cortex-m55", "rv64gcv"):
+    return g, {op.outputs[0].split("/")[0] for op in g.ops() if op.kind in ("PAD", "PADV2")}
+
+
+def _verify_on(model, targets):
+    """The compiled model against TFLite Micro on each target."""
+    from tinycc.verify import verify as verify_model
+    for target in targets:
         lines = []
         assert verify_model(model, target=target, samples=2, out=lines.append), "\n".join(lines)
 
@@ -122,18 +133,7 @@ def test_pad_folds_into_max_pooling_when_no_input_is_below_the_pad_value(dtype):
     every window keeps an input; the compiled model matches TFLite Micro on the host and the C
     targets."""
     from synthetic_models import PADDED_MAXPOOLS, padded_maxpools
-    from tinycc.passes import fold_pad
-    from tinycc.verify import verify as verify_model
     model = padded_maxpools(dtype)
-    g = compiler.frontend(model)
-    before = g.copy()
-    assert fold_pad(g) is True
-    eliminate_dead_ops(g)
-    verify(g, after="fold_pad")
-    left = {op.outputs[0].split("/")[0] for op in g.ops() if op.kind in ("PAD", "PADV2")}
+    _, left = _fold_pads(model)
     assert left == {f"b{i}" for i, case in enumerate(PADDED_MAXPOOLS) if not case[-1]}
-    assert fold_pad(g) is False
-    assert_same_outputs(before, g, 2)
-    for target in ("host", "c", "cortex-m4", "rv64gcv") if dtype != "float32" else ("host", "c"):
-        lines = []
-        assert verify_model(model, target=target, samples=2, out=lines.append), "\n".join(lines)
+    _verify_on(model, ("host", "c", "cortex-m4", "rv64gcv") if dtype != "float32" else ("host", "c"))
