@@ -48,7 +48,7 @@ setup(
     packages=["tinycc", "tinycc.ops", "tinycc.targets"],
     # the C kernels and board support ship with the package (tinycc/targets when installed)
     package_dir={"tinycc.targets": "targets"},
-    package_data={"tinycc.targets": ["*.sh", "*/*.c", "*/*.h", "*/*.mk", "*/*.ld", "*/*.cmake", "*/Makefile"]},
+    package_data={"tinycc.targets": ["*.sh", "*/*.c", "*/*.h", "*/*.mk", "*/*.ld", "*/*.cmake", "*/*.cmake.in", "*/Makefile"]},
     ext_modules=cythonize(
         [host],
         include_path=[os.path.join(HERE, "kernels_pyx")],

@@ -165,27 +165,29 @@ def _cmake_build(src, *options):
     return build
 
 
-def test_cmake_cortex_m55_firmware(tmp_path):
-    """The cortex-m55 library's toolchain.cmake (Arm GCC): the library and the board's harness built
-    into a firmware with CMake, run under QEMU mps3-an547, against TFLite Micro."""
+@pytest.mark.parametrize("target,ld", [("cortex-m55", "mps3_an547.ld"), ("cortex-m4", "mps2_an386.ld")])
+def test_cmake_cortex_m_firmware(tmp_path, target, ld):
+    """A Cortex-M library's toolchain.cmake (Arm GCC, the target's flags): the library and the
+    board's harness built into a firmware with CMake, run under QEMU, against TFLite Micro."""
     from tinycc.backend_c import TARGETS_DIR
-    from tinycc.ctarget import CortexM55Runner
+    from tinycc.ctarget import RUNNERS
     _tool("arm-none-eabi-gcc")
     path = model_path("kws_ref_model")
-    m = tinycc.compile(path, target="cortex-m55")
+    m = tinycc.compile(path, target=target)
     assert "toolchain.cmake" in m.write(str(tmp_path / "src" / "model"))
-    board, common = (TARGETS_DIR / "cortex-m55").as_posix(), (TARGETS_DIR / "cortex-m").as_posix()
+    assert f"-mcpu={target}" in (tmp_path / "src" / "model" / "toolchain.cmake").read_text()
+    board, common = (TARGETS_DIR / target).as_posix(), (TARGETS_DIR / "cortex-m").as_posix()
     (tmp_path / "src" / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.13...3.31)\nproject(fw C)\nadd_subdirectory(model)\n"
         f"add_executable(model.elf {common}/main.c {common}/startup.c)\n"
         "target_link_libraries(model.elf PRIVATE tinycc_model)\n"
         f"target_link_options(model.elf PRIVATE --specs=rdimon.specs -nostartfiles -L{common} "
-        f"-T{board}/mps3_an547.ld)\n")
+        f"-T{board}/{ld})\n")
     build = _cmake_build(tmp_path / "src", f"-DCMAKE_TOOLCHAIN_FILE={tmp_path / 'src' / 'model' / 'toolchain.cmake'}")
     oracle = TFLM(path)
     xs = random_inputs(m.inputs, np.random.default_rng(5))
     (tmp_path / "input.bin").write_bytes(xs[0].tobytes())
-    CortexM55Runner().run(str(build / "model.elf"), str(tmp_path))
+    RUNNERS[target]().run(str(build / "model.elf"), str(tmp_path))
     y = np.fromfile(tmp_path / "output.bin", np.int8).reshape(m.outputs[0].shape)
     np.testing.assert_array_equal(y, oracle(xs)[0])
 

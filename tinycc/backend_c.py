@@ -353,6 +353,21 @@ class CTarget:
             raise PlanError(f"target {self.name}: preparing {call.kernel} changed its buffer count")
         return new
 
+    #: a CMake toolchain file template shared by a family of cross targets (targets/<dir>/<file>, its
+    #: @TARGET@ and @ARCH_FLAGS@ filled in), when the target has no toolchain.cmake of its own
+    toolchain_template = None
+
+    def toolchain_cmake(self):
+        """The library's toolchain.cmake for this cross target (None: the host compiler builds it)."""
+        own = TARGETS_DIR / self.name / "toolchain.cmake"
+        if own.is_file():
+            return own.read_text()
+        if self.toolchain_template is None:
+            return None
+        arch = " ".join(f for f in self.cflags.split() if not f.startswith(("-std=", "-O")))
+        return (TARGETS_DIR / self.toolchain_template).read_text().replace("@TARGET@", self.name) \
+            .replace("@ARCH_FLAGS@", arch)
+
     def report_fallbacks(self, used: set) -> list:
         return sorted(k for k in used if not self.all_generic and self.kernel_source(k) == GENERIC)
 
@@ -389,6 +404,7 @@ class CortexM55(CTarget):
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -O2"
+    toolchain_template = "cortex-m/toolchain.cmake.in"
 
 
 class RV64GCV(CTarget):
@@ -425,6 +441,7 @@ class CortexM4(CTarget):
         "quantize_f32_s8", "requantize_s8", "dequantize_s8_f32", "conv2d_f32", "dwconv2d_f32", "fc_f32",
         "avgpool_f32", "maxpool_f32", "add_f32", "softmax_f32")) | PORTABLE_EVERYWHERE
     cflags = "-std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2"
+    toolchain_template = "cortex-m/toolchain.cmake.in"  # the Cortex-M7 and Cortex-M33 too, with their flags
 
 
 class CortexM7(CortexM4):
@@ -737,9 +754,9 @@ class CProgram:
         sources = sorted(f for f in files if f.endswith(".c") and f != "model.c")
         files["tinycc.mk"] = self._make_fragment(p.upper(), sources)
         files["CMakeLists.txt"] = self._cmake_lists(cmake_target, sources)
-        toolchain = TARGETS_DIR / self.target.name / "toolchain.cmake"  # a cross target's CMake toolchain file
-        if toolchain.is_file():
-            files["toolchain.cmake"] = toolchain.read_text()
+        toolchain = self.target.toolchain_cmake()
+        if toolchain is not None:
+            files["toolchain.cmake"] = toolchain
         self.kernels_used = used
         self.fallbacks = self.target.report_fallbacks(set(used))
         return files
