@@ -9,13 +9,24 @@ Tables: target_instructions (vector build), target_portable_instructions, target
 (portable / vector instructions: goal >= 4), target_vs_anchor (vector / anchor instructions: goal
 <= 1), target_macs_per_insn, target_code_bytes (the model's kernels and glue; -Os is the size goal: < 10 KB on
 cortex-m55 and cortex-m4), target_library_code_bytes (the C library functions that code calls: memcpy, ...),
-target_weights_bytes, target_arena_bytes."""
+target_weights_bytes, target_arena_bytes.
+
+The Cortex-M4 anchors: with CMSIS_NN_DIR set to a CMSIS-NN checkout (never copied into this
+repository), each int8 model is built with every layer on CMSIS-NN for cortex-m4 at -O2 and counted on
+mps2-an386 the same way as tinycc's builds, in the same run (bench/cmsis_nn.py; its outputs checked
+bit-exact with TFLite Micro; table target_cmsis_nn_instructions), and target_vs_anchor uses that
+count; without it, the README's figures (a Cortex-M55 built without MVE). Each test prints which:
+
+    CMSIS_NN_DIR=/path/to/CMSIS-NN python -m pytest bench/bench_targets.py -q -s -k cortex-m4"""
+import os
+
 import numpy as np
 import pytest
 
 import tinycc
 from tinycc.oracle import TFLM, random_inputs
 
+import cmsis_nn
 from harness import record
 from shared_models import INT8_MODELS, model_path
 from synthetic_models import SYNTHETIC
@@ -31,6 +42,21 @@ ANCHORS = {
     ("kws_ref_model", "rv64gcv", 128): 4_043_472, ("vww_96_int8", "rv64gcv", 128): 13_205_811,
     ("kws_ref_model", "rv64gcv", 256): 2_798_684, ("vww_96_int8", "rv64gcv", 256): 9_927_450,
 }
+
+
+_CMSIS_NN = {}  # model -> CMSIS-NN's instructions on cortex-m4, measured in this run
+
+
+def _anchor(name, target, vlen, x, want):
+    """(instructions, how): the reference library's count for the model on the target; on cortex-m4
+    with CMSIS_NN_DIR set (an int8 model), CMSIS-NN measured here, else the figure quoted above."""
+    if target == "cortex-m4" and os.environ.get("CMSIS_NN_DIR") and name in INT8_MODELS:
+        if name not in _CMSIS_NN:
+            y, _CMSIS_NN[name] = cmsis_nn.count(model_path(name), x, os.environ["CMSIS_NN_DIR"])
+            assert np.array_equal(y, want), "CMSIS-NN bit-exact with TFLite Micro"
+            record("target_cmsis_nn_instructions", name, "cortex-m4-O2", _CMSIS_NN[name])
+        return _CMSIS_NN[name], "CMSIS-NN measured (CMSIS_NN_DIR)"
+    return ANCHORS.get((name, target) if target != "rv64gcv" else (name, target, vlen)), "quoted (README)"
 
 
 def _model(name):
@@ -58,9 +84,11 @@ def test_target_figures(name, target, vlen, opt, monkeypatch):
     record("target_instructions", name, col, insns)
     record("target_portable_instructions", name, col, port)
     record("target_speedup", name, col, round(port / insns, 2))
-    anchor = ANCHORS.get((name, target)) if target != "rv64gcv" else ANCHORS.get((name, target, vlen))
-    if anchor is not None and opt == "-O2":
-        record("target_vs_anchor", name, col, round(insns / anchor, 3))
+    if opt == "-O2":
+        anchor, how = _anchor(name, target, vlen, x[0], want)
+        if anchor is not None:
+            print(f"\n{name} {col}: anchor {anchor:,} instructions, {how}")
+            record("target_vs_anchor", name, col, round(insns / anchor, 3))
     record("target_macs_per_insn", name, col, round(rep["macs"] / insns, 3))
     record("target_code_bytes", name, col, rep["code_bytes"])
     record("target_library_code_bytes", name, col, sum(rep.get("library_code_bytes", {}).values()))
