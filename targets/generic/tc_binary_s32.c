@@ -3,7 +3,7 @@
  * differences and products wrap to 32 bits, DIV truncates toward zero (INT32_MIN / -1 wraps to
  * INT32_MIN; a zero divisor, which TFLite Micro refuses at run time, gives 0).
  * tinycc: shared with the host executor. */
-#include "tc_internal.h"
+#include "tc_broadcast.h"
 
 static int32_t tc_binary_one_s32(int32_t op, int32_t a, int32_t b)
 {
@@ -38,23 +38,11 @@ void tc_binary_s32(void *const *buf, const int32_t *ip, const float *fp, void *s
   const ptrdiff_t d5 = ip[TCP_BINARY_S32_D5], a5 = ip[TCP_BINARY_S32_A5], b5 = ip[TCP_BINARY_S32_B5];
   const int32_t op = ip[TCP_BINARY_S32_OP];
   const int32_t act_min = ip[TCP_BINARY_S32_ACT_MIN], act_max = ip[TCP_BINARY_S32_ACT_MAX];
-  ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;
   (void)fp;
   (void)scratch;
-  for (i0 = 0; i0 < ip[TCP_BINARY_S32_D0]; i0++)
-    for (i1 = 0; i1 < ip[TCP_BINARY_S32_D1]; i1++)
-      for (i2 = 0; i2 < ip[TCP_BINARY_S32_D2]; i2++)
-        for (i3 = 0; i3 < ip[TCP_BINARY_S32_D3]; i3++)
-          for (i4 = 0; i4 < ip[TCP_BINARY_S32_D4]; i4++) {
-            const int32_t *const pa = in1 + i0 * ip[TCP_BINARY_S32_A0] + i1 * ip[TCP_BINARY_S32_A1]
-                                      + i2 * ip[TCP_BINARY_S32_A2] + i3 * ip[TCP_BINARY_S32_A3]
-                                      + i4 * ip[TCP_BINARY_S32_A4];
-            const int32_t *const pb = in2 + i0 * ip[TCP_BINARY_S32_B0] + i1 * ip[TCP_BINARY_S32_B1]
-                                      + i2 * ip[TCP_BINARY_S32_B2] + i3 * ip[TCP_BINARY_S32_B3]
-                                      + i4 * ip[TCP_BINARY_S32_B4];
-            int32_t *const yp = y + k;
-            for (i5 = 0; i5 < d5; i5++)
-              yp[i5] = tc_clamp32(tc_binary_one_s32(op, pa[i5 * a5], pb[i5 * b5]), act_min, act_max);
-            k += d5;
-          }
+  TC_BROADCAST_6D(BINARY_S32, int32_t, int32_t, in1, in2, y, ip, {
+    ptrdiff_t i5;
+    for (i5 = 0; i5 < d5; i5++)
+      yp[i5] = tc_clamp32(tc_binary_one_s32(op, pa[i5 * a5], pb[i5 * b5]), act_min, act_max);
+  });
 }
