@@ -386,7 +386,8 @@ def c_quantized(op, graph):
 
 
 def c_narrow_dtypes(op, graph):
-    """uint32 and uint64 tensors only where the op lists the dtype"""
+    """uint32 and uint64 tensors are taken only by the ops whose dtypes list them (`tinycc ops`: CAST takes
+    uint32)"""
     from ..ir import NARROW_DTYPES
     allowed = get(op.kind).dtypes
     return all(graph.tensor(n).dtype.name in allowed for n in op.inputs + op.outputs
