@@ -33,7 +33,9 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_batch_matmul_s8", tc_batch_matmul_s8},
   {"tc_binary_f32", tc_binary_f32},
   {"tc_binary_s16", tc_binary_s16},
+  {"tc_binary_s32", tc_binary_s32},
   {"tc_binary_s8", tc_binary_s8},
+  {"tc_cast", tc_cast},
   {"tc_conv2d_f32", tc_conv2d_f32},
   {"tc_conv2d_s8", tc_conv2d_s8},
   {"tc_conv_s16", tc_conv_s16},
@@ -94,4 +96,4 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_fc_s8_avx2", tc_fc_s8_avx2},
   {"tc_fc_s8_avx512vnni", tc_fc_s8_avx512vnni},
 };
-static const int tc_host_nkernels = 72;
+static const int tc_host_nkernels = 74;

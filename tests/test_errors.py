@@ -121,6 +121,31 @@ def test_unsupported_dtype():
         tinycc.compile(bytes(data))
 
 
+@pytest.mark.parametrize("kind,dtype,shapes", [("ADD", "uint32", [(4,), (4,)]), ("RESHAPE", "uint64", [(2, 2)]),
+                                               ("STRIDED_SLICE", "uint32", [(4,)]), ("CAST", "uint64", [(4,)])])
+def test_unsigned_dtypes_only_where_an_op_takes_them(kind, dtype, shapes):
+    """uint32 / uint64 tensors (TFLite Micro's audio preprocessor) are read, and refused with the op's
+    rule by every op but CAST (uint32 only)."""
+    from tinycc.testing import ModelBuilder
+    mb = ModelBuilder()
+    xs = [mb.input(f"x{i}", s, dtype) for i, s in enumerate(shapes)]
+    if kind == "RESHAPE":
+        y = mb.tensor("y", (4,), dtype)
+        mb.op(kind, xs, [y], new_shape=[4])
+    elif kind == "STRIDED_SLICE":
+        y = mb.tensor("y", (2,), dtype)
+        mb.op(kind, xs + [mb.const(n, np.int32([v])) for n, v in (("b", 1), ("e", 3), ("s", 1))], [y])
+    elif kind == "CAST":
+        y = mb.tensor("y", (4,), "int32")
+        mb.op(kind, xs, [y])
+    else:
+        y = mb.tensor("y", (4,), dtype)
+        mb.op(kind, xs, [y])
+    mb.output(y)
+    with pytest.raises(tinycc.UnsupportedError, match=f"operator #0 \\({kind}\\) is not supported: .*{dtype}"):
+        tinycc.compile(mb.build())
+
+
 def test_several_subgraphs_refused():
     data = model_bytes()
     m, _ = parsed(data)

@@ -171,3 +171,61 @@ def test_softmax_int16_tables(beta):
     mb.output(y)
     xs = np.stack([np.full(n, 32767), 32767 - np.arange(n)], axis=1).astype(np.int16)
     run_case(mb.build(), [xs], f"int16 softmax table sweep, beta {beta}")
+
+
+def _preprocessor_models():
+    """The builtin ops of TFLite Micro's audio preprocessor (audio_preprocessor_int8.tflite) between
+    its Signal custom ops, with its constants: the spectrum's CAST uint32 -> int32, STRIDED_SLICE,
+    CONCATENATION with zero bins and CAST back to uint32; the log-mel features' CAST int16 -> int32,
+    MUL, ADD, DIV, ADD by int32 scalars, MINIMUM / MAXIMUM and CAST to int8 (and to float32 as in
+    audio_preprocessor_float.tflite)."""
+    from tinycc.testing import DTYPES, ModelBuilder
+
+    def cast(mb, x, name, shape, src, dst):
+        y = mb.tensor(name, shape, dst)
+        mb.op("CAST", [x], [y], InDataType=DTYPES[src][0], OutDataType=DTYPES[dst][0])
+        return y
+
+    mb = ModelBuilder("preprocessor spectrum")
+    e = mb.input("energy", (257,), "uint32")
+    s = cast(mb, e, "s32", (257,), "uint32", "int32")
+    sl = mb.tensor("slice", (236,), "int32")
+    mb.op("STRIDED_SLICE", [s, mb.const("begin", np.int32([5])), mb.const("end", np.int32([241])),
+                            mb.const("strides", np.int32([1]))], [sl])
+    cat = mb.tensor("cat", (257,), "int32")
+    mb.op("CONCATENATION", [mb.const("lo", np.zeros(5, np.int32)), sl, mb.const("hi", np.zeros(16, np.int32))],
+          [cat], Axis=0)
+    mb.output(cast(mb, cat, "u32", (257,), "int32", "uint32"))
+    spectrum = mb.build()
+
+    features = {}
+    for out in ("int8", "float32"):
+        mb = ModelBuilder(f"preprocessor features ({out})")
+        x = mb.input("log_mel", (40,), "int16")
+        if out == "float32":
+            y = cast(mb, x, "f", (40,), "int16", "float32")
+            z = mb.tensor("scaled", (40,), "float32")
+            mb.op("MUL", [y, mb.const("k", np.float32(0.0390625))], [z])
+            mb.output(z)
+        else:
+            y = cast(mb, x, "wide", (40,), "int16", "int32")
+            for k, (kind, c) in enumerate((("MUL", 256), ("ADD", 333), ("DIV", 666), ("ADD", -128),
+                                           ("MINIMUM", 127), ("MAXIMUM", -128))):
+                z = mb.tensor(f"t{k}", (40,), "int32")
+                mb.op(kind, [y, mb.const(f"c{k}", np.int32(c))], [z])
+                y = z
+            mb.output(cast(mb, y, "q", (40,), "int32", "int8"))
+        features[out] = mb.build()
+    return spectrum, features
+
+
+def test_audio_preprocessor_builtin_ops():
+    spectrum, features = _preprocessor_models()
+    rng = np.random.default_rng(5)
+    for k in range(4):
+        e = rng.integers(0, 2 ** (8 * (k + 1)), 257, dtype=np.uint64).astype(np.uint32)
+        run_case(spectrum, [e], f"preprocessor spectrum, {8 * (k + 1)}-bit energies")
+        x = rng.integers(-32768, 32768, 40).astype(np.int16) if k == 3 else \
+            rng.integers(0, 2 ** (13 + k), 40).astype(np.int16)
+        for out, data in features.items():
+            run_case(data, [x], f"preprocessor features to {out}, {k}")

@@ -92,3 +92,17 @@ def test_op_samples_on_target(cases, target, vlen):
             except AssertionError as e:
                 failures.append(str(e).splitlines()[0])
     assert not failures, f"{len(failures)} of {len(names)} cases fail:\n" + "\n".join(failures[:30])
+
+
+@pytest.mark.parametrize("target", ["c", "cortex-m4"])
+def test_audio_preprocessor_builtin_ops_on_target(target):
+    """The audio preprocessor's builtin ops (test_ops._preprocessor_models: uint32 and int16 inputs,
+    unquantized int8 output) on a C target, bit-exact with TFLite Micro."""
+    from test_ops import _preprocessor_models
+    spectrum, features = _preprocessor_models()
+    rng = np.random.default_rng(3)
+    energy = rng.integers(0, 2 ** 32, 257, dtype=np.uint64).astype(np.uint32)
+    log_mel = rng.integers(-32768, 32768, 40).astype(np.int16)
+    for data, xs in [(spectrum, [energy])] + [(f, [log_mel]) for f in features.values()]:
+        got = tinycc.compile(data, target=target).run_sequence([xs])[0]
+        compare(TFLM(data)(xs), got if isinstance(got, list) else [got], f"{target}", [0.0])

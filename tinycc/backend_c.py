@@ -44,7 +44,7 @@ def _targets_dir() -> pathlib.Path:
 TARGETS_DIR = _targets_dir()
 _CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float",
            np.dtype(np.uint8): "uint8_t", np.dtype(np.int16): "int16_t", np.dtype(np.uint16): "uint16_t",
-           np.dtype(np.int64): "int64_t"}
+           np.dtype(np.int64): "int64_t", np.dtype(np.uint32): "uint32_t", np.dtype(np.uint64): "uint64_t"}
 GENERIC = "generic"
 DEFAULT_NAME = "tinycc"  # the prefix of a library written without a name: tinycc_invoke, TINYCC_ARENA_SIZE
 DEFAULT_CMAKE_TARGET = "tinycc_model"
@@ -388,7 +388,7 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # 
     "relu_s16", "log_softmax_f32", "reduce_s16", "batch_matmul_s16", "transpose_conv_s16", "softmax_s8_s16",
     "softmax_s16", "unary_s16", "svdf_s8", "svdf_s16", "svdf_f32",
 }) | frozenset({  # elementwise
-    "unary_f32", "binary_s8", "binary_f32"})
+    "unary_f32", "binary_s8", "binary_f32", "binary_s32", "cast"})
 
 
 class CortexM55(CTarget):

@@ -17,7 +17,9 @@ from .errors import IRError
 
 #: dtypes an IR tensor may have
 DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.int64),
-          np.dtype(np.float32), np.dtype(np.uint8), np.dtype(np.bool_))
+          np.dtype(np.float32), np.dtype(np.uint8), np.dtype(np.bool_), np.dtype(np.uint32), np.dtype(np.uint64))
+#: dtypes only the ops that list them in their OpDef.dtypes accept (the rest refuse them)
+NARROW_DTYPES = (np.dtype(np.uint32), np.dtype(np.uint64))
 
 
 @dataclass
@@ -214,8 +216,10 @@ def verify(graph: Graph, after: str = "frontend"):
                          f"state (read by {[r.where() for r in readers]})")
             elif not preds and n not in graph.inputs:
                 fail(f"tensor {n!r} is neither constant, graph input, nor produced by an op")
-            if t.dtype in (np.int8, np.int16) and not t.is_const and t.quant is None:
-                fail(f"integer activation {n!r} has no quantization")
+            if t.dtype in (np.int8, np.int16) and not t.is_const and t.quant is None and not all(
+                    optable.get(g.nodes[o]["obj"].kind).raw for o in preds + list(g.successors(n))):
+                fail(f"integer activation {n!r} has no quantization (only ops on raw integers, CAST, read or "
+                     f"write unquantized int8 and int16 tensors)")
             if t.quant is not None:
                 q = t.quant
                 if q.scale.shape != q.zero_point.shape or q.scale.size < 1:

@@ -633,6 +633,24 @@ def _binary(es):
     return check
 
 
+S32_OPS = (0, 1, 2, 3, 4, 6, 8)  # binary.S32_CODES
+CAST_BYTES = (1, 2, 4, 4, 4)  # cast's element size per type code
+
+
+def _binary_s32(p, f):
+    if p["op"] not in S32_OPS:
+        raise KernelParamError(f"op = {p['op']} must be one of {', '.join(map(str, S32_OPS))}")
+    _act(p, 32)
+    return broadcast(p, 4), 0
+
+
+def _cast(p, f):
+    _rng(p, "size", 0, I32_MAX)
+    _rng(p, "in_type", 0, len(CAST_BYTES) - 1)
+    _rng(p, "out_type", 0, len(CAST_BYTES) - 1)
+    return [_prod(p["size"], CAST_BYTES[p["in_type"]]), _prod(p["size"], CAST_BYTES[p["out_type"]])], 0
+
+
 # ---- the table ------------------------------------------------------------------------------------
 
 CONV_GEOM = ("n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw", "dh", "dw", "pt", "pl")
@@ -809,6 +827,12 @@ _TABLE = [
            doc="SVDF as svdf_s8 with an int16 state and wt"),
     Kernel("svdf_f32", _io(4) + (Buf("state", 4, True), Buf("wf", 4), Buf("wt", 4), Buf("bias", 4)),
            SVDF_GEOM, ACT, check=_svdf(4), doc="SVDF float32; float32 SVDF"),
+    Kernel("binary_s32", _bin(4), ADD_GEOM + ("op",) + ACT, check=_binary_s32,
+           doc="int32 binary ops by op code (binary.S32_CODES: wrapping ADD, SUB, MUL, SQUARED_DIFFERENCE, "
+               "truncating DIV, MAXIMUM, MINIMUM), broadcast as add_s8", inplace="output over an input that is not "
+               "broadcast"),
+    Kernel("cast", _io(1), ("size", "in_type", "out_type"), check=_cast,
+           doc="CAST between int8 (type 0), int16 (1), int32 (2), uint32 (3) and float32 (4)"),
 ]
 
 #: kernel name -> Kernel

@@ -50,6 +50,8 @@ DTYPES: dict[str, tuple[int, np.dtype]] = {
     "int32": (TensorType.INT32, np.dtype(np.int32)),
     "int64": (TensorType.INT64, np.dtype(np.int64)),
     "uint8": (TensorType.UINT8, np.dtype(np.uint8)),
+    "uint32": (TensorType.UINT32, np.dtype(np.uint32)),
+    "uint64": (TensorType.UINT64, np.dtype(np.uint64)),
     "bool": (TensorType.BOOL, np.dtype(np.bool_)),
 }
 
@@ -241,6 +243,7 @@ OPS: dict[str, OpSpec] = {
     "MIRROR_PAD": _op("MIRROR_PAD", "MirrorPadOptions"),
     "SPACE_TO_BATCH_ND": _op("SPACE_TO_BATCH_ND", "SpaceToBatchNDOptions"),
     "BATCH_TO_SPACE_ND": _op("BATCH_TO_SPACE_ND", "BatchToSpaceNDOptions"),
+    "CAST": _op("CAST", "CastOptions"),
     # unary and binary elementwise (tinycc/ops/activations.py, binary.py)
     **{k: _op(k) for k in ("LOGISTIC", "TANH", "RELU", "RELU6", "ELU", "RSQRT", "SQRT", "LOG", "FLOOR",
                            "CEIL", "ROUND", "PRELU")},

@@ -20,7 +20,8 @@ from .ir import Graph, Quant, Tensor
 _OP_NAMES = {v: k for k, v in vars(BuiltinOperator).items() if not k.startswith("_")}
 _OPTION_CLASSES = {v: getattr(tflite, k, None) for k, v in vars(BuiltinOptions).items() if not k.startswith("_")}
 
-_DTYPES = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16, 9: np.int8}
+_DTYPES = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16, 9: np.int8, 12: np.uint64,
+           15: np.uint32}
 _DTYPE_NAMES = {0: "FLOAT32", 1: "FLOAT16", 2: "INT32", 3: "UINT8", 4: "INT64", 5: "STRING", 6: "BOOL",
                 7: "INT16", 8: "COMPLEX64", 9: "INT8", 10: "FLOAT64", 11: "COMPLEX128", 12: "UINT64",
                 13: "RESOURCE", 14: "VARIANT", 15: "UINT32", 16: "UINT16", 17: "INT4"}
@@ -182,7 +183,7 @@ class Reader:
         code = t.Type()
         if code not in _DTYPES:
             raise UnsupportedError(f"{self.name}: tensor {i} ({name!r}) has dtype {_DTYPE_NAMES.get(code, code)}; "
-                                   f"supported dtypes: FLOAT32, INT8, INT16, INT32, INT64, UINT8, BOOL")
+                                   f"supported dtypes: FLOAT32, INT8, INT16, INT32, INT64, UINT8, UINT32, UINT64, BOOL")
         dtype = np.dtype(_DTYPES[code])
         shape = tuple(int(d) for d in self._ivec(t, "Shape"))
         if any(d < 0 for d in shape):

@@ -320,4 +320,14 @@ enum { TCB_SVDF_F32_IN, TCB_SVDF_F32_OUT, TCB_SVDF_F32_STATE, TCB_SVDF_F32_WF, T
 enum { TCP_SVDF_F32_BATCH, TCP_SVDF_F32_N_IN, TCP_SVDF_F32_UNITS, TCP_SVDF_F32_RANK, TCP_SVDF_F32_MEMORY, TCN_SVDF_F32_IPARAMS };
 enum { TCF_SVDF_F32_ACT_MIN, TCF_SVDF_F32_ACT_MAX, TCN_SVDF_F32_FPARAMS };
 
+/* binary_s32: int32 binary ops by op code (binary.S32_CODES: wrapping ADD, SUB, MUL, SQUARED_DIFFERENCE, truncating DIV, MAXIMUM, MINIMUM), broadcast as add_s8. buf: in1(4) in2(4) out*(4) (* written, (bytes per element)) */
+void tc_binary_s32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_BINARY_S32_IN1, TCB_BINARY_S32_IN2, TCB_BINARY_S32_OUT, TCN_BINARY_S32_BUFS };
+enum { TCP_BINARY_S32_D0, TCP_BINARY_S32_D1, TCP_BINARY_S32_D2, TCP_BINARY_S32_D3, TCP_BINARY_S32_D4, TCP_BINARY_S32_D5, TCP_BINARY_S32_A0, TCP_BINARY_S32_A1, TCP_BINARY_S32_A2, TCP_BINARY_S32_A3, TCP_BINARY_S32_A4, TCP_BINARY_S32_A5, TCP_BINARY_S32_B0, TCP_BINARY_S32_B1, TCP_BINARY_S32_B2, TCP_BINARY_S32_B3, TCP_BINARY_S32_B4, TCP_BINARY_S32_B5, TCP_BINARY_S32_OP, TCP_BINARY_S32_ACT_MIN, TCP_BINARY_S32_ACT_MAX, TCN_BINARY_S32_IPARAMS };
+
+/* cast: CAST between int8 (type 0), int16 (1), int32 (2), uint32 (3) and float32 (4). buf: in(1) out*(1) (* written, (bytes per element)) */
+void tc_cast(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_CAST_IN, TCB_CAST_OUT, TCN_CAST_BUFS };
+enum { TCP_CAST_SIZE, TCP_CAST_IN_TYPE, TCP_CAST_OUT_TYPE, TCN_CAST_IPARAMS };
+
 #endif

@@ -1,7 +1,7 @@
 /* tinycc portable kernel: binary_f32 (float32 SUB, MUL, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE,
  * PRELU, DIV, FLOOR_DIV with 6-D broadcasting and activation clamp).
  * tinycc: shared with the host executor. */
-#include "tc_internal.h"
+#include "tc_broadcast.h"
 
 /* floor of a double without libm (halves of the add round to even, then step down). */
 static double tc_floor_f64(double q)
@@ -39,24 +39,12 @@ void tc_binary_f32(void *const *buf, const int32_t *ip, const float *fp, void *s
   const int32_t op = ip[TCP_BINARY_F32_OP];
   const float act_min = fp[TCF_BINARY_F32_ACT_MIN], act_max = fp[TCF_BINARY_F32_ACT_MAX];
   const int clamp = op == 0 || op == 1 || op == 6; /* the ops with a fused activation */
-  ptrdiff_t i0, i1, i2, i3, i4, i5, k = 0;
   (void)scratch;
-  for (i0 = 0; i0 < ip[TCP_BINARY_F32_D0]; i0++)
-    for (i1 = 0; i1 < ip[TCP_BINARY_F32_D1]; i1++)
-      for (i2 = 0; i2 < ip[TCP_BINARY_F32_D2]; i2++)
-        for (i3 = 0; i3 < ip[TCP_BINARY_F32_D3]; i3++)
-          for (i4 = 0; i4 < ip[TCP_BINARY_F32_D4]; i4++) {
-            const float *const pa = in1 + i0 * ip[TCP_BINARY_F32_A0] + i1 * ip[TCP_BINARY_F32_A1]
-                                    + i2 * ip[TCP_BINARY_F32_A2] + i3 * ip[TCP_BINARY_F32_A3]
-                                    + i4 * ip[TCP_BINARY_F32_A4];
-            const float *const pb = in2 + i0 * ip[TCP_BINARY_F32_B0] + i1 * ip[TCP_BINARY_F32_B1]
-                                    + i2 * ip[TCP_BINARY_F32_B2] + i3 * ip[TCP_BINARY_F32_B3]
-                                    + i4 * ip[TCP_BINARY_F32_B4];
-            float *const yp = y + k;
-            for (i5 = 0; i5 < d5; i5++) {
-              const float v = tc_binary_one_f32(op, pa[i5 * a5], pb[i5 * b5]);
-              yp[i5] = clamp ? tc_clampf(v, act_min, act_max) : v;
-            }
-            k += d5;
-          }
+  TC_BROADCAST_6D(BINARY_F32, float, float, in1, in2, y, ip, {
+    ptrdiff_t i5;
+    for (i5 = 0; i5 < d5; i5++) {
+      const float v = tc_binary_one_f32(op, pa[i5 * a5], pb[i5 * b5]);
+      yp[i5] = clamp ? tc_clampf(v, act_min, act_max) : v;
+    }
+  });
 }

@@ -76,6 +76,7 @@ class OpDef:
     #                    reference returns their new values after its outputs)
     error: Optional[Callable] = None  # float error rule (ops/bounds.py): (op, graph, inputs, their error
     #                    bounds, outputs) -> a bound per output; data movement (INJECTIVE) by default
+    raw: bool = False  # reads and writes raw integers (CAST): int8 tensors need no scale and zero point
     shape_only: bool = False  # reads its inputs' (static) shapes, never their values: fold_constants
     #                           evaluates it at compile time whatever its inputs (SHAPE)
 
@@ -91,7 +92,7 @@ class OpDef:
             raise UnsupportedError(
                 f"{op.where()} has {len(op.inputs)} inputs and {len(op.outputs)} outputs; it takes inputs "
                 f"({', '.join(self.inputs)}) and outputs ({', '.join(self.outputs)})")
-        for c in (c_quantized,) + tuple(self.constraints):  # later rules may read scales
+        for c in ((c_narrow_dtypes,) if self.raw else (c_quantized, c_narrow_dtypes)) + tuple(self.constraints):  # later rules may read scales
             if not c(op, graph):
                 raise UnsupportedError(
                     f"{op.where()} is not supported: {' '.join(c.__doc__.split())} "
@@ -384,6 +385,15 @@ def c_quantized(op, graph):
                if n is not None and graph.tensor(n).dtype == np.int8)
 
 
+def c_narrow_dtypes(op, graph):
+    """uint32 and uint64 tensors are taken only by the ops whose dtypes list them (`tinycc ops`: CAST takes
+    uint32)"""
+    from ..ir import NARROW_DTYPES
+    allowed = get(op.kind).dtypes
+    return all(graph.tensor(n).dtype.name in allowed for n in op.inputs + op.outputs
+               if n is not None and graph.tensor(n).dtype in NARROW_DTYPES)
+
+
 # op modules register themselves on import
 from . import conv, fully_connected, pool, elementwise, softmax, shape, quantize, movement  # noqa: E402,F401
 from . import reduce  # noqa: E402,F401
@@ -392,5 +402,6 @@ from . import matmul  # noqa: E402,F401
 from . import log_softmax  # noqa: E402,F401
 from . import l2norm  # noqa: E402,F401
 from . import activations, binary  # noqa: E402,F401
+from . import cast  # noqa: E402,F401
 from . import lstm  # noqa: E402,F401
 from . import svdf  # noqa: E402,F401

@@ -11,8 +11,8 @@ import numpy as np
 from . import bounds
 from . import (ELEMENTWISE, KernelCall, OpDef, T, act_params, apply_activation, c_per_tensor_activations,
                c_int16_symmetric, c_quantized, register)
-from .elementwise import (BinaryOptions, _inplace, _parse, _shapes, broadcast_params, c_broadcastable,
-                          c_same_dtype)
+from .elementwise import (BinaryOptions, S32_CODES, _inplace, _parse, _shapes, broadcast_params, c_broadcastable,
+                          c_same_dtype, s32_lower, s32_reference)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, rounding_divide_by_pot, srdhm
 
 #: op codes of binary_s8 / binary_f32
@@ -78,6 +78,8 @@ def _reference(op, graph, ins):
         if op.kind in _ACT_OPS:
             y = apply_activation(y, op.options.activation, yt)
         return [np.ascontiguousarray(np.broadcast_to(y, _shapes(op, graph)[0]))]
+    if yt.dtype == np.int32:
+        return s32_reference(op, graph, ins)
     p = s8_params(op, graph)
     a, b = np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64))
     k = op.kind
@@ -111,6 +113,8 @@ _FLOAT = {
 
 def _lower(op, graph):
     a, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
+    if y.dtype == np.int32:
+        return s32_lower(op, graph)
     p = broadcast_params(a.shape, b.shape, y.shape)
     p["op"] = CODES[op.kind]
     bufs = [op.inputs[0], op.inputs[1], op.outputs[0]]
@@ -132,7 +136,7 @@ def c_dtype(op, graph):
 def c_same_quant(op, graph):
     """int8 and int16 inputs must have the output's scale and zero point (the op compares raw values)"""
     y = T(graph, op, 0, True)
-    if y.dtype == np.float32:
+    if y.dtype in (np.float32, np.int32):
         return True
     return all(T(graph, op, i).scale == y.scale and T(graph, op, i).zero_point == y.zero_point for i in (0, 1))
 
@@ -140,7 +144,7 @@ def c_same_quant(op, graph):
 def c_sub_scales(op, graph):
     """int8 / int16: the output scale must exceed 2 * max(input scales) / 2**20 (int16: 2**15; TFLite's
     rescale below one)"""
-    if T(graph, op, 0, True).dtype == np.float32:
+    if T(graph, op, 0, True).dtype in (np.float32, np.int32):
         return True
     p = s8_params(op, graph)
     return p["so"] <= 0 and p["s1"] <= 0 and p["s2"] <= 0
@@ -148,7 +152,7 @@ def c_sub_scales(op, graph):
 
 def c_shifts(op, graph):
     """int8 / int16: the rescale factors must lie in [2**-31, 2**31) (shifts within 31 bits)"""
-    if T(graph, op, 0, True).dtype == np.float32:
+    if T(graph, op, 0, True).dtype in (np.float32, np.int32):
         return True
     p = s8_params(op, graph)
     return all(-31 <= p[k] <= 31 for k in ("s1", "s2", "so"))
@@ -212,12 +216,14 @@ _ERRORS = {"SUB": bounds.add_sub, "MUL": bounds.linear(lambda op, graph: 1, oper
 
 for _name in CODES:
     _int8 = _name in _INT8
+    _int32 = ("int32",) if _name in S32_CODES else ()
     register(OpDef(_name, parse=_parse if _name in _ACT_OPS else _parse_none, shapes=_shapes, reference=_reference,
                    error=_ERRORS.get(_name, _error),
                    lower=_lower, inputs=("input", "alpha") if _name == "PRELU" else ("input1", "input2"),
                    constraints=(c_same_dtype, c_dtype, c_quantized, c_int16_symmetric, c_per_tensor_activations,
                                 c_broadcastable) + _EXTRA.get(_name, ()) + ((c_shifts,) if _int8 else ()),
                    fusion=ELEMENTWISE, inplace=_inplace, doc=_DOCS[_name],
-                   dtypes=(("int8", "float32") + (("int16",) if _name in _INT16 else ())) if _int8 else ("float32",),
-                   kernels=(("binary_s8", "binary_f32") + (("binary_s16",) if _name in _INT16 else ()))
-                   if _int8 else ("binary_f32",)))
+                   dtypes=((("int8", "float32") + (("int16",) if _name in _INT16 else ())) if _int8 else ("float32",))
+                   + _int32,
+                   kernels=((("binary_s8", "binary_f32") + (("binary_s16",) if _name in _INT16 else ()))
+                            if _int8 else ("binary_f32",)) + (("binary_s32",) if _int32 else ())))

@@ -41,11 +41,59 @@ def _reference(op, graph, ins):
     at, bt, yt = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
     if yt.dtype == np.float32:
         return [apply_activation(a + b, op.options.activation, yt)]
+    if yt.dtype == np.int32:
+        return s32_reference(op, graph, ins)
     p = add_params(at, bt, yt)
     sa = multiply_by_quantized_multiplier((a.astype(np.int64) + p["in1_off"]) << p["left_shift"], p["m1"], p["s1"])
     sb = multiply_by_quantized_multiplier((b.astype(np.int64) + p["in2_off"]) << p["left_shift"], p["m2"], p["s2"])
     out = multiply_by_quantized_multiplier(sa + sb, p["mo"], p["so"]) + p["out_off"]
     return [apply_activation(out, op.options.activation, yt)]
+
+
+def _wrap32(v):
+    return ((np.asarray(v, np.int64) + (1 << 31)) % (1 << 32) - (1 << 31)).astype(np.int32)
+
+
+def _trunc_div(a, b):
+    """C's int32 a / b: toward zero; INT32_MIN / -1 wraps; b == 0 gives 0 (TFLite Micro refuses it at
+    run time)."""
+    safe = np.where(b == 0, 1, b)
+    q = np.abs(a) // np.abs(safe) * np.sign(a) * np.sign(safe)
+    return np.where(b == 0, 0, q)
+
+
+#: int32 arithmetic of each binary op (int64 operands, before the 32-bit wrap)
+S32_FUNCS = {"ADD": lambda a, b: a + b, "SUB": lambda a, b: a - b, "MUL": lambda a, b: a * b,
+             "MAXIMUM": np.maximum, "MINIMUM": np.minimum,
+             "SQUARED_DIFFERENCE": lambda a, b: np.asarray(_wrap32(a - b), np.int64) ** 2,
+             "DIV": _trunc_div}
+#: op codes of binary_s32 (binary_f32's, and ADD)
+S32_CODES = {"SUB": 0, "MUL": 1, "MAXIMUM": 2, "MINIMUM": 3, "SQUARED_DIFFERENCE": 4, "DIV": 6, "ADD": 8}
+
+
+def s32_activation(op, y):
+    """The int32 clamp TFLite Micro applies: its fused activation's range (CalculateActivationRange),
+    none for ADD (its int32 kernel ignores the activation) and for the ops without one."""
+    act = getattr(op.options, "activation", "NONE") if op.kind != "ADD" else "NONE"
+    lo, hi = {"NONE": (-(1 << 31), (1 << 31) - 1), "RELU": (0, (1 << 31) - 1), "RELU6": (0, 6),
+              "RELU_N1_TO_1": (-1, 1)}[act]
+    return lo, hi
+
+
+def s32_reference(op, graph, ins):
+    """int32 binary ops as TFLite Micro's int32 kernels (wrapping arithmetic, truncating DIV)."""
+    a, b = np.broadcast_arrays(*(np.asarray(x, np.int64) for x in ins))
+    y = _wrap32(S32_FUNCS[op.kind](a, b))
+    lo, hi = s32_activation(op, T(graph, op, 0, True))
+    return [np.ascontiguousarray(np.clip(y, lo, hi).astype(np.int32))]
+
+
+def s32_lower(op, graph):
+    a, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
+    p = broadcast_params(a.shape, b.shape, y.shape)
+    lo, hi = s32_activation(op, y)
+    p.update(op=S32_CODES[op.kind], act_min=lo, act_max=hi)
+    return [KernelCall("binary_s32", [op.inputs[0], op.inputs[1], op.outputs[0]], p)]
 
 
 def broadcast_params(shape_a, shape_b, shape_out):
@@ -77,6 +125,8 @@ def broadcast_params(shape_a, shape_b, shape_out):
 
 def _lower(op, graph):
     a, b, y = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
+    if y.dtype == np.int32:
+        return s32_lower(op, graph)
     p = broadcast_params(a.shape, b.shape, y.shape)
     ip, fp = act_params(op.options.activation, y)
     p.update(ip)
@@ -94,9 +144,9 @@ def _inplace(op, graph):
 
 
 def c_same_dtype(op, graph):
-    """both inputs and the output must be all int8, all int16 or all float32"""
+    """both inputs and the output must be all int8, all int16, all int32 or all float32"""
     ts = [graph.tensor(n) for n in op.inputs + op.outputs]
-    return any(all(t.dtype == d for t in ts) for d in (np.int8, np.int16, np.float32))
+    return any(all(t.dtype == d for t in ts) for d in (np.int8, np.int16, np.int32, np.float32))
 
 
 def c_broadcastable(op, graph):
@@ -110,5 +160,7 @@ def c_broadcastable(op, graph):
 
 register(OpDef("ADD", parse=_parse, shapes=_shapes, reference=_reference, lower=_lower, inputs=("input1", "input2"),
                constraints=(c_same_dtype, c_quantized, c_int16_symmetric, c_per_tensor_activations, c_broadcastable),
-               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32", "add_s16"), error=bounds.add_sub,
-               dtypes=("int8", "int16", "float32"), doc="elementwise add with broadcasting, fused activation"))
+               fusion=ELEMENTWISE, inplace=_inplace, kernels=("add_s8", "add_f32", "add_s16", "binary_s32"),
+               error=bounds.add_sub, dtypes=("int8", "int16", "int32", "float32"),
+               doc="elementwise add with broadcasting, fused activation (int32: wraps, no activation, as TFLite "
+                   "Micro)"))
