@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import hashlib
 import os
 import pathlib
@@ -477,8 +478,10 @@ def companion_sources(directory: pathlib.Path) -> set:
     return {n for h in directory.glob("*.h") for n in _named_sources(h.read_text())}
 
 
+@functools.lru_cache(maxsize=None)
 def _kernel_files(directory: pathlib.Path) -> dict:
-    """kernel name -> the .c file in ``directory`` defining tc_<kernel>."""
+    """kernel name -> the .c file in ``directory`` defining tc_<kernel> (read once per directory;
+    callers do not change it)."""
     found = {}
     shared = companion_sources(directory)
     for f in sorted(directory.glob("*.c")):

@@ -42,9 +42,9 @@ class Runner:
     def __init__(self, vlen: int = 128):
         self.vlen = vlen
 
-    def build(self, lib_dir: str, sources: list, profile: bool = False) -> str:
-        if profile:
-            raise ToolError(f"profiles need an emulated target ({', '.join(COUNTING_TARGETS)})")
+    def build(self, lib_dir: str, sources: list, variant: str = None) -> str:
+        if variant:
+            raise ToolError(f"a {variant} build needs an emulated target ({', '.join(COUNTING_TARGETS)})")
         cc = _need(os.environ.get("CC", "gcc"))
         exe = os.path.join(lib_dir, "prog")
         _run([cc, "-std=c99", "-O2", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Werror", "-I", lib_dir, "-o", exe]
@@ -71,11 +71,10 @@ class QemuRunner(Runner):
     #: measures the stack an inference uses, on the bare-metal boards)
     VARIANTS = {"profile": "TINYCC_PROFILE", "stack": "TINYCC_STACK_MEASURE"}
 
-    def build(self, lib_dir: str, sources: list, profile: bool = False, variant: str = None) -> str:
-        """``profile`` (or ``variant`` "profile"): built with -DTINYCC_PROFILE, as profile.elf; variant
-        "stack": with -DTINYCC_STACK_MEASURE (the harness writes stack.txt), as stack.elf."""
+    def build(self, lib_dir: str, sources: list, variant: str = None) -> str:
+        """``variant`` (VARIANTS): "profile" built with -DTINYCC_PROFILE, as profile.elf; "stack" with
+        -DTINYCC_STACK_MEASURE (the harness writes stack.txt), as stack.elf."""
         _need("make")
-        variant = "profile" if profile else variant
         elf = os.path.join(lib_dir, f"{variant or 'model'}.elf")
         _run(["make", "-s", "-f", str(TARGETS_DIR / self.board / "board.mk"), f"MODEL_DIR={lib_dir}",
               f"ELF={elf}", f"OPT={os.environ.get('TINYCC_OPT', '-O2')}"]
@@ -279,7 +278,7 @@ class CTargetModel(CompiledModel):
         self.outputs = [_info(graph.tensor(n)) for n in graph.outputs]
         self.program = CProgram(graph, schedule, plan, target, portable_kernels)
         self._exe = None
-        self._profile_exe = self._stack_exe = None
+        self._variants = {}  # variant -> its built program (profile, stack)
         self._work = None
         self.last_profile_overhead = None  # a profile: the instructions from the start mark to the first step
         self._reset_reference()
@@ -357,7 +356,6 @@ class CTargetModel(CompiledModel):
     def step_labels(self) -> list:
         """Per step of the plan (the order model.c runs them): (op(s), kernel(s)); a streamed chain
         names every op it covers."""
-        from . import streaming
         out = []
         for op, call, _ in self.program.calls:
             links = call.links if isinstance(call, streaming.ChainCall) else [(op, call)]
@@ -374,12 +372,8 @@ class CTargetModel(CompiledModel):
         with state runs from its reset state."""
         if self.target not in COUNTING_TARGETS:
             raise ToolError(f"profiles need an emulated target ({', '.join(COUNTING_TARGETS)})")
-        self._built()
-        if self._profile_exe is None:
-            self._profile_exe = self._runner.build(self._work, self._sources, profile=True)
-        xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
-        self._write_inputs([xs])  # one inference from a reset state
-        total, steps = self._runner.run(self._profile_exe, self._work, profile=True)
+        exe = self._one_inference("profile", x)
+        total, steps = self._runner.run(exe, self._work, profile=True)
         labels = self.step_labels()
         if sorted(k for k in steps if k >= 0) != list(range(len(labels))):
             raise ToolError(f"the profile has steps {sorted(steps)} for a plan of {len(labels)} steps")
@@ -387,17 +381,23 @@ class CTargetModel(CompiledModel):
         self.last_profile_overhead = steps.get(-1, 0)
         return [(f"{ops}: {kernels}", steps[k]) for k, (ops, kernels) in enumerate(labels)]
 
+    def _one_inference(self, variant: str, x) -> str:
+        """The program built as ``variant`` (once), with one inference on ``x`` from the reset state
+        as its input file."""
+        self._built()
+        if variant not in self._variants:
+            self._variants[variant] = self._runner.build(self._work, self._sources, variant)
+        self._write_inputs([[self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]])
+        return self._variants[variant]
+
     def measure_stack(self, x) -> int:
         """Run one inference on ``x`` on a bare-metal Cortex-M board with the harness measuring the
         stack it uses (painted before the call, the lowest byte changed found after it): bytes below
         the caller's stack pointer. tinycc report's ``stack_bytes`` bounds it."""
-        if not isinstance(RUNNERS.get(self.target)(self.vlen), CortexMRunner):
+        if not issubclass(RUNNERS.get(self.target, Runner), CortexMRunner):
             raise ToolError(f"stack measurements need a bare-metal Cortex-M target, not {self.target}")
-        self._built()
-        if self._stack_exe is None:
-            self._stack_exe = self._runner.build(self._work, self._sources, variant="stack")
-        self._write_inputs([[self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]])
-        self._runner.run(self._stack_exe, self._work)
+        exe = self._one_inference("stack", x)
+        self._runner.run(exe, self._work)
         with open(os.path.join(self._work, "stack.txt")) as f:
             return int(f.read())
 
