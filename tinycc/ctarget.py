@@ -81,7 +81,9 @@ class QemuRunner(Runner):
              + ([f"EXTRA_CFLAGS=-D{self.VARIANTS[variant]}"] if variant else []), lib_dir, f"building for {self.board}")
         return elf
 
-    def qemu(self, elf: str) -> list:
+    def qemu(self, elf: str, args=("input.bin", "output.bin")) -> list:
+        """The QEMU command line running ``elf`` with the program arguments ``args`` (file paths
+        relative to the working directory)."""
         raise NotImplementedError
 
     def run(self, exe: str, work: str, count: bool = False, profile: bool = False):
@@ -114,10 +116,12 @@ class CortexMRunner(QemuRunner):
     nm = "arm-none-eabi-nm"
     machine = ""
 
-    def qemu(self, elf):
+    def qemu(self, elf, args=("input.bin", "output.bin")):
+        if any(" " in a or "," in a for a in args):  # semihosting splits its command line at spaces
+            raise ToolError(f"program arguments with a space or a comma: {args}")
         return [_need("qemu-system-arm"), "-M", self.machine, "-nographic", "-monitor", "none", "-serial", "none",
-                "-semihosting-config", "enable=on,target=native,arg=model.elf,arg=input.bin,arg=output.bin",
-                "-kernel", elf]
+                "-semihosting-config", ",".join(["enable=on,target=native", f"arg={os.path.basename(elf)}"]
+                                                + [f"arg={a}" for a in args]), "-kernel", elf]
 
 
 class CortexM4Runner(CortexMRunner):
@@ -139,9 +143,9 @@ class CortexM55Runner(CortexMRunner):
 class RV64Runner(QemuRunner):
     board, nm = "rv64gcv", "riscv64-linux-gnu-nm"
 
-    def qemu(self, elf):
+    def qemu(self, elf, args=("input.bin", "output.bin")):
         return [_need("qemu-riscv64"), "-cpu", f"rv64,v=true,vext_spec=v1.0,vlen={self.vlen},elen=64",
-                elf, "input.bin", "output.bin"]
+                elf, *args]
 
 
 _PLUGIN = {}
