@@ -154,9 +154,10 @@ def test_cmake_library_targets(tmp_path):
     _check_program(build / "app", tmp_path, [(compiled["tinycc"], models["tinycc"]), (compiled["b"], models["b"])])
 
 
-def _cmake_build(src, *options):
-    """Configure and build ``src`` with the cmake on PATH (Release); the build directory."""
-    cmake, build = _tool("cmake"), src.parent / "build"
+def _cmake_build(src, *options, build=None):
+    """Configure and build ``src`` with the cmake on PATH (Release) in ``build`` (default: next to
+    ``src``); the build directory."""
+    cmake, build = _tool("cmake"), build or src.parent / "build"
     r = subprocess.run([cmake, "-S", str(src), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release", *options],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
