@@ -10,10 +10,6 @@ unstreamed ones (the price of the memory saved).
 
     python -m pytest bench/bench_memory.py -q -s
 """
-import re
-import subprocess
-import sys
-import tempfile
 import time
 
 import numpy as np
@@ -21,6 +17,7 @@ import pytest
 
 import tinycc
 from tinycc import streaming
+from tinycc.oracle import tflm_head
 from tinycc.testing import dscnn_model, inverted_residual_model
 
 from harness import record
@@ -29,29 +26,6 @@ from shared_models import ALL_MODELS, MODELS, model_path
 GOALS = {"kws_ref_model": 9000, "vww_96_int8": 40000, "pretrainedResnet_quant": 34000,
          "str_ww_ref_model": 4300, "ad01_int8": 768}
 MOBILENET_V2 = MODELS / "tflm" / "mobilenet_v2_quantized_1x3x224x224.tflite"
-
-_TFLM = """
-import sys
-from tflite_micro.python.tflite_micro import runtime
-data = open(sys.argv[1], "rb").read()
-ip = runtime.Interpreter.from_bytes(data, arena_size=10 * len(data) + (4 << 20))
-ip.print_allocations()
-"""
-
-
-def tflm_head(model):
-    """TFLM's planned activation bytes (a path or the model's bytes), plus the variable tensors (state:
-    TFLM keeps them in its arena's tail, tinycc in its arena), or None when TFLM refuses the model."""
-    with tempfile.NamedTemporaryFile(suffix=".tflite") as f:
-        if isinstance(model, bytes):
-            f.write(model)
-            f.flush()
-            model = f.name
-        r = subprocess.run([sys.executable, "-c", _TFLM, str(model)], capture_output=True, text=True, timeout=300)
-    m = re.search(r"Arena allocation head (\d+) bytes", r.stdout + r.stderr)
-    state = re.search(r"'TfLiteTensor variable buffer data' used (\d+) bytes", r.stdout + r.stderr)
-    return int(m.group(1)) + (int(state.group(1)) if state else 0) if m else None
-
 
 def _row(table, name, model, goal_ratio=None, **kw):
     """Record tinycc's arena (plan "small") next to TFLM's head; no model may be above TFLM."""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import subprocess
+import sys
+import tempfile
 
 import numpy as np
 
@@ -62,6 +66,42 @@ class TFLM:
     def tensor(self, index: int) -> np.ndarray:
         """The tensor of the model's subgraph 0 with this index, as the last invoke left it."""
         return np.array(self.ip.GetTensor(index, 0)["tensor_data"])
+
+
+_TFLM_ALLOCATIONS = """
+import sys
+from tflite_micro.python.tflite_micro import runtime
+data = open(sys.argv[1], "rb").read()
+ip = runtime.Interpreter.from_bytes(data, arena_size=10 * len(data) + (4 << 20))
+ip.print_allocations()
+"""
+
+
+def tflm_arena(model) -> dict:
+    """TFLite Micro's arena use for ``model`` (a path or the model's bytes), from its
+    print_allocations() in a child process: {"total", "head" (the planned activations), "tail" (what
+    stays allocated: tensor and node structs, the kernels' persistent buffers), "variables" (the
+    variable tensors, in the tail)} in bytes; {} when TFLM refuses the model."""
+    with tempfile.NamedTemporaryFile(suffix=".tflite") as f:
+        if isinstance(model, bytes):
+            f.write(model)
+            f.flush()
+            model = f.name
+        r = subprocess.run([sys.executable, "-c", _TFLM_ALLOCATIONS, str(model)], capture_output=True, text=True,
+                           timeout=300)
+    text = r.stdout + r.stderr
+    out = {k: int(n) for k, n in re.findall(r"Arena allocation (total|head|tail) (\d+) bytes", text)}
+    if out:
+        state = re.search(r"'TfLiteTensor variable buffer data' used (\d+) bytes", text)
+        out["variables"] = int(state.group(1)) if state else 0
+    return out
+
+
+def tflm_head(model):
+    """TFLite Micro's planned activation bytes for ``model`` plus its variable tensors (state: TFLM
+    keeps them in its arena's tail, tinycc in its arena); None when TFLM refuses the model."""
+    a = tflm_arena(model)
+    return a["head"] + a["variables"] if a else None
 
 
 class LiteRT:
