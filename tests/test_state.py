@@ -75,6 +75,7 @@ def test_state_is_planned_for_the_whole_program(plan):
     data, _ = _model()
     m = tinycc.compile(data, plan=plan)
     n = len(m.schedule)
+    assert m.report()["state_bytes"] == sum(m.plan.buffers[m.plan.storage[s]].size for s in m.graph.states()) > 0
     for name in m.graph.states():
         b = m.plan.buffers[m.plan.storage[name]]
         assert (b.start, b.end) == (0, 2 * n)
@@ -114,6 +115,7 @@ def test_stateless_model_has_no_state():
     mb.output(y)
     m = tinycc.compile(mb.build(), target="c")
     assert not m.has_state and "#define TINYCC_HAS_STATE 0" in m.program.files()["model.h"]
+    assert m.report()["state_bytes"] == 0
 
 
 def test_variable_read_by_an_op_without_state_is_refused():

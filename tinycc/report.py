@@ -39,6 +39,7 @@ def report(m) -> dict:
         "macs": sum(o["macs"] for o in ops),
         "weights_bytes": int(weights),
         "arena_bytes": int(plan.arena_bytes),
+        "state_bytes": int(sum(g.tensor(n).nbytes for n in g.states())),  # in the arena, kept between invokes
         "lower_bound_bytes": int(max(live, default=0)),
         "peak_op": peak,
         "alignment": plan.alignment,
@@ -63,6 +64,9 @@ def format_text(r: dict) -> str:
                      + (f" {o['target_weights_bytes']:>10,}" if flash else ""))
     lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B "
                  f"(no-in-place lower bound {r['lower_bound_bytes']:,} B, peak at op {r['peak_op']})")
+    if r.get("state_bytes"):
+        lines.append(f"state {r['state_bytes']:,} B of the arena, kept from one invoke to the next (reset by "
+                     f"<name>_reset)")
     if "code_bytes" in r:
         lines.append(f"code {r['code_bytes']:,} B (kernels and glue)"
                      + (": " + ", ".join(f"{f} {n:,}" for f, n in r["code_bytes_by_file"].items())
