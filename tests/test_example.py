@@ -4,6 +4,7 @@ yes and no recordings: the top label, and its features and int8 scores exactly t
 Micro's Python interpreter running the same two models over the same windows; tinycc.audio's
 pipeline on the host gives them too. A missing cmake, Arm GCC or QEMU fails these tests."""
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -96,6 +97,13 @@ def test_example_firmware(tmp_path, monkeypatch, expected, target, cxx):
     assert not (EXAMPLE / "build").exists()
     elf = build / "micro_speech.elf"
     runner = RUNNERS[target]()
+    # one arena per model, of the size its model.h gives (-C: C++ names demangled)
+    symbols = [line.split() for line in subprocess.run([_tool(runner.nm), "-S", "-C", str(elf)], check=True,
+                                                       capture_output=True, text=True).stdout.splitlines()]
+    sizes = {s[3]: int(s[1], 16) for s in symbols if len(s) == 4}
+    for lib in ("audio", "kws"):
+        h = (build / lib / "model.h").read_text()
+        assert sizes[f"{lib}_arena"] == int(re.search(rf"{lib.upper()}_ARENA_SIZE (\d+)", h).group(1))
 
     def run(*args):
         return subprocess.run(runner.qemu(str(elf), args), cwd=tmp_path, capture_output=True, text=True, timeout=120)
