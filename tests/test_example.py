@@ -92,8 +92,8 @@ def test_example_firmware(tmp_path, monkeypatch, expected, target, cxx):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([os.path.dirname(os.path.dirname(tinycc.__file__)),
                                                       os.environ.get("PYTHONPATH", "")]))
     build = _cmake_build(EXAMPLE, f"-DPython_EXECUTABLE={sys.executable}", f"-DAUDIO_MODEL={FRONTEND}",
-                         f"-DKWS_MODEL={CLASSIFIER}", f"-DTARGET={target}", f"-DMICRO_SPEECH_CXX={'ON' if cxx else 'OFF'}",
-                         build=tmp_path / "build")
+                         f"-DKWS_MODEL={CLASSIFIER}", f"-DTARGET={target}",
+                         f"-DMICRO_SPEECH_CXX={'ON' if cxx else 'OFF'}", build=tmp_path / "build")
     assert not (EXAMPLE / "build").exists()
     elf = build / "micro_speech.elf"
     runner = RUNNERS[target]()
