@@ -738,6 +738,15 @@ def _fuzz_params(name, rng):
         p["mult"], p["shift"] = r(0, 32767), r(0, 20)
     if name == "unary_s16":  # RSQRT's shift applies after TFLite's 2**20 scaling
         p["mode"], p["rescale"], p["shift"] = r(0, 1), r(0, 1), r(-11, 31)
+    if name == "rfft_s16" and rng.random() < 0.9:  # lengths kiss_fft takes, frames zero-padded to them
+        p["fft_length"] = int(rng.choice([4, 6, 8, 10, 12, 16, 20, 24, 30, 40, 48, 60, 64]))
+        p["in_len"] = r(1, p["fft_length"])
+    if name == "signal_window" and rng.random() < 0.9:
+        p["size"], p["shift"] = p["wsize"] * r(0, 4), r(0, 31)
+    if name == "signal_energy" and rng.random() < 0.9:
+        p["start"], p["end"] = sorted((r(0, max(p["size"], 0)), r(0, max(p["size"], 0))))
+    if name == "spectral_subtraction":
+        p["clamping"] = r(0, 1)
     if simd and name.startswith("dwconv") and rng.random() < 0.9:
         p["dm"] = 1  # the x86-64 versions take a depth multiplier of 1
     if simd and name.startswith("dwconv") and rng.random() < 0.9:  # the channels they take

@@ -28,6 +28,7 @@ import re
 import numpy as np
 
 from . import kernels as kt
+from . import ops as optable
 from . import streaming
 from .backend_host import lower
 from .backend_host import kernel_scratch as host_kernel_scratch
@@ -389,7 +390,8 @@ PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # 
     "relu_s16", "log_softmax_f32", "reduce_s16", "batch_matmul_s16", "transpose_conv_s16", "softmax_s8_s16",
     "softmax_s16", "unary_s16", "svdf_s8", "svdf_s16", "svdf_f32",
 }) | frozenset({  # elementwise
-    "unary_f32", "binary_s8", "binary_f32", "binary_s32", "cast"})
+    "unary_f32", "binary_s8", "binary_f32", "binary_s32", "cast"}) | frozenset(  # the signal library's
+    k for name in optable.CUSTOM for k in optable.get(name).kernels)
 
 
 class CortexM55(CTarget):

@@ -651,6 +651,74 @@ def _cast(p, f):
     return [_prod(p["size"], CAST_BYTES[p["in_type"]]), _prod(p["size"], CAST_BYTES[p["out_type"]])], 0
 
 
+# signal library (TFLite Micro's audio front-end ops; tinycc/ops/signal.py)
+
+def _window(p, f):
+    _rng(p, "wsize", 1, I32_MAX)
+    _rng(p, "size", 0, I32_MAX)
+    _rng(p, "shift", 0, 31)
+    if p["size"] % p["wsize"]:
+        raise KernelParamError(f"size = {p['size']} must be a multiple of wsize = {p['wsize']}")
+    return [2 * p["size"], 2 * p["size"], 2 * p["wsize"]], 0
+
+
+def _rfft(p, f):
+    n = p["fft_length"]
+    _rng(p, "fft_length", 4, 1 << 16)
+    _rng(p, "in_len", 1, n)
+    _rng(p, "frames", 0, I32_MAX)
+    half = n // 2
+    if n % 2 or any(q > 5 for q in _factors(half)):
+        raise KernelParamError(f"fft_length = {n} must be even with fft_length / 2 a product of 2, 3 and 5")
+    return [_prod(p["frames"], p["in_len"], 2), _prod(p["frames"], half + 1, 4), 4 * (half + half // 2)], 4 * half
+
+
+def _factors(n):
+    out, q = [], 2
+    while n > 1 and q <= n:
+        while n % q == 0:
+            out.append(q)
+            n //= q
+        q += 1
+    return out
+
+
+def _energy(p, f):
+    _rng(p, "size", 0, I32_MAX)
+    _rng(p, "start", 0, p["size"])
+    _rng(p, "end", p["start"], p["size"])
+    return [_prod(p["size"], 4), _prod(p["size"], 4)], 0
+
+
+def _filter_bank(p, f):
+    _rng(p, "channels", 1, I32_MAX - 1)
+    _rng(p, "in_size", 0, I32_MAX)
+    _rng(p, "w_size", 0, I32_MAX)
+    tab = _prod(p["channels"] + 1, 2)
+    return [_prod(p["in_size"], 4), _prod(p["channels"], 8), _prod(p["w_size"], 2), _prod(p["w_size"], 2),
+            tab, tab, tab], 0
+
+
+def _spectral_subtraction(p, f):
+    _rng(p, "channels", 0, I32_MAX)
+    _rng(p, "smoothing_bits", 0, 31)
+    _rng(p, "subtraction_bits", 0, 63)
+    _rng(p, "clamping", 0, 1)
+    n = _prod(p["channels"], 4)
+    return [n, n, n, n], 0
+
+
+def _sized(n_bufs, esizes, extra=(), **ranges):
+    """A check for kernels over ``size`` elements: buffer k holds size * esizes[k] bytes, then the
+    fixed byte counts ``extra``; ``ranges``: more parameters' bounds."""
+    def check(p, f):
+        _rng(p, "size", 0, I32_MAX)
+        for k, (lo, hi) in ranges.items():
+            _rng(p, k, lo, hi)
+        return [_prod(p["size"], e) for e in esizes[:n_bufs]] + list(extra), 0
+    return check
+
+
 # ---- the table ------------------------------------------------------------------------------------
 
 CONV_GEOM = ("n", "h", "w", "c", "oh", "ow", "oc", "kh", "kw", "sh", "sw", "dh", "dw", "pt", "pl")
@@ -833,6 +901,34 @@ _TABLE = [
                "broadcast"),
     Kernel("cast", _io(1), ("size", "in_type", "out_type"), check=_cast,
            doc="CAST between int8 (type 0), int16 (1), int32 (2), uint32 (3) and float32 (4)"),
+    Kernel("signal_window", _io(2) + (Buf("w", 2),), ("size", "wsize", "shift"), check=_window,
+           doc="SignalWindow: out = sat16(in * w >> shift), w repeated every wsize elements"),
+    Kernel("fft_auto_scale", _io(2) + (Buf("scale", 4, True),), ("size",),
+           check=_sized(2, (2, 2), (4,)), doc="SignalFftAutoScale: out = in << scale, scale = 15 - bits of max |in|"),
+    Kernel("rfft_s16", _io(2) + (Buf("tw", 2),), ("frames", "in_len", "fft_length"), check=_rfft,
+           doc="SignalRfft int16: kiss_fftr in 16-bit fixed point per frame of in_len samples zero-padded to "
+               "fft_length; tw: fft_length/2 twiddles then fft_length/4 super twiddles (re, im); scratch "
+               "fft_length * 2"),
+    Kernel("signal_energy", _io(2, 4), ("size", "start", "end"), check=_energy,
+           doc="SignalEnergy: out[i] = re^2 + im^2 (uint32) for start <= i < end, else 0"),
+    Kernel("filter_bank", (Buf("in", 4), Buf("out", 8, True), Buf("w", 2), Buf("uw", 2), Buf("fstart", 2),
+                           Buf("wstart", 2), Buf("widths", 2)), ("channels", "in_size", "w_size"),
+           check=_filter_bank, doc="SignalFilterBank: uint64 sums of uint32 inputs times int16 weights over "
+                                   "channels + 1 bands, the first dropped"),
+    Kernel("filter_bank_sqrt", (Buf("in", 8), Buf("out", 4, True), Buf("shift", 4)), ("size",),
+           check=_sized(2, (8, 4), (4,)), doc="SignalFilterBankSquareRoot: rounded sqrt of uint64 >> shift[0] "
+                                               "(0 for a shift outside 0..31)"),
+    Kernel("spectral_subtraction", (Buf("in", 4), Buf("out", 4, True), Buf("noise", 4, True), Buf("state", 4, True)),
+           ("channels", "smoothing", "one_minus_smoothing", "alt_smoothing", "alt_one_minus_smoothing",
+            "smoothing_bits", "subtraction_bits", "min_signal_remaining", "clamping"), check=_spectral_subtraction,
+           doc="SignalFilterBankSpectralSubtraction: updates the noise estimate state, copies it to noise; "
+               "the uint32 constants passed with their bits in int32"),
+    Kernel("pcan", (Buf("in", 4), Buf("out", 4, True), Buf("noise", 4), Buf("lut", 2)), ("size", "snr_shift"),
+           check=_sized(3, (4, 4, 4), (250,), snr_shift=(0, 63)),
+           doc="SignalPCAN: gain from the noise estimate through a 125-entry table, then PCAN shrink"),
+    Kernel("filter_bank_log", _io(4, 2), ("size", "out_scale", "correction_bits"),
+           check=_sized(2, (4, 2), correction_bits=(0, 31)),
+           doc="SignalFilterBankLog: min(32767, out_scale * ln(in << correction_bits)) in fixed point, 0 for <= 1"),
 ]
 
 #: kernel name -> Kernel

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, Union
 
 import flatbuffers
+from flatbuffers import flexbuffers
 import numpy as np
 import tflite
 from tflite.BuiltinOperator import BuiltinOperator
@@ -89,6 +90,7 @@ class _Op:
     fields: dict  # options table fields (see OpSpec.options)
     intermediates: list = field(default_factory=list)  # tensor indices (e.g. an LSTM's calibration tensors)
     custom: Optional[str] = None  # a custom operator's name (kind is then "CUSTOM")
+    custom_options: bytes = b""  # its options (a flexbuffer)
 
 
 @dataclass(frozen=True)
@@ -350,10 +352,13 @@ class ModelBuilder:
         """Write a shape signature (-1 marks a dynamic dimension, e.g. the batch) beside the shape."""
         self._tensors[self._index(t)].shape_signature = tuple(int(d) for d in signature)
 
-    def custom_op(self, name: str, inputs: Sequence[Optional[TensorRef]], outputs: Sequence[TensorRef]) -> int:
-        """Append a custom operator ``name`` (no options)."""
+    def custom_op(self, name: str, inputs: Sequence[Optional[TensorRef]], outputs: Sequence[TensorRef],
+                  options: Optional[dict] = None) -> int:
+        """Append a custom operator ``name``; ``options`` (e.g. ``{"shift": 12}``) become its custom
+        options as a flexbuffer map, as TFLite Micro's signal ops read them."""
+        raw = bytes(flexbuffers.Dumps(options)) if options is not None else b""
         self._ops.append(_Op("CUSTOM", [self._index(t) for t in inputs], [self._index(t) for t in outputs], {},
-                             custom=name))
+                             custom=name, custom_options=raw))
         return len(self._ops) - 1
 
     def _fresh_name(self, base: str) -> str:
@@ -513,7 +518,10 @@ class ModelBuilder:
         ins = _int32_vector(b, op.inputs)
         outs = _int32_vector(b, op.outputs)
         mids = _int32_vector(b, op.intermediates) if op.intermediates else None
+        custom = _byte_vector(b, op.custom_options) if op.custom_options else None
         tflite.OperatorStart(b)
+        if custom is not None:
+            tflite.OperatorAddCustomOptions(b, custom)
         if mids is not None:
             tflite.OperatorAddIntermediates(b, mids)
         tflite.OperatorAddOpcodeIndex(b, opcode_index)

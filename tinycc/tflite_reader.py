@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 import tflite
+from flatbuffers import flexbuffers
 from tflite.BuiltinOperator import BuiltinOperator
 from tflite.BuiltinOptions import BuiltinOptions
 
@@ -146,7 +147,12 @@ class Reader:
                     raise ModelFormatError(f"{self.name}: corrupt model: {where} writes constant tensor {o!r}")
                 written[o] = i
             opdef = optable.get_or_unsupported(kind, i)
-            options = opdef.parse(where, self._options(op))
+            options = opdef.parse(where, self._options(op, where))
+            for name, shape, dtype in (opdef.hidden_state(options) if opdef.hidden_state else ()):
+                if min(shape, default=1) < 1 or int(np.prod(shape)) * np.dtype(dtype).itemsize > MAX_TENSOR_BYTES:
+                    raise UnsupportedError(f"{self.name}: {where}: its options give a state of shape {list(shape)}")
+                t = g.add_tensor(Tensor(f"{kind}#{i}/{name}", tuple(shape), np.dtype(dtype), None, None, -1, True))
+                ins.append(t.name)
             g.add_op(kind, ins, outs, options, index=i)
         g.remove_dead_tensors()  # e.g. an LSTM's calibration intermediates: no op reads or writes them
         return g
@@ -163,10 +169,19 @@ class Reader:
             raise ModelFormatError(f"{self.name}: corrupt model: operator #{i} uses opcode {idx}, "
                                    f"but the model has {ncodes} operator codes")
         oc = m.OperatorCodes(idx)
-        code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())  # custom operators: refused by _custom_ops
+        code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())
+        if code == BuiltinOperator.CUSTOM:  # one the op table has (_custom_ops refused the others)
+            return oc.CustomCode().decode(errors="replace")
         return _OP_NAMES.get(code, f"BUILTIN_{code}")
 
-    def _options(self, op):
+    def _options(self, op, where):
+        if op.CustomOptionsLength():  # a custom operator's options: a flexbuffer map
+            raw = bytes(op.CustomOptionsAsNumpy())
+            try:
+                return flexbuffers.Loads(raw)
+            except Exception as e:  # the decoder raises whatever a bad offset leads it to
+                raise ModelFormatError(f"{self.name}: corrupt model: {where} has custom options that are not a "
+                                       f"valid flexbuffer ({type(e).__name__}: {e})") from None
         cls = _OPTION_CLASSES.get(op.BuiltinOptionsType())
         table = op.BuiltinOptions()
         if cls is None or table is None:
@@ -227,12 +242,15 @@ class Reader:
                 oc = m.OperatorCodes(idx)
                 if max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode()) == BuiltinOperator.CUSTOM:
                     custom = oc.CustomCode()
-                    found.setdefault(custom.decode(errors="replace") if custom else "?", i)
+                    name = custom.decode(errors="replace") if custom else "?"
+                    if name not in optable.CUSTOM:
+                        found.setdefault(name, i)
         if found:
             names = ", ".join(f"{n!r} (operator #{i})" for n, i in found.items())
             raise UnsupportedError(
                 f"{self.name}: the model uses custom operator{'s' if len(found) > 1 else ''} {names}; tinycc "
-                f"supports TFLite builtin operators only ({len(optable.supported())} of them: see `tinycc ops`)")
+                f"supports TFLite builtin operators ({len(optable.supported()) - len(optable.CUSTOM)} of them: see "
+                f"`tinycc ops`) and these custom ones: {', '.join(sorted(optable.CUSTOM))}")
 
     def _buffer(self, m, b, nbuffers, i, name):
         if b == 0:

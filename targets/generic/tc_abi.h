@@ -330,4 +330,49 @@ void tc_cast(void *const *buf, const int32_t *ip, const float *fp, void *scratch
 enum { TCB_CAST_IN, TCB_CAST_OUT, TCN_CAST_BUFS };
 enum { TCP_CAST_SIZE, TCP_CAST_IN_TYPE, TCP_CAST_OUT_TYPE, TCN_CAST_IPARAMS };
 
+/* signal_window: SignalWindow: out = sat16(in * w >> shift), w repeated every wsize elements. buf: in(2) out*(2) w(2) (* written, (bytes per element)) */
+void tc_signal_window(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_SIGNAL_WINDOW_IN, TCB_SIGNAL_WINDOW_OUT, TCB_SIGNAL_WINDOW_W, TCN_SIGNAL_WINDOW_BUFS };
+enum { TCP_SIGNAL_WINDOW_SIZE, TCP_SIGNAL_WINDOW_WSIZE, TCP_SIGNAL_WINDOW_SHIFT, TCN_SIGNAL_WINDOW_IPARAMS };
+
+/* fft_auto_scale: SignalFftAutoScale: out = in << scale, scale = 15 - bits of max |in|. buf: in(2) out*(2) scale*(4) (* written, (bytes per element)) */
+void tc_fft_auto_scale(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_FFT_AUTO_SCALE_IN, TCB_FFT_AUTO_SCALE_OUT, TCB_FFT_AUTO_SCALE_SCALE, TCN_FFT_AUTO_SCALE_BUFS };
+enum { TCP_FFT_AUTO_SCALE_SIZE, TCN_FFT_AUTO_SCALE_IPARAMS };
+
+/* rfft_s16: SignalRfft int16: kiss_fftr in 16-bit fixed point per frame of in_len samples zero-padded to fft_length; tw: fft_length/2 twiddles then fft_length/4 super twiddles (re, im); scratch fft_length * 2. buf: in(2) out*(2) tw(2) (* written, (bytes per element)) */
+void tc_rfft_s16(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_RFFT_S16_IN, TCB_RFFT_S16_OUT, TCB_RFFT_S16_TW, TCN_RFFT_S16_BUFS };
+enum { TCP_RFFT_S16_FRAMES, TCP_RFFT_S16_IN_LEN, TCP_RFFT_S16_FFT_LENGTH, TCN_RFFT_S16_IPARAMS };
+
+/* signal_energy: SignalEnergy: out[i] = re^2 + im^2 (uint32) for start <= i < end, else 0. buf: in(2) out*(4) (* written, (bytes per element)) */
+void tc_signal_energy(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_SIGNAL_ENERGY_IN, TCB_SIGNAL_ENERGY_OUT, TCN_SIGNAL_ENERGY_BUFS };
+enum { TCP_SIGNAL_ENERGY_SIZE, TCP_SIGNAL_ENERGY_START, TCP_SIGNAL_ENERGY_END, TCN_SIGNAL_ENERGY_IPARAMS };
+
+/* filter_bank: SignalFilterBank: uint64 sums of uint32 inputs times int16 weights over channels + 1 bands, the first dropped. buf: in(4) out*(8) w(2) uw(2) fstart(2) wstart(2) widths(2) (* written, (bytes per element)) */
+void tc_filter_bank(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_FILTER_BANK_IN, TCB_FILTER_BANK_OUT, TCB_FILTER_BANK_W, TCB_FILTER_BANK_UW, TCB_FILTER_BANK_FSTART, TCB_FILTER_BANK_WSTART, TCB_FILTER_BANK_WIDTHS, TCN_FILTER_BANK_BUFS };
+enum { TCP_FILTER_BANK_CHANNELS, TCP_FILTER_BANK_IN_SIZE, TCP_FILTER_BANK_W_SIZE, TCN_FILTER_BANK_IPARAMS };
+
+/* filter_bank_sqrt: SignalFilterBankSquareRoot: rounded sqrt of uint64 >> shift[0] (0 for a shift outside 0..31). buf: in(8) out*(4) shift(4) (* written, (bytes per element)) */
+void tc_filter_bank_sqrt(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_FILTER_BANK_SQRT_IN, TCB_FILTER_BANK_SQRT_OUT, TCB_FILTER_BANK_SQRT_SHIFT, TCN_FILTER_BANK_SQRT_BUFS };
+enum { TCP_FILTER_BANK_SQRT_SIZE, TCN_FILTER_BANK_SQRT_IPARAMS };
+
+/* spectral_subtraction: SignalFilterBankSpectralSubtraction: updates the noise estimate state, copies it to noise; the uint32 constants passed with their bits in int32. buf: in(4) out*(4) noise*(4) state*(4) (* written, (bytes per element)) */
+void tc_spectral_subtraction(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_SPECTRAL_SUBTRACTION_IN, TCB_SPECTRAL_SUBTRACTION_OUT, TCB_SPECTRAL_SUBTRACTION_NOISE, TCB_SPECTRAL_SUBTRACTION_STATE, TCN_SPECTRAL_SUBTRACTION_BUFS };
+enum { TCP_SPECTRAL_SUBTRACTION_CHANNELS, TCP_SPECTRAL_SUBTRACTION_SMOOTHING, TCP_SPECTRAL_SUBTRACTION_ONE_MINUS_SMOOTHING, TCP_SPECTRAL_SUBTRACTION_ALT_SMOOTHING, TCP_SPECTRAL_SUBTRACTION_ALT_ONE_MINUS_SMOOTHING, TCP_SPECTRAL_SUBTRACTION_SMOOTHING_BITS, TCP_SPECTRAL_SUBTRACTION_SUBTRACTION_BITS, TCP_SPECTRAL_SUBTRACTION_MIN_SIGNAL_REMAINING, TCP_SPECTRAL_SUBTRACTION_CLAMPING, TCN_SPECTRAL_SUBTRACTION_IPARAMS };
+
+/* pcan: SignalPCAN: gain from the noise estimate through a 125-entry table, then PCAN shrink. buf: in(4) out*(4) noise(4) lut(2) (* written, (bytes per element)) */
+void tc_pcan(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_PCAN_IN, TCB_PCAN_OUT, TCB_PCAN_NOISE, TCB_PCAN_LUT, TCN_PCAN_BUFS };
+enum { TCP_PCAN_SIZE, TCP_PCAN_SNR_SHIFT, TCN_PCAN_IPARAMS };
+
+/* filter_bank_log: SignalFilterBankLog: min(32767, out_scale * ln(in << correction_bits)) in fixed point, 0 for <= 1. buf: in(4) out*(2) (* written, (bytes per element)) */
+void tc_filter_bank_log(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_FILTER_BANK_LOG_IN, TCB_FILTER_BANK_LOG_OUT, TCN_FILTER_BANK_LOG_BUFS };
+enum { TCP_FILTER_BANK_LOG_SIZE, TCP_FILTER_BANK_LOG_OUT_SCALE, TCP_FILTER_BANK_LOG_CORRECTION_BITS, TCN_FILTER_BANK_LOG_IPARAMS };
+
 #endif

@@ -198,5 +198,8 @@ def _register(kind):
     return real_layer
 
 
-for _kind in sorted(layers()):
+# The signal ops' layers run in their own models over real recordings (tests/test_signal.py): cut out
+# with random inputs they would reach TFLite Micro's undefined cases (a shift by 32 or more from a
+# random scale_bits input, energies outside [start_index, end_index) it leaves unwritten).
+for _kind in sorted(set(layers()) - optable.CUSTOM):
     _register(_kind)

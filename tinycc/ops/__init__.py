@@ -76,6 +76,9 @@ class OpDef:
     #                    reference returns their new values after its outputs)
     error: Optional[Callable] = None  # float error rule (ops/bounds.py): (op, graph, inputs, their error
     #                    bounds, outputs) -> a bound per output; data movement (INJECTIVE) by default
+    hidden_state: Optional[Callable] = None  # (options) -> [(operand name, shape, dtype)]: state a custom
+    #                    op keeps in TFLite Micro's persistent area (not in the model); the frontend adds each
+    #                    as a variable tensor operand after the op's inputs (listed in ``state``)
     raw: bool = False  # reads and writes raw integers (CAST): int8 tensors need no scale and zero point
     shape_only: bool = False  # reads its inputs' (static) shapes, never their values: fold_constants
     #                           evaluates it at compile time whatever its inputs (SHAPE)
@@ -113,6 +116,8 @@ def register(opdef: OpDef) -> OpDef:
         from .bounds import moves
         opdef.error = moves
     _TABLE[opdef.name] = opdef
+    if not opdef.name.isupper():  # builtin operators are named in capitals, custom ones as their converters
+        CUSTOM.add(opdef.name)
     return opdef
 
 
@@ -128,6 +133,10 @@ def get_or_unsupported(name: str, index: int) -> OpDef:
         raise UnsupportedError(f"operator #{index} ({name}) is not supported; supported operators: "
                                f"{', '.join(supported())}")
     return _TABLE[name]
+
+
+#: the custom operators the op table has (TFLite Micro's signal library): every other custom op is refused
+CUSTOM = set()
 
 
 def supported() -> list[str]:
@@ -405,3 +414,4 @@ from . import activations, binary  # noqa: E402,F401
 from . import cast  # noqa: E402,F401
 from . import lstm  # noqa: E402,F401
 from . import svdf  # noqa: E402,F401
+from . import signal  # noqa: E402,F401
