@@ -3,12 +3,11 @@ and float preprocessors over the four test recordings, frame by frame as a keywo
 (480 samples every 320, no reset between frames: the noise estimate carries over), on the host
 (reference interpreter and compiled executor) and on the devices under QEMU; their state; and the
 refusals of what TFLite Micro cannot run or tinycc does not support."""
-import wave
-
 import numpy as np
 import pytest
 
 import tinycc
+from tinycc.audio import frames, read_wav
 from tinycc.errors import ModelFormatError, UnsupportedError
 from tinycc.oracle import TFLM
 from tinycc.testing import ModelBuilder
@@ -27,13 +26,11 @@ def front_end(name):
 
 
 def recording(name) -> np.ndarray:
-    with wave.open(str(MODELS / "tflm" / "testdata" / f"{name}_1000ms.wav")) as w:
-        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 16000)
-        return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.int16)
+    return read_wav(MODELS / "tflm" / "testdata" / f"{name}_1000ms.wav")  # checks 16 kHz mono 16-bit
 
 
 def windows(samples) -> list:
-    return [samples[k * STRIDE:k * STRIDE + WINDOW].reshape(1, WINDOW) for k in range(FRAMES)]
+    return [w.reshape(1, WINDOW) for w in frames(samples, WINDOW, STRIDE)[:FRAMES]]
 
 
 def tflm_frames(path, xs) -> np.ndarray:
