@@ -23,9 +23,9 @@
 #define WINDOWS (KWS_INPUT_BYTES / AUDIO_OUTPUT_BYTES)  /* 49 */
 
 /* what the two models must be for this program (a compile error otherwise) */
-typedef char check_models[(sizeof(AUDIO_INPUT_TYPE) == 2 && sizeof(AUDIO_OUTPUT_TYPE) == 1 &&
-                           KWS_INPUT_BYTES % AUDIO_OUTPUT_BYTES == 0 && KWS_OUTPUT_BYTES == 4 && AUDIO_HAS_STATE &&
-                           WINDOW > STRIDE) ? 1 : -1];
+#define MODELS_FIT (sizeof(AUDIO_INPUT_TYPE) == 2 && sizeof(AUDIO_OUTPUT_TYPE) == 1 && AUDIO_HAS_STATE && \
+                    KWS_INPUT_BYTES % AUDIO_OUTPUT_BYTES == 0 && KWS_OUTPUT_BYTES == 4 && WINDOW > STRIDE)
+typedef char need_an_int16_to_int8_front_end_with_state_and_4_scores[MODELS_FIT ? 1 : -1];
 
 static const char *const labels[KWS_OUTPUT_BYTES] = {"silence", "unknown", "yes", "no"};
 
