@@ -14,8 +14,7 @@ def test_every_corpus_model_compiles_and_matches_tflm_on_every_target():
     bad = [r.name for r in rows if not r.ok(targets)]
     assert not bad, "\n".join(lines[-len(bad) - 8:])
     refused = [r.name for r in rows if r.refused_custom]
-    assert sorted(refused) == ["tflm/audio_preprocessor_float.tflite", "tflm/audio_preprocessor_int8.tflite",
-                               "tflm/person_detect_vela.tflite"], refused
+    assert refused == ["tflm/person_detect_vela.tflite"], refused  # Arm Ethos-U's ethos-u op
     # every model under 1 MB of weights ran on every C target; every integer model under every ISA
     small = [r for r in rows if r.compiled == "yes" and r.weights < corpus.WEIGHT_LIMIT]
     assert all(t in r.results for r in small for t in targets if t != "host, every ISA")

@@ -98,41 +98,52 @@ def test_cpp_main_links_the_c_library(tmp_path):
     _check_program(tmp_path / "prog", tmp_path, [(m, path)])
 
 
-def test_two_named_models_in_one_program(tmp_path):
-    """--name a / --name b: each library exports only its own a_* / b_* symbols; one copy of the
-    kernel files (the same text in both libraries) serves both, and they share one arena."""
-    models = {"a": model_path("kws_ref_model"), "b": model_path("ad01_int8")}
-    compiled, kernels = {}, {}
-    for name, path in models.items():
-        m = compiled[name] = tinycc.compile(path, target="c")
+def link_named(tmp_path, compiled: dict, main: str, state_apart=False):
+    """One gcc program of ``main`` (C source) and the libraries of ``compiled`` (name -> model for
+    target c), each written under its name, their kernel files compiled once (each must have the same
+    text in every library); returns the program's path after checking every library exports only its
+    own symbols and the kernels only tc_ ones."""
+    kernels = {}
+    for name, m in compiled.items():
         lib = tmp_path / name
-        for f in m.write(str(lib), name=name):
+        for f in m.write(str(lib), name=name, state_apart=state_apart):
             if f not in ("model.c", "model.h", "tinycc.mk", "CMakeLists.txt"):
                 text = (lib / f).read_text()
                 assert kernels.setdefault(f, text) == text, f"{f} differs between the libraries"
-    assert "tc_fc_s8.c" in kernels  # a kernel both models use, defined once below
     shared = tmp_path / "kernels"
     shared.mkdir()
     for f, text in kernels.items():
         (shared / f).write_text(text)
     gcc = _tool("gcc")
     objs = []
-    for src in ["a/model.c", "b/model.c"] + [f"kernels/{f}" for f in sorted(kernels) if f.endswith(".c")]:
+    for src in [f"{n}/model.c" for n in compiled] + [f"kernels/{f}" for f in sorted(kernels) if f.endswith(".c")]:
         obj = src.replace("/", "_") + ".o"
         subprocess.run([gcc, "-std=c99", *CFLAGS, "-I", "kernels", "-c", src, "-o", obj], cwd=tmp_path, check=True,
                        capture_output=True)
         objs.append(obj)
-    for name in models:
+    for name in compiled:
         assert _defined_globals(tmp_path / f"{name}_model.c.o") == {f"{name}_invoke", f"{name}_invoke_io",
                                                                     f"{name}_reset"}
         h = (tmp_path / name / "model.h").read_text()
-        assert "TINYCC" not in h and "tinycc_" not in h and f"#define {name.upper()}_HAS_STATE 0" in h
-    assert all(s.startswith("tc_") for o in objs[2:] for s in _defined_globals(tmp_path / o))
-    (tmp_path / "main.c").write_text(_main_source(["a", "b", "a"], ["a/model.h", "b/model.h"]))
-    subprocess.run([gcc, "-std=c99", *CFLAGS, "-o", "prog", "main.c", *objs, "-lm"], cwd=tmp_path, check=True,
-                   capture_output=True)
-    _check_program(tmp_path / "prog", tmp_path, [(compiled["a"], models["a"]), (compiled["b"], models["b"]),
-                                                 (compiled["a"], models["a"])])
+        assert "TINYCC" not in h and "tinycc_" not in h
+    assert all(s.startswith("tc_") for o in objs[len(compiled):] for s in _defined_globals(tmp_path / o))
+    (tmp_path / "main.c").write_text(main)
+    r = subprocess.run([gcc, "-std=c99", *CFLAGS, "-o", "prog", "main.c", *objs, "-lm"], cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return tmp_path / "prog", sorted(kernels)
+
+
+def test_two_named_models_in_one_program(tmp_path):
+    """--name a / --name b: each library exports only its own a_* / b_* symbols; one copy of the
+    kernel files (the same text in both libraries) serves both, and they share one arena."""
+    models = {"a": model_path("kws_ref_model"), "b": model_path("ad01_int8")}
+    compiled = {name: tinycc.compile(path, target="c") for name, path in models.items()}
+    prog, kernels = link_named(tmp_path, compiled, _main_source(["a", "b", "a"], ["a/model.h", "b/model.h"]))
+    assert "tc_fc_s8.c" in kernels  # a kernel both models use, defined once
+    assert all("_HAS_STATE 0" in (tmp_path / n / "model.h").read_text() for n in models)
+    _check_program(prog, tmp_path, [(compiled["a"], models["a"]), (compiled["b"], models["b"]),
+                                    (compiled["a"], models["a"])])
 
 
 def test_cmake_library_targets(tmp_path):

@@ -156,3 +156,56 @@ def test_corrupt_custom_options():
     data[at + len(good) - 1] = 0xEE  # the root's byte width (the flexbuffer's last byte): nonsense
     with pytest.raises(ModelFormatError, match="custom options"):
         tinycc.compile(bytes(data))
+
+
+KWS_MAIN = r"""
+#include <stdio.h>
+#include <stdint.h>
+#include "fe/model.h"
+#include "kws/model.h"
+#define MAX(x, y) ((x) > (y) ? (x) : (y))
+/* one arena for both: the front end's state is kept apart (FE_STATE_IN_ARENA 0) */
+static uint8_t arena[MAX(FE_ARENA_SIZE, KWS_ARENA_SIZE)] __attribute__((aligned(16)));
+static int16_t samples[16000];
+static int8_t features[49 * 40], scores[4], clobber[4];
+int main(void)
+{
+  FILE *f = fopen("samples.bin", "rb");
+  int k;
+  if (FE_STATE_IN_ARENA || !FE_HAS_STATE || !f || fread(samples, 2, 16000, f) != 16000)
+    return 2;
+  fclose(f);
+  fe_reset(arena);
+  for (k = 0; k < 49; k++) {
+    fe_invoke(samples + 320 * k, features + 40 * k, arena);
+    kws_invoke(features, clobber, arena); /* the other model uses the arena between frames */
+  }
+  kws_invoke(features, scores, arena);
+  f = fopen("out.bin", "wb");
+  fwrite(features, 1, sizeof features, f);
+  fwrite(scores, 1, sizeof scores, f);
+  return fclose(f) != 0;
+}
+"""
+
+
+def test_front_end_and_classifier_share_an_arena(tmp_path):
+    """The front end with its state apart (--state-apart) and micro_speech's classifier in one program
+    with one arena, the classifier running between the front end's frames: the features and the
+    scores equal TFLite Micro's running the two models over the same windows."""
+    from test_firmware import link_named
+    fe_path, kws_path = front_end("audio_preprocessor_int8"), MODELS / "tflm" / "micro_speech_quantized.tflite"
+    compiled = {"fe": tinycc.compile(fe_path, target="c"), "kws": tinycc.compile(kws_path, target="c")}
+    prog, _ = link_named(tmp_path, compiled, KWS_MAIN, state_apart=True)
+    h = (tmp_path / "fe" / "model.h").read_text()
+    assert "#define FE_STATE_SIZE 160" in h and "#define FE_STATE_IN_ARENA 0" in h
+    samples = recording("yes")
+    (tmp_path / "samples.bin").write_bytes(samples.astype("<i2").tobytes())
+    import subprocess
+    subprocess.run([str(prog)], cwd=tmp_path, check=True, timeout=60)
+    out = np.fromfile(tmp_path / "out.bin", np.int8)
+    features = tflm_frames(fe_path, windows(samples)).reshape(1, -1)
+    np.testing.assert_array_equal(out[:-4], features[0])
+    scores = TFLM(kws_path)([features])[0].reshape(-1)
+    np.testing.assert_array_equal(out[-4:], scores)
+    assert int(np.argmax(scores)) == 2  # silence, unknown, yes, no

@@ -89,6 +89,15 @@ def test_state_is_planned_for_the_whole_program(plan):
     bad.buffers[y] = planner.Buffer(y, bad.buffers[y].size, 0, 0, bad.buffers[h].offset)
     with pytest.raises(tinycc.errors.PlanError, match="overlap"):
         planner.check(m.graph, m.schedule, bad)
+    # ... and a plan whose state is not alone at the bottom of the arena (what a library keeping the
+    # state apart relies on)
+    assert max(m.plan.offset(s) for s in m.graph.states()) < min(
+        b.offset for s, b in m.plan.buffers.items() if s not in {m.plan.storage[n] for n in m.graph.states()})
+    up = planner.MemoryPlan(dict(m.plan.buffers), m.plan.storage, dict(m.plan.inplace), m.plan.arena_bytes + 4096,
+                            m.plan.alignment)
+    up.buffers[h] = planner.Buffer(h, up.buffers[h].size, 0, 2 * n, m.plan.arena_bytes + 1024)
+    with pytest.raises(tinycc.errors.PlanError, match="state part"):
+        planner.check(m.graph, m.schedule, up)
 
 
 def test_c_library_resets_and_keeps_state(tmp_path):

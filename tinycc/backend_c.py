@@ -537,6 +537,7 @@ class CProgram:
         self.calls = [(op, self._prepare(call), stream) for op, call, stream in lower(graph, schedule, plan)]
         self._consts = {}  # digest -> (c name, array)
         self._cprefix = "tc"  # the constant arrays' names: tc_c0... (static), <name>_c0... in a named library
+        self._state_apart, self._base = False, 0  # files(state_apart=...)
 
     def _prepare(self, call):
         if isinstance(call, streaming.ChainCall):
@@ -598,8 +599,10 @@ class CProgram:
             return "{NULL, -1}"
         if isinstance(b, str) and self.graph.tensor(b).is_const:
             b = self.graph.tensor(b).data
+        if isinstance(b, str) and self._state_apart and b in self.graph.states():
+            return f"{{tc_state, {self.plan.offset(b)}}}"
         if isinstance(b, str):
-            return f"{{NULL, {self.plan.offset(b)}}}"
+            return f"{{NULL, {self.plan.offset(b) - self._base}}}"
         return f"{{{self._const(b)}, 0}}"
 
     def _operands(self, call, sfx="", line_buffers=()) -> list:
@@ -644,7 +647,7 @@ class CProgram:
 
     def _step(self, k, op, call, stream) -> list:
         sc = self.plan.scratch(op)
-        scratch = f"A + {sc.offset}" if sc is not None else "NULL"
+        scratch = f"A + {sc.offset - self._base}" if sc is not None else "NULL"
         if isinstance(call, streaming.ChainCall):
             return self._chain(op, call, stream[1], scratch)
         lines = [f"  /* {op.where()}: {call.kernel} */", "  {"] + self._operands(call)
@@ -682,10 +685,15 @@ class CProgram:
         lines += [f"    tc_run_chain(&ch, A, {scratch});", "  }"]
         return lines
 
-    def files(self, name: str = None) -> dict:
+    def files(self, name: str = None, state_apart: bool = False) -> dict:
         """{file name: text} of the library; ``name``: the prefix of its exported symbols and macros
-        (default tinycc_invoke, TINYCC_ARENA_SIZE...; see ``library_name``)."""
+        (default tinycc_invoke, TINYCC_ARENA_SIZE...; see ``library_name``). ``state_apart``: the
+        model's state (the bottom of the planned arena, ``MemoryPlan.state_bytes``) in a static array
+        of model.c instead of the arena, whose <NAME>_ARENA_SIZE bytes are then free between invokes
+        (another model may use them)."""
         g, plan = self.graph, self.plan
+        self._state_apart = state_apart
+        self._base = plan.state_bytes(g) if state_apart else 0  # arena offsets in the library: planned - base
         p = library_name(name)
         self._cprefix, cmake_target = ("tc", DEFAULT_CMAKE_TARGET) if name is None else (p, p)
         self._consts = {}
@@ -704,7 +712,10 @@ class CProgram:
                    "   instruction counts, tinycc run --profile); otherwise nothing */",
                    "#ifdef TINYCC_PROFILE", "void tc_profile_mark(int step);",
                    "#define TC_PROFILE_MARK(k) tc_profile_mark(k)", "#else", "#define TC_PROFILE_MARK(k) ((void)0)",
-                   "#endif", ""] + consts + [
+                   "#endif", ""] + consts + ([
+            "",
+            f"/* the model's state, apart from the arena ({self._base} bytes) */",
+            f"static uint64_t tc_state[{max(self._base, 8) // 8}];"] if state_apart and g.states() else []) + [
             "",
             "/* A call's buffers: its tc_refs resolved against the arena. */",
             "static void *const *tc_bind(void **b, const tc_ref *r, int n, uint8_t *A)",
@@ -719,22 +730,26 @@ class CProgram:
             "{",
             "  uint8_t *const A = arena;"]
         for i, t in enumerate(ins):
-            model_c.append(f"  if (inputs && inputs[{i}]) memcpy(A + {plan.offset(t.name)}, inputs[{i}], {t.nbytes});")
+            model_c.append(f"  if (inputs && inputs[{i}]) memcpy(A + {plan.offset(t.name) - self._base}, inputs[{i}], "
+                           f"{t.nbytes});")
         model_c += body
         for i, t in enumerate(outs):
-            model_c.append(f"  if (outputs && outputs[{i}]) memcpy(outputs[{i}], A + {plan.offset(t.name)}, {t.nbytes});")
+            model_c.append(f"  if (outputs && outputs[{i}]) memcpy(outputs[{i}], A + {plan.offset(t.name) - self._base}, "
+                           f"{t.nbytes});")
         model_c += ["}", "", f"void {p}_reset(uint8_t *arena)", "{"]
+        where = "(uint8_t *)tc_state" if state_apart else "arena"
         for name in g.states():
             t = g.tensor(name)
-            model_c.append(f"  memset(arena + {plan.offset(name)}, {t.initial_fill & 0xFF}, {t.nbytes}); /* state {name} */")
-        model_c += ["  (void)arena;"] if not g.states() else []
+            model_c.append(f"  memset({where} + {plan.offset(name)}, {t.initial_fill & 0xFF}, {t.nbytes}); "
+                           f"/* state {name} */")
+        model_c += ["  (void)arena;"] if state_apart or not g.states() else []
         model_c += ["}", "",
                     f"void {p}_invoke(const void *input, void *output, uint8_t *arena)", "{",
                     "  const void *in[1]; void *out[1];", "  in[0] = input; out[0] = output;",
                     f"  {p}_invoke_io(in, out, arena);" if len(ins) == 1 and len(outs) == 1
                     else f"  (void)in; (void)out; (void)arena; /* several inputs or outputs: use {p}_invoke_io */",
                     "}", ""]
-        model_h = self._header(ins, outs, p)
+        model_h = self._header(ins, outs, p, state_apart)
         files = {"model.c": "\n".join(model_c), "model.h": model_h}
         sources = {}
         for kernel in used:
@@ -793,21 +808,26 @@ class CProgram:
                 f"  target_link_libraries({lib} PUBLIC m)\n"
                 f"endif()\n")
 
-    def _header(self, ins, outs, p: str = DEFAULT_NAME) -> str:
+    def _header(self, ins, outs, p: str = DEFAULT_NAME, state_apart: bool = False) -> str:
         plan = self.plan
         P = p.upper()
+        state = plan.state_bytes(self.graph)
         lines = ["/* Generated by tinycc: the model's C interface. */", f"#ifndef {P}_MODEL_H",
                  f"#define {P}_MODEL_H", "#include <stdint.h>", "",
                  "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
-                 f"#define {P}_ARENA_SIZE {plan.arena_bytes}",
+                 f"#define {P}_ARENA_SIZE {plan.arena_bytes - self._base}",
                  f"#define {P}_ARENA_ALIGN {max(plan.alignment, 16)}",
                  f"#define {P}_NUM_INPUTS {len(ins)}", f"#define {P}_NUM_OUTPUTS {len(outs)}",
-                 f"#define {P}_HAS_STATE {int(bool(self.graph.states()))}"]
+                 f"#define {P}_HAS_STATE {int(bool(self.graph.states()))}",
+                 f"#define {P}_STATE_SIZE {state} /* bytes of state, "
+                 + ("kept apart in the library: the arena holds nothing between invokes */" if state_apart else
+                    "at the start of the arena */"),
+                 f"#define {P}_STATE_IN_ARENA {int(bool(state) and not state_apart)}"]
         for kind, ts in (("INPUT", ins), ("OUTPUT", outs)):
             for i, t in enumerate(ts):
                 sfx = "" if i == 0 else str(i)
                 lines += [f"#define {P}_{kind}{sfx}_BYTES {t.nbytes}",
-                          f"#define {P}_{kind}{sfx}_OFFSET {plan.offset(t.name)} /* in the arena */",
+                          f"#define {P}_{kind}{sfx}_OFFSET {plan.offset(t.name) - self._base} /* in the arena */",
                           f"#define {P}_{kind}{sfx}_SHAPE {{{', '.join(map(str, t.shape))}}}",
                           f"#define {P}_{kind}{sfx}_RANK {len(t.shape)}",
                           f"#define {P}_{kind}{sfx}_TYPE {_CTYPES.get(np.dtype(t.dtype), 'uint8_t')}"]
@@ -826,21 +846,22 @@ class CProgram:
                   f"/* Run the model. arena: {P}_ARENA_SIZE bytes aligned to {P}_ARENA_ALIGN. A NULL input",
                   f"   means the caller already wrote it at {P}_INPUT_OFFSET in the arena; a NULL output",
                   f"   means it is read from {P}_OUTPUT_OFFSET. */",
-                  f"/* Put the model's state ({P}_HAS_STATE: e.g. an LSTM's hidden and cell state, kept in",
-                  "   the arena from one invoke to the next) to its initial value: call it once before the",
-                  "   first invoke and whenever a new sequence starts; between invokes the arena must keep",
-                  "   its contents. A model without state needs no reset, and its arena holds nothing from one",
-                  "   invoke to the next: another model that never runs at the same time may share it. */",
+                  f"/* Put the model's state ({P}_HAS_STATE: e.g. an LSTM's hidden and cell state, kept from",
+                  "   one invoke to the next) to its initial value: call it once before the first invoke and",
+                  f"   whenever a new sequence starts. With {P}_STATE_IN_ARENA the arena must keep its contents",
+                  "   between invokes; otherwise (no state, or the state kept apart: tinycc compile",
+                  "   --state-apart) the arena holds nothing from one invoke to the next, and another model",
+                  "   that never runs at the same time may share it. */",
                   f"void {p}_reset(uint8_t *arena);",
                   f"void {p}_invoke(const void *input, void *output, uint8_t *arena);",
                   f"void {p}_invoke_io(const void *const *inputs, void *const *outputs, uint8_t *arena);",
                   "", "#ifdef __cplusplus", "}", "#endif", "", "#endif", ""]
         return "\n".join(lines)
 
-    def write(self, out_dir, name: str = None) -> list:
+    def write(self, out_dir, name: str = None, state_apart: bool = False) -> list:
         os.makedirs(out_dir, exist_ok=True)
         written = []
-        for fname, text in self.files(name).items():
+        for fname, text in self.files(name, state_apart).items():
             with open(os.path.join(out_dir, fname), "w") as f:
                 f.write(text)
             written.append(fname)

@@ -88,7 +88,7 @@ def cmd_compile(args):
         print(f"compiled {rep['model']} for host: {len(rep['ops'])} ops, arena {rep['arena_bytes']} B, "
               f"weights {rep['weights_bytes']} B -> {path}")
         return
-    files = m.write(out, args.name)
+    files = m.write(out, args.name, args.state_apart)
     fallbacks = m.program.fallbacks
     print(f"compiled {rep['model']} for {args.target}: {len(files)} files in {out} (model.h, model.c, "
           f"tinycc.mk, CMakeLists.txt, {len([f for f in files if f.startswith('tc_')])} kernel files), "
@@ -251,6 +251,10 @@ def build_parser():
     s.add_argument("--name", help="C targets: prefix of the library's exported symbols, macros, Make variables and "
                                   "CMake target (NAME_invoke, NAME_ARENA_SIZE; default tinycc_invoke, "
                                   "TINYCC_ARENA_SIZE, target tinycc_model), so several models link into one program")
+    s.add_argument("--state-apart", action="store_true",
+                   help="C targets: keep the model's state (an LSTM's, the audio front end's noise estimate) in "
+                        "the library instead of the arena, so that the arena holds nothing between invokes and "
+                        "can be shared with other models")
     s = model_cmd("run", cmd_run, "compile and run a model")
     s.add_argument("--input", help="input .npy (one input, or a stack of inputs); an .npz by input name for a "
                                    "model with several inputs")

@@ -296,11 +296,13 @@ class CTargetModel(CompiledModel):
         return (CTargetModel, (self.graph, self.schedule, self.plan, self.target, self.source, self.passes_applied,
                                self.vlen, self.program.target.portable_only))
 
-    def write(self, out_dir: str, name: str = None) -> list:
+    def write(self, out_dir: str, name: str = None, state_apart: bool = False) -> list:
         """Write the C library to ``out_dir``; ``name`` prefixes its exported symbols, macros, Make
         variables and CMake target (``kws_invoke``, ``KWS_ARENA_SIZE``...) so several models link into
-        one program; without one they are ``tinycc_invoke``, ``TINYCC_ARENA_SIZE``..."""
-        return self.program.write(out_dir, name)
+        one program; without one they are ``tinycc_invoke``, ``TINYCC_ARENA_SIZE``... ``state_apart``
+        keeps the model's state (``<NAME>_STATE_SIZE`` bytes) in the library instead of the arena,
+        so that the arena can be shared with other models that never run at the same time."""
+        return self.program.write(out_dir, name, state_apart)
 
     def _built(self):
         if self._exe is None:

@@ -70,6 +70,12 @@ class MemoryPlan:
     def scratch(self, op) -> Optional[Buffer]:
         return self.buffers.get(f"{op.id}:scratch")
 
+    def state_bytes(self, graph) -> int:
+        """The bottom of the arena holding the variable (state) tensors and nothing else (``check``
+        proves it); 0 without state."""
+        return max((align(self.offset(n) + graph.tensor(n).nbytes, self.alignment) for n in graph.states()),
+                   default=0)
+
 
 def align(n: int, a: int) -> int:
     return (n + a - 1) // a * a
@@ -242,7 +248,8 @@ def _place(groups, bufs, alignment) -> int:
     return max((align(b.offset + b.size, alignment) for b in bufs.values()), default=0)
 
 
-def _arrange(bufs: dict, links: list, alignment: int) -> int:
+def _arrange(bufs: dict, links: list, alignment: int, first=frozenset()) -> int:
+    """Place every buffer (``first``: storages placed before the rest, at the bottom: the state)."""
     groups = _groups(bufs, links)
     # relative offsets must be aligned, or the link is unusable
     if any(off % alignment for g in groups for _, off in g):
@@ -256,14 +263,16 @@ def _arrange(bufs: dict, links: list, alignment: int) -> int:
         return (-max(bufs[n].size for n, _ in g), -sum(bufs[n].size for n, _ in g),
                 min(bufs[n].start for n, _ in g), g[0][0])
     groups.sort(key=weight)
+    head = [g for g in groups if all(n in first for n, _ in g)]
+    groups = [g for g in groups if g not in head]
     if len(groups) <= EXACT_GROUPS:
         best = None
         for perm in itertools.permutations(groups):
-            arena = _place(list(perm), bufs, alignment)
+            arena = _place(head + list(perm), bufs, alignment)
             if best is None or arena < best[0]:
                 best = (arena, perm)
-        return _place(list(best[1]), bufs, alignment)
-    return _place(groups, bufs, alignment)
+        return _place(head + list(best[1]), bufs, alignment)
+    return _place(head + groups, bufs, alignment)
 
 
 def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True,
@@ -293,21 +302,23 @@ def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True
         if need:
             bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
     links += _fused_links(graph, schedule, storage, bufs) if inplace else []
-
-    arena = _arrange(bufs, links, alignment)
+    # the state at the bottom of the arena (it is live all the time: no cost), so that a C library
+    # can keep it apart and leave the rest shareable (MemoryPlan.state_bytes)
+    state = frozenset(storage[n] for n in graph.states())
+    arena = _arrange(bufs, links, alignment, state)
     improved = True
     while improved:  # drop links whose drift (or a chain's ring) costs more than their overlap saves
         improved = False
         for l in [l for l in links if l[2].delta != 0 or "chain" in l[1].attrs]:
             trial = [m for m in links if m is not l]
-            a = _arrange(bufs, trial, alignment)
+            a = _arrange(bufs, trial, alignment, state)
             if 0 <= a < arena or arena < 0:
                 links, arena, improved = trial, a, True
                 break
     if arena < 0:
         links = []
-        arena = _arrange(bufs, links, alignment)
-    _arrange(bufs, links, alignment)  # leave the offsets of the chosen arrangement in bufs
+        arena = _arrange(bufs, links, alignment, state)
+    _arrange(bufs, links, alignment, state)  # leave the offsets of the chosen arrangement in bufs
     result = MemoryPlan(bufs, storage, {op.id: ip for (_, op, ip, _, _) in links}, arena, alignment)
     check(graph, schedule, result)
     return result
@@ -501,3 +512,9 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
                 raise PlanError(f"memory plan: {a!r} [{off_a}, {end_a}) and {b!r} [{off_b}, "
                                 f"{off_b + mp.buffers[b].size}) overlap in the arena while both are live "
                                 f"at op {i}")
+    state = {mp.storage[n] for n in graph.states()}  # the state alone at the bottom (a C library may keep
+    #                                                  it apart: backend_c, state_apart)
+    below = [s for s, b in mp.buffers.items() if s not in state and b.size and b.offset < mp.state_bytes(graph)]
+    if below:
+        raise PlanError(f"memory plan: {below[0]!r} lies in the arena's state part (below "
+                        f"{mp.state_bytes(graph)} bytes, where only variable tensors may be)")

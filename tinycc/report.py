@@ -57,10 +57,11 @@ def report(m) -> dict:
 
 def format_text(r: dict) -> str:
     flash = all("target_weights_bytes" in o for o in r["ops"]) and r["ops"]  # a C target's report
+    w = max([20] + [len(o["op"]) for o in r["ops"]])
     lines = [f"model {r['model']} (target {r['target']})",
-             f"{'#':>3}  {'op':<20} {'output':<18} {'dtype':<8} {'MACs':>10}" + (f" {'weights B':>10}" if flash else "")]
+             f"{'#':>3}  {'op':<{w}} {'output':<18} {'dtype':<8} {'MACs':>10}" + (f" {'weights B':>10}" if flash else "")]
     for o in r["ops"]:
-        lines.append(f"{o['index']:>3}  {o['op']:<20} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}"
+        lines.append(f"{o['index']:>3}  {o['op']:<{w}} {str(o['output'][0]):<18} {o['dtype']:<8} {o['macs']:>10,}"
                      + (f" {o['target_weights_bytes']:>10,}" if flash else ""))
     lines.append(f"MACs {r['macs']:,}   weights {r['weights_bytes']:,} B   arena {r['arena_bytes']:,} B "
                  f"(no-in-place lower bound {r['lower_bound_bytes']:,} B, peak at op {r['peak_op']})")

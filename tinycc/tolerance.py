@@ -60,6 +60,8 @@ def bounds(graph: Graph, inputs: list, state: dict = None, error_state: dict = N
             raise TinyccError(f"{op.where()}: the op table has no float error rule for {op.kind}")
         else:
             eys = [np.asarray(e, np.float64) for e in opdef.error(op, graph, xs, es, ys)]
+        if opdef.unwritten is not None:  # TFLite Micro leaves these elements as they were: any value
+            eys = [np.where(np.reshape(u, np.shape(y)), np.inf, e) for u, y, e in zip(opdef.unwritten(op, graph), ys, eys)]
         for k, (y, e) in zip(opdef.state, list(zip(ys, eys))[len(op.outputs):]):
             if state is not None:
                 state[op.inputs[k]] = y

@@ -13,7 +13,7 @@ typedef struct {
   int16_t r, i;
 } tc_cpx;
 
-#define TC_FFT_MAX_STAGES 32
+#define TC_FFT_MAX_STAGES 16 /* fft_length <= 65536: at most 15 factors of its half */
 
 static int16_t tc_sround(int32_t x) /* (x + 2**14) >> 15 wrapped, x an int32 product sum */
 {

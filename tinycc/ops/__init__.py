@@ -79,6 +79,8 @@ class OpDef:
     hidden_state: Optional[Callable] = None  # (options) -> [(operand name, shape, dtype)]: state a custom
     #                    op keeps in TFLite Micro's persistent area (not in the model); the frontend adds each
     #                    as a variable tensor operand after the op's inputs (listed in ``state``)
+    unwritten: Optional[Callable] = None  # (op, graph) -> [bool mask per output]: elements TFLite Micro
+    #                    leaves unwritten (SignalEnergy outside its range): any value there is correct
     raw: bool = False  # reads and writes raw integers (CAST): int8 tensors need no scale and zero point
     shape_only: bool = False  # reads its inputs' (static) shapes, never their values: fold_constants
     #                           evaluates it at compile time whatever its inputs (SHAPE)

@@ -93,10 +93,20 @@ def _integer_outputs(ys, es, out):
 
 def moves(op, graph, xs, es, ys):
     """Data movement: every output element is an input element or a constant, so its error is that
-    element's: the op applied to the error arrays (integer operands such as indices unchanged)."""
+    element's: the op applied to the error arrays (integer operands such as indices unchanged). Integer
+    data: an output element is exact unless it is a copy of an inexact one (found by changing the
+    inexact input elements and seeing which outputs change; unbounded there)."""
     ins = [_f32(e) if _is_float(x) else x for x, e in zip(xs, es)]
     out = [np.asarray(v, np.float64) for v in _ref(op, graph, ins)]
-    return _integer_outputs(ys, es, out)
+    if any(_is_float(y) for y in ys) or all(not np.any(e) for e in es if e is not None):
+        return _integer_outputs(ys, es, out)
+    moved = [np.zeros(np.shape(y), bool) for y in ys]
+    for delta in (1, 0x5A):  # two different changes: an element that copies one changes with one of them
+        changed = [x if e is None or not np.any(e) or _is_float(x) else
+                   np.where(np.asarray(e) > 0, np.asarray(x) ^ np.asarray(delta, np.asarray(x).dtype), x)
+                   for x, e in zip(xs, es)]
+        moved = [m | (np.asarray(a) != np.asarray(b)) for m, a, b in zip(moved, _ref(op, graph, changed), ys)]
+    return [o if _is_float(y) else np.where(m, math.inf, 0.0) for y, o, m in zip(ys, out, moved)]
 
 
 def exact(op, graph, xs, es, ys):

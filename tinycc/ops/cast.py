@@ -44,13 +44,14 @@ def c_cast_shape(op, graph):
 
 def _error(op, graph, xs, es, ys):
     """float32 -> float32 keeps the input's error; an exact integer input converts to float32 within half
-    an ulp; a truncation, a wrap or a saturation of an inexact input can move anywhere."""
-    x, e, y = np.asarray(xs[0]), es[0], np.asarray(ys[0])
+    an ulp; a truncation, a wrap or a saturation of an inexact element can move anywhere (each element on
+    its own)."""
+    x, y = np.asarray(xs[0]), np.asarray(ys[0])
+    e = np.broadcast_to(np.zeros(()) if es[0] is None else np.asarray(es[0], np.float64), y.shape)
     if x.dtype == np.float32 and y.dtype == np.float32:
-        return [np.asarray(e, np.float64)]
-    if e is not None and np.any(e):
-        return [np.full(y.shape, np.inf)]
-    return [np.abs(y.astype(np.float64)) * bounds.U if y.dtype == np.float32 else np.zeros(y.shape)]
+        return [e]
+    exact = np.abs(y.astype(np.float64)) * bounds.U if y.dtype == np.float32 else np.zeros(y.shape)
+    return [np.where(e > 0, np.inf, exact)]
 
 
 register(OpDef("CAST", parse=lambda where, o: None, shapes=lambda op, graph: [tuple(T(graph, op, 0).shape)],

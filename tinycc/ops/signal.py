@@ -23,7 +23,7 @@ from dataclasses import make_dataclass
 import numpy as np
 
 from ..errors import ModelFormatError
-from . import KernelCall, OpDef, T, register
+from . import KernelCall, OpDef, T, bounds, register
 
 _U32, _U64 = (1 << 32) - 1, (1 << 64) - 1
 
@@ -65,8 +65,9 @@ def _parser(name, fields):
 
 
 def _signal(name, **kw) -> OpDef:
-    """A signal op's OpDef: every one reads and writes raw integers (no quantization)."""
-    return OpDef(name, raw=True, **kw)
+    """A signal op's OpDef: every one reads and writes raw integers (no quantization), exact on exact
+    inputs (an inexact input, from a float op before it, can move its integer results anywhere)."""
+    return OpDef(name, raw=True, error=bounds.unbounded, **kw)
 
 
 def _dt(graph, op, i, out=False):
@@ -330,6 +331,12 @@ def _energy_ref(op, graph, ins):
     return [y.reshape(T(graph, op, 0, True).shape)]
 
 
+def _energy_unwritten(op, graph):
+    n = T(graph, op, 0, True).size
+    i = np.arange(n)
+    return [(i < op.options.start_index) | (i >= op.options.end_index)]
+
+
 def c_energy(op, graph):
     """int16 (re, im) pairs in, uint32 out (one per pair, 1-D), 0 <= start_index <= end_index <= the
     number of pairs (elements outside are 0; TFLite Micro leaves them unwritten)"""
@@ -340,7 +347,7 @@ def c_energy(op, graph):
 
 register(_signal("SignalEnergy", parse=_parser("EnergyOptions", {"start_index": int, "end_index": int}),
                shapes=lambda op, graph: [(T(graph, op, 0).size // 2,)], reference=_energy_ref,
-               constraints=(c_energy,), dtypes=("int16", "uint32"),
+               constraints=(c_energy,), dtypes=("int16", "uint32"), unwritten=_energy_unwritten,
                lower=lambda op, graph: [KernelCall("signal_energy", [op.inputs[0], op.outputs[0]],
                                                    {"size": T(graph, op, 0, True).size,
                                                     "start": op.options.start_index, "end": op.options.end_index})],
