@@ -1,12 +1,13 @@
 """The command line: compile, run, report, verify, demo, and clean errors."""
 import json
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from shared_models import model_path
+from shared_models import MODELS, model_path
 
 
 def tinycc(*args, cwd=None):
@@ -96,6 +97,22 @@ def test_compile_a_named_library(tmp_path):
     assert "void kws_invoke(" in h and "#define KWS_ARENA_SIZE " in h and "tinycc_invoke" not in h
     assert "KWS_SRCS :=" in (tmp_path / "kws" / "tinycc.mk").read_text()
     assert "add_library(kws STATIC" in (tmp_path / "kws" / "CMakeLists.txt").read_text()
+
+
+def test_compile_with_the_state_apart(tmp_path):
+    """--state-apart: the front end's noise estimate in model.c, the arena smaller by it and free between
+    invokes."""
+    fe = MODELS / "tflm" / "audio_preprocessor_int8.tflite"
+    for apart in (False, True):
+        out = tmp_path / str(apart)
+        r = tinycc("compile", fe, "--target", "c", "--name", "fe", "-o", out, *(["--state-apart"] if apart else []))
+        assert r.returncode == 0, r.stderr
+        h = (out / "model.h").read_text()
+        assert "#define FE_STATE_SIZE 160" in h and f"#define FE_STATE_IN_ARENA {int(not apart)}" in h
+        assert ("static uint64_t tc_state[20];" in (out / "model.c").read_text()) == apart
+    sizes = [int(re.search(r"#define FE_ARENA_SIZE (\d+)", (tmp_path / str(a) / "model.h").read_text()).group(1))
+             for a in (False, True)]
+    assert sizes[1] == sizes[0] - 160
 
 
 @pytest.mark.parametrize("args,msg", [
