@@ -820,7 +820,8 @@ class CProgram:
                  f"#define {P}_NUM_INPUTS {len(ins)}", f"#define {P}_NUM_OUTPUTS {len(outs)}",
                  f"#define {P}_HAS_STATE {int(bool(self.graph.states()))}",
                  f"#define {P}_STATE_SIZE {state} /* bytes of state, "
-                 + ("kept apart in the library: the arena holds nothing between invokes */" if state_apart else
+                 + ("none: the arena holds nothing between invokes */" if not state else
+                    "kept apart in the library: the arena holds nothing between invokes */" if state_apart else
                     "at the start of the arena */"),
                  f"#define {P}_STATE_IN_ARENA {int(bool(state) and not state_apart)}"]
         for kind, ts in (("INPUT", ins), ("OUTPUT", outs)):

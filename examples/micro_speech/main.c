@@ -24,14 +24,17 @@
 
 /* what the two models must be for this program (a compile error otherwise) */
 #define MODELS_FIT (sizeof(AUDIO_INPUT_TYPE) == 2 && sizeof(AUDIO_OUTPUT_TYPE) == 1 && AUDIO_HAS_STATE && \
-                    KWS_INPUT_BYTES % AUDIO_OUTPUT_BYTES == 0 && KWS_OUTPUT_BYTES == 4 && WINDOW > STRIDE)
-typedef char need_an_int16_to_int8_front_end_with_state_and_4_scores[MODELS_FIT ? 1 : -1];
+                    !AUDIO_STATE_IN_ARENA && !KWS_STATE_IN_ARENA && KWS_INPUT_BYTES % AUDIO_OUTPUT_BYTES == 0 && \
+                    KWS_OUTPUT_BYTES == 4 && WINDOW > STRIDE)
+typedef char need_an_int16_to_int8_front_end_with_its_state_apart_and_4_scores[MODELS_FIT ? 1 : -1];
 
 static const char *const labels[KWS_OUTPUT_BYTES] = {"silence", "unknown", "yes", "no"};
 
-/* one arena per model: the front end's holds its state from one window to the next */
-static uint8_t audio_arena[AUDIO_ARENA_SIZE] __attribute__((aligned(AUDIO_ARENA_ALIGN)));
-static uint8_t kws_arena[KWS_ARENA_SIZE] __attribute__((aligned(KWS_ARENA_ALIGN)));
+/* one arena for both models: neither keeps anything in it between invokes (the front end's state,
+   its noise estimate, is kept in its library: tinycc compile --state-apart) */
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+static uint8_t arena[MAX(AUDIO_ARENA_SIZE, KWS_ARENA_SIZE)] __attribute__((aligned(MAX(AUDIO_ARENA_ALIGN,
+                                                                                        KWS_ARENA_ALIGN))));
 static int8_t features[WINDOWS * FEATURES];
 static int8_t scores[KWS_OUTPUT_BYTES];
 
@@ -114,7 +117,7 @@ int main(int argc, char **argv)
             WINDOW, STRIDE, WINDOW + (WINDOWS - 1) * STRIDE);
     return 2;
   }
-  audio_reset(audio_arena);
+  audio_reset(arena);
   for (k = 0; k < WINDOWS; k++) {
     /* the window: the last WINDOW - STRIDE samples of the one before, then STRIDE new ones */
     if (k > 0)
@@ -123,10 +126,10 @@ int main(int argc, char **argv)
       fprintf(stderr, "%s: short read in window %d\n", in_path, k);
       return 2;
     }
-    audio_invoke(window, features + k * FEATURES, audio_arena);
+    audio_invoke(window, features + k * FEATURES, arena);
   }
   fclose(f);
-  kws_invoke(features, scores, kws_arena);
+  kws_invoke(features, scores, arena);
 
   printf("%s: %d windows of %d samples (stride %d), %d features each\n", in_path, WINDOWS, WINDOW, STRIDE,
          FEATURES);
