@@ -218,7 +218,10 @@ def fc_graph(rng, dtype, in_shape, units, act, keep=False, bias=True):
         if bias:
             const(g, "b", rng.integers(-5000, 5000, units).astype(np.int64 if dtype == np.int16 else np.int32),
                   q(0.04 * wq.scale.astype(np.float64)))
-        act_tensor(g, "y", (1,), dtype, 0.1, int(rng.integers(-10, 10)))
+        # an output scale that keeps most sums inside the int8 range (a few sigma): a fixed one saturates
+        # every output of a deep layer, and a kernel summing the wrong values would go unseen
+        act_tensor(g, "y", (1,), dtype, 0.04 * float(np.median(wq.scale)) * 74 * 74 * np.sqrt(depth) / 40,
+                   int(rng.integers(-10, 10)))
     else:
         const(g, "w", rng.standard_normal((units, depth)).astype(np.float32))
         if bias:

@@ -145,7 +145,10 @@ def conv_cases(depthwise, rng):
 def fc_cases(rng):
     out = []
     shapes = [((1, 1), 1), ((1, 17), 3), ((3, 37), 10), ((2, 640), 128), ((1, 1000), 1), ((1, 64), 12),
-              ((1, 250), 33), ((4, 16), 16), ((1, 15), 4), ((2, 33), 5)]
+              ((1, 250), 33), ((4, 16), 16), ((1, 15), 4), ((2, 33), 5),
+              # deep rows with few outputs: the Cortex-M4 widens them in chunks of 512 (micro_speech's 4000 x 4;
+              # a tail of 6 values, an odd channel count)
+              ((1, 4000), 4), ((3, 1030), 5), ((1, 513), 2), ((2, 2047), 7)]
     shapes += [((int(rng.integers(1, 4)), int(rng.integers(1, 300))), int(rng.integers(1, 40))) for _ in range(20)]
     for i, (in_shape, units) in enumerate(shapes):
         g = fc_graph(rng, np.int8, in_shape, units, ["NONE", "RELU", "RELU6"][i % 3], bias=i % 4 != 2)

@@ -288,9 +288,16 @@ def scratch_m4_conv_s16(p) -> int:
     return 0 if p["dm"] else scratch_m4_conv(p)
 
 
+M4_FC_CHUNK = 512  # targets/cortex-m4/tc_fc_s8.c's TC_FC_CHUNK
+
+
 def scratch_m4_fc(p) -> int:
-    """Armv7E-M DSP fc_s8: one GEMM row of Kp int16 per batch, two at most."""
-    return min(p["batches"], 2) * 2 * (-(-p["depth"] // 4) * 4)
+    """Armv7E-M DSP fc_s8: one GEMM row of Kp int16 per batch, two at most; or, when less, a row in
+    chunks (M4_FC_CHUNK int16 and an int32 sum per output channel of an even count), as the kernel
+    chooses."""
+    whole = min(p["batches"], 2) * 2 * (-(-p["depth"] // 4) * 4)
+    chunked = 2 * M4_FC_CHUNK + 4 * (p["units"] + p["units"] % 2)
+    return chunked if chunked < whole else whole
 
 
 def _round64(n: int) -> int:

@@ -290,6 +290,13 @@ TC_DSP_HOT void tc_dsp_dot_1x2(const tc_dsp_word *p, int32_t kq, const tc_dsp_wo
   *wpp = wp;
 }
 
+/* A channel's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
+TC_DSP_HOT int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q, const int fast, const int full)
+{
+  const int32_t v = tc_dsp_requant(acc, r, q->out_zp, fast);
+  return (int8_t)(full ? v : tc_clamp32(v, q->act_min, q->act_max));
+}
+
 /* The row builders and the GEMM, shared by conv2d_s8, fc_s8 and conv_s16: inlined into them for speed
    (the GEMM with one copy per requantization form: fast or general, clamped or not); at -Os defined
    once, in tc_dsp.c, the GEMM taking the form as arguments. */
@@ -423,13 +430,6 @@ TC_DSP_FN tc_dsp_row tc_dsp_conv_rows(const tc_dsp_conv *g, void *scratch, int32
   for (i = 0; i <= two; i++)
     tc_dsp_conv_row(g, i ? &second : &rows, pix + i, es);
   return rows;
-}
-
-/* A channel's int8 output from its accumulator (record r); full: act_min, act_max are -128, 127. */
-TC_DSP_HOT int8_t tc_dsp_out(int32_t acc, const int32_t *r, const tc_dsp_q *q, const int fast, const int full)
-{
-  const int32_t v = tc_dsp_requant(acc, r, q->out_zp, fast);
-  return (int8_t)(full ? v : tc_clamp32(v, q->act_min, q->act_max));
 }
 
 /* The GEMM rows of rows (two interleaved when rows->stride is 4, else one; kp int16 each, kp a
