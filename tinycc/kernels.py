@@ -926,8 +926,8 @@ _TABLE = [
     Kernel("pcan", (Buf("in", 4), Buf("out", 4, True), Buf("noise", 4), Buf("lut", 2)), ("size", "snr_shift"),
            check=_sized(3, (4, 4, 4), (250,), snr_shift=(0, 63)),
            doc="SignalPCAN: gain from the noise estimate through a 125-entry table, then PCAN shrink"),
-    Kernel("filter_bank_log", _io(4, 2), ("size", "out_scale", "correction_bits"),
-           check=_sized(2, (4, 2), correction_bits=(0, 31)),
+    Kernel("filter_bank_log", _io(4, 2) + (Buf("lut", 2),), ("size", "out_scale", "correction_bits"),
+           check=_sized(2, (4, 2), (260,), correction_bits=(0, 31)),
            doc="SignalFilterBankLog: min(32767, out_scale * ln(in << correction_bits)) in fixed point, 0 for <= 1"),
 ]
 

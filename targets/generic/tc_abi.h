@@ -370,9 +370,9 @@ void tc_pcan(void *const *buf, const int32_t *ip, const float *fp, void *scratch
 enum { TCB_PCAN_IN, TCB_PCAN_OUT, TCB_PCAN_NOISE, TCB_PCAN_LUT, TCN_PCAN_BUFS };
 enum { TCP_PCAN_SIZE, TCP_PCAN_SNR_SHIFT, TCN_PCAN_IPARAMS };
 
-/* filter_bank_log: SignalFilterBankLog: min(32767, out_scale * ln(in << correction_bits)) in fixed point, 0 for <= 1. buf: in(4) out*(2) (* written, (bytes per element)) */
+/* filter_bank_log: SignalFilterBankLog: min(32767, out_scale * ln(in << correction_bits)) in fixed point, 0 for <= 1. buf: in(4) out*(2) lut(2) (* written, (bytes per element)) */
 void tc_filter_bank_log(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
-enum { TCB_FILTER_BANK_LOG_IN, TCB_FILTER_BANK_LOG_OUT, TCN_FILTER_BANK_LOG_BUFS };
+enum { TCB_FILTER_BANK_LOG_IN, TCB_FILTER_BANK_LOG_OUT, TCB_FILTER_BANK_LOG_LUT, TCN_FILTER_BANK_LOG_BUFS };
 enum { TCP_FILTER_BANK_LOG_SIZE, TCP_FILTER_BANK_LOG_OUT_SCALE, TCP_FILTER_BANK_LOG_CORRECTION_BITS, TCN_FILTER_BANK_LOG_IPARAMS };
 
 #endif

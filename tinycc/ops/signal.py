@@ -584,7 +584,8 @@ def c_log(op, graph):
 register(_signal("SignalFilterBankLog", parse=_parser("FilterBankLogOptions", {"input_correction_bits": int,
                                                                               "output_scale": int}),
                shapes=_same_shape, reference=_log_ref, constraints=(c_log,), dtypes=("uint32", "int16"),
-               lower=lambda op, graph: [KernelCall("filter_bank_log", [op.inputs[0], op.outputs[0]],
+               lower=lambda op, graph: [KernelCall("filter_bank_log", [op.inputs[0], op.outputs[0],
+                                                                       LOG_LUT.astype(np.uint16)],
                                                    {"size": _flat(graph, op, 0), "out_scale": op.options.output_scale,
                                                     "correction_bits": op.options.input_correction_bits})],
                kernels=("filter_bank_log",), doc="TFLite Micro signal library: scaled natural log of each channel "
