@@ -165,10 +165,10 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   int8_t *const y = (int8_t *)buf[TCB_DWCONV2D_S8_OUT];
   TC_DWCONV2D_S8_GEOMETRY(ip);
   /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd
-     (32-bit divisions unless an operand needs more: no library call per row-streamed call) */
+     (32-bit divisions: 0 <= xe < 2^32, wd and pl being int32; no library call) */
   const int64_t xa = pl <= 0 ? 0 : (pl - 1) / sw + 1;
   const int64_t xe = (int64_t)wd - 1 - (int64_t)(kw - 1) * dw + pl;
-  const int64_t xb = xe < 0 ? 0 : (xe <= INT32_MAX ? (int32_t)xe / sw : xe / sw) + 1;
+  const int64_t xb = xe < 0 ? 0 : (int64_t)((uint32_t)xe / (uint32_t)sw) + 1;
   const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
   const int32_t oxb = (int32_t)(xb < oxa ? oxa : (xb < ow ? xb : ow));
 #ifdef __OPTIMIZE_SIZE__

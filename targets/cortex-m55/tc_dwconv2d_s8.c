@@ -195,10 +195,11 @@ void tc_dwconv2d_s8(void *const *buf, const int32_t *ip, const float *fp, void *
   int8_t *restrict const y = (int8_t *)buf[TCB_DWCONV2D_S8_OUT];
   TC_DWCONV2D_S8_GEOMETRY(ip);
   const int32_t ocf = oc & ~7; /* channels in whole groups of 8 */
-  /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd */
-  const int64_t xa = pl <= 0 ? 0 : ((int64_t)pl + sw - 1) / sw;
+  /* the interior columns [oxa, oxb): 0 <= ox * sw - pl and ox * sw - pl + (kw - 1) * dw < wd
+     (32-bit divisions: 0 <= xe < 2^32, wd and pl being int32; no library call) */
+  const int64_t xa = pl <= 0 ? 0 : (pl - 1) / sw + 1;
   const int64_t xe = (int64_t)wd - 1 - (int64_t)(kw - 1) * dw + pl;
-  const int64_t xb_ = xe < 0 ? 0 : xe / sw + 1;
+  const int64_t xb_ = xe < 0 ? 0 : (int64_t)((uint32_t)xe / (uint32_t)sw) + 1;
   const int32_t oxa = (int32_t)(xa < ow ? xa : ow);
   const int32_t oxb = (int32_t)(xb_ < oxa ? oxa : (xb_ < ow ? xb_ : ow));
   const int fast = ip[TCP_DWCONV2D_S8_DM] == 1 && kh == 3 && kw == 3 && ocf > 0;

@@ -457,6 +457,36 @@ static inline int16_t tc_tanh_s16(int32_t v, const uint16_t *tab)
 
 /* ---- sliding windows -------------------------------------------------------------------------- */
 
+/* The least t in [0, k] with t * d >= n (k when none), by bisection: tc_ceil_div_clip's case of an n
+   beyond 32 bits, which no convolution has (kept out of line: the callers' hot loops stay small). */
+#if defined(__GNUC__)
+static __attribute__((noinline, cold, unused)) int32_t tc_ceil_div_clip_wide(uint64_t n, int32_t d, int32_t k)
+#else
+static inline int32_t tc_ceil_div_clip_wide(uint64_t n, int32_t d, int32_t k)
+#endif
+{
+  int32_t lo = 0, hi = k;
+  while (lo < hi) {
+    const int32_t mid = lo + (hi - lo) / 2;
+    if ((uint64_t)mid * (uint32_t)d >= n)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+/* min(ceil(n / d), k) for d >= 1, k >= 0, without a 64-bit division (a library call on 32-bit cores):
+   a 32-bit one when n fits (a convolution's always does: its padding and sizes are int32). */
+static inline int32_t tc_ceil_div_clip(uint64_t n, int32_t d, int32_t k)
+{
+  if (n <= 0xFFFFFFFFu) {
+    const uint32_t q = n ? ((uint32_t)n - 1u) / (uint32_t)d + 1u : 0u;
+    return q < (uint32_t)k ? (int32_t)q : k;
+  }
+  return tc_ceil_div_clip_wide(n, d, k);
+}
+
 /* Filter taps t in [*lo, *hi) with 0 <= start + t * dilation < size (empty when *hi <= *lo).
    start is 64-bit so that (output index * stride - padding) never overflows. */
 static inline void tc_tap_range(int64_t start, int32_t dilation, int32_t k, int32_t size, int32_t *lo, int32_t *hi)
@@ -468,18 +498,8 @@ static inline void tc_tap_range(int64_t start, int32_t dilation, int32_t k, int3
     *hi = h <= 0 ? 0 : (h < k ? (int32_t)h : k);
     return;
   }
-  if (start >= 0) {
-    *lo = 0;
-  } else {
-    const int64_t l = (-start + dilation - 1) / dilation;
-    *lo = l < k ? (int32_t)l : k;
-  }
-  if (start >= size) {
-    *hi = 0;
-  } else {
-    const int64_t h = ((int64_t)size - start + dilation - 1) / dilation;
-    *hi = h < k ? (int32_t)h : k;
-  }
+  *lo = start >= 0 ? 0 : tc_ceil_div_clip((uint64_t)0 - (uint64_t)start, dilation, k);
+  *hi = start >= size ? 0 : tc_ceil_div_clip((uint64_t)(int64_t)size - (uint64_t)start, dilation, k);
 }
 
 /* The input rows (or columns) [*lo, *hi) a pooling window over [start, start + k) covers inside
