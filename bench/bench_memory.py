@@ -17,7 +17,7 @@ import pytest
 
 import tinycc
 from tinycc import streaming
-from tinycc.oracle import tflm_head
+from tinycc.oracle import tflm_arena, tflm_head
 from tinycc.testing import dscnn_model, inverted_residual_model
 
 from harness import record
@@ -58,7 +58,9 @@ def test_arena_vs_tflm(name):
 
 
 def test_corpus_integer_models():
-    """Every integer model of the corpus TFLM runs: tinycc at or below TFLM's head."""
+    """Every integer model of the corpus TFLM runs: tinycc at or below TFLM's head (its variable
+    tensors included; the state TFLM keeps in its kernels' persistent buffers instead -- the audio
+    front end's noise estimate -- is in no figure of its, so tinycc's state is left out there too)."""
     from corpus import corpus
     above, n = [], 0
     for name, path in corpus():
@@ -68,10 +70,12 @@ def test_corpus_integer_models():
             continue
         if any(t.dtype == np.float32 for t in m.graph.tensors() if not t.is_const):
             continue
-        head = tflm_head(path)
-        if head is None:
+        tflm = tflm_arena(path)
+        if not tflm:
             continue
-        a = m.report()["arena_bytes"]
+        head = tflm["head"] + tflm["variables"]
+        rep = m.report()
+        a = rep["arena_bytes"] - (rep["state_bytes"] if tflm["variables"] == 0 else 0)
         n += 1
         record("corpus_arena_bytes", name, "tinycc", a)
         record("corpus_arena_bytes", name, "tflm_head", head)
