@@ -2,9 +2,10 @@
 
 Fused ops (an ADD fused into its producer) are scheduled as one unit. For a chain there
 is one order; for graphs with branches (residual blocks, concatenations) a best-first
-search over the sets of executed units finds the order with the least peak (states
-are bounded; past the bound, the units in source order as far as their dependencies allow: a
-fused unit runs where its last operand is ready).
+search over the sets of executed units finds the order with the least peak, segment by segment
+between the cuts (units every other unit runs before or after: what is live there does not depend
+on the order before). States are bounded; past the bound, a segment's units in source order as far
+as their dependencies allow (a fused unit runs where its last operand is ready).
 """
 from __future__ import annotations
 
@@ -84,29 +85,97 @@ def _search(graph: Graph, us: list) -> list:
                     live.add(t)
         return live
 
-    start = frozenset()
-    best = {start: 0}
-    heap = [(0, 0, start, ())]
-    states = 0
-    while heap:
-        peak, _, done, order = heapq.heappop(heap)
-        if len(done) == n:
-            return list(order)
-        states += 1
-        if states > MAX_STATES:
-            break
-        live = live_after(done)
-        base = sum(size[t] for t in live)
-        for i in range(n):
-            if i in done or not deps[i] <= done:
-                continue
-            step = base + sum(size[t] for t in writes[i] if t in size)
-            nxt = done | {i}
-            p = max(peak, step)
-            if p < best.get(nxt, float("inf")):
-                best[nxt] = p
-                heapq.heappush(heap, (p, -len(nxt), nxt, order + (i,)))
-    return _topological(deps)
+    def best_first(done0: frozenset, segment: set) -> list:
+        """The order of ``segment``'s units (run after ``done0``) with the least peak, or None past
+        the state bound."""
+        goal = len(done0) + len(segment)
+        best = {done0: 0}
+        heap = [(0, 0, (), done0)]  # ties: the order nearest the source order first
+        states = 0
+        while heap:
+            peak, _, order, done = heapq.heappop(heap)
+            if len(done) == goal:
+                return list(order)
+            states += 1
+            if states > MAX_STATES:
+                return None
+            live = live_after(done)
+            base = sum(size[t] for t in live)
+            for i in sorted(segment):
+                if i in done or not deps[i] <= done:
+                    continue
+                step = base + sum(size[t] for t in writes[i] if t in size)
+                nxt = done | {i}
+                p = max(peak, step)
+                if p < best.get(nxt, float("inf")):
+                    best[nxt] = p
+                    heapq.heappush(heap, (p, -len(nxt), order + (i,), nxt))
+        return None
+
+    topo = _topological(deps)
+    anc = [0] * n
+    for i in topo:
+        for d in deps[i]:
+            anc[i] |= anc[d] | (1 << d)
+    desc = [0] * n
+    for i in reversed(topo):
+        for d in deps[i]:
+            desc[d] |= desc[i] | (1 << i)
+
+    def component_order(comp: set, done0: frozenset) -> list:
+        """A connected part's order, segment by segment between its cuts: units every other unit of
+        the part runs before or after (ResNet's block boundaries). What is live at a cut does not
+        depend on the order before it, so the best order is each segment's best order in turn."""
+        mask = sum(1 << i for i in comp)
+        cuts = [i for i in topo if i in comp and (anc[i] | desc[i] | (1 << i)) & mask == mask]
+        order, done = [], done0
+        for c in cuts + [None]:
+            segment = {i for i in comp if i not in done and i != c and (c is None or desc[i] >> c & 1)}
+            if segment:
+                part = best_first(done, segment)
+                order += part if part is not None else [i for i in topo if i in segment]
+                done = done | segment
+            if c is not None:
+                order.append(c)
+                done = done | {c}
+        return order
+
+    # Independent parts (models with several inputs and outputs): each ordered on its own, then the
+    # parts one after another: those that free memory first (by their own peak, least first), then
+    # those that keep more than they free (by peak minus what they keep, largest first) -- the order
+    # that minimises the largest of (what earlier parts kept + this part's peak).
+    parts, seen = [], set()
+    for i in topo:
+        if i in seen:
+            continue
+        comp, todo = set(), [i]
+        while todo:
+            j = todo.pop()
+            if j not in comp:
+                comp.add(j)
+                todo += [k for k in range(n) if (anc[j] | desc[j]) >> k & 1 and k not in comp]
+        seen |= comp
+        parts.append(comp)
+    if len(parts) == 1:
+        return component_order(parts[0], frozenset())
+    def peak_of(order, done=frozenset()):
+        """(the order's peak live bytes, what it leaves live)"""
+        peak = 0
+        for i in order:
+            peak = max(peak, sum(size[t] for t in live_after(done)) + sum(size[t] for t in writes[i] if t in size))
+            done = done | {i}
+        return peak, sum(size[t] for t in live_after(done))
+
+    base = sum(size[t] for t in live_after(frozenset()))
+    orders = [component_order(comp, frozenset()) for comp in parts]
+    ranked = []
+    for order in orders:
+        peak, left = peak_of(order)
+        kept = left - base
+        ranked.append(((0, peak - base) if kept <= 0 else (1, kept - (peak - base)), order))
+    source = [i for order in orders for i in order]  # the parts in source order
+    best = [i for _, order in sorted(ranked, key=lambda r: r[0]) for i in order]
+    return best if peak_of(best)[0] < peak_of(source)[0] else source
 
 
 def _topological(deps: list) -> list:
