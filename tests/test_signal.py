@@ -89,6 +89,16 @@ def test_front_end_state_and_reset():
     assert m.graph.states() and sum(m.graph.tensor(n).nbytes for n in m.graph.states()) == 40 * 4
 
 
+def test_same_width_casts_are_aliases():
+    """The front end's CASTs between uint32 and int32 (around its STRIDED_SLICE and CONCATENATION) keep
+    the bits: zero-copy aliases, no kernel; its CASTs int16 -> int32 and int32 -> int8 are kernels."""
+    m = tinycc.compile(front_end("audio_preprocessor_int8"))
+    casts = [op for op in m.graph.ops() if op.kind == "CAST"]
+    widths = {op.id: {m.graph.tensor(n).dtype.name for n in op.inputs + op.outputs} for op in casts}
+    assert sorted(bool(op.attrs.get("alias")) for op in casts) == [False, False, True, True]  # of 4
+    assert all(bool(op.attrs.get("alias")) == (widths[op.id] == {"int32", "uint32"}) for op in casts)
+
+
 @pytest.mark.parametrize("kind", ["zeros", "full scale", "-32768", "tiny"])
 def test_front_end_edge_frames(kind):
     """Frames no recording has: silence (the FFT auto scale's maximum of 0), full-scale noise, a

@@ -86,12 +86,20 @@ def cancel_quantize_pairs(graph: Graph) -> bool:
     return modified
 
 
+def _same_bits(op, graph) -> bool:
+    """A CAST between integer types of one width (int32 <-> uint32, or to its own type): every output
+    element has its input element's bits."""
+    x, y = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+    return op.kind == "CAST" and x.dtype.kind in "iu" and y.dtype.kind in "iu" and x.dtype.itemsize == y.dtype.itemsize
+
+
 def alias_reshapes(graph: Graph) -> bool:
-    """Data-movement ops that keep the bytes as they are (RESHAPE, SQUEEZE, EXPAND_DIMS) become
-    zero-copy aliases: the output shares the input's arena buffer and no kernel runs."""
+    """Ops that keep the bytes as they are (RESHAPE, SQUEEZE, EXPAND_DIMS, and a CAST between integer
+    types of one width: the audio front end's uint32 <-> int32) become zero-copy aliases: the output
+    shares the input's arena buffer and no kernel runs."""
     modified = False
     for op in graph.ops():
-        if optable.get(op.kind).fusion == optable.INJECTIVE and op.kind in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS") \
+        if (op.kind in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS") or _same_bits(op, graph)) \
                 and not op.attrs.get("alias") and not graph.tensor(op.inputs[0]).is_const:
             op.attrs["alias"] = True
             modified = True
