@@ -544,7 +544,7 @@ class CProgram:
         self.calls = [(op, self._prepare(call), stream) for op, call, stream in lower(graph, schedule, plan)]
         self._consts = {}  # digest -> (c name, array)
         self._cprefix = "tc"  # the constant arrays' names: tc_c0... (static), <name>_c0... in a named library
-        self._state_apart, self._base = False, 0  # files(state_apart=...)
+        self._apart, self._base = frozenset(), 0  # files(state_apart=...): the state kept apart, its bytes
 
     def _prepare(self, call):
         if isinstance(call, streaming.ChainCall):
@@ -606,7 +606,7 @@ class CProgram:
             return "{NULL, -1}"
         if isinstance(b, str) and self.graph.tensor(b).is_const:
             b = self.graph.tensor(b).data
-        if isinstance(b, str) and self._state_apart and b in self.graph.states():
+        if isinstance(b, str) and b in self._apart:
             return f"{{tc_state, {self.plan.offset(b)}}}"
         if isinstance(b, str):
             return f"{{NULL, {self.plan.offset(b) - self._base}}}"
@@ -699,7 +699,7 @@ class CProgram:
         of model.c instead of the arena, whose <NAME>_ARENA_SIZE bytes are then free between invokes
         (another model may use them)."""
         g, plan = self.graph, self.plan
-        self._state_apart = state_apart
+        self._apart = frozenset(g.states()) if state_apart else frozenset()
         self._base = plan.state_bytes(g) if state_apart else 0  # arena offsets in the library: planned - base
         p = library_name(name)
         self._cprefix, cmake_target = ("tc", DEFAULT_CMAKE_TARGET) if name is None else (p, p)

@@ -217,7 +217,7 @@ def verify(graph: Graph, after: str = "frontend"):
             elif not preds and n not in graph.inputs:
                 fail(f"tensor {n!r} is neither constant, graph input, nor produced by an op")
             if t.dtype in (np.int8, np.int16) and not t.is_const and t.quant is None and not all(
-                    optable.get(g.nodes[o]["obj"].kind).raw or optable.get(g.nodes[o]["obj"].kind).fusion == "injective"
+                    optable.get(g.nodes[o]["obj"].kind).raw or optable.get(g.nodes[o]["obj"].kind).fusion == optable.INJECTIVE
                     for o in preds + list(g.successors(n))):
                 fail(f"integer activation {n!r} has no quantization (only ops on raw integers, CAST, the signal "
                      f"ops and data movement read or write unquantized int8 and int16 tensors)")

@@ -668,19 +668,17 @@ def _rfft(p, f):
     _rng(p, "in_len", 1, n)
     _rng(p, "frames", 0, I32_MAX)
     half = n // 2
-    if n % 2 or any(q > 5 for q in _factors(half)):
+    if n % 2 or not _smooth(half):
         raise KernelParamError(f"fft_length = {n} must be even with fft_length / 2 a product of 2, 3 and 5")
     return [_prod(p["frames"], p["in_len"], 2), _prod(p["frames"], half + 1, 4), 4 * (half + half // 2)], 4 * half
 
 
-def _factors(n):
-    out, q = [], 2
-    while n > 1 and q <= n:
+def _smooth(n):
+    """Is n a product of 2, 3 and 5 only (kiss_fft's radices)?"""
+    for q in (2, 3, 5):
         while n % q == 0:
-            out.append(q)
             n //= q
-        q += 1
-    return out
+    return n == 1
 
 
 def _energy(p, f):

@@ -514,7 +514,8 @@ def check(graph: Graph, schedule: list, mp: MemoryPlan):
                                 f"at op {i}")
     state = {mp.storage[n] for n in graph.states()}  # the state alone at the bottom (a C library may keep
     #                                                  it apart: backend_c, state_apart)
-    below = [s for s, b in mp.buffers.items() if s not in state and b.size and b.offset < mp.state_bytes(graph)]
+    top = mp.state_bytes(graph)
+    below = [s for s, b in mp.buffers.items() if s not in state and b.size and b.offset < top]
     if below:
-        raise PlanError(f"memory plan: {below[0]!r} lies in the arena's state part (below "
-                        f"{mp.state_bytes(graph)} bytes, where only variable tensors may be)")
+        raise PlanError(f"memory plan: {below[0]!r} lies in the arena's state part (below {top} bytes, where "
+                        f"only variable tensors may be)")

@@ -85,6 +85,11 @@ def _search(graph: Graph, us: list) -> list:
                     live.add(t)
         return live
 
+    def live_bytes(done: frozenset) -> int:
+        return sum(size[t] for t in live_after(done))
+
+    new_bytes = [sum(size[t] for t in writes[i] if t in size) for i in range(n)]  # what unit i writes
+
     def best_first(done0: frozenset, segment: set) -> list:
         """The order of ``segment``'s units (run after ``done0``) with the least peak, or None past
         the state bound."""
@@ -99,12 +104,11 @@ def _search(graph: Graph, us: list) -> list:
             states += 1
             if states > MAX_STATES:
                 return None
-            live = live_after(done)
-            base = sum(size[t] for t in live)
+            base = live_bytes(done)
             for i in sorted(segment):
                 if i in done or not deps[i] <= done:
                     continue
-                step = base + sum(size[t] for t in writes[i] if t in size)
+                step = base + new_bytes[i]
                 nxt = done | {i}
                 p = max(peak, step)
                 if p < best.get(nxt, float("inf")):
@@ -144,6 +148,10 @@ def _search(graph: Graph, us: list) -> list:
     # parts one after another: those that free memory first (by their own peak, least first), then
     # those that keep more than they free (by peak minus what they keep, largest first) -- the order
     # that minimises the largest of (what earlier parts kept + this part's peak).
+    neighbours = [set(d) for d in deps]
+    for i in range(n):
+        for d in deps[i]:
+            neighbours[d].add(i)
     parts, seen = [], set()
     for i in topo:
         if i in seen:
@@ -153,20 +161,21 @@ def _search(graph: Graph, us: list) -> list:
             j = todo.pop()
             if j not in comp:
                 comp.add(j)
-                todo += [k for k in range(n) if (anc[j] | desc[j]) >> k & 1 and k not in comp]
+                todo += neighbours[j] - comp
         seen |= comp
         parts.append(comp)
     if len(parts) == 1:
         return component_order(parts[0], frozenset())
+
     def peak_of(order, done=frozenset()):
         """(the order's peak live bytes, what it leaves live)"""
         peak = 0
         for i in order:
-            peak = max(peak, sum(size[t] for t in live_after(done)) + sum(size[t] for t in writes[i] if t in size))
+            peak = max(peak, live_bytes(done) + new_bytes[i])
             done = done | {i}
-        return peak, sum(size[t] for t in live_after(done))
+        return peak, live_bytes(done)
 
-    base = sum(size[t] for t in live_after(frozenset()))
+    base = live_bytes(frozenset())
     orders = [component_order(comp, frozenset()) for comp in parts]
     ranked = []
     for order in orders:

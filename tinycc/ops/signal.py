@@ -17,6 +17,7 @@ generic butterfly has no scratch) tinycc refuses the model or defines the result
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import make_dataclass
 
@@ -165,6 +166,7 @@ def fft_factors(n: int) -> list:
             return out
 
 
+@functools.lru_cache(maxsize=None)
 def twiddles(nfft: int) -> np.ndarray:
     """The constant table of the real FFT of length nfft: kiss_fft's ncfft = nfft/2 twiddles, then
     its ncfft/2 'super twiddles' of the real-to-complex split, as int16 (re, im) pairs: each
@@ -172,8 +174,10 @@ def twiddles(nfft: int) -> np.ndarray:
     ncfft = nfft // 2
     phases = [-2 * math.pi * i / ncfft for i in range(ncfft)]
     phases += [-math.pi * ((i + 1) / ncfft + 0.5) for i in range(ncfft // 2)]
-    return np.array([(math.floor(0.5 + 32767 * math.cos(p)), math.floor(0.5 + 32767 * math.sin(p)))
-                     for p in phases], np.int16).reshape(-1)
+    tw = np.array([(math.floor(0.5 + 32767 * math.cos(p)), math.floor(0.5 + 32767 * math.sin(p)))
+                   for p in phases], np.int16).reshape(-1)
+    tw.setflags(write=False)  # cached: computed once per length
+    return tw
 
 
 class _Cpx:
