@@ -42,6 +42,7 @@ the next window spans, line buffers, ring and kernel scratch do not overlap and 
 from libc.stdint cimport int32_t, uint8_t, uintptr_t
 from libc.string cimport memcpy
 from libc.stdlib cimport calloc, free
+from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 cimport numpy as cnp
 
 import operator
@@ -539,6 +540,30 @@ cdef class Executor:
             raise RuntimeError("Executor was not initialised")
         with nogil:
             self._run()
+
+    def profile(self, Py_ssize_t repeats=10):
+        """Seconds each step takes: the least of ``repeats`` runs of the whole plan, per step
+        (a list, one float per step, in plan order; ``kernels`` names each step's implementation)."""
+        if self._steps == NULL:
+            raise RuntimeError("Executor was not initialised")
+        if repeats < 1:
+            raise ValueError(f"repeats must be at least 1, got {repeats}")
+        cdef cnp.ndarray best = np.full(max(self._nsteps, 1), np.inf)
+        cdef double* b = <double*>cnp.PyArray_DATA(best)
+        cdef timespec t0, t1
+        cdef double dt
+        cdef Py_ssize_t r, i
+        with nogil:
+            for r in range(repeats):
+                for i in range(self._nsteps):
+                    clock_gettime(CLOCK_MONOTONIC, &t0)
+                    run_step(&self._steps[i],
+                             self._steps[i].scratch if self._steps[i].scratch != NULL else self._scratch)
+                    clock_gettime(CLOCK_MONOTONIC, &t1)
+                    dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
+                    if dt < b[i]:
+                        b[i] = dt
+        return [float(best[i]) for i in range(self._nsteps)]
 
     def run_io(self, cnp.ndarray x, Py_ssize_t offset, cnp.ndarray out_view):
         """One sample with little overhead: the bytes of x (C-contiguous) into the arena at offset,

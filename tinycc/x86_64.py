@@ -61,6 +61,7 @@ def pack_gemm_f32(call):
 
 
 VNNI_KMAX = 8192  # bytes of a VNNI panel row, each run rounded up to 4 (tc_x86_vnni.h TC_VNNI_KMAX)
+VNNI_RQ_BYTES = 1024  # scratch per block of 16 output channels: its prepared requantization (TC_VNNI_RQ_BYTES)
 
 
 def _wrap32(a) -> np.ndarray:
@@ -209,7 +210,8 @@ for _isa in ("avx2",) if X86_64 else ():
         register(Impl(kt.get(_name), _isa, sizes=_dw_avx2(_taps), scratch=lambda p, f: 0))
     register(Impl(kt.get("add_s8"), _isa))
 for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
-    register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes, scratch=lambda p, f: 0))
+    register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes,
+                  scratch=lambda p, f: -(-_conv_k(p)[0] // 16) * VNNI_RQ_BYTES + 64))
 if X86_64:
     register(Impl(kt.get("dwconv2d_s8"), "avx512vnni", prepare=pack_dw_vnni_s8, sizes=_dw_vnni_sizes,
                   scratch=lambda p, f: 0))

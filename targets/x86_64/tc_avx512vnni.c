@@ -19,19 +19,19 @@
 void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   tc_conv_s8 g;
-  (void)fp, (void)scratch;
+  (void)fp;
   TC_S8_OPERANDS(g, CONV2D_S8);
   TC_CONV_GEOMETRY(g, CONV2D_S8);
-  tc_vnni_conv_s8(&g);
+  tc_vnni_conv_s8(&g, scratch);
 }
 
 void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   tc_conv_s8 g;
-  (void)fp, (void)scratch;
+  (void)fp;
   TC_S8_OPERANDS(g, FC_S8);
   TC_FC_GEOMETRY(g, FC_S8);
-  tc_vnni_conv_s8(&g);
+  tc_vnni_conv_s8(&g, scratch);
 }
 
 /* dwconv2d_s8 with depth multiplier 1 over weights packed by tinycc/x86_64.py (pack_dw_vnni_s8) */

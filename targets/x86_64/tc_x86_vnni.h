@@ -33,13 +33,18 @@
 
 typedef struct {
   __m512i mult, mult_odd, left, right, mask, half;
-  __mmask16 mult_is_min;
   /* the one-rounding form (tc_mbqm16_pos), per 64-bit lane of the even and of the odd int32 lanes:
      the shift 31 + right, the nudge 2**30 + 2**(30 + right) (right >= 1) or 2**30, and the 2**31
      taken off it for negative products (right >= 1) */
   __m512i shift_even, shift_odd, nudge_even, nudge_odd, neg_even, neg_odd;
-  int pos; /* every multiplier >= 0: tc_mbqm16_pos applies */
+  __m512i shift_odd_hi; /* shift_odd - 32: the odd lanes' result left in their high halves */
+  __mmask16 mult_is_min;
+  int pos;  /* every multiplier >= 0: tc_mbqm16_pos applies */
+  int fast; /* pos, no left shift and every right shift >= 1: tc_mbqm16_fast applies */
 } tc_mbqm16_c;
+
+#define TC_VNNI_RQ_BYTES 1024 /* the scratch a block of 16 channels takes (tinycc/x86_64.py VNNI_RQ_BYTES) */
+TC_X86_CHECK(vnni_rq_bytes, sizeof(tc_mbqm16_c) <= TC_VNNI_RQ_BYTES);
 
 static inline void tc_mbqm16_nudges(__m512i right64, __m512i *shift, __m512i *nudge, __m512i *neg)
 {
@@ -66,6 +71,8 @@ static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
                    &c.neg_even);
   tc_mbqm16_nudges(_mm512_srli_epi64(c.right, 32), &c.shift_odd, &c.nudge_odd, &c.neg_odd);
   c.pos = _mm512_cmplt_epi32_mask(mult, zero) == 0;
+  c.fast = c.pos && _mm512_cmpneq_epi32_mask(c.left, zero) == 0 && _mm512_cmpeq_epi32_mask(c.right, zero) == 0;
+  c.shift_odd_hi = _mm512_sub_epi64(c.shift_odd, _mm512_set1_epi64(32));
   return c;
 }
 
@@ -105,19 +112,65 @@ static inline __m512i tc_mbqm16_pos(__m512i acc, const tc_mbqm16_c *c)
                                  _mm512_slli_epi64(_mm512_srav_epi64(to, c->shift_odd), 32));
 }
 
+/* tc_mbqm16_pos without a left shift and with every right shift >= 1 (shift 31 + right >= 32): the
+ * odd lanes' 64-bit results shifted by 32 less land in their high halves, where the blend takes them. */
+static inline __m512i tc_mbqm16_fast(__m512i acc, const tc_mbqm16_c *c)
+{
+  const __m512i zero = _mm512_setzero_si512();
+  __m512i even = _mm512_mul_epi32(acc, c->mult);
+  __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), c->mult_odd);
+  __m512i te = _mm512_add_epi64(even, c->nudge_even), to = _mm512_add_epi64(odd, c->nudge_odd);
+  te = _mm512_mask_sub_epi64(te, _mm512_cmplt_epi64_mask(even, zero), te, c->neg_even);
+  to = _mm512_mask_sub_epi64(to, _mm512_cmplt_epi64_mask(odd, zero), to, c->neg_odd);
+  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srav_epi64(te, c->shift_even), _mm512_srav_epi64(to, c->shift_odd_hi));
+}
+
+/* MultiplyByQuantizedMultiplier by the fastest exact form the constants allow */
+static inline __m512i tc_mbqm16_any(__m512i acc, const tc_mbqm16_c *c)
+{
+  return c->fast ? tc_mbqm16_fast(acc, c) : c->pos ? tc_mbqm16_pos(acc, c) : tc_mbqm16(acc, c);
+}
+
 /* accumulators -> int8 values in int32 lanes: clamped to [lo, hi] (the activation range without the
    zero point), then the zero point added */
 static inline __m512i tc_vnni_requant(__m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp)
 {
-  const __m512i v = c->pos ? tc_mbqm16_pos(acc, c) : tc_mbqm16(acc, c);
+  const __m512i v = tc_mbqm16_any(acc, c);
   return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zp);
 }
 
-/* ... stored to the first nj of 16 channels */
-static inline void tc_vnni_store16(int8_t *y, __m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp,
-                                   __mmask16 keep)
+/* The output stage of four requantized vectors (tc_mbqm16_any: int32, no zero point yet) at once:
+ * packed with saturation to int16, the zero point added with saturation, packed to int8, then clamped
+ * to the activation range in int8. Equal to clamping each int32 v to [lo - zp, hi - zp] and adding
+ * zp: int16 saturation keeps the sign of an out-of-range v and |zp| <= 128, so such a v still
+ * saturates to the same end. The packs interleave 128-bit lanes (lane L: channels 4L..4L+3 of
+ * v0, v1, v2, v3); one permutation puts back v0's 16 bytes, then v1's, v2's, v3's. */
+typedef struct {
+  __m512i zp16, lo8, hi8;
+} tc_vnni_out;
+
+static inline tc_vnni_out tc_vnni_out_make(int32_t act_min, int32_t act_max, int32_t zp)
 {
-  _mm_mask_storeu_epi8(y, keep, _mm512_cvtepi32_epi8(tc_vnni_requant(acc, c, lo, hi, zp)));
+  tc_vnni_out o;
+  o.zp16 = _mm512_set1_epi16((int16_t)zp);
+  o.lo8 = _mm512_set1_epi8((char)act_min);
+  o.hi8 = _mm512_set1_epi8((char)act_max);
+  return o;
+}
+
+static inline __m512i tc_vnni_pack64(__m512i v0, __m512i v1, __m512i v2, __m512i v3, const tc_vnni_out *o)
+{
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  const __m512i a = _mm512_adds_epi16(_mm512_packs_epi32(v0, v1), o->zp16);
+  const __m512i b = _mm512_adds_epi16(_mm512_packs_epi32(v2, v3), o->zp16);
+  const __m512i p = _mm512_permutexvar_epi32(order, _mm512_packs_epi16(a, b));
+  return _mm512_min_epi8(_mm512_max_epi8(p, o->lo8), o->hi8);
+}
+
+/* the first n (0..64) bits set */
+static inline __mmask64 tc_mask64(ptrdiff_t n)
+{
+  return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (n > 0 ? n : 0)) - 1);
 }
 
 /* ---- the tile's rows --------------------------------------------------------------------------- */
@@ -149,7 +202,8 @@ typedef struct {
   ptrdiff_t nruns, run4;     /* kh runs of run4 steps of 4 bytes */
   const int8_t *rows[TC_VNNI_MR];
   ptrdiff_t rstep[TC_VNNI_MR]; /* bytes from one run of a row to the next */
-  __m512i lo, hi, zp;        /* the requantization's clamp (without the zero point) and zero point */
+  tc_vnni_out out;           /* the output stage's zero point and activation range */
+  const tc_mbqm16_c *rq;     /* each block's requantization constants, prepared once */
 } tc_vnni_tile;
 
 #define TC_VNNI_ACC(i, v) acc##i##_##v
@@ -182,17 +236,41 @@ typedef struct {
 #define TC_LOAD(v) const __m512i w##v = _mm512_loadu_si512(wk + v * kstride);
 #define TC_ROW(i, v) const int8_t *q##i = t->rows[i] + r * t->rstep[i];
 #define TC_BCAST(i, v) const __m512i x##i = _mm512_xor_si512(_mm512_set1_epi32(tc_load32(q##i + 4 * k)), flip);
-#define TC_STORE_BLOCK(v)                                                                                    \
-  {                                                                                                          \
-    const ptrdiff_t o0 = 16 * (b0 + v), nj = g->oc - o0 < 16 ? g->oc - o0 : 16;                            \
-    const __mmask16 keep = (__mmask16)((1u << nj) - 1u);                                                     \
-    const tc_mbqm16_c c = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + o0), _mm512_loadu_si512(g->shift + o0)); \
-    int8_t *y = g->y + p0 * g->oc + o0;                                                                      \
-    TC_STORE_ROWS_##v                                                                                        \
+/* The output stage: each block's requantization constants prepared once, then the rows' vectors in
+   fours through tc_vnni_pack64. y: the tile's first row at channel 16 b0; rows past m are not stored. */
+#define TC_PREP(v) const tc_mbqm16_c *c##v = t->rq + b0 + v;
+#define TC_RQ(i, v) tc_mbqm16_any(TC_VNNI_ACC(i, v), c##v)
+#define TC_OUT_BEGIN(NV)                                                                                     \
+  const ptrdiff_t oc = g->oc;                                                                                \
+  const __mmask64 keep = tc_mask64(oc - 16 * b0 < 16 * (NV) ? oc - 16 * b0 : 16 * (NV));                      \
+  int8_t *y = g->y + p0 * oc + 16 * b0;                                                                      \
+  __m512i v;
+/* one block, rows a..d (a < m): 16 bytes each */
+#define TC_OUT_1x4(a, b, c, d)                                                                               \
+  if (a < m) {                                                                                               \
+    v = tc_vnni_pack64(TC_RQ(a, 0), TC_RQ(b, 0), TC_RQ(c, 0), TC_RQ(d, 0), &t->out);                         \
+    _mm_mask_storeu_epi8(y + a * oc, (__mmask16)keep, _mm512_castsi512_si128(v));                              \
+    if (b < m && b != a)                                                                                     \
+      _mm_mask_storeu_epi8(y + b * oc, (__mmask16)keep, _mm512_extracti32x4_epi32(v, 1));                      \
+    if (c < m && c != b)                                                                                     \
+      _mm_mask_storeu_epi8(y + c * oc, (__mmask16)keep, _mm512_extracti32x4_epi32(v, 2));                      \
+    if (d < m && d != c)                                                                                     \
+      _mm_mask_storeu_epi8(y + d * oc, (__mmask16)keep, _mm512_extracti32x4_epi32(v, 3));                      \
   }
-#define TC_STORE_ROW(i, v)                                                                                   \
-  if (i < m)                                                                                                 \
-    tc_vnni_store16(y + i * g->oc, TC_VNNI_ACC(i, v), &c, t->lo, t->hi, t->zp, keep);
+/* two blocks, rows a and b (a < m): 32 bytes each */
+#define TC_OUT_2x2(a, b)                                                                                     \
+  if (a < m) {                                                                                               \
+    v = tc_vnni_pack64(TC_RQ(a, 0), TC_RQ(a, 1), TC_RQ(b, 0), TC_RQ(b, 1), &t->out);                         \
+    _mm256_mask_storeu_epi8(y + a * oc, (__mmask32)keep, _mm512_castsi512_si256(v));                           \
+    if (b < m && b != a)                                                                                     \
+      _mm256_mask_storeu_epi8(y + b * oc, (__mmask32)keep, _mm512_extracti64x4_epi64(v, 1));                   \
+  }
+/* four blocks, row a: 64 bytes */
+#define TC_OUT_4x1(a)                                                                                        \
+  if (a < m) {                                                                                               \
+    v = tc_vnni_pack64(TC_RQ(a, 0), TC_RQ(a, 1), TC_RQ(a, 2), TC_RQ(a, 3), &t->out);                         \
+    _mm512_mask_storeu_epi8(y + a * oc, keep, v);                                                            \
+  }
 
 static inline int32_t tc_load32(const int8_t *p)
 {
@@ -215,43 +293,31 @@ static inline int32_t tc_load32(const int8_t *p)
 #define TC_R11(F, v) TC_R10(F, v) F(10, v)
 #define TC_R12(F, v) TC_R11(F, v) F(11, v)
 
-#define TC_STORE_ROWS_0 TC_ROWS_STORE(0)
-#define TC_STORE_ROWS_1 TC_ROWS_STORE(1)
-#define TC_STORE_ROWS_2 TC_ROWS_STORE(2)
-#define TC_STORE_ROWS_3 TC_ROWS_STORE(3)
-
 /* 12 rows x 1 block, 8 x 2, 5 x 4 (20 accumulators, 4 weight vectors, the broadcasts), 5 x 2 and 5 x 1
    (the last blocks of a 5-row tile), 1 x 4 */
-#define TC_ROWS_STORE(v) TC_R12(TC_STORE_ROW, v)
 TC_VNNI_KERNEL(12, 1, TC_BIAS(0), TC_LOAD(0), TC_R12(TC_ROW, 0), TC_R12(TC_BCAST, 0), TC_R12(TC_VNNI_STEP, 0),
-               TC_R12(TC_INIT, 0), TC_STORE_BLOCK(0))
-#undef TC_ROWS_STORE
-#define TC_ROWS_STORE(v) TC_R8(TC_STORE_ROW, v)
+               TC_R12(TC_INIT, 0),
+               TC_PREP(0) TC_OUT_BEGIN(1) TC_OUT_1x4(0, 1, 2, 3) TC_OUT_1x4(4, 5, 6, 7) TC_OUT_1x4(8, 9, 10, 11))
 TC_VNNI_KERNEL(8, 2, TC_BIAS(0) TC_BIAS(1), TC_LOAD(0) TC_LOAD(1), TC_R8(TC_ROW, 0), TC_R8(TC_BCAST, 0),
                TC_R8(TC_VNNI_STEP, 0) TC_R8(TC_VNNI_STEP, 1), TC_R8(TC_INIT, 0) TC_R8(TC_INIT, 1),
-               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1))
-#undef TC_ROWS_STORE
-#define TC_ROWS_STORE(v) TC_R5(TC_STORE_ROW, v)
+               TC_PREP(0) TC_PREP(1) TC_OUT_BEGIN(2) TC_OUT_2x2(0, 1) TC_OUT_2x2(2, 3) TC_OUT_2x2(4, 5)
+                   TC_OUT_2x2(6, 7))
 TC_VNNI_KERNEL(5, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_LOAD(1) TC_LOAD(2) TC_LOAD(3),
                TC_R5(TC_ROW, 0), TC_R5(TC_BCAST, 0),
                TC_R5(TC_VNNI_STEP, 0) TC_R5(TC_VNNI_STEP, 1) TC_R5(TC_VNNI_STEP, 2) TC_R5(TC_VNNI_STEP, 3),
                TC_R5(TC_INIT, 0) TC_R5(TC_INIT, 1) TC_R5(TC_INIT, 2) TC_R5(TC_INIT, 3),
-               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1) TC_STORE_BLOCK(2) TC_STORE_BLOCK(3))
-#undef TC_ROWS_STORE
-#define TC_ROWS_STORE(v) TC_R5(TC_STORE_ROW, v)
+               TC_PREP(0) TC_PREP(1) TC_PREP(2) TC_PREP(3) TC_OUT_BEGIN(4) TC_OUT_4x1(0) TC_OUT_4x1(1)
+                   TC_OUT_4x1(2) TC_OUT_4x1(3) TC_OUT_4x1(4))
 TC_VNNI_KERNEL(5, 2, TC_BIAS(0) TC_BIAS(1), TC_LOAD(0) TC_LOAD(1), TC_R5(TC_ROW, 0), TC_R5(TC_BCAST, 0),
                TC_R5(TC_VNNI_STEP, 0) TC_R5(TC_VNNI_STEP, 1), TC_R5(TC_INIT, 0) TC_R5(TC_INIT, 1),
-               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1))
+               TC_PREP(0) TC_PREP(1) TC_OUT_BEGIN(2) TC_OUT_2x2(0, 1) TC_OUT_2x2(2, 3) TC_OUT_2x2(4, 4))
 TC_VNNI_KERNEL(5, 1, TC_BIAS(0), TC_LOAD(0), TC_R5(TC_ROW, 0), TC_R5(TC_BCAST, 0), TC_R5(TC_VNNI_STEP, 0),
-               TC_R5(TC_INIT, 0), TC_STORE_BLOCK(0))
-#undef TC_ROWS_STORE
-#define TC_ROWS_STORE(v) TC_R1(TC_STORE_ROW, v)
+               TC_R5(TC_INIT, 0), TC_PREP(0) TC_OUT_BEGIN(1) TC_OUT_1x4(0, 1, 2, 3) TC_OUT_1x4(4, 4, 4, 4))
 TC_VNNI_KERNEL(1, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_LOAD(1) TC_LOAD(2) TC_LOAD(3),
                TC_R1(TC_ROW, 0), TC_R1(TC_BCAST, 0),
                TC_R1(TC_VNNI_STEP, 0) TC_R1(TC_VNNI_STEP, 1) TC_R1(TC_VNNI_STEP, 2) TC_R1(TC_VNNI_STEP, 3),
                TC_R1(TC_INIT, 0) TC_R1(TC_INIT, 1) TC_R1(TC_INIT, 2) TC_R1(TC_INIT, 3),
-               TC_STORE_BLOCK(0) TC_STORE_BLOCK(1) TC_STORE_BLOCK(2) TC_STORE_BLOCK(3))
-#undef TC_ROWS_STORE
+               TC_PREP(0) TC_PREP(1) TC_PREP(2) TC_PREP(3) TC_OUT_BEGIN(4) TC_OUT_4x1(0))
 
 /* ---- the kernel ---------------------------------------------------------------------------------- */
 
@@ -265,7 +331,8 @@ static inline int tc_vnni_inside(const tc_conv_s8 *g, ptrdiff_t oy, ptrdiff_t ox
   return iy0 >= 0 && iy0 + (g->kh - 1) * g->dh < g->h && ix0 >= 0 && ix0 + (g->kw - 1) * g->dw < g->w_;
 }
 
-static void tc_vnni_conv_s8(const tc_conv_s8 *g)
+/* scratch: TC_VNNI_RQ_BYTES per block of 16 output channels and 64 bytes (alignment) */
+static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
 {
   const ptrdiff_t c = g->c, run = g->kw * c, run4 = (run + 3) / 4, stride = 4 * g->kh * run4;
   const ptrdiff_t P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
@@ -287,9 +354,13 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g)
   t.g = g;
   t.nruns = g->kh;
   t.run4 = run4;
-  t.lo = _mm512_set1_epi32(g->act_min - g->out_zp);
-  t.hi = _mm512_set1_epi32(g->act_max - g->out_zp);
-  t.zp = _mm512_set1_epi32(g->out_zp);
+  t.out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
+  {
+    tc_mbqm16_c *rq = (tc_mbqm16_c *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    for (b0 = 0; b0 < nb; b0++)
+      rq[b0] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b0), _mm512_loadu_si512(g->shift + 16 * b0));
+    t.rq = rq;
+  }
   for (i = 0; i < TC_VNNI_MR; i++) { /* the 12-row kernel reads every row of a tile */
     t.rows[i] = tc_vnni_zeros;
     t.rstep[i] = 4 * run4;
