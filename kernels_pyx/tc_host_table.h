@@ -4,16 +4,23 @@
 void tc_add_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_add_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_add_s8_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_binary_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_conv2d_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_conv2d_s8_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_dwconv2d_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_dwconv2d_s8_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_fc_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_fc_s8_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 typedef struct {
   const char *name;
@@ -94,15 +101,22 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_add_s16_avx512vnni", tc_add_s16_avx512vnni},
   {"tc_add_s8_avx2", tc_add_s8_avx2},
   {"tc_add_s8_avx512vnni", tc_add_s8_avx512vnni},
+  {"tc_add_s8_avxvnni", tc_add_s8_avxvnni},
   {"tc_binary_s16_avx512vnni", tc_binary_s16_avx512vnni},
   {"tc_conv2d_f32_avx2", tc_conv2d_f32_avx2},
+  {"tc_conv2d_f32_avxvnni", tc_conv2d_f32_avxvnni},
   {"tc_conv2d_s8_avx2", tc_conv2d_s8_avx2},
   {"tc_conv2d_s8_avx512vnni", tc_conv2d_s8_avx512vnni},
+  {"tc_conv2d_s8_avxvnni", tc_conv2d_s8_avxvnni},
   {"tc_dwconv2d_f32_avx2", tc_dwconv2d_f32_avx2},
+  {"tc_dwconv2d_f32_avxvnni", tc_dwconv2d_f32_avxvnni},
   {"tc_dwconv2d_s8_avx2", tc_dwconv2d_s8_avx2},
   {"tc_dwconv2d_s8_avx512vnni", tc_dwconv2d_s8_avx512vnni},
+  {"tc_dwconv2d_s8_avxvnni", tc_dwconv2d_s8_avxvnni},
   {"tc_fc_f32_avx2", tc_fc_f32_avx2},
+  {"tc_fc_f32_avxvnni", tc_fc_f32_avxvnni},
   {"tc_fc_s8_avx2", tc_fc_s8_avx2},
   {"tc_fc_s8_avx512vnni", tc_fc_s8_avx512vnni},
+  {"tc_fc_s8_avxvnni", tc_fc_s8_avxvnni},
 };
-static const int tc_host_nkernels = 83;
+static const int tc_host_nkernels = 90;

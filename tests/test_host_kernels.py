@@ -600,6 +600,44 @@ def test_kernel_table():
         assert impl.symbol in _host.SYMBOLS, impl.symbol
 
 
+@pytest.mark.skipif(not isa.SIMD, reason="no x86-64 versions on this machine")
+def test_avxvnni_level():
+    """The avxvnni level, checked without an AVX-VNNI CPU (test_conv and the others run it where the
+    CPU has it): the AVX2 kernels under their own names (tc_x86_s8.h's dot products on vpdpwssd),
+    each compiled into the extension and chosen first at its level, the AVX2 version next, with the
+    same constants and limits (not run here: an executor refuses a level the CPU lacks); an
+    avx512vnni run falls back on them only on a CPU that has AVX-VNNI as well."""
+    mine = sorted(k for k, lv in isa.SIMD if lv == "avxvnni")
+    assert mine == sorted(k for k, lv in isa.SIMD if lv == "avx2")
+    assert {"conv2d_s8", "fc_s8", "dwconv2d_s8", "add_s8"} <= set(mine)
+    for name in mine:
+        impl = isa.SIMD[(name, "avxvnni")]
+        assert impl.symbol == f"tc_{name}_avxvnni" and impl.symbol in _host.SYMBOLS
+        assert [i.name for i in isa.candidates(name, "avxvnni")] == [f"{name}@avxvnni", f"{name}@avx2", name]
+        assert isa.impl(f"{name}@avxvnni", "avxvnni") is impl
+        with pytest.raises(kt.KernelParamError):
+            isa.impl(f"{name}@avxvnni", "avx2")
+        own = ["avx512vnni"] if (name, "avx512vnni") in isa.SIMD else []
+        below = ["avxvnni"] if "avxvnni" in isa.cpu_levels() else []  # Zen 4, Ice Lake: none
+        assert [i.isa for i in isa.candidates(name, "avx512vnni")] == own + below + ["avx2", "portable"]
+    rng = np.random.default_rng(11)
+    ran = set()
+    for dtype in (np.int8, np.float32):
+        for depthwise, case in ((False, CONV_CASES[3]), (True, CONV_CASES[6]),
+                                (True, ((1, 6, 7, 24), 1, (3, 3), (2, 1), (1, 1), "SAME", "RELU6"))):
+            g = conv_graph(rng, dtype, depthwise, *case)
+            size, want, consts, _ = naive_plan(g, "avx2")
+            size, got, consts2, _ = naive_plan(g, "avxvnni")
+            assert [s[0] for s in got] == [s[0].replace("@avx2", "@avxvnni") for s in want]
+            assert [s[1:] for s in got] == [s[1:] for s in want]
+            assert all(np.array_equal(a, b) for a, b in zip(consts, consts2)) and len(consts) == len(consts2)
+            for (name, _, ip, fp), (name2, *_) in zip(got, want):  # the same limits and prepared sizes
+                assert isa.impl(name, "avxvnni").validate(ip, fp) == isa.impl(name2, "avx2").validate(ip, fp)
+            _host.Executor(size, want, consts, "avx2")
+            ran |= {s[0] for s in got}
+    assert {f"{k}@avxvnni" for k in ("conv2d_s8", "dwconv2d_s8", "conv2d_f32", "dwconv2d_f32")} <= ran, ran
+
+
 def test_run_repeats_and_runs_in_threads():
     """run() twice gives the same result; executors run concurrently in threads (GIL released)."""
     import threading

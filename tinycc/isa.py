@@ -10,7 +10,9 @@ its C symbol, its ISA, and, when its constants are laid out for it (packed weigh
 
 ``TINYCC_ISA=portable|avx2|avxvnni|avx512vnni`` (or ``tinycc.compile(..., isa=...)``) forces
 a level; by default the best the CPU supports. A level includes the ones before it where the CPU
-has them (AVX-VNNI and AVX-512 VNNI CPUs all have AVX2).
+has them (AVX-VNNI and AVX-512 VNNI CPUs all have AVX2; AVX-VNNI is no part of AVX-512 VNNI: Ice
+Lake and Zen 4 have the one without the other, so the avx512vnni level falls back on the avxvnni
+versions only on a CPU with both).
 """
 from __future__ import annotations
 
@@ -86,25 +88,34 @@ def resolve(isa: Optional[str] = None) -> str:
     return want
 
 
+def included(level: str) -> tuple:
+    """The levels whose implementations a run at ``level`` may call, lowest first: ``level`` and the
+    ones before it that this CPU has (an avx512vnni run uses the avxvnni versions only where the CPU
+    has AVX-VNNI too)."""
+    have = cpu_levels()
+    return tuple(lv for lv in LEVELS[:LEVELS.index(level)] if lv in have) + (level,)
+
+
 def impl(name: str, level: Optional[str] = None) -> Impl:
-    """The implementation a host step named ``name`` runs: "kernel@isa" names one (its ISA must be at
-    most ``level``, when given); a plain kernel name is the portable implementation."""
+    """The implementation a host step named ``name`` runs: "kernel@isa" names one (its ISA must be
+    one ``level`` includes, when given); a plain kernel name is the portable implementation."""
     kname, _, isa = name.partition("@")
     k = kt.get(kname)
     if not isa:
         return Impl(k)
     if (kname, isa) not in SIMD:
         raise kt.KernelParamError(f"kernel {kname} has no {isa} version")
-    if level is not None and LEVELS.index(isa) > LEVELS.index(level):
-        raise kt.KernelParamError(f"{name} needs {isa}, beyond the {level} this executor runs")
+    if level is not None and isa not in included(level):
+        beyond = LEVELS.index(isa) > LEVELS.index(level)
+        raise kt.KernelParamError(f"{name} needs {isa}, " + (f"beyond the {level} this executor runs" if beyond else
+                                                              f"which this CPU does not have"))
     return SIMD[(kname, isa)]
 
 
 def candidates(kname: str, level: str) -> list:
-    """The implementations of kernel ``kname`` at ``level`` or below, fastest first, the portable one
-    last."""
-    return [SIMD[(kname, lv)] for lv in reversed(LEVELS[:LEVELS.index(level) + 1]) if (kname, lv) in SIMD] + \
-        [Impl(kt.get(kname))]
+    """The implementations of kernel ``kname`` at the levels ``level`` includes, fastest first, the
+    portable one last."""
+    return [SIMD[(kname, lv)] for lv in reversed(included(level)) if (kname, lv) in SIMD] + [Impl(kt.get(kname))]
 
 
 def host_table() -> str:

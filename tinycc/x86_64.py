@@ -2,7 +2,9 @@
 
 At the AVX2 level: convolution and fully connected as one GEMM over weights packed here (blocks
 of 16 output channels, int8 weights in pairs of k for vpmaddwd; float32 weights by k for FMA),
-depthwise convolution with depth multiplier 1, and ADD. Each has the ABI of its kernel; the
+depthwise convolution with depth multiplier 1, and ADD. The AVX-VNNI level has the same kernels,
+packing and limits (the same code, its int8 dot products on vpdpwssd); the AVX-512 VNNI level its
+own int8 GEMM, depthwise convolution and ADDs. Each has the ABI of its kernel; the
 packed ones take their constants in the layout ``prepare`` gives, whose sizes the executor
 checks (``sizes``). A call outside a version's limits (a panel too long, dm > 1) runs the
 portable kernel instead (backend_host.host_call).
@@ -202,7 +204,7 @@ def _dw_avx2(taps):
 
 X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 
-for _isa in ("avx2",) if X86_64 else ():
+for _isa in ("avx2", "avxvnni") if X86_64 else ():  # avxvnni: the same code, its int8 products on vpdpwssd
     for _name, _quant in (("conv2d_s8", True), ("fc_s8", True), ("conv2d_f32", False), ("fc_f32", False)):
         register(Impl(kt.get(_name), _isa, prepare=pack_gemm_s8 if _quant else pack_gemm_f32,
                       sizes=_gemm_sizes(_quant), scratch=lambda p, f: 0))

@@ -14,7 +14,8 @@
  * so that one 32-byte row of a block holds channels 16b..16b+15 for k = 2kp, 2kp + 1. The AVX2
  * inner step broadcasts the int16 pair (a[2kp], a[2kp + 1]) of a pixel to 8 lanes and
  * multiplies it with the pairs of 8 channels (vpmaddwd: two int16 products summed into int32,
- * exact: |x - zp| <= 255, |w| <= 128). Accumulators wrap modulo 2**32 like the reference.
+ * exact: |x - zp| <= 255, |w| <= 128; added to the accumulators by TC_DPWSSD, one vpdpwssd at the
+ * avxvnni level). Accumulators wrap modulo 2**32 like the reference.
  * bias, mult and shift are padded to whole blocks. K2 (K rounded up to even) must be at most
  * TC_KMAX_S8 (the panel's size); the executor validates it.
  *
@@ -30,6 +31,16 @@
 #define TC_MR 4            /* output pixels per GEMM tile */
 #define TC_NR 16           /* output channels per packed weight block */
 #define TC_KMAX_S8 4096    /* largest K2 of the int8 GEMM: the panel is TC_MR * TC_KMAX_S8 int16 */
+
+/* The int16 dot-product-accumulate of the kernels below: per int32 lane,
+ * acc + a[2i] * b[2i] + a[2i + 1] * b[2i + 1], wrapping modulo 2**32. vpmaddwd then vpaddd at
+ * the AVX2 level; one VEX-encoded vpdpwssd (AVX-VNNI, the same arithmetic) in the translation unit
+ * of the avxvnni level, which defines TC_LEVEL_AVXVNNI before including this. */
+#if defined(TC_LEVEL_AVXVNNI)
+#define TC_DPWSSD(acc, a, b) _mm256_dpwssd_avx_epi32((acc), (a), (b))
+#else
+#define TC_DPWSSD(acc, a, b) _mm256_add_epi32((acc), _mm256_madd_epi16((a), (b)))
+#endif
 
 typedef struct {
     const int8_t* x;
@@ -180,17 +191,17 @@ static void tc_block4_s8_avx2(const tc_conv_s8* g, int16_t* const* rows, const i
     for (ptrdiff_t kp = 0; kp < kpairs; kp++) {
         __m256i w0 = tc_wpairs(w, kp, 0), w1 = tc_wpairs(w, kp, 1), v;
         v = tc_bcast_pair(a0 + 2 * kp);
-        c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(v, w0));
-        c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(v, w1));
+        c00 = TC_DPWSSD(c00, v, w0);
+        c01 = TC_DPWSSD(c01, v, w1);
         v = tc_bcast_pair(a1 + 2 * kp);
-        c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(v, w0));
-        c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(v, w1));
+        c10 = TC_DPWSSD(c10, v, w0);
+        c11 = TC_DPWSSD(c11, v, w1);
         v = tc_bcast_pair(a2 + 2 * kp);
-        c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(v, w0));
-        c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(v, w1));
+        c20 = TC_DPWSSD(c20, v, w0);
+        c21 = TC_DPWSSD(c21, v, w1);
         v = tc_bcast_pair(a3 + 2 * kp);
-        c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(v, w0));
-        c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(v, w1));
+        c30 = TC_DPWSSD(c30, v, w0);
+        c31 = TC_DPWSSD(c31, v, w1);
     }
     tc_rq16 c = tc_rq16_load(g, o0);
     __m128i r0 = tc_requant16(c00, c01, &c, rq), r1 = tc_requant16(c10, c11, &c, rq);
@@ -210,10 +221,10 @@ static void tc_block4h_s8_avx2(const tc_conv_s8* g, int16_t* const* rows, const 
     __m256i c0 = _mm256_loadu_si256((const __m256i*)(g->bias + o0)), c1 = c0, c2 = c0, c3 = c0;
     for (ptrdiff_t kp = 0; kp < kpairs; kp++) {
         __m256i w0 = tc_wpairs(w, kp, 0);
-        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(tc_bcast_pair(a0 + 2 * kp), w0));
-        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(tc_bcast_pair(a1 + 2 * kp), w0));
-        c2 = _mm256_add_epi32(c2, _mm256_madd_epi16(tc_bcast_pair(a2 + 2 * kp), w0));
-        c3 = _mm256_add_epi32(c3, _mm256_madd_epi16(tc_bcast_pair(a3 + 2 * kp), w0));
+        c0 = TC_DPWSSD(c0, tc_bcast_pair(a0 + 2 * kp), w0);
+        c1 = TC_DPWSSD(c1, tc_bcast_pair(a1 + 2 * kp), w0);
+        c2 = TC_DPWSSD(c2, tc_bcast_pair(a2 + 2 * kp), w0);
+        c3 = TC_DPWSSD(c3, tc_bcast_pair(a3 + 2 * kp), w0);
     }
     tc_mbqm8_c c = tc_mbqm8_prepare(_mm256_loadu_si256((const __m256i*)(g->mult + o0)),
                                     _mm256_loadu_si256((const __m256i*)(g->shift + o0)));
@@ -236,15 +247,15 @@ static void tc_block1_s8_avx2(const tc_conv_s8* g, const int16_t* a, const int8_
     ptrdiff_t kp = 0;
     for (; kp + 2 <= kpairs; kp += 2) {
         __m256i v = tc_bcast_pair(a + 2 * kp), u = tc_bcast_pair(a + 2 * kp + 2);
-        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(v, tc_wpairs(w, kp, 0)));
-        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(v, tc_wpairs(w, kp, 1)));
-        d0 = _mm256_add_epi32(d0, _mm256_madd_epi16(u, tc_wpairs(w, kp + 1, 0)));
-        d1 = _mm256_add_epi32(d1, _mm256_madd_epi16(u, tc_wpairs(w, kp + 1, 1)));
+        c0 = TC_DPWSSD(c0, v, tc_wpairs(w, kp, 0));
+        c1 = TC_DPWSSD(c1, v, tc_wpairs(w, kp, 1));
+        d0 = TC_DPWSSD(d0, u, tc_wpairs(w, kp + 1, 0));
+        d1 = TC_DPWSSD(d1, u, tc_wpairs(w, kp + 1, 1));
     }
     if (kp < kpairs) {
         __m256i v = tc_bcast_pair(a + 2 * kp);
-        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(v, tc_wpairs(w, kp, 0)));
-        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(v, tc_wpairs(w, kp, 1)));
+        c0 = TC_DPWSSD(c0, v, tc_wpairs(w, kp, 0));
+        c1 = TC_DPWSSD(c1, v, tc_wpairs(w, kp, 1));
     }
     c0 = _mm256_add_epi32(c0, d0);
     c1 = _mm256_add_epi32(c1, d1);
@@ -464,12 +475,12 @@ TC_DW_INLINE void tc_dw_group_s8(const int8_t* const* tab, const int8_t* base, c
             if (wide) {
                 __m128i x0 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p));
                 __m128i x1 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * p + 1));
-                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
-                a[j][1] = _mm256_add_epi32(a[j][1], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x1)), wh));
+                a[j][0] = TC_DPWSSD(a[j][0], _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl);
+                a[j][1] = TC_DPWSSD(a[j][1], _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x1)), wh);
             } else {
                 __m128i x0 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p));
                 __m128i x1 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * p + 1));
-                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl));
+                a[j][0] = TC_DPWSSD(a[j][0], _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)), wl);
             }
         }
     }
@@ -478,11 +489,11 @@ TC_DW_INLINE void tc_dw_group_s8(const int8_t* const* tab, const int8_t* base, c
         for (j = 0; j < m; j++) {
             if (wide) {
                 __m128i x0 = _mm_loadu_si128((const __m128i*)TC_DW_AT(j, 2 * half));
-                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x0)), wl));
-                a[j][1] = _mm256_add_epi32(a[j][1], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x0)), wh));
+                a[j][0] = TC_DPWSSD(a[j][0], _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x0)), wl);
+                a[j][1] = TC_DPWSSD(a[j][1], _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x0)), wh);
             } else {
                 __m128i x0 = _mm_loadl_epi64((const __m128i*)TC_DW_AT(j, 2 * half));
-                a[j][0] = _mm256_add_epi32(a[j][0], _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x0)), wl));
+                a[j][0] = TC_DPWSSD(a[j][0], _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x0)), wl);
             }
         }
     }
