@@ -203,7 +203,7 @@ typedef struct {
   const int8_t *rows[TC_VNNI_MR];
   ptrdiff_t rstep[TC_VNNI_MR]; /* bytes from one run of a row to the next */
   tc_vnni_out out;           /* the output stage's zero point and activation range */
-  const tc_mbqm16_c *rq;     /* each block's requantization constants, prepared once */
+  const tc_mbqm16_c *rq;     /* each block's requantization constants prepared once, or NULL: per tile */
 } tc_vnni_tile;
 
 #define TC_VNNI_ACC(i, v) acc##i##_##v
@@ -238,7 +238,12 @@ typedef struct {
 #define TC_BCAST(i, v) const __m512i x##i = _mm512_xor_si512(_mm512_set1_epi32(tc_load32(q##i + 4 * k)), flip);
 /* The output stage: each block's requantization constants prepared once, then the rows' vectors in
    fours through tc_vnni_pack64. y: the tile's first row at channel 16 b0; rows past m are not stored. */
-#define TC_PREP(v) const tc_mbqm16_c *c##v = t->rq + b0 + v;
+#define TC_PREP(v)                                                                                           \
+  tc_mbqm16_c l##v;                                                                                          \
+  const tc_mbqm16_c *c##v = t->rq ? t->rq + b0 + v                                                           \
+                                  : (l##v = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * (b0 + v)),     \
+                                                              _mm512_loadu_si512(g->shift + 16 * (b0 + v))),   \
+                                     &l##v);
 #define TC_RQ(i, v) tc_mbqm16_any(TC_VNNI_ACC(i, v), c##v)
 #define TC_OUT_BEGIN(NV)                                                                                     \
   const ptrdiff_t oc = g->oc;                                                                                \
@@ -355,7 +360,8 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   t.nruns = g->kh;
   t.run4 = run4;
   t.out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
-  {
+  t.rq = NULL;
+  if (mr > 1) { /* several tiles: prepared once (a fully connected layer's one pixel: in its tile) */
     tc_mbqm16_c *rq = (tc_mbqm16_c *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
     for (b0 = 0; b0 < nb; b0++)
       rq[b0] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b0), _mm512_loadu_si512(g->shift + 16 * b0));
@@ -430,8 +436,7 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
 {
   const ptrdiff_t c = g->c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, nb = (c + 63) / 64;
   const __m512i flip = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512();
-  const __m512i lo = _mm512_set1_epi32(g->act_min - g->out_zp), hi = _mm512_set1_epi32(g->act_max - g->out_zp);
-  const __m512i zp = _mm512_set1_epi32(g->out_zp);
+  const tc_vnni_out out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
   int8_t zpv[64];
   ptrdiff_t off[TC_DWV_TAPS];
   const int8_t *tap[TC_DWV_TAPS + 3];
@@ -492,12 +497,14 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
             }
           }
           {
-            const __m512i p01 = _mm512_packs_epi32(tc_vnni_requant(a0, &rq[0], lo, hi, zp),
-                                                   tc_vnni_requant(a1, &rq[1], lo, hi, zp));
-            const __m512i p23 = _mm512_packs_epi32(tc_vnni_requant(a2, &rq[2], lo, hi, zp),
-                                                   tc_vnni_requant(a3, &rq[3], lo, hi, zp));
+            /* the output stage of tc_vnni_pack64 without its permutation (the channel order undoes
+               the packs' interleaving) */
+            const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a0, &rq[0]), tc_mbqm16_any(a1, &rq[1])),
+                                                  out.zp16);
+            const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a2, &rq[2]), tc_mbqm16_any(a3, &rq[3])),
+                                                  out.zp16);
             _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0, keep,
-                                    _mm512_packs_epi16(p01, p23));
+                                    _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(p01, p23), out.lo8), out.hi8));
           }
         }
       }
