@@ -329,13 +329,6 @@ TC_VNNI_KERNEL(1, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_
 /* the rows of a tile past its last pixel: computed, never stored */
 static const int8_t tc_vnni_zeros[TC_VNNI_KMAX];
 
-/* Does output pixel (b, oy, ox) read only inside the input? */
-static inline int tc_vnni_inside(const tc_conv_s8 *g, ptrdiff_t oy, ptrdiff_t ox)
-{
-  ptrdiff_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
-  return iy0 >= 0 && iy0 + (g->kh - 1) * g->dh < g->h && ix0 >= 0 && ix0 + (g->kw - 1) * g->dw < g->w_;
-}
-
 /* scratch: TC_VNNI_RQ_BYTES per block of 16 output channels and 64 bytes (alignment) */
 static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
 {
@@ -344,8 +337,7 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   /* the tile's rows: 12 for one block of channels, 8 for two, 5 for more; a few pixels (a fully
      connected layer) one at a time */
   const ptrdiff_t mr = P < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
-  /* rows read straight from the input: contiguous runs, the last ending inside the input */
-  const int direct = g->dw == 1 || g->kw == 1;
+  /* rows read straight from the input: contiguous runs (tc_inside_columns), the last ending inside it */
   const int8_t *xend = g->x + g->n * g->h * g->w_ * c;
   const ptrdiff_t ystep = g->dh * g->w_ * c, last = (g->kh - 1) * ystep + 4 * run4;
   /* a 1x1 convolution reading consecutive input pixels: pixel p's row starts at linear + p c */
@@ -354,6 +346,8 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   int8_t panel[TC_VNNI_MR * TC_VNNI_KMAX];
   tc_vnni_tile t;
   ptrdiff_t p0, b0, i, pb = 0, py = 0, px = 0; /* the next pixel: (batch, row, column) */
+  ptrdiff_t in_lo = 0, in_hi = 0;             /* the columns of row py read straight from the input */
+  const int8_t *xrow = g->x;                  /* input pixel (py * sh - pt, -pl) of image pb */
   if (stride > TC_VNNI_KMAX)
     return; /* the executor rejects such steps; never reached */
   t.g = g;
@@ -374,9 +368,20 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   for (p0 = 0; p0 < P; p0 += mr) {
     const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
     for (i = 0; i < m; i++) {
-      const int8_t *src = linear ? linear + (p0 + i) * c
-                                 : g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ + px * g->sw - g->pl) * c;
-      if (direct && (linear || tc_vnni_inside(g, py, px)) && last <= xend - src) {
+      const int8_t *src;
+      int inside;
+      if (linear) {
+        src = linear + (p0 + i) * c;
+        inside = 1;
+      } else {
+        if (px == 0) { /* a new output row: its start and its direct columns */
+          xrow = g->x + ((pb * g->h + py * g->sh - g->pt) * g->w_ - g->pl) * c;
+          tc_inside_columns(g, py, &in_lo, &in_hi);
+        }
+        src = xrow + px * g->sw * c;
+        inside = px >= in_lo && px < in_hi;
+      }
+      if (inside && last <= xend - src) {
         t.rows[i] = src;
         t.rstep[i] = ystep;
       } else {
