@@ -522,6 +522,7 @@ typedef struct {
   __m512i off1, off2, lo, hi, zp;
   __m128i ls;
   tc_mbqm16_c c1, c2, co;
+  tc_vnni_out out;
 } tc_add16_c;
 
 static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
@@ -534,16 +535,42 @@ static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
   k->co = tc_mbqm16_prepare(_mm512_set1_epi32(q->mo), _mm512_set1_epi32(tc_shift_of(q->lo, q->ro)));
   k->lo = _mm512_set1_epi32(q->act_min - q->out_off), k->hi = _mm512_set1_epi32(q->act_max - q->out_off);
   k->zp = _mm512_set1_epi32(q->out_off);
+  k->out = tc_vnni_out_make(q->act_min, q->act_max, q->out_off);
 }
 
-/* tc_add1 on 16 lanes of widened inputs */
+/* tc_add1 on 16 lanes of widened inputs, before the output's zero point and clamp */
+static inline __m512i tc_add16_raw(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
+{
+  x1 = tc_mbqm16_any(_mm512_sll_epi32(_mm512_add_epi32(x1, k->off1), k->ls), &k->c1);
+  x2 = tc_mbqm16_any(_mm512_sll_epi32(_mm512_add_epi32(x2, k->off2), k->ls), &k->c2);
+  return tc_mbqm16_any(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), &k->co);
+}
+
+/* ... clamped, the zero point added */
 static inline __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
 {
-  x1 = _mm512_sll_epi32(_mm512_add_epi32(x1, k->off1), k->ls);
-  x2 = _mm512_sll_epi32(_mm512_add_epi32(x2, k->off2), k->ls);
-  x1 = k->c1.pos ? tc_mbqm16_pos(x1, &k->c1) : tc_mbqm16(x1, &k->c1);
-  x2 = k->c2.pos ? tc_mbqm16_pos(x2, &k->c2) : tc_mbqm16(x2, &k->c2);
-  return tc_vnni_requant(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), &k->co, k->lo, k->hi, k->zp);
+  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_add16_raw(k, x1, x2, sub), k->lo), k->hi), k->zp);
+}
+
+#define TC_ADD_RAW(j) tc_add16_raw(&k, _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(a + i + 16 * (j)))),      \
+                                   _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + i + 16 * (j)))), p->sub)
+
+/* int8: 64 elements at a time through the four-vector output stage, then 16 at a time; y may be a or b
+   (each vector is read before it is written) */
+static ptrdiff_t tc_add_s8_vec16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n)
+{
+  tc_add16_c k;
+  ptrdiff_t i = 0;
+  tc_add16_prepare(p, &k);
+  for (; i + 64 <= n; i += 64)
+    _mm512_storeu_si512(y + i, tc_vnni_pack64(TC_ADD_RAW(0), TC_ADD_RAW(1), TC_ADD_RAW(2), TC_ADD_RAW(3), &k.out));
+  for (; i < n; i += 16) {
+    const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
+    __m512i v = tc_add16(&k, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i)),
+                         _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, b + i)), p->sub);
+    _mm_mask_storeu_epi8(y + i, keep, _mm512_cvtepi32_epi8(v));
+  }
+  return n;
 }
 
 /* n contiguous elements of type T, widened by WIDEN from a LOAD under a mask, narrowed by NARROW to
@@ -561,8 +588,6 @@ static inline __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int 
     }                                                                                                        \
     return n;                                                                                                \
   }
-TC_ADD_VEC16(tc_add_s8_vec16, int8_t, _mm_maskz_loadu_epi8, _mm512_cvtepi8_epi32, _mm512_cvtepi32_epi8,
-             _mm_mask_storeu_epi8)
 TC_ADD_VEC16(tc_add_s16_vec16, int16_t, _mm256_maskz_loadu_epi16, _mm512_cvtepi16_epi32, _mm512_cvtepi32_epi16,
              _mm256_mask_storeu_epi16)
 
