@@ -98,14 +98,17 @@ def cmd_compile(args):
 
 
 def _profile(args, m, x):
-    """--profile: one inference of ``x`` with per-step instruction counts, as a table (and --plot)."""
+    """--profile: one inference of ``x`` with per-step instruction counts on an emulated target, or
+    nanoseconds on the host (the least of 20 runs), as a table (and --plot)."""
     rows = m.profile(x)
+    unit = m.profile_unit
     total = sum(v for _, v in rows) or 1
-    print(f"profile of {os.path.basename(args.model)} on {args.target}: {total:,} instructions in {len(rows)} steps "
+    where = f"{args.target} ({m.isa})" if args.target == "host" else args.target
+    print(f"profile of {os.path.basename(args.model)} on {where}: {total:,} {unit} in {len(rows)} steps "
           f"(+{m.last_profile_overhead:,} before the first step)")
     labels = m.step_labels()
     width = min(max(len(ops) for ops, _ in labels), 60)
-    print(f"{'step':>4}  {'op(s)':<{width}}  {'kernel':<24}  {'instructions':>13}  {'%':>6}")
+    print(f"{'step':>4}  {'op(s)':<{width}}  {'kernel':<24}  {unit:>13}  {'%':>6}")
     for k, ((ops, kernels), (_, v)) in enumerate(zip(labels, rows)):
         for j, line in enumerate(textwrap.wrap(ops, width) or [""]):
             if j == 0:
@@ -115,7 +118,7 @@ def _profile(args, m, x):
                 print(f"{'':>4}  {line}")
     if args.plot:
         from .plot import write_profile
-        write_profile(rows, f"{os.path.basename(args.model)} on {args.target}: instructions per step "
+        write_profile(rows, f"{os.path.basename(args.model)} on {where}: {unit} per step "
                             f"({total:,} in all)", args.plot)
         print(f"wrote {args.plot}")
 
@@ -127,8 +130,8 @@ def cmd_run(args):
         raise InputError("--plot goes with --profile (tinycc report --plot draws the memory plan)")
     if args.profile:
         from .ctarget import COUNTING_TARGETS
-        if args.target not in COUNTING_TARGETS:
-            raise InputError(f"--profile needs an emulated target: {', '.join(COUNTING_TARGETS)}")
+        if args.target not in COUNTING_TARGETS + ("host",):
+            raise InputError(f"--profile needs the host or an emulated target: {', '.join(COUNTING_TARGETS)}")
         if args.input:
             xs = _load_inputs(args.input, m)
             if xs[0].shape != m.inputs[0].shape and xs[0].shape[1:] == m.inputs[0].shape:
@@ -265,8 +268,8 @@ def build_parser():
                    help="print the instructions executed by each inference (the emulated targets: "
                         "cortex-m4, -m7, -m33, -m55, rv64gcv)")
     s.add_argument("--profile", action="store_true",
-                   help="the instructions each step of the plan executes, as a table (one inference: the input, "
-                        "or the first random one; the emulated targets)")
+                   help="the instructions each step of the plan executes on an emulated target, or its "
+                        "nanoseconds on the host, as a table (one inference: the input, or the first random one)")
     s.add_argument("--plot", metavar="FILE", help="with --profile: draw it as a bar chart to FILE (.svg or .png)")
     s = model_cmd("report", cmd_report, "ops, MACs, weights and arena bytes")
     s.add_argument("--json", action="store_true")

@@ -268,6 +268,7 @@ COUNTING_TARGETS = tuple(t for t, r in RUNNERS.items() if r.count_supported)
 class CTargetModel(CompiledModel):
     """``m.write(dir)`` emits the library; ``m(x)`` builds it once and runs it on the target (a model
     with state replays the inputs since the last ``reset()`` in one run, so calls see the state)."""
+    profile_unit = "instructions"
 
     def __init__(self, graph, schedule, plan, target, source=None, passes_applied=(), vlen=128,
                  portable_kernels=False):
@@ -358,16 +359,6 @@ class CTargetModel(CompiledModel):
         if self.has_state:
             self._history = records
         return [self._result(x, ys) for x, ys in zip(xs, outs)]
-
-    def step_labels(self) -> list:
-        """Per step of the plan (the order model.c runs them): (op(s), kernel(s)); a streamed chain
-        names every op it covers."""
-        out = []
-        for op, call, _ in self.program.calls:
-            links = call.links if isinstance(call, streaming.ChainCall) else [(op, call)]
-            out.append((", ".join(f"#{o.index} {o.kind}" if o.index >= 0 else o.where() for o, _ in links),
-                        " > ".join(c.kernel for _, c in links)))
-        return out
 
     def profile(self, x) -> list:
         """Run one inference on ``x`` built with -DTINYCC_PROFILE on an emulated target; the

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import interpreter
+from . import interpreter, streaming
 from .backend_host import HostProgram
 from .errors import InputError
 
@@ -134,6 +134,30 @@ class CompiledModel:
         if isinstance(x, dict):
             return {o.name: y for o, y in zip(self.outputs, ys)}
         return ys[0] if len(ys) == 1 else ys
+
+    def step_labels(self) -> list:
+        """Per step of the plan (the order it runs them): (op(s), kernel(s)); a streamed chain
+        names every op it covers."""
+        out = []
+        for op, call, _ in self.program.calls:
+            links = call.links if isinstance(call, streaming.ChainCall) else [(op, call)]
+            out.append((", ".join(f"#{o.index} {o.kind}" if o.index >= 0 else o.where() for o, _ in links),
+                        " > ".join(c.kernel for _, c in links)))
+        return out
+
+    #: what profile() measures per step
+    profile_unit = "ns"
+
+    def profile(self, x, repeats: int = 20) -> list:
+        """Run the plan ``repeats`` times on ``x`` timing each step (the executor's clock around each
+        kernel call, the GIL released); the least nanoseconds of each step as [(label, ns)], label
+        "op(s): kernel(s)" (step_labels). The model's state, if any, runs on from where it is."""
+        xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
+        for view, v in zip(self._in_views, xs):
+            view[...] = v
+        seconds = self.program.executor.profile(repeats)
+        self.last_profile_overhead = 0
+        return [(f"{ops}: {kernels}", int(round(t * 1e9))) for (ops, kernels), t in zip(self.step_labels(), seconds)]
 
     def run_sequence(self, xs: list) -> list:
         """Reset, then one call per element of ``xs`` in order (a model with state carries it from

@@ -203,7 +203,7 @@ typedef struct {
   const int8_t *rows[TC_VNNI_MR];
   ptrdiff_t rstep[TC_VNNI_MR]; /* bytes from one run of a row to the next */
   tc_vnni_out out;           /* the output stage's zero point and activation range */
-  const tc_mbqm16_c *rq;     /* each block's requantization constants prepared once, or NULL: per tile */
+  const tc_mbqm16_c *rq;     /* each block's requantization constants, prepared once (tiles of several rows) */
 } tc_vnni_tile;
 
 #define TC_VNNI_ACC(i, v) acc##i##_##v
@@ -238,12 +238,12 @@ typedef struct {
 #define TC_BCAST(i, v) const __m512i x##i = _mm512_xor_si512(_mm512_set1_epi32(tc_load32(q##i + 4 * k)), flip);
 /* The output stage: each block's requantization constants prepared once, then the rows' vectors in
    fours through tc_vnni_pack64. y: the tile's first row at channel 16 b0; rows past m are not stored. */
-#define TC_PREP(v)                                                                                           \
-  tc_mbqm16_c l##v;                                                                                          \
-  const tc_mbqm16_c *c##v = t->rq ? t->rq + b0 + v                                                           \
-                                  : (l##v = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * (b0 + v)),     \
-                                                              _mm512_loadu_si512(g->shift + 16 * (b0 + v))),   \
-                                     &l##v);
+#define TC_PREP(v) const tc_mbqm16_c *c##v = t->rq + b0 + v;
+/* a fully connected layer's one pixel: each block's constants prepared in its tile, kept in registers */
+#define TC_PREP1(v)                                                                                          \
+  const tc_mbqm16_c l##v = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * (b0 + v)),                      \
+                                             _mm512_loadu_si512(g->shift + 16 * (b0 + v)));                    \
+  const tc_mbqm16_c *c##v = &l##v;
 #define TC_RQ(i, v) tc_mbqm16_any(TC_VNNI_ACC(i, v), c##v)
 #define TC_OUT_BEGIN(NV)                                                                                     \
   const ptrdiff_t oc = g->oc;                                                                                \
@@ -299,7 +299,7 @@ static inline int32_t tc_load32(const int8_t *p)
 #define TC_R12(F, v) TC_R11(F, v) F(11, v)
 
 /* 12 rows x 1 block, 8 x 2, 5 x 4 (20 accumulators, 4 weight vectors, the broadcasts), 5 x 2 and 5 x 1
-   (the last blocks of a 5-row tile), 1 x 4 */
+   (the last blocks of a 5-row tile), 1 x 4, 1 x 2 and 1 x 1 (a fully connected layer's one pixel) */
 TC_VNNI_KERNEL(12, 1, TC_BIAS(0), TC_LOAD(0), TC_R12(TC_ROW, 0), TC_R12(TC_BCAST, 0), TC_R12(TC_VNNI_STEP, 0),
                TC_R12(TC_INIT, 0),
                TC_PREP(0) TC_OUT_BEGIN(1) TC_OUT_1x4(0, 1, 2, 3) TC_OUT_1x4(4, 5, 6, 7) TC_OUT_1x4(8, 9, 10, 11))
@@ -322,7 +322,12 @@ TC_VNNI_KERNEL(1, 4, TC_BIAS(0) TC_BIAS(1) TC_BIAS(2) TC_BIAS(3), TC_LOAD(0) TC_
                TC_R1(TC_ROW, 0), TC_R1(TC_BCAST, 0),
                TC_R1(TC_VNNI_STEP, 0) TC_R1(TC_VNNI_STEP, 1) TC_R1(TC_VNNI_STEP, 2) TC_R1(TC_VNNI_STEP, 3),
                TC_R1(TC_INIT, 0) TC_R1(TC_INIT, 1) TC_R1(TC_INIT, 2) TC_R1(TC_INIT, 3),
-               TC_PREP(0) TC_PREP(1) TC_PREP(2) TC_PREP(3) TC_OUT_BEGIN(4) TC_OUT_4x1(0))
+               TC_PREP1(0) TC_PREP1(1) TC_PREP1(2) TC_PREP1(3) TC_OUT_BEGIN(4) TC_OUT_4x1(0))
+TC_VNNI_KERNEL(1, 2, TC_BIAS(0) TC_BIAS(1), TC_LOAD(0) TC_LOAD(1), TC_R1(TC_ROW, 0), TC_R1(TC_BCAST, 0),
+               TC_R1(TC_VNNI_STEP, 0) TC_R1(TC_VNNI_STEP, 1), TC_R1(TC_INIT, 0) TC_R1(TC_INIT, 1),
+               TC_PREP1(0) TC_PREP1(1) TC_OUT_BEGIN(2) TC_OUT_2x2(0, 0))
+TC_VNNI_KERNEL(1, 1, TC_BIAS(0), TC_LOAD(0), TC_R1(TC_ROW, 0), TC_R1(TC_BCAST, 0), TC_R1(TC_VNNI_STEP, 0),
+               TC_R1(TC_INIT, 0), TC_PREP1(0) TC_OUT_BEGIN(1) TC_OUT_1x4(0, 0, 0, 0))
 
 /* ---- the kernel ---------------------------------------------------------------------------------- */
 
@@ -355,7 +360,7 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   t.run4 = run4;
   t.out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
   t.rq = NULL;
-  if (mr > 1) { /* several tiles: prepared once (a fully connected layer's one pixel: in its tile) */
+  if (mr > 1) { /* several tiles: prepared once (a fully connected layer's one pixel: TC_PREP1) */
     tc_mbqm16_c *rq = (tc_mbqm16_c *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
     for (b0 = 0; b0 < nb; b0++)
       rq[b0] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b0), _mm512_loadu_si512(g->shift + 16 * b0));
@@ -402,9 +407,14 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
       t.rstep[i] = 4 * run4;
     }
     b0 = 0;
-    if (mr == 1)
+    if (mr == 1) {
       for (; b0 + 4 <= nb; b0 += 4)
         tc_vnni_kernel_1x4(&t, m, p0, b0);
+      for (; b0 + 2 <= nb; b0 += 2)
+        tc_vnni_kernel_1x2(&t, m, p0, b0);
+      for (; b0 < nb; b0++)
+        tc_vnni_kernel_1x1(&t, m, p0, b0);
+    }
     if (mr == 5) {
       for (; b0 + 4 <= nb; b0 += 4)
         tc_vnni_kernel_5x4(&t, m, p0, b0);
