@@ -111,6 +111,7 @@ def _vnni_sizes(p, f, needs):
 
 
 DW_VNNI_TAPS = 64  # the VNNI depthwise kernel's filters: at most this many taps (tc_x86_vnni.h TC_DWV_TAPS)
+DW_VNNI_NARROW = (8, 16, 32)  # fewer channels it takes, 64 / c pixels at a time (tc_vnni_dwconv_s8_narrow)
 
 
 def _dw_order(v: np.ndarray, nb: int) -> np.ndarray:
@@ -123,24 +124,30 @@ def pack_dw_vnni_s8(call):
     """Depthwise int8 weights [1, kh, kw, c] -> per block of 64 channels and group of 4 taps, four
     vectors of 64 bytes: packed[cb, g, q, L, j, t] = w[tap 4 g + t, channel 64 cb + 16 L + 4 q + j]
     (0 past the taps and past c); the bias corrected, bias - (in_zp + 128) * sum_t w, wrapped to
-    int32; bias, mult and shift in the same channel order (tc_x86_vnni.h, tc_vnni_dwconv_s8)."""
+    int32; bias, mult and shift in the same channel order (tc_x86_vnni.h, tc_vnni_dwconv_s8). With c = 8,
+    16 or 32 the kernel takes 64 / c pixels at a time (tc_vnni_dwconv_s8_narrow): one block of the
+    channels repeated to fill 64."""
     p = call.params
     c, taps = p["c"], p["kh"] * p["kw"]
     w = np.asarray(call.bufs[2]).reshape(taps, c)
+    per_channel = [np.asarray(b, np.int64).reshape(-1) for b in call.bufs[3:]]
+    if c in DW_VNNI_NARROW:  # 64 / c pixels side by side: the channels repeated to fill 64
+        w, per_channel, c = np.tile(w, (1, 64 // c)), [np.tile(b, 64 // c) for b in per_channel], 64
     nb, ng = -(-c // 64), -(-taps // 4)
     wp = np.zeros((ng * 4, nb * 64), np.int8)
     wp[:taps, :c] = w
     packed = np.ascontiguousarray(wp.reshape(ng, 4, nb, 4, 4, 4).transpose(2, 0, 4, 3, 5, 1))
-    bias = _wrap32(np.asarray(call.bufs[3], np.int64).reshape(-1) - (p["in_zp"] + 128) * w.astype(np.int64).sum(axis=0))
-    extra = [_dw_order(np.asarray(b).reshape(-1), nb) for b in [bias] + list(call.bufs[4:])]
+    bias = _wrap32(per_channel[0] - (p["in_zp"] + 128) * w.astype(np.int64).sum(axis=0))
+    extra = [_dw_order(b.astype(np.int32), nb) for b in [bias] + per_channel[1:]]
     return dataclasses.replace(call, bufs=call.bufs[:2] + [packed] + extra)
 
 
 def _dw_vnni_sizes(p, f, needs):
     _dm1(p, f, needs)
     taps, nb = p["kh"] * p["kw"], -(-p["c"] // 64)
-    if p["c"] < 64:  # a block of 64 channels mostly empty: the AVX2 kernel (16 at a time) is faster
-        raise kt.KernelParamError(f"c = {p['c']}: the VNNI depthwise kernel takes 64 channels or more")
+    if p["c"] < 64 and (p["c"] not in DW_VNNI_NARROW or p["sw"] not in (1, 2)):
+        raise kt.KernelParamError(f"c = {p['c']}, stride {p['sw']}: the VNNI depthwise kernel takes 64 channels or "
+                                  f"more, or {', '.join(map(str, DW_VNNI_NARROW))} at strides 1 and 2")
     if taps > DW_VNNI_TAPS:
         raise kt.KernelParamError(f"a filter of {taps} taps is larger than the VNNI depthwise kernel's "
                                   f"({DW_VNNI_TAPS})")

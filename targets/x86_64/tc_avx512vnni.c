@@ -34,14 +34,18 @@ void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, v
   tc_vnni_conv_s8(&g, scratch);
 }
 
-/* dwconv2d_s8 with depth multiplier 1 over weights packed by tinycc/x86_64.py (pack_dw_vnni_s8) */
+/* dwconv2d_s8 with depth multiplier 1 over weights packed by tinycc/x86_64.py (pack_dw_vnni_s8): 64 channels
+   at a time, or 64 / c pixels at a time for c = 8, 16, 32 */
 void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   tc_conv_s8 g;
   (void)fp, (void)scratch;
   TC_S8_OPERANDS(g, DWCONV2D_S8);
   TC_CONV_GEOMETRY(g, DWCONV2D_S8);
-  tc_vnni_dwconv_s8(&g);
+  if (g.c < 64)
+    tc_vnni_dwconv_s8_narrow(&g);
+  else
+    tc_vnni_dwconv_s8(&g);
 }
 
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)

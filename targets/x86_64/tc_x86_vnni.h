@@ -447,10 +447,34 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
 
 #define TC_DWV_TAPS 64 /* the filter's taps (kh * kw), at most */
 
+/* one group of four taps (unsigned, 64 bytes each) into the four accumulators, 256 bytes of weights */
+static inline void tc_dwv_group(__m512i v0, __m512i v1, __m512i v2, __m512i v3, const int8_t *w, __m512i *a0,
+                                __m512i *a1, __m512i *a2, __m512i *a3)
+{
+  const __m512i A = _mm512_unpacklo_epi8(v0, v1), B = _mm512_unpackhi_epi8(v0, v1);
+  const __m512i C = _mm512_unpacklo_epi8(v2, v3), D = _mm512_unpackhi_epi8(v2, v3);
+  *a0 = _mm512_dpbusd_epi32(*a0, _mm512_unpacklo_epi16(A, C), _mm512_loadu_si512(w));
+  *a1 = _mm512_dpbusd_epi32(*a1, _mm512_unpackhi_epi16(A, C), _mm512_loadu_si512(w + 64));
+  *a2 = _mm512_dpbusd_epi32(*a2, _mm512_unpacklo_epi16(B, D), _mm512_loadu_si512(w + 128));
+  *a3 = _mm512_dpbusd_epi32(*a3, _mm512_unpackhi_epi16(B, D), _mm512_loadu_si512(w + 192));
+}
+
+/* the four accumulators -> 64 int8 outputs in channel order: the output stage of tc_vnni_pack64
+   without its permutation (the packed channel order undoes the packs' interleaving) */
+static inline __m512i tc_dwv_out(__m512i a0, __m512i a1, __m512i a2, __m512i a3, const tc_mbqm16_c *rq,
+                                 const tc_vnni_out *out)
+{
+  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a0, &rq[0]), tc_mbqm16_any(a1, &rq[1])),
+                                        out->zp16);
+  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a2, &rq[2]), tc_mbqm16_any(a3, &rq[3])),
+                                        out->zp16);
+  return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(p01, p23), out->lo8), out->hi8);
+}
+
 static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
 {
   const ptrdiff_t c = g->c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, nb = (c + 63) / 64;
-  const __m512i flip = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512();
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
   const tc_vnni_out out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
   int8_t zpv[64];
   ptrdiff_t off[TC_DWV_TAPS];
@@ -474,7 +498,7 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
       bias[q] = _mm512_loadu_si512(g->bias + ch0 + 16 * q);
     }
     for (t = ntaps; t < 4 * ngroups; t++)
-      tap[t] = NULL; /* past the filter: a zero vector (its weights are 0) */
+      tap[t] = zpv; /* past the filter: read for nothing (its weights are 0) */
     for (b = 0; b < g->n; b++)
       for (oy = 0; oy < g->oh; oy++) {
         const ptrdiff_t iy0 = oy * g->sh - g->pt;
@@ -497,33 +521,116 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
                 tap[ky * g->kw + kx] = g->x + ((b * g->h + iy0 + ky * g->dh) * g->w_ + ix0 + kx * g->dw) * c + ch0;
           }
           for (gi = 0; gi < ngroups; gi++, w += 256) {
-            __m512i v[4];
-            for (t = 0; t < 4; t++) {
-              const int8_t *p = tap[4 * gi + t];
-              v[t] = p == NULL ? zero : _mm512_xor_si512(_mm512_maskz_loadu_epi8(keep, p), flip);
-            }
-            {
-              const __m512i A = _mm512_unpacklo_epi8(v[0], v[1]), B = _mm512_unpackhi_epi8(v[0], v[1]);
-              const __m512i C = _mm512_unpacklo_epi8(v[2], v[3]), D = _mm512_unpackhi_epi8(v[2], v[3]);
-              a0 = _mm512_dpbusd_epi32(a0, _mm512_unpacklo_epi16(A, C), _mm512_loadu_si512(w));
-              a1 = _mm512_dpbusd_epi32(a1, _mm512_unpackhi_epi16(A, C), _mm512_loadu_si512(w + 64));
-              a2 = _mm512_dpbusd_epi32(a2, _mm512_unpacklo_epi16(B, D), _mm512_loadu_si512(w + 128));
-              a3 = _mm512_dpbusd_epi32(a3, _mm512_unpackhi_epi16(B, D), _mm512_loadu_si512(w + 192));
-            }
+            const int8_t *const *p = tap + 4 * gi;
+#define TC_DWV_TAP(k) _mm512_xor_si512(_mm512_maskz_loadu_epi8(keep, p[k]), flip)
+            tc_dwv_group(TC_DWV_TAP(0), TC_DWV_TAP(1), TC_DWV_TAP(2), TC_DWV_TAP(3), w, &a0, &a1, &a2, &a3);
+#undef TC_DWV_TAP
           }
-          {
-            /* the output stage of tc_vnni_pack64 without its permutation (the channel order undoes
-               the packs' interleaving) */
-            const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a0, &rq[0]), tc_mbqm16_any(a1, &rq[1])),
-                                                  out.zp16);
-            const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a2, &rq[2]), tc_mbqm16_any(a3, &rq[3])),
-                                                  out.zp16);
-            _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0, keep,
-                                    _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(p01, p23), out.lo8), out.hi8));
-          }
+          _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0, keep,
+                                  tc_dwv_out(a0, a1, a2, a3, rq, &out));
         }
       }
   }
+}
+
+/* Fewer than 64 channels (c = 8, 16 or 32; strides 1 and 2): the 64 / c pixels ox0.. of an output
+ * row side by side in the 64 lanes of bytes, "channel" j being channel j % c of pixel j / c. The
+ * weights, bias', mult and shift come packed as for one block of 64 channels of the real ones
+ * repeated 64 / c times (pack_dw_vnni_s8), so the group and output stages are the 64-channel
+ * kernel's, and the 64 output bytes are the pixels' outputs in order. A tap's input for the pixels:
+ * 64 contiguous bytes (sw = 1), or every other c bytes of 128 (sw = 2, gathered by one permutation);
+ * a pixel whose tap is outside the input, or past the row's end, reads zp under the load's mask. */
+static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
+{
+  const ptrdiff_t c = g->c, P = 64 / c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, sw = g->sw;
+  const __m512i flip = _mm512_set1_epi8((char)0x80), zpv = _mm512_set1_epi8((char)g->in_zp);
+  const tc_vnni_out out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
+  /* sw = 2: qword s of pixel p is qword p c / 4 + s of the 128 bytes; the bytes of the pixels in a half */
+  __m512i gather;
+  __mmask64 chunks = 0;
+  int64_t order[8];
+  ptrdiff_t off[TC_DWV_TAPS + 3], tky[TC_DWV_TAPS + 3], tkx[TC_DWV_TAPS + 3], b, oy, ox0, t, q, i;
+  tc_mbqm16_c rq[4];
+  __m512i bias[4];
+  if (ntaps > TC_DWV_TAPS || P * c != 64 || (sw != 1 && sw != 2))
+    return; /* the executor rejects such steps; never reached */
+  for (q = 0; q < 4; q++) {
+    rq[q] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * q), _mm512_loadu_si512(g->shift + 16 * q));
+    bias[q] = _mm512_loadu_si512(g->bias + 16 * q);
+  }
+  for (i = 0; i < 8; i++)
+    order[i] = i / (c / 8) * (c / 4) + i % (c / 8);
+  gather = _mm512_loadu_si512(order);
+  for (i = 0; i < 64; i++)
+    if (i % (2 * c) < c)
+      chunks |= (__mmask64)1 << i;
+  for (t = 0; t < 4 * ngroups; t++) { /* tap t: filter row and column, input offset (past the filter: tap
+                                         0's, read for nothing: its weights are 0) */
+    tky[t] = t < ntaps ? t / g->kw : 0;
+    tkx[t] = t < ntaps ? t % g->kw : 0;
+    off[t] = (tky[t] * g->dh * g->w_ + tkx[t] * g->dw) * c;
+  }
+  for (b = 0; b < g->n; b++)
+    for (oy = 0; oy < g->oh; oy++) {
+      const ptrdiff_t iy0 = oy * g->sh - g->pt;
+      const int rows_inside = iy0 >= 0 && iy0 + (g->kh - 1) * g->dh < g->h;
+      for (ox0 = 0; ox0 < g->ow; ox0 += P) {
+        const ptrdiff_t n = g->ow - ox0 < P ? g->ow - ox0 : P, ix0 = ox0 * sw - g->pl;
+        const int8_t *base = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c; /* may lie outside: then unused */
+        const int inside = rows_inside && n == P && ix0 >= 0 && ix0 + (P - 1) * sw + (g->kw - 1) * g->dw < g->w_;
+        __m512i a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+        const int8_t *w = g->w;
+        ptrdiff_t gi;
+        if (inside && sw == 1) /* every tap of every pixel inside: plain loads */
+          for (gi = 0; gi < ngroups; gi++, w += 256) {
+            const ptrdiff_t *o = off + 4 * gi;
+            tc_dwv_group(_mm512_xor_si512(_mm512_loadu_si512(base + o[0]), flip),
+                         _mm512_xor_si512(_mm512_loadu_si512(base + o[1]), flip),
+                         _mm512_xor_si512(_mm512_loadu_si512(base + o[2]), flip),
+                         _mm512_xor_si512(_mm512_loadu_si512(base + o[3]), flip), w, &a0, &a1, &a2, &a3);
+          }
+        else if (inside)
+          for (gi = 0; gi < ngroups; gi++, w += 256) {
+            const ptrdiff_t *o = off + 4 * gi;
+#define TC_DWV_EVERY_OTHER(k)                                                                                \
+  _mm512_xor_si512(_mm512_permutex2var_epi64(_mm512_loadu_si512(base + o[k]), gather,                           \
+                                             _mm512_loadu_si512(base + o[k] + 64)),                           \
+                   flip)
+            tc_dwv_group(TC_DWV_EVERY_OTHER(0), TC_DWV_EVERY_OTHER(1), TC_DWV_EVERY_OTHER(2), TC_DWV_EVERY_OTHER(3),
+                         w, &a0, &a1, &a2, &a3);
+#undef TC_DWV_EVERY_OTHER
+          }
+        else
+          for (gi = 0; gi < ngroups; gi++, w += 256) {
+            __m512i v[4];
+            for (q = 0; q < 4; q++) {
+              /* the pixels p in [lo, hi) whose tap column col0 + p sw is inside the row read it, the
+                 others zp (all of them in a padding row) */
+              const ptrdiff_t tt = 4 * gi + q, iy = iy0 + tky[tt] * g->dh, col0 = ix0 + tkx[tt] * g->dw;
+              const ptrdiff_t last = g->w_ - 1 - col0;
+              ptrdiff_t lo = col0 >= 0 ? 0 : (sw == 1 ? -col0 : (1 - col0) >> 1);
+              ptrdiff_t hi = last < 0 ? 0 : (sw == 1 ? last : last >> 1) + 1;
+              const int8_t *src = g->x + ((b * g->h + iy) * g->w_ + col0) * c; /* may precede the row: masked */
+              if (iy < 0 || iy >= g->h)
+                hi = 0;
+              hi = hi < n ? hi : n;
+              lo = lo < hi ? lo : hi;
+              if (sw == 1) {
+                v[q] = _mm512_mask_loadu_epi8(zpv, tc_mask64(hi * c) & ~tc_mask64(lo * c), src);
+              } else {
+                const __mmask64 mA = chunks & tc_mask64(2 * c * hi) & ~tc_mask64(2 * c * lo);
+                const __mmask64 mB = chunks & tc_mask64(2 * c * hi - 64) & ~tc_mask64(2 * c * lo - 64);
+                v[q] = _mm512_permutex2var_epi64(_mm512_mask_loadu_epi8(zpv, mA, src), gather,
+                                                 _mm512_mask_loadu_epi8(zpv, mB, src + 64));
+              }
+              v[q] = _mm512_xor_si512(v[q], flip);
+            }
+            tc_dwv_group(v[0], v[1], v[2], v[3], w, &a0, &a1, &a2, &a3);
+          }
+        _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox0) * c, tc_mask64(n * c),
+                                tc_dwv_out(a0, a1, a2, a3, rq, &out));
+      }
+    }
 }
 
 /* ---- ADD and SUB, 16 lanes ----------------------------------------------------------------------- */
