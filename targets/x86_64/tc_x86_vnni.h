@@ -76,7 +76,7 @@ static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
   return c;
 }
 
-static inline __m512i tc_mbqm16(__m512i acc, const tc_mbqm16_c *c)
+TC_DW_INLINE __m512i tc_mbqm16(__m512i acc, const tc_mbqm16_c *c)
 {
   const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
   __m512i x = _mm512_sllv_epi32(acc, c->left);
@@ -100,7 +100,7 @@ static inline __m512i tc_mbqm16(__m512i acc, const tc_mbqm16_c *c)
  * [h < 0]) / 2**r) (r >= 1; h itself for r = 0); nested floor divisions compose, so the result is
  * floor((P + 2**30 + 2**(30+r) - 2**31 [h < 0]) / 2**(31+r)), one 64-bit shift. With m >= 0, h < 0
  * exactly when P < 0 but for h = 0, where both nudges give 0. */
-static inline __m512i tc_mbqm16_pos(__m512i acc, const tc_mbqm16_c *c)
+TC_DW_INLINE __m512i tc_mbqm16_pos(__m512i acc, const tc_mbqm16_c *c)
 {
   const __m512i x = _mm512_sllv_epi32(acc, c->left), zero = _mm512_setzero_si512();
   __m512i even = _mm512_mul_epi32(x, c->mult);
@@ -114,7 +114,7 @@ static inline __m512i tc_mbqm16_pos(__m512i acc, const tc_mbqm16_c *c)
 
 /* tc_mbqm16_pos without a left shift and with every right shift >= 1 (shift 31 + right >= 32): the
  * odd lanes' 64-bit results shifted by 32 less land in their high halves, where the blend takes them. */
-static inline __m512i tc_mbqm16_fast(__m512i acc, const tc_mbqm16_c *c)
+TC_DW_INLINE __m512i tc_mbqm16_fast(__m512i acc, const tc_mbqm16_c *c)
 {
   const __m512i zero = _mm512_setzero_si512();
   __m512i even = _mm512_mul_epi32(acc, c->mult);
@@ -126,14 +126,14 @@ static inline __m512i tc_mbqm16_fast(__m512i acc, const tc_mbqm16_c *c)
 }
 
 /* MultiplyByQuantizedMultiplier by the fastest exact form the constants allow */
-static inline __m512i tc_mbqm16_any(__m512i acc, const tc_mbqm16_c *c)
+TC_DW_INLINE __m512i tc_mbqm16_any(__m512i acc, const tc_mbqm16_c *c)
 {
   return c->fast ? tc_mbqm16_fast(acc, c) : c->pos ? tc_mbqm16_pos(acc, c) : tc_mbqm16(acc, c);
 }
 
 /* accumulators -> int8 values in int32 lanes: clamped to [lo, hi] (the activation range without the
    zero point), then the zero point added */
-static inline __m512i tc_vnni_requant(__m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp)
+TC_DW_INLINE __m512i tc_vnni_requant(__m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp)
 {
   const __m512i v = tc_mbqm16_any(acc, c);
   return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zp);
@@ -158,7 +158,7 @@ static inline tc_vnni_out tc_vnni_out_make(int32_t act_min, int32_t act_max, int
   return o;
 }
 
-static inline __m512i tc_vnni_pack64(__m512i v0, __m512i v1, __m512i v2, __m512i v3, const tc_vnni_out *o)
+TC_DW_INLINE __m512i tc_vnni_pack64(__m512i v0, __m512i v1, __m512i v2, __m512i v3, const tc_vnni_out *o)
 {
   const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
   const __m512i a = _mm512_adds_epi16(_mm512_packs_epi32(v0, v1), o->zp16);
@@ -210,8 +210,17 @@ typedef struct {
 /* one (row i, block v) accumulator's k4 step: the block's weights times row i's 4 bytes */
 #define TC_VNNI_STEP(i, v) TC_VNNI_ACC(i, v) = _mm512_dpbusd_epi32(TC_VNNI_ACC(i, v), x##i, w##v);
 
+/* each kernel a function of its own: inlined into its caller, the row pointers of the inner loop would
+   compete with the caller's variables for registers */
+#if defined(__GNUC__)
+#define TC_NOINLINE static __attribute__((noinline))
+#else
+#define TC_NOINLINE static
+#endif
+
+/* tc_vnni_kernel_MRxNV: one tile of m rows (at pixel p0) from the tile's row pointers, blocks b0 .. b0 + NV - 1 */
 #define TC_VNNI_KERNEL(MR, NV, BLOCKS, LOADS, ROWS, BCASTS, STEPS, INIT, STORES)                                 \
-  static void tc_vnni_kernel_##MR##x##NV(const tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t p0, ptrdiff_t b0)          \
+  TC_NOINLINE void tc_vnni_kernel_##MR##x##NV(const tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t p0, ptrdiff_t b0)     \
   {                                                                                                          \
     const tc_conv_s8 *g = t->g;                                                                              \
     const ptrdiff_t kstride = 64 * t->nruns * t->run4;                                                       \
@@ -231,10 +240,38 @@ typedef struct {
     STORES                                                                                                   \
   }
 
+/* tc_vnni_lin_MRxNV: the whole tiles p0 = pbeg, pbeg + MR, ... < pend of a 1x1 convolution over consecutive
+   input pixels (row i of a tile at lin + (p0 + i) c) in one call; for the narrow shapes only, whose
+   accumulators and output stage gcc keeps in registers across the tile loop */
+#define TC_VNNI_KERNEL_LIN(MR, NV, BLOCKS, LOADS, LROWS, BCASTS, STEPS, INIT, STORES)                            \
+  TC_NOINLINE void tc_vnni_lin_##MR##x##NV(const tc_vnni_tile *t, const int8_t *lin, ptrdiff_t pbeg,             \
+                                           ptrdiff_t pend, ptrdiff_t b0)                                     \
+  {                                                                                                          \
+    const tc_conv_s8 *g = t->g;                                                                              \
+    const ptrdiff_t kstride = 64 * t->run4, m = MR;                                                          \
+    const __m512i flip = _mm512_set1_epi8((char)0x80);                                                       \
+    ptrdiff_t p0, k;                                                                                         \
+    BLOCKS                                                                                                   \
+    for (p0 = pbeg; p0 < pend; p0 += MR) {                                                                   \
+      const int8_t *wk = g->w + b0 * kstride;                                                                \
+      LROWS                                                                                                  \
+      INIT                                                                                                   \
+      for (k = 0; k < t->run4; k++, wk += 64) {                                                              \
+        LOADS                                                                                                \
+        BCASTS                                                                                               \
+        STEPS                                                                                                \
+      }                                                                                                      \
+      STORES                                                                                                 \
+    }                                                                                                        \
+  }
+
 #define TC_BIAS(v) const __m512i bias##v = _mm512_loadu_si512(g->bias + 16 * (b0 + v));
 #define TC_INIT(i, v) __m512i TC_VNNI_ACC(i, v) = bias##v;
-#define TC_LOAD(v) const __m512i w##v = _mm512_loadu_si512(wk + v * kstride);
+#define TC_LOAD(v)                                                                                           \
+  __m512i w##v = _mm512_loadu_si512(wk + v * kstride);                                                       \
+  TC_IN_REGISTER(w##v);
 #define TC_ROW(i, v) const int8_t *q##i = t->rows[i] + r * t->rstep[i];
+#define TC_LROW(i, v) const int8_t *q##i = lin + (p0 + i) * g->c;
 #define TC_BCAST(i, v) const __m512i x##i = _mm512_xor_si512(_mm512_set1_epi32(tc_load32(q##i + 4 * k)), flip);
 /* The output stage: each block's requantization constants prepared once, then the rows' vectors in
    fours through tc_vnni_pack64. y: the tile's first row at channel 16 b0; rows past m are not stored. */
@@ -303,6 +340,9 @@ static inline int32_t tc_load32(const int8_t *p)
 TC_VNNI_KERNEL(12, 1, TC_BIAS(0), TC_LOAD(0), TC_R12(TC_ROW, 0), TC_R12(TC_BCAST, 0), TC_R12(TC_VNNI_STEP, 0),
                TC_R12(TC_INIT, 0),
                TC_PREP(0) TC_OUT_BEGIN(1) TC_OUT_1x4(0, 1, 2, 3) TC_OUT_1x4(4, 5, 6, 7) TC_OUT_1x4(8, 9, 10, 11))
+TC_VNNI_KERNEL_LIN(12, 1, TC_BIAS(0), TC_LOAD(0), TC_R12(TC_LROW, 0), TC_R12(TC_BCAST, 0), TC_R12(TC_VNNI_STEP, 0),
+               TC_R12(TC_INIT, 0),
+               TC_PREP(0) TC_OUT_BEGIN(1) TC_OUT_1x4(0, 1, 2, 3) TC_OUT_1x4(4, 5, 6, 7) TC_OUT_1x4(8, 9, 10, 11))
 TC_VNNI_KERNEL(8, 2, TC_BIAS(0) TC_BIAS(1), TC_LOAD(0) TC_LOAD(1), TC_R8(TC_ROW, 0), TC_R8(TC_BCAST, 0),
                TC_R8(TC_VNNI_STEP, 0) TC_R8(TC_VNNI_STEP, 1), TC_R8(TC_INIT, 0) TC_R8(TC_INIT, 1),
                TC_PREP(0) TC_PREP(1) TC_OUT_BEGIN(2) TC_OUT_2x2(0, 1) TC_OUT_2x2(2, 3) TC_OUT_2x2(4, 5)
@@ -333,6 +373,56 @@ TC_VNNI_KERNEL(1, 1, TC_BIAS(0), TC_LOAD(0), TC_R1(TC_ROW, 0), TC_R1(TC_BCAST, 0
 
 /* the rows of a tile past its last pixel: computed, never stored */
 static const int8_t tc_vnni_zeros[TC_VNNI_KMAX];
+
+/* Every block of output channels by the widest kernels the tile height mr allows: KERNEL(shape) names
+   the function of a shape (tc_vnni_kernel_ / tc_vnni_lin_ ...) and ARGS its arguments before b0. */
+#define TC_VNNI_BLOCKS(KERNEL, ARGS)                                                                         \
+  do {                                                                                                       \
+    ptrdiff_t b0 = 0;                                                                                        \
+    if (mr == 1) {                                                                                           \
+      for (; b0 + 4 <= nb; b0 += 4)                                                                          \
+        KERNEL(1x4) TC_UNPAREN ARGS, b0);                                                                               \
+      for (; b0 + 2 <= nb; b0 += 2)                                                                          \
+        KERNEL(1x2) TC_UNPAREN ARGS, b0);                                                                               \
+      for (; b0 < nb; b0++)                                                                                  \
+        KERNEL(1x1) TC_UNPAREN ARGS, b0);                                                                               \
+    }                                                                                                        \
+    if (mr == 5) {                                                                                           \
+      for (; b0 + 4 <= nb; b0 += 4)                                                                          \
+        KERNEL(5x4) TC_UNPAREN ARGS, b0);                                                                               \
+      for (; b0 + 2 <= nb; b0 += 2)                                                                          \
+        KERNEL(5x2) TC_UNPAREN ARGS, b0);                                                                               \
+      for (; b0 < nb; b0++)                                                                                  \
+        KERNEL(5x1) TC_UNPAREN ARGS, b0);                                                                               \
+    }                                                                                                        \
+    if (mr == 8)                                                                                             \
+      for (; b0 + 2 <= nb; b0 += 2)                                                                          \
+        KERNEL(8x2) TC_UNPAREN ARGS, b0);                                                                               \
+    for (; b0 < nb; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */                 \
+      KERNEL(12x1) TC_UNPAREN ARGS, b0);                                                                                \
+  } while (0)
+#define TC_UNPAREN(...) __VA_ARGS__
+#define TC_VNNI_TILE(shape) tc_vnni_kernel_##shape(
+#define TC_VNNI_LIN(shape) tc_vnni_lin_tiles(tc_vnni_kernel_##shape,
+
+typedef void (*tc_vnni_kernel_fn)(const tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t p0, ptrdiff_t b0);
+
+/* The whole tiles [pbeg, pend) of consecutive pixels (a 1x1 convolution) with one tile kernel: each
+   tile's rows set here, the 12-row one-block kernel's tiles in one call */
+static void tc_vnni_lin_tiles(tc_vnni_kernel_fn kernel, tc_vnni_tile *t, const int8_t *lin, ptrdiff_t pbeg,
+                              ptrdiff_t pend, ptrdiff_t mr, ptrdiff_t b0)
+{
+  ptrdiff_t p0, i;
+  if (kernel == tc_vnni_kernel_12x1) {
+    tc_vnni_lin_12x1(t, lin, pbeg, pend, b0);
+    return;
+  }
+  for (p0 = pbeg; p0 < pend; p0 += mr) {
+    for (i = 0; i < mr; i++)
+      t->rows[i] = lin + (p0 + i) * t->g->c;
+    kernel(t, mr, p0, b0);
+  }
+}
 
 /* scratch: TC_VNNI_RQ_BYTES per block of 16 output channels and 64 bytes (alignment) */
 static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
@@ -370,7 +460,19 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
     t.rows[i] = tc_vnni_zeros;
     t.rstep[i] = 4 * run4;
   }
-  for (p0 = 0; p0 < P; p0 += mr) {
+  if (linear && mr > 1) { /* whole tiles of consecutive pixels: each block's kernel over 32 tiles at a time
+                             (their outputs stay in cache until every block has written its part) */
+    ptrdiff_t full = P / mr * mr;
+    while (full > 0 && (full - 1) * c + 4 * run4 > xend - linear) /* the last row must end inside the input */
+      full -= mr;
+    for (p0 = 0; p0 < full; p0 += 32 * mr)
+      TC_VNNI_BLOCKS(TC_VNNI_LIN, (&t, linear, p0, p0 + 32 * mr < full ? p0 + 32 * mr : full, mr));
+    p0 = full;
+    px = full % g->ow, py = full / g->ow % g->oh, pb = full / (g->ow * g->oh);
+  } else {
+    p0 = 0;
+  }
+  for (; p0 < P; p0 += mr) {
     const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
     for (i = 0; i < m; i++) {
       const int8_t *src;
@@ -406,28 +508,7 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
       t.rows[i] = tc_vnni_zeros;
       t.rstep[i] = 4 * run4;
     }
-    b0 = 0;
-    if (mr == 1) {
-      for (; b0 + 4 <= nb; b0 += 4)
-        tc_vnni_kernel_1x4(&t, m, p0, b0);
-      for (; b0 + 2 <= nb; b0 += 2)
-        tc_vnni_kernel_1x2(&t, m, p0, b0);
-      for (; b0 < nb; b0++)
-        tc_vnni_kernel_1x1(&t, m, p0, b0);
-    }
-    if (mr == 5) {
-      for (; b0 + 4 <= nb; b0 += 4)
-        tc_vnni_kernel_5x4(&t, m, p0, b0);
-      for (; b0 + 2 <= nb; b0 += 2)
-        tc_vnni_kernel_5x2(&t, m, p0, b0);
-      for (; b0 < nb; b0++)
-        tc_vnni_kernel_5x1(&t, m, p0, b0);
-    }
-    if (mr == 8)
-      for (; b0 + 2 <= nb; b0 += 2)
-        tc_vnni_kernel_8x2(&t, m, p0, b0);
-    for (; b0 < nb; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */
-      tc_vnni_kernel_12x1(&t, m, p0, b0);
+    TC_VNNI_BLOCKS(TC_VNNI_TILE, (&t, m, p0));
   }
 }
 
@@ -448,7 +529,7 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
 #define TC_DWV_TAPS 64 /* the filter's taps (kh * kw), at most */
 
 /* one group of four taps (unsigned, 64 bytes each) into the four accumulators, 256 bytes of weights */
-static inline void tc_dwv_group(__m512i v0, __m512i v1, __m512i v2, __m512i v3, const int8_t *w, __m512i *a0,
+TC_DW_INLINE void tc_dwv_group(__m512i v0, __m512i v1, __m512i v2, __m512i v3, const int8_t *w, __m512i *a0,
                                 __m512i *a1, __m512i *a2, __m512i *a3)
 {
   const __m512i A = _mm512_unpacklo_epi8(v0, v1), B = _mm512_unpackhi_epi8(v0, v1);
@@ -461,7 +542,7 @@ static inline void tc_dwv_group(__m512i v0, __m512i v1, __m512i v2, __m512i v3, 
 
 /* the four accumulators -> 64 int8 outputs in channel order: the output stage of tc_vnni_pack64
    without its permutation (the packed channel order undoes the packs' interleaving) */
-static inline __m512i tc_dwv_out(__m512i a0, __m512i a1, __m512i a2, __m512i a3, const tc_mbqm16_c *rq,
+TC_DW_INLINE __m512i tc_dwv_out(__m512i a0, __m512i a1, __m512i a2, __m512i a3, const tc_mbqm16_c *rq,
                                  const tc_vnni_out *out)
 {
   const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a0, &rq[0]), tc_mbqm16_any(a1, &rq[1])),
@@ -656,7 +737,7 @@ static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
 }
 
 /* tc_add1 on 16 lanes of widened inputs, before the output's zero point and clamp */
-static inline __m512i tc_add16_raw(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
+TC_DW_INLINE __m512i tc_add16_raw(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
 {
   x1 = tc_mbqm16_any(_mm512_sll_epi32(_mm512_add_epi32(x1, k->off1), k->ls), &k->c1);
   x2 = tc_mbqm16_any(_mm512_sll_epi32(_mm512_add_epi32(x2, k->off2), k->ls), &k->c2);
@@ -664,7 +745,7 @@ static inline __m512i tc_add16_raw(const tc_add16_c *k, __m512i x1, __m512i x2, 
 }
 
 /* ... clamped, the zero point added */
-static inline __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
+TC_DW_INLINE __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
 {
   return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_add16_raw(k, x1, x2, sub), k->lo), k->hi), k->zp);
 }
