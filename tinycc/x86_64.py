@@ -63,7 +63,6 @@ def pack_gemm_f32(call):
 
 
 VNNI_KMAX = 8192  # bytes of a VNNI panel row, each run rounded up to 4 (tc_x86_vnni.h TC_VNNI_KMAX)
-VNNI_RQ_BYTES = 1024  # scratch per block of 16 output channels: its prepared requantization (TC_VNNI_RQ_BYTES)
 
 
 def _wrap32(a) -> np.ndarray:
@@ -112,6 +111,7 @@ def _vnni_sizes(p, f, needs):
 
 DW_VNNI_TAPS = 64  # the VNNI depthwise kernel's filters: at most this many taps (tc_x86_vnni.h TC_DWV_TAPS)
 DW_VNNI_NARROW = (8, 16, 32)  # fewer channels it takes, 64 / c pixels at a time (tc_vnni_dwconv_s8_narrow)
+DW_VNNI_TAILS = (16, 32)  # channels past the last block of 64 it takes 64 / (c % 64) pixels at a time
 
 
 def _dw_order(v: np.ndarray, nb: int) -> np.ndarray:
@@ -125,14 +125,17 @@ def pack_dw_vnni_s8(call):
     vectors of 64 bytes: packed[cb, g, q, L, j, t] = w[tap 4 g + t, channel 64 cb + 16 L + 4 q + j]
     (0 past the taps and past c); the bias corrected, bias - (in_zp + 128) * sum_t w, wrapped to
     int32; bias, mult and shift in the same channel order (tc_x86_vnni.h, tc_vnni_dwconv_s8). With c = 8,
-    16 or 32 the kernel takes 64 / c pixels at a time (tc_vnni_dwconv_s8_narrow): one block of the
-    channels repeated to fill 64."""
+    16 or 32, or 16 or 32 channels past the last block of 64, the kernel takes those 64 / (c % 64) pixels
+    at a time (tc_vnni_dwconv_s8_narrow): the last block holds them repeated to fill 64."""
     p = call.params
     c, taps = p["c"], p["kh"] * p["kw"]
     w = np.asarray(call.bufs[2]).reshape(taps, c)
     per_channel = [np.asarray(b, np.int64).reshape(-1) for b in call.bufs[3:]]
-    if c in DW_VNNI_NARROW:  # 64 / c pixels side by side: the channels repeated to fill 64
-        w, per_channel, c = np.tile(w, (1, 64 // c)), [np.tile(b, 64 // c) for b in per_channel], 64
+    if c in DW_VNNI_NARROW or c % 64 in DW_VNNI_TAILS:  # the last block: its channels repeated to fill 64
+        head, tail = c // 64 * 64, c % 64
+        w = np.concatenate([w[:, :head], np.tile(w[:, head:], (1, 64 // tail))], axis=1)
+        per_channel = [np.concatenate([b[:head], np.tile(b[head:], 64 // tail)]) for b in per_channel]
+        c = head + 64
     nb, ng = -(-c // 64), -(-taps // 4)
     wp = np.zeros((ng * 4, nb * 64), np.int8)
     wp[:taps, :c] = w
@@ -219,8 +222,7 @@ for _isa in ("avx2", "avxvnni") if X86_64 else ():  # avxvnni: the same code, it
         register(Impl(kt.get(_name), _isa, sizes=_dw_avx2(_taps), scratch=lambda p, f: 0))
     register(Impl(kt.get("add_s8"), _isa))
 for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
-    register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes,
-                  scratch=lambda p, f: -(-_conv_k(p)[0] // 16) * VNNI_RQ_BYTES + 64))
+    register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes, scratch=lambda p, f: 0))
 if X86_64:
     register(Impl(kt.get("dwconv2d_s8"), "avx512vnni", prepare=pack_dw_vnni_s8, sizes=_dw_vnni_sizes,
                   scratch=lambda p, f: 0))

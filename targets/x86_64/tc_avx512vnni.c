@@ -19,33 +19,37 @@
 void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   tc_conv_s8 g;
-  (void)fp;
+  (void)fp, (void)scratch;
   TC_S8_OPERANDS(g, CONV2D_S8);
   TC_CONV_GEOMETRY(g, CONV2D_S8);
-  tc_vnni_conv_s8(&g, scratch);
+  tc_vnni_conv_s8(&g);
 }
 
 void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   tc_conv_s8 g;
-  (void)fp;
+  (void)fp, (void)scratch;
   TC_S8_OPERANDS(g, FC_S8);
   TC_FC_GEOMETRY(g, FC_S8);
-  tc_vnni_conv_s8(&g, scratch);
+  tc_vnni_conv_s8(&g);
 }
 
 /* dwconv2d_s8 with depth multiplier 1 over weights packed by tinycc/x86_64.py (pack_dw_vnni_s8): 64 channels
-   at a time, or 64 / c pixels at a time for c = 8, 16, 32 */
+   at a time, and 64 / c pixels at a time for c = 8, 16, 32 or for the last 16 or 32 channels */
 void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   tc_conv_s8 g;
   (void)fp, (void)scratch;
   TC_S8_OPERANDS(g, DWCONV2D_S8);
   TC_CONV_GEOMETRY(g, DWCONV2D_S8);
-  if (g.c < 64)
-    tc_vnni_dwconv_s8_narrow(&g);
-  else
-    tc_vnni_dwconv_s8(&g);
+  if (g.c < 64) {
+    tc_vnni_dwconv_s8_narrow(&g, 0, g.c);
+  } else if (g.c % 64 == 16 || g.c % 64 == 32) { /* the last 16 or 32 channels several pixels at a time */
+    tc_vnni_dwconv_s8(&g, g.c / 64);
+    tc_vnni_dwconv_s8_narrow(&g, g.c / 64 * 64, g.c % 64);
+  } else {
+    tc_vnni_dwconv_s8(&g, (g.c + 63) / 64);
+  }
 }
 
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)

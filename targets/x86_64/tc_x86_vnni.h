@@ -43,8 +43,6 @@ typedef struct {
   int fast; /* pos, no left shift and every right shift >= 1: tc_mbqm16_fast applies */
 } tc_mbqm16_c;
 
-#define TC_VNNI_RQ_BYTES 1024 /* the scratch a block of 16 channels takes (tinycc/x86_64.py VNNI_RQ_BYTES) */
-TC_X86_CHECK(vnni_rq_bytes, sizeof(tc_mbqm16_c) <= TC_VNNI_RQ_BYTES);
 
 static inline void tc_mbqm16_nudges(__m512i right64, __m512i *shift, __m512i *nudge, __m512i *neg)
 {
@@ -203,7 +201,8 @@ typedef struct {
   const int8_t *rows[TC_VNNI_MR];
   ptrdiff_t rstep[TC_VNNI_MR]; /* bytes from one run of a row to the next */
   tc_vnni_out out;           /* the output stage's zero point and activation range */
-  const tc_mbqm16_c *rq;     /* each block's requantization constants, prepared once (tiles of several rows) */
+  const tc_mbqm16_c *rq;     /* the requantization constants of blocks bc, bc + 1, ... (tiles of several rows) */
+  ptrdiff_t bc;
 } tc_vnni_tile;
 
 #define TC_VNNI_ACC(i, v) acc##i##_##v
@@ -273,9 +272,7 @@ typedef struct {
 #define TC_ROW(i, v) const int8_t *q##i = t->rows[i] + r * t->rstep[i];
 #define TC_LROW(i, v) const int8_t *q##i = lin + (p0 + i) * g->c;
 #define TC_BCAST(i, v) const __m512i x##i = _mm512_xor_si512(_mm512_set1_epi32(tc_load32(q##i + 4 * k)), flip);
-/* The output stage: each block's requantization constants prepared once, then the rows' vectors in
-   fours through tc_vnni_pack64. y: the tile's first row at channel 16 b0; rows past m are not stored. */
-#define TC_PREP(v) const tc_mbqm16_c *c##v = t->rq + b0 + v;
+#define TC_PREP(v) const tc_mbqm16_c *c##v = t->rq + (b0 + v - t->bc);
 /* a fully connected layer's one pixel: each block's constants prepared in its tile, kept in registers */
 #define TC_PREP1(v)                                                                                          \
   const tc_mbqm16_c l##v = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * (b0 + v)),                      \
@@ -378,27 +375,27 @@ static const int8_t tc_vnni_zeros[TC_VNNI_KMAX];
    the function of a shape (tc_vnni_kernel_ / tc_vnni_lin_ ...) and ARGS its arguments before b0. */
 #define TC_VNNI_BLOCKS(KERNEL, ARGS)                                                                         \
   do {                                                                                                       \
-    ptrdiff_t b0 = 0;                                                                                        \
+    ptrdiff_t b0 = bc;                                                                                       \
     if (mr == 1) {                                                                                           \
-      for (; b0 + 4 <= nb; b0 += 4)                                                                          \
+      for (; b0 + 4 <= be; b0 += 4)                                                                          \
         KERNEL(1x4) TC_UNPAREN ARGS, b0);                                                                               \
-      for (; b0 + 2 <= nb; b0 += 2)                                                                          \
+      for (; b0 + 2 <= be; b0 += 2)                                                                          \
         KERNEL(1x2) TC_UNPAREN ARGS, b0);                                                                               \
-      for (; b0 < nb; b0++)                                                                                  \
+      for (; b0 < be; b0++)                                                                                  \
         KERNEL(1x1) TC_UNPAREN ARGS, b0);                                                                               \
     }                                                                                                        \
     if (mr == 5) {                                                                                           \
-      for (; b0 + 4 <= nb; b0 += 4)                                                                          \
+      for (; b0 + 4 <= be; b0 += 4)                                                                          \
         KERNEL(5x4) TC_UNPAREN ARGS, b0);                                                                               \
-      for (; b0 + 2 <= nb; b0 += 2)                                                                          \
+      for (; b0 + 2 <= be; b0 += 2)                                                                          \
         KERNEL(5x2) TC_UNPAREN ARGS, b0);                                                                               \
-      for (; b0 < nb; b0++)                                                                                  \
+      for (; b0 < be; b0++)                                                                                  \
         KERNEL(5x1) TC_UNPAREN ARGS, b0);                                                                               \
     }                                                                                                        \
     if (mr == 8)                                                                                             \
-      for (; b0 + 2 <= nb; b0 += 2)                                                                          \
+      for (; b0 + 2 <= be; b0 += 2)                                                                          \
         KERNEL(8x2) TC_UNPAREN ARGS, b0);                                                                               \
-    for (; b0 < nb; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */                 \
+    for (; b0 < be; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */                 \
       KERNEL(12x1) TC_UNPAREN ARGS, b0);                                                                                \
   } while (0)
 #define TC_UNPAREN(...) __VA_ARGS__
@@ -424,13 +421,11 @@ static void tc_vnni_lin_tiles(tc_vnni_kernel_fn kernel, tc_vnni_tile *t, const i
   }
 }
 
-/* scratch: TC_VNNI_RQ_BYTES per block of 16 output channels and 64 bytes (alignment) */
-static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
+/* The output channel blocks [bc, be) of every pixel, t->rq holding their requantization (tiles of several rows) */
+static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t bc, ptrdiff_t be)
 {
-  const ptrdiff_t c = g->c, run = g->kw * c, run4 = (run + 3) / 4, stride = 4 * g->kh * run4;
+  const ptrdiff_t c = g->c, run4 = t_->run4, stride = 4 * g->kh * run4;
   const ptrdiff_t P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
-  /* the tile's rows: 12 for one block of channels, 8 for two, 5 for more; a few pixels (a fully
-     connected layer) one at a time */
   const ptrdiff_t mr = P < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
   /* rows read straight from the input: contiguous runs (tc_inside_columns), the last ending inside it */
   const int8_t *xend = g->x + g->n * g->h * g->w_ * c;
@@ -439,23 +434,10 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   const int8_t *linear = tc_contiguous_1x1(g->n, g->h, g->w_, g->oh, g->ow, g->kh, g->kw, g->sh, g->sw, g->pt, g->pl)
                              ? g->x - g->pt * g->w_ * c : NULL;
   int8_t panel[TC_VNNI_MR * TC_VNNI_KMAX];
-  tc_vnni_tile t;
-  ptrdiff_t p0, b0, i, pb = 0, py = 0, px = 0; /* the next pixel: (batch, row, column) */
+  tc_vnni_tile t = *t_;
+  ptrdiff_t p0, i, pb = 0, py = 0, px = 0; /* the next pixel: (batch, row, column) */
   ptrdiff_t in_lo = 0, in_hi = 0;             /* the columns of row py read straight from the input */
   const int8_t *xrow = g->x;                  /* input pixel (py * sh - pt, -pl) of image pb */
-  if (stride > TC_VNNI_KMAX)
-    return; /* the executor rejects such steps; never reached */
-  t.g = g;
-  t.nruns = g->kh;
-  t.run4 = run4;
-  t.out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
-  t.rq = NULL;
-  if (mr > 1) { /* several tiles: prepared once (a fully connected layer's one pixel: TC_PREP1) */
-    tc_mbqm16_c *rq = (tc_mbqm16_c *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
-    for (b0 = 0; b0 < nb; b0++)
-      rq[b0] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b0), _mm512_loadu_si512(g->shift + 16 * b0));
-    t.rq = rq;
-  }
   for (i = 0; i < TC_VNNI_MR; i++) { /* the 12-row kernel reads every row of a tile */
     t.rows[i] = tc_vnni_zeros;
     t.rstep[i] = 4 * run4;
@@ -512,6 +494,30 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g, void *scratch)
   }
 }
 
+#define TC_VNNI_RQ_MAX 32 /* blocks whose requantization is prepared at a time (on the stack) */
+
+static void tc_vnni_conv_s8(const tc_conv_s8 *g)
+{
+  const ptrdiff_t run4 = (g->kw * g->c + 3) / 4, P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
+  tc_mbqm16_c rq[TC_VNNI_RQ_MAX];
+  tc_vnni_tile t;
+  ptrdiff_t bc, be, b;
+  if (4 * g->kh * run4 > TC_VNNI_KMAX)
+    return; /* the executor rejects such steps; never reached */
+  t.g = g;
+  t.nruns = g->kh;
+  t.run4 = run4;
+  t.out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
+  t.rq = rq;
+  for (bc = 0; bc < nb; bc = be) { /* (a fully connected layer's one pixel prepares its blocks in its tile) */
+    be = nb - bc < TC_VNNI_RQ_MAX ? nb : bc + TC_VNNI_RQ_MAX;
+    for (b = bc; b < be && P >= 4; b++)
+      rq[b - bc] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b), _mm512_loadu_si512(g->shift + 16 * b));
+    t.bc = bc;
+    tc_vnni_conv_range(g, &t, bc, be);
+  }
+}
+
 /* ---- depthwise convolution, depth multiplier 1 ------------------------------------------------
  *
  * 64 channels at a time, 4 taps per vpdpbusd: the inputs of taps t0..t3 (64 channels each, made
@@ -552,9 +558,9 @@ TC_DW_INLINE __m512i tc_dwv_out(__m512i a0, __m512i a1, __m512i a2, __m512i a3, 
   return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(p01, p23), out->lo8), out->hi8);
 }
 
-static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
+static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. nb - 1 */
 {
-  const ptrdiff_t c = g->c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, nb = (c + 63) / 64;
+  const ptrdiff_t c = g->c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4;
   const __m512i flip = _mm512_set1_epi8((char)0x80);
   const tc_vnni_out out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
   int8_t zpv[64];
@@ -614,36 +620,53 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g)
   }
 }
 
-/* Fewer than 64 channels (c = 8, 16 or 32; strides 1 and 2): the 64 / c pixels ox0.. of an output
- * row side by side in the 64 lanes of bytes, "channel" j being channel j % c of pixel j / c. The
- * weights, bias', mult and shift come packed as for one block of 64 channels of the real ones
- * repeated 64 / c times (pack_dw_vnni_s8), so the group and output stages are the 64-channel
- * kernel's, and the 64 output bytes are the pixels' outputs in order. A tap's input for the pixels:
- * 64 contiguous bytes (sw = 1), or every other c bytes of 128 (sw = 2, gathered by one permutation);
- * a pixel whose tap is outside the input, or past the row's end, reads zp under the load's mask. */
-static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
+/* Narrow blocks: cw = 8, 16 or 32 channels [ch0, ch0 + cw) of each of the 64 / cw pixels ox0.. of an output
+ * row side by side in a vector ("channel" j being channel ch0 + j % cw of pixel j / cw): all the channels of
+ * a layer of fewer than 64 (ch0 = 0, cw = c), or the 16 or 32 past a layer's last whole block of 64. The
+ * block's weights, bias', mult and shift come packed as for 64 channels, its cw channels repeated to fill
+ * them (pack_dw_vnni_s8), so the group and output stages are the 64-channel kernel's, and the 64 output
+ * bytes are the pixels' outputs in order. A tap's inputs for the pixels: 64 contiguous bytes (cw = c,
+ * sw = 1), every other c bytes of 128 (cw = c, sw = 2: one permutation), or one load per pixel inserted
+ * into its lanes (cw < c: 16 or 32); a pixel whose tap is outside the input, or past the row's end, reads
+ * zp instead. */
+static inline __m512i tc_dwv_pixels(const int8_t *src, ptrdiff_t pstride, ptrdiff_t cw)
 {
-  const ptrdiff_t c = g->c, P = 64 / c, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, sw = g->sw;
+  if (cw == 16)
+    return _mm512_inserti32x4(
+        _mm512_inserti32x4(_mm512_inserti32x4(_mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)src)),
+                                              _mm_loadu_si128((const __m128i *)(src + pstride)), 1),
+                           _mm_loadu_si128((const __m128i *)(src + 2 * pstride)), 2),
+        _mm_loadu_si128((const __m128i *)(src + 3 * pstride)), 3);
+  return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)src)),
+                            _mm256_loadu_si256((const __m256i *)(src + pstride)), 1);
+}
+
+static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff_t cw)
+{
+  const ptrdiff_t c = g->c, P = 64 / cw, ntaps = g->kh * g->kw, ngroups = (ntaps + 3) / 4, sw = g->sw;
+  const ptrdiff_t kb = ch0 / 64, pstride = sw * c; /* the packed block; bytes from a pixel's input to the next's */
+  const int whole = cw == c;                       /* the pixels' channels contiguous in the input */
   const __m512i flip = _mm512_set1_epi8((char)0x80), zpv = _mm512_set1_epi8((char)g->in_zp);
   const tc_vnni_out out = tc_vnni_out_make(g->act_min, g->act_max, g->out_zp);
-  /* sw = 2: qword s of pixel p is qword p c / 4 + s of the 128 bytes; the bytes of the pixels in a half */
+  /* cw = c, sw = 2: qword s of pixel p is qword p c / 4 + s of the 128 bytes; the bytes of the pixels */
   __m512i gather;
   __mmask64 chunks = 0;
   int64_t order[8];
   ptrdiff_t off[TC_DWV_TAPS + 3], tky[TC_DWV_TAPS + 3], tkx[TC_DWV_TAPS + 3], b, oy, ox0, t, q, i;
   tc_mbqm16_c rq[4];
   __m512i bias[4];
-  if (ntaps > TC_DWV_TAPS || P * c != 64 || (sw != 1 && sw != 2))
+  if (ntaps > TC_DWV_TAPS || P * cw != 64 || ch0 % 64 || (whole && sw != 1 && sw != 2) || (!whole && cw == 8))
     return; /* the executor rejects such steps; never reached */
   for (q = 0; q < 4; q++) {
-    rq[q] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * q), _mm512_loadu_si512(g->shift + 16 * q));
-    bias[q] = _mm512_loadu_si512(g->bias + 16 * q);
+    rq[q] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 64 * kb + 16 * q),
+                              _mm512_loadu_si512(g->shift + 64 * kb + 16 * q));
+    bias[q] = _mm512_loadu_si512(g->bias + 64 * kb + 16 * q);
   }
   for (i = 0; i < 8; i++)
-    order[i] = i / (c / 8) * (c / 4) + i % (c / 8);
+    order[i] = i / (cw / 8) * (cw / 4) + i % (cw / 8);
   gather = _mm512_loadu_si512(order);
   for (i = 0; i < 64; i++)
-    if (i % (2 * c) < c)
+    if (i % (2 * cw) < cw)
       chunks |= (__mmask64)1 << i;
   for (t = 0; t < 4 * ngroups; t++) { /* tap t: filter row and column, input offset (past the filter: tap
                                          0's, read for nothing: its weights are 0) */
@@ -657,12 +680,14 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
       const int rows_inside = iy0 >= 0 && iy0 + (g->kh - 1) * g->dh < g->h;
       for (ox0 = 0; ox0 < g->ow; ox0 += P) {
         const ptrdiff_t n = g->ow - ox0 < P ? g->ow - ox0 : P, ix0 = ox0 * sw - g->pl;
-        const int8_t *base = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c; /* may lie outside: then unused */
+        /* pixel ox0's input at tap 0 (may lie outside: then unused) */
+        const int8_t *base = g->x + ((b * g->h + iy0) * g->w_ + ix0) * c + ch0;
         const int inside = rows_inside && n == P && ix0 >= 0 && ix0 + (P - 1) * sw + (g->kw - 1) * g->dw < g->w_;
         __m512i a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-        const int8_t *w = g->w;
+        const int8_t *w = g->w + kb * ngroups * 256;
+        int8_t *y = g->y + ((b * g->oh + oy) * g->ow + ox0) * c + ch0;
         ptrdiff_t gi;
-        if (inside && sw == 1) /* every tap of every pixel inside: plain loads */
+        if (inside && whole && sw == 1) /* every tap of every pixel inside: plain loads */
           for (gi = 0; gi < ngroups; gi++, w += 256) {
             const ptrdiff_t *o = off + 4 * gi;
             tc_dwv_group(_mm512_xor_si512(_mm512_loadu_si512(base + o[0]), flip),
@@ -670,7 +695,7 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
                          _mm512_xor_si512(_mm512_loadu_si512(base + o[2]), flip),
                          _mm512_xor_si512(_mm512_loadu_si512(base + o[3]), flip), w, &a0, &a1, &a2, &a3);
           }
-        else if (inside)
+        else if (inside && whole)
           for (gi = 0; gi < ngroups; gi++, w += 256) {
             const ptrdiff_t *o = off + 4 * gi;
 #define TC_DWV_EVERY_OTHER(k)                                                                                \
@@ -681,6 +706,14 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
                          w, &a0, &a1, &a2, &a3);
 #undef TC_DWV_EVERY_OTHER
           }
+        else if (inside)
+          for (gi = 0; gi < ngroups; gi++, w += 256) {
+            const ptrdiff_t *o = off + 4 * gi;
+#define TC_DWV_INSERTED(k) _mm512_xor_si512(tc_dwv_pixels(base + o[k], pstride, cw), flip)
+            tc_dwv_group(TC_DWV_INSERTED(0), TC_DWV_INSERTED(1), TC_DWV_INSERTED(2), TC_DWV_INSERTED(3), w, &a0, &a1,
+                         &a2, &a3);
+#undef TC_DWV_INSERTED
+          }
         else
           for (gi = 0; gi < ngroups; gi++, w += 256) {
             __m512i v[4];
@@ -689,14 +722,21 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
                  others zp (all of them in a padding row) */
               const ptrdiff_t tt = 4 * gi + q, iy = iy0 + tky[tt] * g->dh, col0 = ix0 + tkx[tt] * g->dw;
               const ptrdiff_t last = g->w_ - 1 - col0;
-              ptrdiff_t lo = col0 >= 0 ? 0 : (sw == 1 ? -col0 : (1 - col0) >> 1);
-              ptrdiff_t hi = last < 0 ? 0 : (sw == 1 ? last : last >> 1) + 1;
-              const int8_t *src = g->x + ((b * g->h + iy) * g->w_ + col0) * c; /* may precede the row: masked */
+              ptrdiff_t lo = col0 >= 0 ? 0 : (-col0 + sw - 1) / sw;
+              ptrdiff_t hi = last < 0 ? 0 : last / sw + 1;
+              const int8_t *src = g->x + ((b * g->h + iy) * g->w_ + col0) * c + ch0; /* may precede the row */
               if (iy < 0 || iy >= g->h)
                 hi = 0;
               hi = hi < n ? hi : n;
               lo = lo < hi ? lo : hi;
-              if (sw == 1) {
+              if (!whole) { /* the pixels one at a time */
+                int8_t lanes[64];
+                ptrdiff_t pp;
+                memset(lanes, (int8_t)g->in_zp, sizeof lanes);
+                for (pp = lo; pp < hi; pp++)
+                  memcpy(lanes + pp * cw, src + pp * pstride, (size_t)cw);
+                v[q] = _mm512_loadu_si512(lanes);
+              } else if (sw == 1) {
                 v[q] = _mm512_mask_loadu_epi8(zpv, tc_mask64(hi * c) & ~tc_mask64(lo * c), src);
               } else {
                 const __mmask64 mA = chunks & tc_mask64(2 * c * hi) & ~tc_mask64(2 * c * lo);
@@ -708,8 +748,24 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g)
             }
             tc_dwv_group(v[0], v[1], v[2], v[3], w, &a0, &a1, &a2, &a3);
           }
-        _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox0) * c, tc_mask64(n * c),
-                                tc_dwv_out(a0, a1, a2, a3, rq, &out));
+        {
+          const __m512i v = tc_dwv_out(a0, a1, a2, a3, rq, &out);
+          if (whole) {
+            _mm512_mask_storeu_epi8(y, tc_mask64(n * c), v);
+          } else if (cw == 16) {
+            _mm_storeu_si128((__m128i *)y, _mm512_castsi512_si128(v));
+            if (n > 1)
+              _mm_storeu_si128((__m128i *)(y + c), _mm512_extracti32x4_epi32(v, 1));
+            if (n > 2)
+              _mm_storeu_si128((__m128i *)(y + 2 * c), _mm512_extracti32x4_epi32(v, 2));
+            if (n > 3)
+              _mm_storeu_si128((__m128i *)(y + 3 * c), _mm512_extracti32x4_epi32(v, 3));
+          } else {
+            _mm256_storeu_si256((__m256i *)y, _mm512_castsi512_si256(v));
+            if (n > 1)
+              _mm256_storeu_si256((__m256i *)(y + c), _mm512_extracti64x4_epi64(v, 1));
+          }
+        }
       }
     }
 }
