@@ -580,6 +580,28 @@ cdef class Executor:
             self._run()
         return cnp.PyArray_NewCopy(out_view, cnp.NPY_CORDER)
 
+    def run_many(self, xs, offsets, out_views):
+        """run_io for several inputs and outputs: the bytes of each xs[k] into the arena at offsets[k],
+        run, a list of copies of out_views. The caller checks each x's dtype and shape."""
+        cdef Py_ssize_t k, off, nbytes
+        cdef cnp.ndarray x
+        if self._steps == NULL:
+            raise RuntimeError("Executor was not initialised")
+        if len(xs) != len(offsets):
+            raise ValueError(f"run_many: {len(xs)} inputs, {len(offsets)} offsets")
+        for k in range(len(xs)):
+            x = xs[k]
+            if not cnp.PyArray_IS_C_CONTIGUOUS(x):
+                x = np.ascontiguousarray(x)
+            off = offsets[k]
+            nbytes = cnp.PyArray_NBYTES(x)
+            if off < 0 or off + nbytes > self._arena_nbytes:
+                raise ValueError(f"run_many: bytes [{off}, {off + nbytes}) are outside the arena")
+            memcpy(self._base + off, cnp.PyArray_DATA(x), <size_t>nbytes)
+        with nogil:
+            self._run()
+        return [cnp.PyArray_NewCopy(v, cnp.NPY_CORDER) for v in out_views]
+
     def run_batch(self, inputs, outputs):
         """Run the plan once per sample, in one call with the GIL released: before sample i, row i
         of each input array is copied into the arena at its offset; after it, the arena bytes at

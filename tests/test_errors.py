@@ -185,6 +185,29 @@ def test_wrong_input_count_and_names(kws):
     assert list(out) == [kws.outputs[0].name]
 
 
+def test_two_input_calls_agree_and_check_their_inputs():
+    """A list, a tuple and a dict of inputs (the list and tuple of arrays of the right dtype and shape
+    take the executor's fast path) give the reference's result; a strided input is copied in order; a
+    wrong dtype inside a list is still refused."""
+    from tinycc.testing import ModelBuilder
+    mb = ModelBuilder()
+    a = mb.input("a", (1, 5, 7, 3), "int8", 0.05, -3)
+    b = mb.input("b", (1, 5, 7, 3), "int8", 0.02, 10)
+    y = mb.tensor("y", (1, 5, 7, 3), "int8", 0.07, 4)
+    mb.op("SUB", [a, b], [y])
+    mb.output(y)
+    m = tinycc.compile(mb.build())
+    rng = np.random.default_rng(5)
+    xa = rng.integers(-128, 128, (1, 5, 7, 3)).astype(np.int8)
+    xb = rng.integers(-128, 128, (1, 7, 5, 3)).astype(np.int8).transpose(0, 2, 1, 3)  # not C-contiguous
+    want = m.reference([xa, xb])
+    assert not np.array_equal(want, np.zeros_like(want))
+    for got in (m([xa, xb]), m((xa, xb)), m({"a": xa, "b": xb})["y"]):
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(tinycc.InputError, match="must be int8, got int16"):
+        m([xa, xb.astype(np.int16)])
+
+
 def test_frontend_accepts_bytes_and_paths_equally():
     a = tflite_reader.load(model_path("ad01_int8"))
     b = tflite_reader.load(model_path("ad01_int8").read_bytes())

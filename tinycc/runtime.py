@@ -54,9 +54,11 @@ class CompiledModel:
         self.isa = self.program.level
         self._in_views = [self.program.views[n] for n in graph.inputs]
         self._out_views = [self.program.views[n] for n in graph.outputs]
-        # the one-input one-output fast path of __call__: (input dtype, shape, arena view), output view
+        # the fast paths of __call__: one input and one output (input dtype, shape, arena offset, output
+        # view), or a list of inputs ((dtype, shape) each, their offsets)
         self._fast = (self.inputs[0].dtype, self.inputs[0].shape, plan.offset(graph.inputs[0]), self._out_views[0]) \
             if len(self.inputs) == 1 and len(self.outputs) == 1 else None
+        self._fast_many = ([(i.dtype, i.shape) for i in self.inputs], [plan.offset(n) for n in graph.inputs])
         self._batch_executors = [self.program.executor]  # one per thread of run_batch, made on demand
         self._reset_reference()
 
@@ -123,6 +125,10 @@ class CompiledModel:
         if fast is not None and type(x) is np.ndarray and x.dtype == fast[0] and x.shape == fast[1]:
             # the common case, with as little Python as possible: copy in, run, copy out
             return self.program.executor.run_io(x, fast[2], fast[3])
+        if type(x) in (list, tuple) and len(x) == len(self.inputs) and \
+                all(type(v) is np.ndarray and v.dtype == dt and v.shape == sh for v, (dt, sh) in zip(x, self._fast_many[0])):
+            ys = self.program.executor.run_many(x, self._fast_many[1], self._out_views)
+            return ys[0] if len(ys) == 1 else ys
         xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
         for view, v in zip(self._in_views, xs):
             view[...] = v

@@ -129,13 +129,6 @@ TC_DW_INLINE __m512i tc_mbqm16_any(__m512i acc, const tc_mbqm16_c *c)
   return c->fast ? tc_mbqm16_fast(acc, c) : c->pos ? tc_mbqm16_pos(acc, c) : tc_mbqm16(acc, c);
 }
 
-/* accumulators -> int8 values in int32 lanes: clamped to [lo, hi] (the activation range without the
-   zero point), then the zero point added */
-TC_DW_INLINE __m512i tc_vnni_requant(__m512i acc, const tc_mbqm16_c *c, __m512i lo, __m512i hi, __m512i zp)
-{
-  const __m512i v = tc_mbqm16_any(acc, c);
-  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zp);
-}
 
 /* The output stage of four requantized vectors (tc_mbqm16_any: int32, no zero point yet) at once:
  * packed with saturation to int16, the zero point added with saturation, packed to int8, then clamped
@@ -494,12 +487,46 @@ static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t 
   }
 }
 
-#define TC_VNNI_RQ_MAX 32 /* blocks whose requantization is prepared at a time (on the stack) */
+#define TC_VNNI_RQ_MAX 32     /* blocks whose requantization is prepared at a time (on the stack) */
+#define TC_VNNI_PAD_MAX 65536 /* bytes of the largest input copied with its padding (on the stack) */
 
-static void tc_vnni_conv_s8(const tc_conv_s8 *g)
+/* A convolution of several tiles whose windows reach into the padding, with an input small enough: the
+   input with its padding (zp) made real in xp, so that every pixel's rows are read straight from it
+   (no row gathered); *gp the same convolution over xp. 0: not worth it or too large. */
+static int tc_vnni_pad(const tc_conv_s8 *g, int8_t *xp, tc_conv_s8 *gp)
 {
-  const ptrdiff_t run4 = (g->kw * g->c + 3) / 4, P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
+  const ptrdiff_t c = g->c, hp = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+  const ptrdiff_t wp = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+  const ptrdiff_t x0 = tc_min(g->pl, wp), x1 = tc_min(g->w_ + g->pl, wp); /* the input's columns in a row */
+  ptrdiff_t b, yy;
+  if (g->n * g->oh * g->ow < 4 || (g->pt <= 0 && g->pl == 0 && hp - g->pt <= g->h && wp <= g->w_) ||
+      g->n * hp * wp * c + 64 > TC_VNNI_PAD_MAX)
+    return 0;
+  for (b = 0; b < g->n; b++)
+    for (yy = 0; yy < hp; yy++) {
+      const ptrdiff_t iy = yy - g->pt;
+      int8_t *d = xp + (b * hp + yy) * wp * c;
+      if (iy < 0 || iy >= g->h || x1 <= x0) {
+        memset(d, (int8_t)g->in_zp, (size_t)(wp * c));
+        continue;
+      }
+      memset(d, (int8_t)g->in_zp, (size_t)(x0 * c));
+      memcpy(d + x0 * c, g->x + ((b * g->h + iy) * g->w_ + x0 - g->pl) * c, (size_t)((x1 - x0) * c));
+      memset(d + x1 * c, (int8_t)g->in_zp, (size_t)((wp - x1) * c));
+    }
+  memset(xp + g->n * hp * wp * c, 0, 64); /* the last rows' reads past their runs meet zero weights */
+  *gp = *g;
+  gp->x = xp, gp->h = hp, gp->w_ = wp, gp->pt = 0, gp->pl = 0;
+  return 1;
+}
+
+static void tc_vnni_conv_s8(const tc_conv_s8 *g_)
+{
+  const ptrdiff_t run4 = (g_->kw * g_->c + 3) / 4, P = g_->n * g_->oh * g_->ow, nb = (g_->oc + 15) / 16;
   tc_mbqm16_c rq[TC_VNNI_RQ_MAX];
+  int8_t xp[TC_VNNI_PAD_MAX];
+  tc_conv_s8 gp;
+  const tc_conv_s8 *g = tc_vnni_pad(g_, xp, &gp) ? &gp : g_;
   tc_vnni_tile t;
   ptrdiff_t bc, be, b;
   if (4 * g->kh * run4 > TC_VNNI_KMAX)
