@@ -741,37 +741,54 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
                          &a2, &a3);
 #undef TC_DWV_INSERTED
           }
-        else
+        else if (whole) { /* at a border: per filter column the pixels whose tap is inside the row, per
+                             filter row whether it is inside the input; the others read zp */
+          __mmask64 cmA[TC_DWV_TAPS], cmB[TC_DWV_TAPS];
+          ptrdiff_t kx;
+          for (kx = 0; kx < g->kw; kx++) {
+            const ptrdiff_t col0 = ix0 + kx * g->dw, last = g->w_ - 1 - col0;
+            ptrdiff_t lo = col0 >= 0 ? 0 : (-col0 + sw - 1) / sw, hi = last < 0 ? 0 : last / sw + 1;
+            hi = hi < n ? hi : n;
+            lo = lo < hi ? lo : hi;
+            if (sw == 1) {
+              cmA[kx] = tc_mask64(hi * c) & ~tc_mask64(lo * c);
+            } else {
+              cmA[kx] = chunks & tc_mask64(2 * c * hi) & ~tc_mask64(2 * c * lo);
+              cmB[kx] = chunks & tc_mask64(2 * c * hi - 64) & ~tc_mask64(2 * c * lo - 64);
+            }
+          }
+          for (gi = 0; gi < ngroups; gi++, w += 256) {
+            const ptrdiff_t *o = off + 4 * gi;
+            const ptrdiff_t *ky = tky + 4 * gi, *kx4 = tkx + 4 * gi;
+#define TC_DWV_ROW_OK(k) (iy0 + ky[k] * g->dh >= 0 && iy0 + ky[k] * g->dh < g->h)
+#define TC_DWV_MASKED(k)                                                                                      \
+  _mm512_xor_si512(                                                                                          \
+      sw == 1 ? _mm512_mask_loadu_epi8(zpv, TC_DWV_ROW_OK(k) ? cmA[kx4[k]] : 0, base + o[k])                   \
+              : _mm512_permutex2var_epi64(                                                                     \
+                    _mm512_mask_loadu_epi8(zpv, TC_DWV_ROW_OK(k) ? cmA[kx4[k]] : 0, base + o[k]), gather,      \
+                    _mm512_mask_loadu_epi8(zpv, TC_DWV_ROW_OK(k) ? cmB[kx4[k]] : 0, base + o[k] + 64)),        \
+      flip)
+            tc_dwv_group(TC_DWV_MASKED(0), TC_DWV_MASKED(1), TC_DWV_MASKED(2), TC_DWV_MASKED(3), w, &a0, &a1, &a2,
+                         &a3);
+#undef TC_DWV_MASKED
+#undef TC_DWV_ROW_OK
+          }
+        } else /* a border of the channels past the last block: the pixels one at a time */
           for (gi = 0; gi < ngroups; gi++, w += 256) {
             __m512i v[4];
             for (q = 0; q < 4; q++) {
-              /* the pixels p in [lo, hi) whose tap column col0 + p sw is inside the row read it, the
-                 others zp (all of them in a padding row) */
               const ptrdiff_t tt = 4 * gi + q, iy = iy0 + tky[tt] * g->dh, col0 = ix0 + tkx[tt] * g->dw;
               const ptrdiff_t last = g->w_ - 1 - col0;
-              ptrdiff_t lo = col0 >= 0 ? 0 : (-col0 + sw - 1) / sw;
-              ptrdiff_t hi = last < 0 ? 0 : last / sw + 1;
-              const int8_t *src = g->x + ((b * g->h + iy) * g->w_ + col0) * c + ch0; /* may precede the row */
+              ptrdiff_t lo = col0 >= 0 ? 0 : (-col0 + sw - 1) / sw, hi = last < 0 ? 0 : last / sw + 1, pp;
+              const int8_t *src = g->x + ((b * g->h + iy) * g->w_ + col0) * c + ch0;
+              int8_t lanes[64];
               if (iy < 0 || iy >= g->h)
                 hi = 0;
               hi = hi < n ? hi : n;
-              lo = lo < hi ? lo : hi;
-              if (!whole) { /* the pixels one at a time */
-                int8_t lanes[64];
-                ptrdiff_t pp;
-                memset(lanes, (int8_t)g->in_zp, sizeof lanes);
-                for (pp = lo; pp < hi; pp++)
-                  memcpy(lanes + pp * cw, src + pp * pstride, (size_t)cw);
-                v[q] = _mm512_loadu_si512(lanes);
-              } else if (sw == 1) {
-                v[q] = _mm512_mask_loadu_epi8(zpv, tc_mask64(hi * c) & ~tc_mask64(lo * c), src);
-              } else {
-                const __mmask64 mA = chunks & tc_mask64(2 * c * hi) & ~tc_mask64(2 * c * lo);
-                const __mmask64 mB = chunks & tc_mask64(2 * c * hi - 64) & ~tc_mask64(2 * c * lo - 64);
-                v[q] = _mm512_permutex2var_epi64(_mm512_mask_loadu_epi8(zpv, mA, src), gather,
-                                                 _mm512_mask_loadu_epi8(zpv, mB, src + 64));
-              }
-              v[q] = _mm512_xor_si512(v[q], flip);
+              memset(lanes, (int8_t)g->in_zp, sizeof lanes);
+              for (pp = lo; pp < hi; pp++)
+                memcpy(lanes + pp * cw, src + pp * pstride, (size_t)cw);
+              v[q] = _mm512_xor_si512(_mm512_loadu_si512(lanes), flip);
             }
             tc_dwv_group(v[0], v[1], v[2], v[3], w, &a0, &a1, &a2, &a3);
           }
