@@ -568,36 +568,31 @@ cdef class Executor:
     def run_io(self, cnp.ndarray x, Py_ssize_t offset, cnp.ndarray out_view):
         """One sample with little overhead: the bytes of x (C-contiguous) into the arena at offset,
         run, return a copy of out_view (a view of the arena). The caller checks x's dtype and shape."""
-        cdef Py_ssize_t nbytes = cnp.PyArray_NBYTES(x)
-        if self._steps == NULL:
-            raise RuntimeError("Executor was not initialised")
-        if not cnp.PyArray_IS_C_CONTIGUOUS(x):
-            x = np.ascontiguousarray(x)
-        if offset < 0 or offset + nbytes > self._arena_nbytes:
-            raise ValueError(f"run_io: bytes [{offset}, {offset + nbytes}) are outside the arena")
-        memcpy(self._base + offset, cnp.PyArray_DATA(x), <size_t>nbytes)
+        self._put(x, offset, "run_io")
         with nogil:
             self._run()
         return cnp.PyArray_NewCopy(out_view, cnp.NPY_CORDER)
 
+    cdef int _put(self, cnp.ndarray x, Py_ssize_t offset, str who) except -1:
+        """The bytes of x (made C-contiguous) into the arena at offset."""
+        if self._steps == NULL:
+            raise RuntimeError("Executor was not initialised")
+        if not cnp.PyArray_IS_C_CONTIGUOUS(x):
+            x = np.ascontiguousarray(x)
+        cdef Py_ssize_t nbytes = cnp.PyArray_NBYTES(x)
+        if offset < 0 or offset + nbytes > self._arena_nbytes:
+            raise ValueError(f"{who}: bytes [{offset}, {offset + nbytes}) are outside the arena")
+        memcpy(self._base + offset, cnp.PyArray_DATA(x), <size_t>nbytes)
+        return 0
+
     def run_many(self, xs, offsets, out_views):
         """run_io for several inputs and outputs: the bytes of each xs[k] into the arena at offsets[k],
         run, a list of copies of out_views. The caller checks each x's dtype and shape."""
-        cdef Py_ssize_t k, off, nbytes
-        cdef cnp.ndarray x
-        if self._steps == NULL:
-            raise RuntimeError("Executor was not initialised")
+        cdef Py_ssize_t k
         if len(xs) != len(offsets):
             raise ValueError(f"run_many: {len(xs)} inputs, {len(offsets)} offsets")
         for k in range(len(xs)):
-            x = xs[k]
-            if not cnp.PyArray_IS_C_CONTIGUOUS(x):
-                x = np.ascontiguousarray(x)
-            off = offsets[k]
-            nbytes = cnp.PyArray_NBYTES(x)
-            if off < 0 or off + nbytes > self._arena_nbytes:
-                raise ValueError(f"run_many: bytes [{off}, {off + nbytes}) are outside the arena")
-            memcpy(self._base + off, cnp.PyArray_DATA(x), <size_t>nbytes)
+            self._put(xs[k], offsets[k], "run_many")
         with nogil:
             self._run()
         return [cnp.PyArray_NewCopy(v, cnp.NPY_CORDER) for v in out_views]

@@ -13,11 +13,7 @@
 #define TC_ISA(name) tc_##name##_avx2
 #include "tc_x86_entry.h"
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "tc_x86_level_end.h"
 #else
 typedef int tc_avx2_unused; /* not x86-64 with GCC or clang: nothing here (ISO C: no empty file) */
 #endif

@@ -80,11 +80,7 @@ void tc_binary_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *
             tc_add_s16_run16);
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "tc_x86_level_end.h"
 #else
 typedef int tc_avx512vnni_unused; /* not x86-64 with GCC or clang: nothing here */
 #endif

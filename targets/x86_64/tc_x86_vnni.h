@@ -371,25 +371,25 @@ static const int8_t tc_vnni_zeros[TC_VNNI_KMAX];
     ptrdiff_t b0 = bc;                                                                                       \
     if (mr == 1) {                                                                                           \
       for (; b0 + 4 <= be; b0 += 4)                                                                          \
-        KERNEL(1x4) TC_UNPAREN ARGS, b0);                                                                               \
+        KERNEL(1x4) TC_UNPAREN ARGS, b0);                                                                    \
       for (; b0 + 2 <= be; b0 += 2)                                                                          \
-        KERNEL(1x2) TC_UNPAREN ARGS, b0);                                                                               \
+        KERNEL(1x2) TC_UNPAREN ARGS, b0);                                                                    \
       for (; b0 < be; b0++)                                                                                  \
-        KERNEL(1x1) TC_UNPAREN ARGS, b0);                                                                               \
+        KERNEL(1x1) TC_UNPAREN ARGS, b0);                                                                    \
     }                                                                                                        \
     if (mr == 5) {                                                                                           \
       for (; b0 + 4 <= be; b0 += 4)                                                                          \
-        KERNEL(5x4) TC_UNPAREN ARGS, b0);                                                                               \
+        KERNEL(5x4) TC_UNPAREN ARGS, b0);                                                                    \
       for (; b0 + 2 <= be; b0 += 2)                                                                          \
-        KERNEL(5x2) TC_UNPAREN ARGS, b0);                                                                               \
+        KERNEL(5x2) TC_UNPAREN ARGS, b0);                                                                    \
       for (; b0 < be; b0++)                                                                                  \
-        KERNEL(5x1) TC_UNPAREN ARGS, b0);                                                                               \
+        KERNEL(5x1) TC_UNPAREN ARGS, b0);                                                                    \
     }                                                                                                        \
     if (mr == 8)                                                                                             \
       for (; b0 + 2 <= be; b0 += 2)                                                                          \
-        KERNEL(8x2) TC_UNPAREN ARGS, b0);                                                                               \
-    for (; b0 < be; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */                 \
-      KERNEL(12x1) TC_UNPAREN ARGS, b0);                                                                                \
+        KERNEL(8x2) TC_UNPAREN ARGS, b0);                                                                    \
+    for (; b0 < be; b0++) /* the remaining blocks one at a time (12 rows read, m stored) */                  \
+      KERNEL(12x1) TC_UNPAREN ARGS, b0);                                                                     \
   } while (0)
 #define TC_UNPAREN(...) __VA_ARGS__
 #define TC_VNNI_TILE(shape) tc_vnni_kernel_##shape(
