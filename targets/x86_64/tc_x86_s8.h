@@ -703,7 +703,8 @@ static void tc_fast_dwconv2d_s8(const tc_conv_s8* g) {
    kernel's act_min on: add_s8, add_s16 and binary_s16 lay them out alike), and SUB or not. */
 typedef struct {
     tc_add_s8_params q;
-    int sub; /* SUB: in1 - in2 */
+    int sub;         /* SUB: in1 - in2 */
+    const void* pre; /* a level's vector constants, prepared once per call (tc_add16_c), or NULL */
 } tc_fast_add_s8;
 
 #define TC_ADD_LIKE_ADD_S8(K, P) (TCP_##K##_##P - TCP_##K##_ACT_MIN == TCP_ADD_S8_##P - TCP_ADD_S8_ACT_MIN)
@@ -718,6 +719,7 @@ TC_X86_CHECK(binary_s16_add_params,
 static inline void tc_fast_add_setup(tc_fast_add_s8* p, const int32_t* ip, ptrdiff_t act_min, int sub) {
     tc_add_s8_setup(ip + act_min, &p->q);
     p->sub = sub;
+    p->pre = NULL;
 }
 
 /* one element (the portable kernels' arithmetic) */

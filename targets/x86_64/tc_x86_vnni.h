@@ -850,21 +850,20 @@ TC_DW_INLINE __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int s
   return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_add16_raw(k, x1, x2, sub), k->lo), k->hi), k->zp);
 }
 
-#define TC_ADD_RAW(j) tc_add16_raw(&k, _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(a + i + 16 * (j)))),      \
+#define TC_ADD_RAW(j) tc_add16_raw(k, _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(a + i + 16 * (j)))),      \
                                    _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + i + 16 * (j)))), p->sub)
 
 /* int8: 64 elements at a time through the four-vector output stage, then 16 at a time; y may be a or b
    (each vector is read before it is written) */
 static ptrdiff_t tc_add_s8_vec16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n)
 {
-  tc_add16_c k;
+  const tc_add16_c *k = (const tc_add16_c *)p->pre;
   ptrdiff_t i = 0;
-  tc_add16_prepare(p, &k);
   for (; i + 64 <= n; i += 64)
-    _mm512_storeu_si512(y + i, tc_vnni_pack64(TC_ADD_RAW(0), TC_ADD_RAW(1), TC_ADD_RAW(2), TC_ADD_RAW(3), &k.out));
+    _mm512_storeu_si512(y + i, tc_vnni_pack64(TC_ADD_RAW(0), TC_ADD_RAW(1), TC_ADD_RAW(2), TC_ADD_RAW(3), &k->out));
   for (; i < n; i += 16) {
     const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
-    __m512i v = tc_add16(&k, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i)),
+    __m512i v = tc_add16(k, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i)),
                          _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, b + i)), p->sub);
     _mm_mask_storeu_epi8(y + i, keep, _mm512_cvtepi32_epi8(v));
   }
@@ -876,12 +875,11 @@ static ptrdiff_t tc_add_s8_vec16(const tc_fast_add_s8 *p, const int8_t *a, const
 #define TC_ADD_VEC16(name, T, LOAD, WIDEN, NARROW, STORE)                                                    \
   static ptrdiff_t name(const tc_fast_add_s8 *p, const T *a, const T *b, T *y, ptrdiff_t n)                   \
   {                                                                                                          \
-    tc_add16_c k;                                                                                            \
+    const tc_add16_c *k = (const tc_add16_c *)p->pre;                                                        \
     ptrdiff_t i;                                                                                             \
-    tc_add16_prepare(p, &k);                                                                                 \
     for (i = 0; i < n; i += 16) {                                                                            \
       const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);            \
-      __m512i v = tc_add16(&k, WIDEN(LOAD(keep, a + i)), WIDEN(LOAD(keep, b + i)), p->sub);                   \
+      __m512i v = tc_add16(k, WIDEN(LOAD(keep, a + i)), WIDEN(LOAD(keep, b + i)), p->sub);                    \
       STORE(y + i, keep, NARROW(v));                                                                         \
     }                                                                                                        \
     return n;                                                                                                \
