@@ -54,30 +54,29 @@ void tc_dwconv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float 
 
 /* ADD / SUB over their 6-D broadcast geometry, the vector constants prepared once per call (a broadcast
    makes many short runs) */
-static void tc_vnni_add(void *const *buf, const int32_t *ip, ptrdiff_t act_min, ptrdiff_t d0, ptrdiff_t es, int sub,
-                        tc_add_run_fn run)
+static void tc_vnni_add(const void *in1, const void *in2, void *out, const int32_t *ip, ptrdiff_t act_min,
+                        ptrdiff_t d0, ptrdiff_t es, int sub, tc_add_run_fn run)
 {
   tc_fast_add_s8 p;
   tc_add16_c k;
   tc_fast_add_setup(&p, ip, act_min, sub);
   tc_add16_prepare(&p, &k);
   p.pre = &k;
-  tc_add_6d(buf[0], buf[1], buf[2], ip, d0, es, &p, run);
+  tc_add_6d(in1, in2, out, ip, d0, es, &p, run);
 }
-TC_X86_CHECK(add_buffers, TCB_ADD_S8_IN1 == 0 && TCB_ADD_S8_IN2 == 1 && TCB_ADD_S8_OUT == 2 && TCB_ADD_S16_IN1 == 0 &&
-                              TCB_ADD_S16_IN2 == 1 && TCB_ADD_S16_OUT == 2 && TCB_BINARY_S16_IN1 == 0 &&
-                              TCB_BINARY_S16_IN2 == 1 && TCB_BINARY_S16_OUT == 2);
 
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   (void)fp, (void)scratch;
-  tc_vnni_add(buf, ip, TCP_ADD_S8_ACT_MIN, TCP_ADD_S8_D0, 1, 0, tc_add_s8_run16);
+  tc_vnni_add(buf[TCB_ADD_S8_IN1], buf[TCB_ADD_S8_IN2], buf[TCB_ADD_S8_OUT], ip, TCP_ADD_S8_ACT_MIN, TCP_ADD_S8_D0, 1,
+              0, tc_add_s8_run16);
 }
 
 void tc_add_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   (void)fp, (void)scratch;
-  tc_vnni_add(buf, ip, TCP_ADD_S16_ACT_MIN, TCP_ADD_S16_D0, 2, 0, tc_add_s16_run16);
+  tc_vnni_add(buf[TCB_ADD_S16_IN1], buf[TCB_ADD_S16_IN2], buf[TCB_ADD_S16_OUT], ip, TCP_ADD_S16_ACT_MIN,
+              TCP_ADD_S16_D0, 2, 0, tc_add_s16_run16);
 }
 
 /* SUB on 16 lanes; binary_s16's other ops run the portable kernel */
@@ -87,7 +86,8 @@ void tc_binary_s16_avx512vnni(void *const *buf, const int32_t *ip, const float *
     tc_binary_s16(buf, ip, fp, scratch);
     return;
   }
-  tc_vnni_add(buf, ip, TCP_BINARY_S16_ACT_MIN, TCP_BINARY_S16_D0, 2, 1, tc_add_s16_run16);
+  tc_vnni_add(buf[TCB_BINARY_S16_IN1], buf[TCB_BINARY_S16_IN2], buf[TCB_BINARY_S16_OUT], ip, TCP_BINARY_S16_ACT_MIN,
+              TCP_BINARY_S16_D0, 2, 1, tc_add_s16_run16);
 }
 
 #include "tc_x86_level_end.h"
