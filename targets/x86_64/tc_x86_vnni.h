@@ -393,33 +393,43 @@ static const int8_t tc_vnni_zeros[TC_VNNI_KMAX];
   } while (0)
 #define TC_UNPAREN(...) __VA_ARGS__
 #define TC_VNNI_TILE(shape) tc_vnni_kernel_##shape(
-#define TC_VNNI_LIN(shape) tc_vnni_lin_tiles(tc_vnni_kernel_##shape,
+#define TC_VNNI_LIN(shape) tc_vnni_lin_##shape(
 
-typedef void (*tc_vnni_kernel_fn)(const tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t p0, ptrdiff_t b0);
+/* The whole tiles [pbeg, pend) of consecutive pixels (a 1x1 convolution) with the tile kernel of a shape,
+   each tile's rows set here (the 12-row one-block kernel has its own loop, tc_vnni_lin_12x1) */
+#define TC_VNNI_LIN_TILES(MR, NV)                                                                            \
+  static void tc_vnni_lin_##MR##x##NV(tc_vnni_tile *t, const int8_t *lin, ptrdiff_t pbeg, ptrdiff_t pend,         \
+                                      ptrdiff_t b0)                                                          \
+  {                                                                                                          \
+    ptrdiff_t p0, i;                                                                                         \
+    for (p0 = pbeg; p0 < pend; p0 += MR) {                                                                   \
+      for (i = 0; i < MR; i++)                                                                               \
+        t->rows[i] = lin + (p0 + i) * t->g->c;                                                               \
+      tc_vnni_kernel_##MR##x##NV(t, MR, p0, b0);                                                             \
+    }                                                                                                        \
+  }
+TC_VNNI_LIN_TILES(8, 2)
+TC_VNNI_LIN_TILES(5, 4)
+TC_VNNI_LIN_TILES(5, 2)
+TC_VNNI_LIN_TILES(5, 1)
+TC_VNNI_LIN_TILES(1, 4) /* (never called: a layer of fewer than 4 pixels takes no linear tiles) */
+TC_VNNI_LIN_TILES(1, 2)
+TC_VNNI_LIN_TILES(1, 1)
 
-/* The whole tiles [pbeg, pend) of consecutive pixels (a 1x1 convolution) with one tile kernel: each
-   tile's rows set here, the 12-row one-block kernel's tiles in one call */
-static void tc_vnni_lin_tiles(tc_vnni_kernel_fn kernel, tc_vnni_tile *t, const int8_t *lin, ptrdiff_t pbeg,
-                              ptrdiff_t pend, ptrdiff_t mr, ptrdiff_t b0)
+/* the tile height: 12 rows for one block of output channels, 8 for two, 5 for more; a few pixels (a
+   fully connected layer) one at a time */
+static inline ptrdiff_t tc_vnni_mr(const tc_conv_s8 *g)
 {
-  ptrdiff_t p0, i;
-  if (kernel == tc_vnni_kernel_12x1) {
-    tc_vnni_lin_12x1(t, lin, pbeg, pend, b0);
-    return;
-  }
-  for (p0 = pbeg; p0 < pend; p0 += mr) {
-    for (i = 0; i < mr; i++)
-      t->rows[i] = lin + (p0 + i) * t->g->c;
-    kernel(t, mr, p0, b0);
-  }
+  const ptrdiff_t nb = (g->oc + 15) / 16;
+  return g->n * g->oh * g->ow < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
 }
 
-/* The output channel blocks [bc, be) of every pixel, t->rq holding their requantization (tiles of several rows) */
-static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t bc, ptrdiff_t be)
+/* The output channel blocks [t->bc, be) of every pixel, t->rq holding their requantization (tiles of several
+   rows) */
+static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t be)
 {
-  const ptrdiff_t c = g->c, run4 = t_->run4, stride = 4 * g->kh * run4;
-  const ptrdiff_t P = g->n * g->oh * g->ow, nb = (g->oc + 15) / 16;
-  const ptrdiff_t mr = P < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
+  const ptrdiff_t c = g->c, run4 = t_->run4, stride = 4 * g->kh * run4, bc = t_->bc;
+  const ptrdiff_t P = g->n * g->oh * g->ow, mr = tc_vnni_mr(g);
   /* rows read straight from the input: contiguous runs (tc_inside_columns), the last ending inside it */
   const int8_t *xend = g->x + g->n * g->h * g->w_ * c;
   const ptrdiff_t ystep = g->dh * g->w_ * c, last = (g->kh - 1) * ystep + 4 * run4;
@@ -441,7 +451,7 @@ static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t 
     while (full > 0 && (full - 1) * c + 4 * run4 > xend - linear) /* the last row must end inside the input */
       full -= mr;
     for (p0 = 0; p0 < full; p0 += 32 * mr)
-      TC_VNNI_BLOCKS(TC_VNNI_LIN, (&t, linear, p0, p0 + 32 * mr < full ? p0 + 32 * mr : full, mr));
+      TC_VNNI_BLOCKS(TC_VNNI_LIN, (&t, linear, p0, p0 + 32 * mr < full ? p0 + 32 * mr : full));
     p0 = full;
     px = full % g->ow, py = full / g->ow % g->oh, pb = full / (g->ow * g->oh);
   } else {
@@ -522,7 +532,7 @@ static int tc_vnni_pad(const tc_conv_s8 *g, int8_t *xp, tc_conv_s8 *gp)
 
 static void tc_vnni_conv_s8(const tc_conv_s8 *g_)
 {
-  const ptrdiff_t run4 = (g_->kw * g_->c + 3) / 4, P = g_->n * g_->oh * g_->ow, nb = (g_->oc + 15) / 16;
+  const ptrdiff_t run4 = (g_->kw * g_->c + 3) / 4, nb = (g_->oc + 15) / 16, mr = tc_vnni_mr(g_);
   tc_mbqm16_c rq[TC_VNNI_RQ_MAX];
   int8_t xp[TC_VNNI_PAD_MAX];
   tc_conv_s8 gp;
@@ -538,10 +548,10 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g_)
   t.rq = rq;
   for (bc = 0; bc < nb; bc = be) { /* (a fully connected layer's one pixel prepares its blocks in its tile) */
     be = nb - bc < TC_VNNI_RQ_MAX ? nb : bc + TC_VNNI_RQ_MAX;
-    for (b = bc; b < be && P >= 4; b++)
+    for (b = bc; b < be && mr > 1; b++)
       rq[b - bc] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b), _mm512_loadu_si512(g->shift + 16 * b));
     t.bc = bc;
-    tc_vnni_conv_range(g, &t, bc, be);
+    tc_vnni_conv_range(g, &t, be);
   }
 }
 
