@@ -21,6 +21,8 @@ void tc_fc_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp, voi
 void tc_fc_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_fc_s8_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_lstm_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_lstm_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 
 typedef struct {
   const char *name;
@@ -118,5 +120,7 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_fc_s8_avx2", tc_fc_s8_avx2},
   {"tc_fc_s8_avx512vnni", tc_fc_s8_avx512vnni},
   {"tc_fc_s8_avxvnni", tc_fc_s8_avxvnni},
+  {"tc_lstm_f32_avx2", tc_lstm_f32_avx2},
+  {"tc_lstm_f32_avxvnni", tc_lstm_f32_avxvnni},
 };
-static const int tc_host_nkernels = 90;
+static const int tc_host_nkernels = 92;

@@ -902,6 +902,44 @@ def test_fuzz_memory_safety_simd():
                        "if i.isa in test_host_kernels.LEVELS])")
 
 
+# ---- float32 LSTM: the regimes of its gates (saturated, linear, the tanh series near 0) ---------
+
+LSTM_CASES = [  # batch, time, n_in, units, weight scale, time major, cell clip
+    (1, 28, 28, 20, 1.0, False, 0.0),  # trained_lstm's shape
+    (2, 5, 3, 1, 1.0, True, 0.0),
+    (1, 6, 40, 64, 3.0, False, 0.0),  # 256 gates: blocks of 64, 32 and 8
+    (3, 4, 7, 13, 0.02, True, 2.5),  # pre-activations near 0
+    (1, 3, 16, 100, 40.0, False, 0.0),  # saturated: below -9 and above 16.6
+    (2, 7, 9, 33, 5.0, False, 0.4),
+]
+
+
+@pytest.mark.parametrize("case", LSTM_CASES, ids=[f"b{c[0]}t{c[1]}i{c[2]}u{c[3]}s{c[4]}" for c in LSTM_CASES])
+def test_lstm_f32(case):
+    from tinycc import tflite_reader
+    from tinycc.testing import ModelBuilder
+    batch, time, n_in, units, scale, time_major, clip = case
+    rng = np.random.default_rng(units)
+    seq = (time, batch) if time_major else (batch, time)
+    mb = ModelBuilder()
+    x = mb.input("x", seq + (n_in,), "float32")
+    ws, rs, bs = [], [], []
+    for gate in ("input", "forget", "cell", "output"):
+        ws.append(mb.const(f"w_{gate}", (rng.normal(0, scale / np.sqrt(n_in), (units, n_in))).astype(np.float32)))
+        rs.append(mb.const(f"r_{gate}", (rng.normal(0, scale / np.sqrt(units), (units, units))).astype(np.float32)))
+        bs.append(mb.const(f"b_{gate}", rng.normal(0, scale, units).astype(np.float32)))
+    h = mb.variable("h", (batch, units), "float32")
+    c = mb.variable("c", (batch, units), "float32")
+    y = mb.tensor("y", seq + (units,), "float32")
+    mb.op("UNIDIRECTIONAL_SEQUENCE_LSTM", [x] + ws + rs + [None] * 3 + bs + [None] * 2 + [h, c] + [None] * 4, [y],
+          FusedActivationFunction=4, CellClip=clip, TimeMajor=time_major)
+    mb.output(y)
+    g = tflite_reader.load(mb.build())
+    assert any(isa.impl(backend_host.host_call(call, lv).kernel).isa != "portable"
+               for lv in LEVELS for call in optable.get(g.ops()[0].kind).lower(g.ops()[0], g)) or LEVELS == ("portable",)
+    check(g, [rng.standard_normal(seq + (n_in,)).astype(np.float32)])
+
+
 # ---- the shared models, whole, on a naive plan ----------------------------------------------
 
 @pytest.mark.parametrize("model", INT8_MODELS + FLOAT_MODELS)

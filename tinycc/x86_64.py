@@ -2,7 +2,7 @@
 
 At the AVX2 level: convolution and fully connected as one GEMM over weights packed here (blocks
 of 16 output channels, int8 weights in pairs of k for vpmaddwd; float32 weights by k for FMA),
-depthwise convolution with depth multiplier 1, and ADD. The AVX-VNNI level has the same kernels,
+depthwise convolution with depth multiplier 1, ADD, and the float32 LSTM. The AVX-VNNI level has the same kernels,
 packing and limits (the same code, its int8 dot products on vpdpwssd); the AVX-512 VNNI level its
 own int8 GEMM, depthwise convolution and ADDs. Each has the ABI of its kernel; the
 packed ones take their constants in the layout ``prepare`` gives, whose sizes the executor
@@ -212,6 +212,34 @@ def _dw_avx2(taps):
     return sizes
 
 
+def _lstm_gp(p) -> int:
+    """The float LSTM kernel's gates per step, 4 units rounded up to a vector of 8 (tc_x86_f32.h)."""
+    return -(-4 * p["units"] // 8) * 8
+
+
+def pack_lstm_f32(call):
+    """float32 LSTM weights [4, units, n_in] and recurrent weights [4, units, units] -> transposed, the
+    4 units gates side by side and padded to gp: w_packed[i, g] = w[g, i] (g = gate units + unit);
+    bias padded to gp (targets/x86_64/tc_x86_f32.h, tc_fast_lstm_f32)."""
+    p = call.params
+    g, gp = 4 * p["units"], _lstm_gp(p)
+
+    def packed(a, n):
+        out = np.zeros((n, gp), np.float32)
+        out[:, :g] = np.asarray(a, np.float32).reshape(g, n).T
+        return out
+    w, r, b = call.bufs[4:7]
+    bias = np.zeros(gp, np.float32)
+    bias[:g] = np.asarray(b, np.float32).reshape(-1)
+    return dataclasses.replace(call, bufs=call.bufs[:4] + [packed(w, p["n_in"]), packed(r, p["units"]), bias])
+
+
+def _lstm_sizes(p, f, needs):
+    gp = _lstm_gp(p)
+    needs[4], needs[5], needs[6] = p["n_in"] * gp * 4, p["units"] * gp * 4, gp * 4
+    return needs
+
+
 X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 
 for _isa in ("avx2", "avxvnni") if X86_64 else ():  # avxvnni: the same code, its int8 products on vpdpwssd
@@ -221,6 +249,8 @@ for _isa in ("avx2", "avxvnni") if X86_64 else ():  # avxvnni: the same code, it
     for _name, _taps in (("dwconv2d_s8", DW_TAPS), ("dwconv2d_f32", DW_TAPS_F32)):
         register(Impl(kt.get(_name), _isa, sizes=_dw_avx2(_taps), scratch=lambda p, f: 0))
     register(Impl(kt.get("add_s8"), _isa))
+    register(Impl(kt.get("lstm_f32"), _isa, prepare=pack_lstm_f32, sizes=_lstm_sizes,
+                  scratch=lambda p, f: _lstm_gp(p) * 4))
 for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():
     register(Impl(kt.get(_name), "avx512vnni", prepare=pack_vnni_s8, sizes=_vnni_sizes, scratch=lambda p, f: 0))
 if X86_64:

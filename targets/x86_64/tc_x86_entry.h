@@ -70,3 +70,13 @@ void TC_ISA(dwconv2d_f32)(void *const *buf, const int32_t *ip, const float *fp, 
   TC_CONV_GEOMETRY(g, DWCONV2D_F32);
   tc_fast_dwconv2d_f32(&g);
 }
+
+/* lstm_f32 over weights packed by tinycc/x86_64.py (pack_lstm_f32); scratch: the gates of one step */
+void TC_ISA(lstm_f32)(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
+{
+  tc_fast_lstm_f32((const float *)buf[TCB_LSTM_F32_IN], (float *)buf[TCB_LSTM_F32_OUT], (float *)buf[TCB_LSTM_F32_H],
+                   (float *)buf[TCB_LSTM_F32_C], (const float *)buf[TCB_LSTM_F32_W],
+                   (const float *)buf[TCB_LSTM_F32_R], (const float *)buf[TCB_LSTM_F32_BIAS],
+                   ip[TCP_LSTM_F32_BATCH], ip[TCP_LSTM_F32_TIME], ip[TCP_LSTM_F32_N_IN], ip[TCP_LSTM_F32_UNITS],
+                   ip[TCP_LSTM_F32_TIME_MAJOR], fp[TCF_LSTM_F32_CELL_CLIP], (float *)scratch);
+}

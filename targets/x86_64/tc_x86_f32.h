@@ -321,6 +321,147 @@ static void tc_dw_block_f32_avx2(const tc_conv_f32* g, ptrdiff_t i, int wide, co
         }
 }
 
+
+/* ---- UNIDIRECTIONAL_SEQUENCE_LSTM float32 ------------------------------------------------------
+ *
+ * Each step's G = 4 units gate pre-activations as two matrix-vector products over weights packed
+ * by tinycc/x86_64.py (pack_lstm_f32), gates side by side in vectors of 8:
+ *
+ *     w_packed[i][g] = w[g][i] (g = gate * units + unit, 0 past G, G rounded up to 8: gp),
+ *     r_packed[i][g] = r[g][i], bias padded to gp
+ *
+ * pre = clamp(bias + x w) + clamp(h r) (each sum clamped to +-FLT_MAX, as TFLite Micro), then the
+ * gates, the cell and the output by units, 8 at a time: sigmoid and tanh from one vector exp each,
+ * within TFLite's float functions' error (tinycc/ops/lstm.py bounds them). */
+
+#define TC_LSTM_FLT_MAX 3.40282347e+38f
+
+/* exp(x) for x in [-87, 88] (clamped to it; NaN lanes give a finite value, the callers restore
+   them): 2**n p(r), r = x - n ln2 (two parts), p the degree-7 Taylor polynomial (|r| <= ln2 / 2:
+   truncation under 3e-9 relative) */
+static inline __m256 tc_exp8_f32(__m256 x) {
+    const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), xc);
+    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428606765330187045e-06f), r);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(
+                                _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23)));
+}
+
+/* NaN lanes of v back into y */
+static inline __m256 tc_keep_nan8(__m256 y, __m256 v) {
+    return _mm256_blendv_ps(y, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+}
+
+/* TFLite's float logistic (tc_lstm_sigmoidf): 1 above 16.619..., exp(v) below -9, else 1 / (1 + exp(-v)) */
+static inline __m256 tc_sigmoid8_f32(__m256 v) {
+    const __m256 low = _mm256_cmp_ps(v, _mm256_set1_ps(-9.0f), _CMP_LT_OQ);
+    const __m256 e = tc_exp8_f32(_mm256_blendv_ps(_mm256_sub_ps(_mm256_setzero_ps(), v), v, low));
+    __m256 y = _mm256_blendv_ps(_mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e)), e, low);
+    y = _mm256_blendv_ps(y, _mm256_set1_ps(1.0f), _mm256_cmp_ps(v, _mm256_set1_ps(16.619047164916992188f), _CMP_GT_OQ));
+    return tc_keep_nan8(y, v);
+}
+
+/* tanh (tc_lstm_tanhf): (1 - e) / (1 + e), e = exp(-2 |v|), a short series below 1/16, v's sign */
+static inline __m256 tc_tanh8_f32(__m256 v) {
+    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+    const __m256 a = _mm256_andnot_ps(sign, v), a2 = _mm256_mul_ps(a, a);
+    const __m256 e = tc_exp8_f32(_mm256_mul_ps(a, _mm256_set1_ps(-2.0f)));
+    const __m256 series = _mm256_mul_ps(
+        a, _mm256_fnmadd_ps(a2, _mm256_fnmadd_ps(a2, _mm256_set1_ps(2.0f / 15.0f), _mm256_set1_ps(1.0f / 3.0f)), one));
+    const __m256 t = _mm256_blendv_ps(_mm256_div_ps(_mm256_sub_ps(one, e), _mm256_add_ps(one, e)), series,
+                                      _mm256_cmp_ps(a, _mm256_set1_ps(0.0625f), _CMP_LT_OQ));
+    return tc_keep_nan8(_mm256_or_ps(t, _mm256_and_ps(v, sign)), v);
+}
+
+/* clamp to +-FLT_MAX, NaN passing through (as tc_clampf) */
+static inline __m256 tc_clamp_max8(__m256 v) {
+    return _mm256_min_ps(_mm256_set1_ps(TC_LSTM_FLT_MAX), _mm256_max_ps(_mm256_set1_ps(-TC_LSTM_FLT_MAX), v));
+}
+
+/* pre[g] (g < gp) = clamp(init[g] + sum_i v[i] w[i][g]) (init NULL: 0), plus pre[g] when accumulate;
+   NA vectors of 8 gates at a time from g0 */
+#define TC_LSTM_MV(NA)                                                                                       \
+    static ptrdiff_t tc_lstm_mv##NA(float* pre, const float* v, ptrdiff_t n, const float* w, ptrdiff_t gp,     \
+                                    const float* init, int accumulate, ptrdiff_t g0) {                         \
+        for (; g0 + 8 * NA <= gp; g0 += 8 * NA) {                                                              \
+            __m256 acc[NA];                                                                                  \
+            ptrdiff_t i;                                                                                     \
+            int k;                                                                                           \
+            for (k = 0; k < NA; k++) acc[k] = init ? _mm256_loadu_ps(init + g0 + 8 * k) : _mm256_setzero_ps(); \
+            for (i = 0; i < n; i++) {                                                                        \
+                const __m256 vi = _mm256_broadcast_ss(v + i);                                                \
+                for (k = 0; k < NA; k++)                                                                     \
+                    acc[k] = _mm256_fmadd_ps(vi, _mm256_loadu_ps(w + i * gp + g0 + 8 * k), acc[k]);            \
+            }                                                                                                \
+            for (k = 0; k < NA; k++) {                                                                       \
+                __m256 s = tc_clamp_max8(acc[k]);                                                            \
+                if (accumulate) s = _mm256_add_ps(_mm256_loadu_ps(pre + g0 + 8 * k), s);                      \
+                _mm256_storeu_ps(pre + g0 + 8 * k, s);                                                       \
+            }                                                                                                \
+        }                                                                                                    \
+        return g0;                                                                                           \
+    }
+TC_LSTM_MV(8)
+TC_LSTM_MV(4)
+TC_LSTM_MV(1)
+
+static void tc_lstm_matvec_f32(float* pre, const float* v, ptrdiff_t n, const float* w, ptrdiff_t gp, const float* init,
+                               int accumulate) {
+    ptrdiff_t g0 = tc_lstm_mv8(pre, v, n, w, gp, init, accumulate, 0);
+    g0 = tc_lstm_mv4(pre, v, n, w, gp, init, accumulate, g0);
+    tc_lstm_mv1(pre, v, n, w, gp, init, accumulate, g0);
+}
+
+/* the gates of units j..j+7 (the lanes under mask m), the cell c (updated) and the output y */
+static inline void tc_lstm_units8_f32(const float* pre, ptrdiff_t units, ptrdiff_t j, __m256i m, float* c, float* y,
+                                      float clip) {
+    const __m256 in = tc_sigmoid8_f32(_mm256_maskload_ps(pre + j, m));
+    const __m256 forget = tc_sigmoid8_f32(_mm256_maskload_ps(pre + units + j, m));
+    const __m256 cell_g = tc_tanh8_f32(_mm256_maskload_ps(pre + 2 * units + j, m));
+    const __m256 out = tc_sigmoid8_f32(_mm256_maskload_ps(pre + 3 * units + j, m));
+    __m256 cell = _mm256_add_ps(tc_clamp_max8(_mm256_mul_ps(forget, _mm256_maskload_ps(c + j, m))),
+                                tc_clamp_max8(_mm256_mul_ps(in, cell_g)));
+    if (clip > 0)
+        cell = _mm256_min_ps(_mm256_set1_ps(clip), _mm256_max_ps(_mm256_set1_ps(-clip), cell));
+    _mm256_maskstore_ps(c + j, m, cell);
+    _mm256_maskstore_ps(y + j, m, tc_clamp_max8(_mm256_mul_ps(tc_tanh8_f32(cell), out)));
+}
+
+/* buffers and parameters as tc_lstm_f32 (targets/generic/tc_lstm_f32.c), w, r and bias packed;
+   pre: gp floats of scratch */
+static void tc_fast_lstm_f32(const float* x, float* y, float* h, float* c, const float* w, const float* r,
+                             const float* bias, ptrdiff_t batch, ptrdiff_t time, ptrdiff_t n_in, ptrdiff_t units,
+                             int time_major, float clip, float* pre) {
+    const ptrdiff_t gp = (4 * units + 7) / 8 * 8;
+    ptrdiff_t b, t, j;
+    for (b = 0; b < batch; b++) {
+        float* const hb = h + b * units;
+        float* const cb = c + b * units;
+        for (t = 0; t < time; t++) {
+            const ptrdiff_t row = time_major ? t * batch + b : b * time + t;
+            float* const yr = y + row * units;
+            tc_lstm_matvec_f32(pre, x + row * n_in, n_in, w, gp, bias, 0);
+            tc_lstm_matvec_f32(pre, hb, units, r, gp, NULL, 1);
+            for (j = 0; j < units; j += 8) {
+                const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+                const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(units - j < 8 ? units - j : 8)), lane);
+                tc_lstm_units8_f32(pre, units, j, m, cb, yr, clip);
+            }
+            memmove(hb, yr, (size_t)units * sizeof(float));
+        }
+    }
+}
+
 #endif
 
 /* Channels in multiples of 8, filters of at most TC_DW_TAPS_F32 taps (tinycc/x86_64.py sends
