@@ -418,6 +418,30 @@ def test_add_kernel_extremes(level):
                    m1=int(rng.integers(0, 2 ** 31)), s1=int(rng.integers(-31, 32)), m2=int(rng.integers(0, 2 ** 31)),
                    s2=int(rng.integers(-31, 32)), mo=int(rng.integers(0, 2 ** 31)), so=int(rng.integers(-31, 32)))
               for _ in range(12)]
+    # TFLite's regime (left shift 20, input multipliers in [2**30, 2**31) by 2**-r): the SIMD versions
+    # rescale such int8 inputs in 32-bit lanes while 9 <= 11 + r <= 22
+    # (and past it: left shifts to 24; multipliers whose product for x + off = +-1 lies one below or at a
+    # rounding step of that form)
+
+    def at_step(r, left, below, sign):
+        s = 31 + r - left
+        a, b = (1 << (30 - left)) + ((1 << (30 + r - left)) if r else 0), (1 << (31 - left)) if r else 0
+        return 2 ** 30 + ((-1 - a if sign > 0 else a - b + 1) + (0 if below else 1) * sign) % (1 << s)
+    cases += [dict(in1_off=int(rng.choice([-128, 128, rng.integers(-128, 129)])), in2_off=int(rng.integers(-128, 129)),
+                   out_off=int(rng.integers(-128, 128)), left_shift=left,
+                   m1=int(rng.choice([2 ** 30, at_step(r, left, True, 1), at_step(r, left, False, 1),
+                                      at_step(r, left, True, -1), at_step(r, left, False, -1),
+                                      rng.integers(2 ** 30, 2 ** 31)])), s1=-r,
+                   m2=int(rng.integers(2 ** 30, 2 ** 31)), s2=-int(rng.integers(0, 14)),
+                   mo=int(rng.integers(2 ** 30, 2 ** 31)), so=int(rng.integers(-24, 2)))
+              for r in range(14) for left in (20, 20, 20, 20, 22, 23, 24)]
+    # mirrored: both inputs rescaled alike, the output rescaling the identity (2**31 - 1, shift 0), so that
+    # with x2 + off = -(x1 + off) the output is the two rescaled inputs' sum, each rounding step visible
+    for r in range(14):
+        for m in (at_step(r, 20, True, 1), at_step(r, 20, False, 1), at_step(r, 20, True, -1), at_step(r, 20, False, -1)):
+            off = int(rng.integers(-128, 129))
+            cases.append(dict(in1_off=off, in2_off=off, out_off=0, left_shift=20, m1=m, s1=-r, m2=m, s2=-r,
+                              mo=2 ** 31 - 1, so=0))
     for p in cases:
         ip = [1, 1, 1, 1, 1, a.size] + [0] * 5 + [1] + [0] * 5 + [1] + [-128, 127] + [p[k] for k in (
             "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")]

@@ -826,12 +826,51 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
 
 /* ---- ADD and SUB, 16 lanes ----------------------------------------------------------------------- */
 
+/* An int8 input's rescaling in 32-bit lanes: with v = x + off (|v| <= 256) and shifted = v 2**L,
+ * tc_mbqm16_pos's one rounding floor((shifted m + N - 2**31 [v < 0]) / 2**(31 + r)) is, divided through
+ * by 2**L, floor((v m + A - B [v < 0]) / 2**S) (L <= 22: no overflow; S = 31 + r - L, A = N / 2**L,
+ * B = 2**(31 - L) when r >= 1, else 0). With m = mh 2**S + ml (0 <= ml < 2**S) that is v mh +
+ * floor((v ml + A - B [v < 0]) / 2**S): two 32-bit products, exact while 9 <= S <= 22 (|v ml + A| <
+ * 2**31, |v mh| < 2**31). The offset's share folded into the constants: x ml + c, and off mh into the
+ * ADD's constant. */
+typedef struct {
+  __m512i mh, ml, c, below, b; /* below: -off (v < 0 exactly when x < -off) */
+  __m128i s;
+} tc_add_in16;
+
 typedef struct {
   __m512i off1, off2, lo, hi, zp;
   __m128i ls;
   tc_mbqm16_c c1, c2, co;
   tc_vnni_out out;
+  tc_add_in16 in1, in2; /* with small: the inputs' rescaling in 32-bit lanes */
+  __m512i k;            /* ... and the sum of their offsets' shares, off1 mh1 +- off2 mh2 */
+  int small;
 } tc_add16_c;
+
+/* the constants of tc_add_in16 for an input, when they apply (0 when not); *share = off mh */
+static inline int tc_add_in16_prepare(tc_add_in16 *f, int32_t off, int32_t m, int l, int r, int left, int32_t *share)
+{
+  const int s = 31 + r - left;
+  int32_t mh, ml;
+  if (l != 0 || m < 0 || left > 22 || s < 9 || s > 22 || off < -128 || off > 128)
+    return 0;
+  mh = m >> s, ml = m & ((1 << s) - 1);
+  f->mh = _mm512_set1_epi32(mh), f->ml = _mm512_set1_epi32(ml);
+  f->c = _mm512_set1_epi32(off * ml + (1 << (30 - left)) + (r >= 1 ? 1 << (30 + r - left) : 0));
+  f->b = _mm512_set1_epi32(r >= 1 ? 1 << (31 - left) : 0);
+  f->below = _mm512_set1_epi32(-off);
+  f->s = _mm_cvtsi32_si128(s);
+  *share = off * mh;
+  return 1;
+}
+
+TC_DW_INLINE __m512i tc_add_in16_scale(const tc_add_in16 *f, __m512i x)
+{
+  const __m512i t = _mm512_add_epi32(_mm512_mullo_epi32(x, f->ml), f->c);
+  return _mm512_add_epi32(_mm512_mullo_epi32(x, f->mh),
+                          _mm512_sra_epi32(_mm512_mask_sub_epi32(t, _mm512_cmplt_epi32_mask(x, f->below), t, f->b), f->s));
+}
 
 static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
 {
@@ -844,6 +883,12 @@ static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
   k->lo = _mm512_set1_epi32(q->act_min - q->out_off), k->hi = _mm512_set1_epi32(q->act_max - q->out_off);
   k->zp = _mm512_set1_epi32(q->out_off);
   k->out = tc_vnni_out_make(q->act_min, q->act_max, q->out_off);
+  {
+    int32_t share1 = 0, share2 = 0;
+    k->small = tc_add_in16_prepare(&k->in1, q->in1_off, q->m1, q->l1, q->r1, q->left_shift, &share1) &&
+               tc_add_in16_prepare(&k->in2, q->in2_off, q->m2, q->l2, q->r2, q->left_shift, &share2);
+    k->k = _mm512_set1_epi32(p->sub ? share1 - share2 : share1 + share2);
+  }
 }
 
 /* tc_add1 on 16 lanes of widened inputs, before the output's zero point and clamp */
@@ -854,14 +899,25 @@ TC_DW_INLINE __m512i tc_add16_raw(const tc_add16_c *k, __m512i x1, __m512i x2, i
   return tc_mbqm16_any(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), &k->co);
 }
 
+/* the same for int8 inputs (widened) by tc_add_in16 (k->small) */
+TC_DW_INLINE __m512i tc_add16_raw_small(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
+{
+  x1 = tc_add_in16_scale(&k->in1, x1);
+  x2 = tc_add_in16_scale(&k->in2, x2);
+  return tc_mbqm16_any(_mm512_add_epi32(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), k->k), &k->co);
+}
+
 /* ... clamped, the zero point added */
 TC_DW_INLINE __m512i tc_add16(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
 {
   return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(tc_add16_raw(k, x1, x2, sub), k->lo), k->hi), k->zp);
 }
 
-#define TC_ADD_RAW(j) tc_add16_raw(k, _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(a + i + 16 * (j)))),      \
-                                   _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + i + 16 * (j)))), p->sub)
+#define TC_ADD_RAW(RAW, j) RAW(k, _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(a + i + 16 * (j)))),           \
+                                _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + i + 16 * (j)))), p->sub)
+#define TC_ADD_RAW64(RAW)                                                                                      \
+  _mm512_storeu_si512(y + i, tc_vnni_pack64(TC_ADD_RAW(RAW, 0), TC_ADD_RAW(RAW, 1), TC_ADD_RAW(RAW, 2),          \
+                                            TC_ADD_RAW(RAW, 3), &k->out))
 
 /* int8: 64 elements at a time through the four-vector output stage, then 16 at a time; y may be a or b
    (each vector is read before it is written) */
@@ -869,8 +925,12 @@ static ptrdiff_t tc_add_s8_vec16(const tc_fast_add_s8 *p, const int8_t *a, const
 {
   const tc_add16_c *k = (const tc_add16_c *)p->pre;
   ptrdiff_t i = 0;
-  for (; i + 64 <= n; i += 64)
-    _mm512_storeu_si512(y + i, tc_vnni_pack64(TC_ADD_RAW(0), TC_ADD_RAW(1), TC_ADD_RAW(2), TC_ADD_RAW(3), &k->out));
+  if (k->small)
+    for (; i + 64 <= n; i += 64)
+      TC_ADD_RAW64(tc_add16_raw_small);
+  else
+    for (; i + 64 <= n; i += 64)
+      TC_ADD_RAW64(tc_add16_raw);
   for (; i < n; i += 16) {
     const __mmask16 keep = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
     __m512i v = tc_add16(k, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(keep, a + i)),
