@@ -722,6 +722,42 @@ static inline void tc_fast_add_setup(tc_fast_add_s8* p, const int32_t* ip, ptrdi
     p->pre = NULL;
 }
 
+/* An int8 input's rescaling in 32-bit lanes: with v = x + off (|v| <= 256) and shifted = v 2**L, the
+ * one-rounding form floor((shifted m + N - 2**31 [v < 0]) / 2**(31 + r)) of MultiplyByQuantizedMultiplier
+ * (tc_x86_vnni.h, tc_mbqm16_pos; N = 2**30 + 2**(30 + r) when r >= 1, else 2**30 and no 2**31 term) is,
+ * divided through by 2**L, floor((v m + A - B [v < 0]) / 2**S) (L <= 22: no overflow; S = 31 + r - L,
+ * A = N / 2**L, B = 2**(31 - L) when r >= 1, else 0). With m = mh 2**S + ml (0 <= ml < 2**S) that is
+ * v mh + floor((v ml + A - B [v < 0]) / 2**S): two 32-bit products, exact while 9 <= S <= 22 (|v ml + A|
+ * < 2**31, |v mh| < 2**31). The offset's share is folded into the constants: x ml + c, and off mh
+ * (share) into the ADD's constant. */
+typedef struct {
+    int32_t mh, ml, c, b, below; /* below: -off (v < 0 exactly when x < -off) */
+    int s, share;
+} tc_add_small;
+
+/* the constants of tc_add_small for one input, when they apply (0 when not) */
+static inline int tc_add_small_of(tc_add_small* f, int32_t off, int32_t m, int l, int r, int left) {
+    const int s = 31 + r - left;
+    if (l != 0 || m < 0 || left > 22 || s < 9 || s > 22 || off < -128 || off > 128)
+        return 0;
+    f->s = s, f->mh = m >> s, f->ml = m & ((1 << s) - 1);
+    f->c = off * f->ml + (1 << (30 - left)) + (r >= 1 ? 1 << (30 + r - left) : 0);
+    f->b = r >= 1 ? 1 << (31 - left) : 0;
+    f->below = -off;
+    f->share = off * f->mh;
+    return 1;
+}
+
+/* both inputs' constants (int8 ADD or SUB); *k = the sum of their offsets' shares */
+static inline int tc_add_small_both(const tc_fast_add_s8* p, tc_add_small* f1, tc_add_small* f2, int32_t* k) {
+    const tc_add_s8_params* q = &p->q;
+    if (!tc_add_small_of(f1, q->in1_off, q->m1, q->l1, q->r1, q->left_shift) ||
+        !tc_add_small_of(f2, q->in2_off, q->m2, q->l2, q->r2, q->left_shift))
+        return 0;
+    *k = p->sub ? f1->share - f2->share : f1->share + f2->share;
+    return 1;
+}
+
 /* one element (the portable kernels' arithmetic) */
 static inline int32_t tc_add1(const tc_fast_add_s8* p, int32_t x1, int32_t x2) {
     return tc_addsub_one(x1, x2, &p->q, p->sub);
@@ -742,6 +778,25 @@ static inline int32_t tc_shift_of(int left, int right) { return left - right; }
     }
 
 #if TC_HAVE_AVX2
+/* tc_add_small on 8 lanes */
+typedef struct {
+    __m256i mh, ml, c, b, below;
+    __m128i s;
+} tc_add_small8;
+
+static inline tc_add_small8 tc_add_small8_make(const tc_add_small* f) {
+    tc_add_small8 g;
+    g.mh = _mm256_set1_epi32(f->mh), g.ml = _mm256_set1_epi32(f->ml), g.c = _mm256_set1_epi32(f->c);
+    g.b = _mm256_set1_epi32(f->b), g.below = _mm256_set1_epi32(f->below), g.s = _mm_cvtsi32_si128(f->s);
+    return g;
+}
+
+static inline __m256i tc_add_small8_scale(const tc_add_small8* g, __m256i x) {
+    const __m256i t = _mm256_add_epi32(_mm256_mullo_epi32(x, g->ml), g->c);
+    const __m256i neg = _mm256_and_si256(_mm256_cmpgt_epi32(g->below, x), g->b);
+    return _mm256_add_epi32(_mm256_mullo_epi32(x, g->mh), _mm256_sra_epi32(_mm256_sub_epi32(t, neg), g->s));
+}
+
 /* 8 lanes: the whole groups of 8 of n int8 elements; returns how many */
 static ptrdiff_t tc_add_s8_vec8(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
     ptrdiff_t i = 0;
@@ -752,8 +807,21 @@ static ptrdiff_t tc_add_s8_vec8(const tc_fast_add_s8* p, const int8_t* a, const 
     const tc_mbqm8_c c2 = tc_mbqm8_prepare(_mm256_set1_epi32(q->m2), _mm256_set1_epi32(tc_shift_of(q->l2, q->r2)));
     const tc_mbqm8_c co = tc_mbqm8_prepare(_mm256_set1_epi32(q->mo), _mm256_set1_epi32(tc_shift_of(q->lo, q->ro)));
     tc_rq8 rq = tc_rq8_make(q->act_min, q->act_max, q->out_off);
+    tc_add_small f1 = {0}, f2 = {0};
+    int32_t k = 0;
     if (p->sub)
         return 0;
+    if (tc_add_small_both(p, &f1, &f2, &k)) {
+        const tc_add_small8 g1 = tc_add_small8_make(&f1), g2 = tc_add_small8_make(&f2);
+        const __m256i kv = _mm256_set1_epi32(k);
+        for (; i + 8 <= n; i += 8) {
+            __m256i x1 = tc_add_small8_scale(&g1, _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + i))));
+            __m256i x2 = tc_add_small8_scale(&g2, _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + i))));
+            _mm_storel_epi64((__m128i*)(y + i),
+                             tc_pack8_s8(tc_requant8(_mm256_add_epi32(_mm256_add_epi32(x1, x2), kv), &co, &rq)));
+        }
+        return i;
+    }
     for (; i + 8 <= n; i += 8) {
         __m256i x1 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + i)));
         __m256i x2 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + i)));

@@ -826,15 +826,9 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
 
 /* ---- ADD and SUB, 16 lanes ----------------------------------------------------------------------- */
 
-/* An int8 input's rescaling in 32-bit lanes: with v = x + off (|v| <= 256) and shifted = v 2**L,
- * tc_mbqm16_pos's one rounding floor((shifted m + N - 2**31 [v < 0]) / 2**(31 + r)) is, divided through
- * by 2**L, floor((v m + A - B [v < 0]) / 2**S) (L <= 22: no overflow; S = 31 + r - L, A = N / 2**L,
- * B = 2**(31 - L) when r >= 1, else 0). With m = mh 2**S + ml (0 <= ml < 2**S) that is v mh +
- * floor((v ml + A - B [v < 0]) / 2**S): two 32-bit products, exact while 9 <= S <= 22 (|v ml + A| <
- * 2**31, |v mh| < 2**31). The offset's share folded into the constants: x ml + c, and off mh into the
- * ADD's constant. */
+/* tc_add_small on 16 lanes */
 typedef struct {
-  __m512i mh, ml, c, below, b; /* below: -off (v < 0 exactly when x < -off) */
+  __m512i mh, ml, c, below, b;
   __m128i s;
 } tc_add_in16;
 
@@ -848,21 +842,12 @@ typedef struct {
   int small;
 } tc_add16_c;
 
-/* the constants of tc_add_in16 for an input, when they apply (0 when not); *share = off mh */
-static inline int tc_add_in16_prepare(tc_add_in16 *f, int32_t off, int32_t m, int l, int r, int left, int32_t *share)
+static inline tc_add_in16 tc_add_in16_make(const tc_add_small *f)
 {
-  const int s = 31 + r - left;
-  int32_t mh, ml;
-  if (l != 0 || m < 0 || left > 22 || s < 9 || s > 22 || off < -128 || off > 128)
-    return 0;
-  mh = m >> s, ml = m & ((1 << s) - 1);
-  f->mh = _mm512_set1_epi32(mh), f->ml = _mm512_set1_epi32(ml);
-  f->c = _mm512_set1_epi32(off * ml + (1 << (30 - left)) + (r >= 1 ? 1 << (30 + r - left) : 0));
-  f->b = _mm512_set1_epi32(r >= 1 ? 1 << (31 - left) : 0);
-  f->below = _mm512_set1_epi32(-off);
-  f->s = _mm_cvtsi32_si128(s);
-  *share = off * mh;
-  return 1;
+  tc_add_in16 g;
+  g.mh = _mm512_set1_epi32(f->mh), g.ml = _mm512_set1_epi32(f->ml), g.c = _mm512_set1_epi32(f->c);
+  g.b = _mm512_set1_epi32(f->b), g.below = _mm512_set1_epi32(f->below), g.s = _mm_cvtsi32_si128(f->s);
+  return g;
 }
 
 TC_DW_INLINE __m512i tc_add_in16_scale(const tc_add_in16 *f, __m512i x)
@@ -884,10 +869,11 @@ static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
   k->zp = _mm512_set1_epi32(q->out_off);
   k->out = tc_vnni_out_make(q->act_min, q->act_max, q->out_off);
   {
-    int32_t share1 = 0, share2 = 0;
-    k->small = tc_add_in16_prepare(&k->in1, q->in1_off, q->m1, q->l1, q->r1, q->left_shift, &share1) &&
-               tc_add_in16_prepare(&k->in2, q->in2_off, q->m2, q->l2, q->r2, q->left_shift, &share2);
-    k->k = _mm512_set1_epi32(p->sub ? share1 - share2 : share1 + share2);
+    tc_add_small f1 = {0}, f2 = {0};
+    int32_t sum = 0;
+    k->small = tc_add_small_both(p, &f1, &f2, &sum);
+    k->in1 = tc_add_in16_make(&f1), k->in2 = tc_add_in16_make(&f2);
+    k->k = _mm512_set1_epi32(sum);
   }
 }
 
