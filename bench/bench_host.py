@@ -21,7 +21,7 @@ import tinycc
 from tinycc import isa
 from tinycc.oracle import TFLM, LiteRT, random_inputs
 
-from harness import RESULTS, interleaved_median_us, median_us, record
+from harness import RESULTS, interleaved_median_us, machine_spin, median_us, record
 from shared_models import ALL_MODELS, MODELS, model_path
 
 CORPUS = sorted(str(p.relative_to(MODELS)) for p in (MODELS / "tflm").rglob("*.tflite")) \
@@ -108,10 +108,15 @@ def test_shared_latency_and_batch(name, benchmark):
         n = max(64, int(40_000 / RESULTS["host_shared_latency_us"][name]["tinycc"]))  # ~40 ms a call
         X = [np.stack([x] * n) for x in xs]
         X = X[0] if len(X) == 1 else X
-        us = interleaved_median_us({t: (lambda t=t: m.run_batch(X, threads=t)) for t in (1, 2)}, per_round=0.2)
+        spin = machine_spin()
+        fns = {t: (lambda t=t: m.run_batch(X, threads=t)) for t in (1, 2)}
+        fns.update({f"spin{t}": (lambda t=t: spin(t)) for t in (1, 2)})
+        us = interleaved_median_us(fns, per_round=0.2)
         record("host_batch", name, "us_per_sample_1thread", us[1] / n)
         record("host_batch", name, "us_per_sample_2threads", us[2] / n)
         record("host_batch", name, "scaling_2threads", us[1] / us[2])
+        # the machine's own: a SIMD loop without memory traffic, in the same interleaved rounds
+        record("host_batch", name, "machine_scaling_2threads", us["spin1"] / us["spin2"])
         record("host_batch", name, "cores", os.cpu_count())
     benchmark.pedantic(lambda: m(xs[0] if len(xs) == 1 else xs), rounds=20, iterations=5, warmup_rounds=1)
 
