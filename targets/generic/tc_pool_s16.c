@@ -40,8 +40,12 @@ void tc_pool_s16(void *const *buf, const int32_t *ip, const float *fp, void *scr
             v = act_min;
           else if (is_max)
             v = acc;
-          else
-            v = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count; /* C division */
+          else if (count <= 65535) { /* |acc| <= 32768 count < 2**31: a 32-bit division (no library call on a
+                                        32-bit core), the same quotient */
+            const int32_t a32 = (int32_t)acc, c32 = (int32_t)count;
+            v = a32 > 0 ? (a32 + c32 / 2) / c32 : (a32 - c32 / 2) / c32; /* C division */
+          } else
+            v = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
           yp[i] = (int16_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
         }
       }
