@@ -585,12 +585,22 @@ cdef class Executor:
         memcpy(self._base + offset, cnp.PyArray_DATA(x), <size_t>nbytes)
         return 0
 
-    def run_many(self, xs, offsets, out_views):
+    def run_many(self, xs, offsets, out_views, specs=None):
         """run_io for several inputs and outputs: the bytes of each xs[k] into the arena at offsets[k],
-        run, a list of copies of out_views. The caller checks each x's dtype and shape."""
+        run, a list of copies of out_views. The caller checks each x's dtype and shape, or gives them as
+        specs, [(dtype, shape)] per input: then unless every xs[k] is an ndarray of exactly its dtype and
+        shape nothing runs and the result is None (the caller's checking path says what is wrong)."""
         cdef Py_ssize_t k
         if len(xs) != len(offsets):
+            if specs is not None:
+                return None
             raise ValueError(f"run_many: {len(xs)} inputs, {len(offsets)} offsets")
+        if specs is not None:
+            for k in range(len(xs)):
+                v = xs[k]
+                dt, sh = specs[k]
+                if type(v) is not np.ndarray or v.dtype != dt or v.shape != sh:
+                    return None
         for k in range(len(xs)):
             self._put(xs[k], offsets[k], "run_many")
         with nogil:

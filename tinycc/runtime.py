@@ -125,10 +125,10 @@ class CompiledModel:
         if fast is not None and type(x) is np.ndarray and x.dtype == fast[0] and x.shape == fast[1]:
             # the common case, with as little Python as possible: copy in, run, copy out
             return self.program.executor.run_io(x, fast[2], fast[3])
-        if type(x) in (list, tuple) and len(x) == len(self.inputs) and \
-                all(type(v) is np.ndarray and v.dtype == dt and v.shape == sh for v, (dt, sh) in zip(x, self._fast_many[0])):
-            ys = self.program.executor.run_many(x, self._fast_many[1], self._out_views)
-            return ys[0] if len(ys) == 1 else ys
+        if type(x) in (list, tuple):  # several arrays: the executor checks them (None: not as expected)
+            ys = self.program.executor.run_many(x, self._fast_many[1], self._out_views, self._fast_many[0])
+            if ys is not None:
+                return ys[0] if len(ys) == 1 else ys
         xs = [self._check(i, v) for i, v in zip(self.inputs, self._arrange(x))]
         for view, v in zip(self._in_views, xs):
             view[...] = v
