@@ -1,5 +1,6 @@
 """Shared by the benchmarks: side-by-side timing and the result tables conftest prints."""
 import ctypes
+import functools
 import pathlib
 import subprocess
 import tempfile
@@ -64,14 +65,21 @@ __attribute__((target("avx2,fma"))) float tc_bench_spin(long n) {
 """
 
 
-def machine_spin(seconds: float = 0.04):
-    """fn(threads): the same amount of SIMD work (about ``seconds`` on one thread) split over
-    ``threads`` threads (ctypes releases the GIL), for interleaved_median_us."""
+@functools.lru_cache(maxsize=None)
+def _spin_lib():
+    """The loop, built once per process with the host compiler."""
     d = pathlib.Path(tempfile.mkdtemp(prefix="tinycc_spin_"))
     (d / "spin.c").write_text(_SPIN_C)
     subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(d / "spin.so"), str(d / "spin.c")], check=True)
     lib = ctypes.CDLL(str(d / "spin.so"))
     lib.tc_bench_spin.argtypes, lib.tc_bench_spin.restype = [ctypes.c_long], ctypes.c_float
+    return lib
+
+
+def machine_spin(seconds: float = 0.04):
+    """fn(threads): the same amount of SIMD work (about ``seconds`` on one thread) split over
+    ``threads`` threads (ctypes releases the GIL), for interleaved_median_us."""
+    lib = _spin_lib()
     t0 = time.perf_counter()
     lib.tc_bench_spin(1_000_000)
     n = max(1000, int(1_000_000 * seconds / (time.perf_counter() - t0)))

@@ -569,6 +569,11 @@ static inline uint32_t tc_dot_s8(const int8_t *x, const int8_t *w, ptrdiff_t n, 
 
 /* ---- float32 helpers (the *_f32 kernels only) ------------------------------------------------- */
 
+#define TC_FLT_MAX 3.40282347e+38f
+/* TFLite's float logistic: 1 above TC_LOGISTIC_HI, exp(v) below TC_LOGISTIC_LO, else 1 / (1 + exp(-v)) */
+#define TC_LOGISTIC_HI 16.619047164916992188f
+#define TC_LOGISTIC_LO -9.0f
+
 /* np.clip semantics; NaN passes through. */
 static inline float tc_clampf(float v, float lo, float hi)
 {

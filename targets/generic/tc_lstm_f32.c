@@ -5,14 +5,12 @@
 #include <string.h>
 #include "tc_internal.h"
 
-#define TC_FLT_MAX 3.40282347e+38f
-
-/* TFLite's float logistic: 1 above 16.619..., exp(v) below -9, else 1 / (1 + exp(-v)). */
+/* TFLite's float logistic (TC_LOGISTIC_HI, TC_LOGISTIC_LO: tc_internal.h) */
 static float tc_lstm_sigmoidf(float v)
 {
-  if (v > 16.619047164916992188f)
+  if (v > TC_LOGISTIC_HI)
     return 1.0f;
-  if (v < -9.0f)
+  if (v < TC_LOGISTIC_LO)
     return expf(v);
   return 1.0f / (1.0f + expf(-v));
 }

@@ -145,9 +145,9 @@ static float tc_unary_one_f32(int32_t op, float x, float alpha)
   float v;
   switch (op) {
   case 0: /* LOGISTIC, as TFLite's reference (cut-offs for large |x|) */
-    if (x > 16.6190471f)
+    if (x > TC_LOGISTIC_HI)
       return 1.0f;
-    if (x < -9.0f)
+    if (x < TC_LOGISTIC_LO)
       return tc_expf(x);
     return 1.0f / (1.0f + tc_expf(-x));
   case 1: return tc_tanhf(x);

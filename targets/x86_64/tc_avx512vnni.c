@@ -60,8 +60,7 @@ static void tc_vnni_add(const void *in1, const void *in2, void *out, const int32
   tc_fast_add_s8 p;
   tc_add16_c k;
   tc_fast_add_setup(&p, ip, act_min, sub);
-  tc_add16_prepare(&p, &k);
-  k.small &= es == 1; /* int8 inputs only (|x + off| <= 256) */
+  tc_add16_prepare(&p, &k, es);
   p.pre = &k;
   tc_add_6d(in1, in2, out, ip, d0, es, &p, run);
 }

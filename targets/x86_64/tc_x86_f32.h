@@ -334,8 +334,6 @@ static void tc_dw_block_f32_avx2(const tc_conv_f32* g, ptrdiff_t i, int wide, co
  * gates, the cell and the output by units, 8 at a time: sigmoid and tanh from one vector exp each,
  * within TFLite's float functions' error (tinycc/ops/lstm.py bounds them). */
 
-#define TC_LSTM_FLT_MAX 3.40282347e+38f
-
 /* exp(x) for x in [-87, 88] (clamped to it; NaN lanes give a finite value, the callers restore
    them): 2**n p(r), r = x - n ln2 (two parts), p the degree-7 Taylor polynomial (|r| <= ln2 / 2:
    truncation under 3e-9 relative) */
@@ -362,12 +360,13 @@ static inline __m256 tc_keep_nan8(__m256 y, __m256 v) {
     return _mm256_blendv_ps(y, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
 }
 
-/* TFLite's float logistic (tc_lstm_sigmoidf): 1 above 16.619..., exp(v) below -9, else 1 / (1 + exp(-v)) */
+/* TFLite's float logistic (tc_lstm_sigmoidf): 1 above TC_LOGISTIC_HI, exp(v) below TC_LOGISTIC_LO, else
+   1 / (1 + exp(-v)) */
 static inline __m256 tc_sigmoid8_f32(__m256 v) {
-    const __m256 low = _mm256_cmp_ps(v, _mm256_set1_ps(-9.0f), _CMP_LT_OQ);
+    const __m256 low = _mm256_cmp_ps(v, _mm256_set1_ps(TC_LOGISTIC_LO), _CMP_LT_OQ);
     const __m256 e = tc_exp8_f32(_mm256_blendv_ps(_mm256_sub_ps(_mm256_setzero_ps(), v), v, low));
     __m256 y = _mm256_blendv_ps(_mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e)), e, low);
-    y = _mm256_blendv_ps(y, _mm256_set1_ps(1.0f), _mm256_cmp_ps(v, _mm256_set1_ps(16.619047164916992188f), _CMP_GT_OQ));
+    y = _mm256_blendv_ps(y, _mm256_set1_ps(1.0f), _mm256_cmp_ps(v, _mm256_set1_ps(TC_LOGISTIC_HI), _CMP_GT_OQ));
     return tc_keep_nan8(y, v);
 }
 
@@ -385,7 +384,7 @@ static inline __m256 tc_tanh8_f32(__m256 v) {
 
 /* clamp to +-FLT_MAX, NaN passing through (as tc_clampf) */
 static inline __m256 tc_clamp_max8(__m256 v) {
-    return _mm256_min_ps(_mm256_set1_ps(TC_LSTM_FLT_MAX), _mm256_max_ps(_mm256_set1_ps(-TC_LSTM_FLT_MAX), v));
+    return _mm256_min_ps(_mm256_set1_ps(TC_FLT_MAX), _mm256_max_ps(_mm256_set1_ps(-TC_FLT_MAX), v));
 }
 
 /* pre[g] (g < gp) = clamp(init[g] + sum_i v[i] w[i][g]) (init NULL: 0), plus pre[g] when accumulate;

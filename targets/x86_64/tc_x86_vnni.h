@@ -830,34 +830,35 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
 typedef struct {
   __m512i mh, ml, c, below, b;
   __m128i s;
-} tc_add_in16;
+} tc_add_small16;
 
 typedef struct {
   __m512i off1, off2, lo, hi, zp;
   __m128i ls;
   tc_mbqm16_c c1, c2, co;
   tc_vnni_out out;
-  tc_add_in16 in1, in2; /* with small: the inputs' rescaling in 32-bit lanes */
+  tc_add_small16 in1, in2; /* with small: the inputs' rescaling in 32-bit lanes */
   __m512i k;            /* ... and the sum of their offsets' shares, off1 mh1 +- off2 mh2 */
   int small;
 } tc_add16_c;
 
-static inline tc_add_in16 tc_add_in16_make(const tc_add_small *f)
+static inline tc_add_small16 tc_add_small16_make(const tc_add_small *f)
 {
-  tc_add_in16 g;
+  tc_add_small16 g;
   g.mh = _mm512_set1_epi32(f->mh), g.ml = _mm512_set1_epi32(f->ml), g.c = _mm512_set1_epi32(f->c);
   g.b = _mm512_set1_epi32(f->b), g.below = _mm512_set1_epi32(f->below), g.s = _mm_cvtsi32_si128(f->s);
   return g;
 }
 
-TC_DW_INLINE __m512i tc_add_in16_scale(const tc_add_in16 *f, __m512i x)
+TC_DW_INLINE __m512i tc_add_small16_scale(const tc_add_small16 *f, __m512i x)
 {
   const __m512i t = _mm512_add_epi32(_mm512_mullo_epi32(x, f->ml), f->c);
   return _mm512_add_epi32(_mm512_mullo_epi32(x, f->mh),
                           _mm512_sra_epi32(_mm512_mask_sub_epi32(t, _mm512_cmplt_epi32_mask(x, f->below), t, f->b), f->s));
 }
 
-static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
+/* es: bytes per element (the 32-bit rescaling of the inputs is for int8 only) */
+static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k, ptrdiff_t es)
 {
   const tc_add_s8_params *q = &p->q;
   k->off1 = _mm512_set1_epi32(q->in1_off), k->off2 = _mm512_set1_epi32(q->in2_off);
@@ -871,8 +872,8 @@ static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k)
   {
     tc_add_small f1 = {0}, f2 = {0};
     int32_t sum = 0;
-    k->small = tc_add_small_both(p, &f1, &f2, &sum);
-    k->in1 = tc_add_in16_make(&f1), k->in2 = tc_add_in16_make(&f2);
+    k->small = es == 1 && tc_add_small_both(p, &f1, &f2, &sum);
+    k->in1 = tc_add_small16_make(&f1), k->in2 = tc_add_small16_make(&f2);
     k->k = _mm512_set1_epi32(sum);
   }
 }
@@ -885,11 +886,11 @@ TC_DW_INLINE __m512i tc_add16_raw(const tc_add16_c *k, __m512i x1, __m512i x2, i
   return tc_mbqm16_any(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), &k->co);
 }
 
-/* the same for int8 inputs (widened) by tc_add_in16 (k->small) */
+/* the same for int8 inputs (widened) by tc_add_small16 (k->small) */
 TC_DW_INLINE __m512i tc_add16_raw_small(const tc_add16_c *k, __m512i x1, __m512i x2, int sub)
 {
-  x1 = tc_add_in16_scale(&k->in1, x1);
-  x2 = tc_add_in16_scale(&k->in2, x2);
+  x1 = tc_add_small16_scale(&k->in1, x1);
+  x2 = tc_add_small16_scale(&k->in2, x2);
   return tc_mbqm16_any(_mm512_add_epi32(sub ? _mm512_sub_epi32(x1, x2) : _mm512_add_epi32(x1, x2), k->k), &k->co);
 }
 
