@@ -35,9 +35,13 @@ line buffer of ``rows`` rows at ``offset`` in the step's scratch (the buffers th
 are None); ``flush`` is None (rows go straight to the last link's output) or ``(delay, epilogue)``
 as a stream's, with its ring of delay + 1 rows at ``ring_offset``; ``reduce`` 1 / 2: the last link
 is a global int8 / float32 average pooling run as a running sum (its accumulators at
-``ring_offset``). Validated: every link's
-parameters as a whole call and as one row call on its line buffer, the line buffers hold the rows
-the next window spans, line buffers, ring and kernel scratch do not overlap and fit the scratch.
+``ring_offset``). A seventh element, ``patch``, None or ``(stripes, band, in_rows, in_offset)``
+with stripes >= 2, runs the chain in patches (tc_chain's): the last link's output in ``stripes``
+column stripes and bands of ``band`` rows, the chain's input copied, a stripe's columns of a row at a
+time, into a line buffer of ``in_rows`` rows at ``in_offset``; the output ring then holds band + delay
+rows. Validated: every link's parameters as a whole call and as one row call on its line buffer (and
+on each stripe's columns), the line buffers hold the rows the next window spans (as wide as the
+widest stripe), line buffers, ring and kernel scratch do not overlap and fit the scratch.
 """
 from libc.stdint cimport int32_t, uint8_t, uintptr_t
 from libc.string cimport memcpy
@@ -76,12 +80,13 @@ cdef extern from "tinycc_kernels.h" nogil:
         const tc_ref *buf
         const int32_t *ip
         const float *fp
-        int32_t nip, nbuf, h_index, oh_index, pt_index, sh_index, kh_index, dh_index, rb, cap, ring
+        int32_t nip, nbuf, h_index, oh_index, pt_index, sh_index, kh_index, dh_index
+        int32_t w_index, ow_index, pl_index, sw_index, kw_index, dw_index, rb, cap, ring
     ctypedef struct tc_chain:
         int32_t n
         const tc_chain_link *link
         const tc_stream *flush
-        int32_t slot, reduce
+        int32_t slot, reduce, stripes, band, in_cap, in_ring, in_px
     void tc_run_chain(const tc_chain *ch, uint8_t *arena, void *scratch)
 
 cdef extern from "tc_host_table.h" nogil:
@@ -274,9 +279,9 @@ def _region(what, offset, nbytes):
     return offset, offset + nbytes
 
 
-def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
-    """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields
-    and the scratch bytes the chain needs."""
+def _chain(links, flush, slot, reduce, patch, arena_nbytes, spaces, consts, level):
+    """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields,
+    the patch (stripes, band, in_cap, in_ring, in_px) and the scratch bytes the chain needs."""
     try:
         links = [tuple(l) for l in links]
     except TypeError:
@@ -287,6 +292,15 @@ def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
     last = len(links) - 1
     if reduce not in (0, 1, 2) or (reduce and flush is not None):
         raise _Bad(f"chain reduce must be 0, 1 (int8) or 2 (float32), without a flush; got {reduce!r}")
+    stripes, band, in_cap, in_ring = 1, 0, 0, 0
+    if patch is not None:
+        try:
+            stripes, band, in_cap, in_ring = (operator.index(v) for v in patch)
+        except (TypeError, ValueError):
+            raise _Bad(f"the chain's patch must be None or (stripes, band, input rows, input offset), "
+                       f"got {patch!r}") from None
+        if stripes < 2 or reduce:
+            raise _Bad(f"a chain's patches need 2 or more stripes and no reduce, got {stripes} stripes")
     for j, link in enumerate(links):
         if len(link) != 6:
             raise _Bad(f"chain link {j} must be (kernel, bufs, iparams, fparams, rows, offset)")
@@ -343,13 +357,20 @@ def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
         if j < last:
             if not 1 <= cap <= p["oh"] or ring < 0 or ring % 64:
                 raise _Bad(f"chain link {j}: line buffer of {cap} rows at {ring} (1..oh rows, 64-byte aligned)")
-            rings.append((ring, ring + cap * rb))
         names = list(k.iparams)
         out.append(dict(impl=impl, addrs=addrs, ip=[p[n] for n in names], fp=[f[n] for n in k.fparams],
-                        nip=len(names), nbuf=len(k.bufs), h_index=names.index("h"), oh_index=names.index("oh"),
-                        pt_index=names.index("pt"), sh_index=names.index("sh"), kh_index=names.index("kh"),
-                        dh_index=names.index("dh") if "dh" in names else -1, rb=rb, cap=cap, ring=ring))
+                        nip=len(names), nbuf=len(k.bufs), rb=rb, cap=cap, ring=ring, p=p, f=f, esize=e,
+                        **{f"{n}_index": names.index(n) if n in names else -1
+                           for n in ("h", "oh", "pt", "sh", "kh", "dh", "w", "ow", "pl", "sw", "kw", "dw")}))
         prev = (e, p, cap, rb)
+    widest = [lk["rb"] if stripes == 1 else 0 for lk in out]  # each line buffer's row bytes (the widest stripe's)
+    in_px = out[0]["p"]["c"] * out[0]["esize"]
+    if stripes > 1:
+        ks, in_w = _stripes(out, stripes, band, in_cap, in_ring, widest)
+        kscratch = max(kscratch, ks)
+        rings.append(_region("input line buffer", in_ring, in_cap * in_w * in_px))
+    for lk, w in zip(out[:last], widest):
+        rings.append((lk["ring"], lk["ring"] + lk["cap"] * w))
     fields = None
     if flush is not None:  # the output ring: (delay, epilogue) as a stream's
         try:
@@ -358,7 +379,8 @@ def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
             raise _Bad(f"the chain's flush must be None or (delay, epilogue), got {flush!r}") from None
         fields = _stream(out[last]["impl"], dict(zip(out[last]["impl"].kernel.iparams, out[last]["ip"])), 0,
                          (delay, epilogue, False), arena_nbytes, spaces)[0]
-        rings.append(_region("output ring", slot, (fields["delay"] + 1) * out[last]["rb"]))
+        nslot = band + fields["delay"] if stripes > 1 else fields["delay"] + 1
+        rings.append(_region("output ring", slot, nslot * out[last]["rb"]))
     if reduce:  # the accumulators, 4 bytes a channel
         rings.append(_region("accumulators", slot, 4 * out[last]["ip"][out[last]["impl"].kernel.iparams.index("c")]))
     rings.sort()
@@ -368,7 +390,54 @@ def _chain(links, flush, slot, reduce, arena_nbytes, spaces, consts, level):
     for (a0, a1), (b0, b1) in zip(rings, rings[1:]):
         if b0 < a1:
             raise _Bad(f"chain line buffers [{a0}, {a1}) and [{b0}, {b1}) overlap")
-    return out, fields, (slot if flush is not None or reduce else 0), max([kscratch] + [r[1] for r in rings])
+    return (out, fields, (slot if flush is not None or reduce else 0), (stripes, band, in_cap, in_ring, in_px),
+            max([kscratch] + [r[1] for r in rings]))
+
+
+def _stripe_table(out, stripes):
+    """Per stripe (tc_chain_stripe), per link (j, a, b, u, v): its output columns [a, b) and input
+    columns [u, v)."""
+    table = []
+    ow = out[len(out) - 1]["p"]["ow"]
+    for s in range(stripes):
+        a, b = s * ow // stripes, (s + 1) * ow // stripes
+        cols = []
+        for j in reversed(range(len(out))):
+            p = out[j]["p"]
+            wspan = (p["kw"] - 1) * p.get("dw", 1) + 1
+            u, v = max(0, a * p["sw"] - p["pl"]), min(p["w"], (b - 1) * p["sw"] - p["pl"] + wspan)
+            if not (a < b and u < v):
+                raise _Bad(f"chain stripe {s} of {stripes}: link {j} computes columns [{a}, {b}) from input "
+                           f"columns [{u}, {v})")
+            cols.append((j, a, b, u, v))
+            a, b = u, v
+        table.append(cols[::-1])
+    return table
+
+
+def _stripes(out, stripes, band, in_cap, in_ring, widest):
+    """Validate a chain's patches: each link's row call on each stripe's columns; widen the line
+    buffers to the widest stripe (widest); return the largest kernel scratch of those calls and the
+    most input columns a stripe reads."""
+    p0, pz = out[0]["p"], out[len(out) - 1]["p"]
+    if not 2 <= stripes <= pz["ow"] or stripes * pz["ow"] > _kernels.I32_MAX or not 1 <= band <= pz["oh"]:
+        raise _Bad(f"chain patches: {stripes} stripes of {pz['ow']} columns (2..ow), bands of {band} rows "
+                   f"of {pz['oh']} (1..oh)")
+    if not min((p0["kh"] - 1) * p0.get("dh", 1) + 1, p0["h"]) <= in_cap <= p0["h"] or in_ring < 0 or in_ring % 64:
+        raise _Bad(f"chain patches: the input line buffer of {in_cap} rows at {in_ring} (the first window's rows "
+                   f"..h rows, 64-byte aligned)")
+    ks = in_w = 0
+    for cols in _stripe_table(out, stripes):
+        in_w = max(in_w, cols[0][4] - cols[0][3])
+        for j, a, b, u, v in cols:
+            lk = out[j]
+            p, k = lk["p"], lk["impl"].kernel
+            cap = out[j - 1]["cap"] if j > 0 else in_cap
+            row = dict(p, h=min(cap, p["h"]), oh=1, pt=0, w=v - u, ow=b - a, pl=p["pl"] - a * p["sw"] + u)
+            ks = max(ks, lk["impl"].validate([row[n] for n in k.iparams], [lk["f"][n] for n in k.fparams])[3])
+            if j < len(out) - 1:
+                widest[j] = max(widest[j], (b - a) * (lk["rb"] // p["ow"]))
+    return ks, in_w
 
 
 cdef class Executor:
@@ -437,9 +506,13 @@ cdef class Executor:
                     s.links[j].h_index, s.links[j].oh_index = lk["h_index"], lk["oh_index"]
                     s.links[j].pt_index, s.links[j].sh_index = lk["pt_index"], lk["sh_index"]
                     s.links[j].kh_index, s.links[j].dh_index = lk["kh_index"], lk["dh_index"]
+                    s.links[j].w_index, s.links[j].ow_index = lk["w_index"], lk["ow_index"]
+                    s.links[j].pl_index, s.links[j].sw_index = lk["pl_index"], lk["sw_index"]
+                    s.links[j].kw_index, s.links[j].dw_index = lk["kw_index"], lk["dw_index"]
                     s.links[j].rb, s.links[j].cap, s.links[j].ring = lk["rb"], lk["cap"], lk["ring"]
                 s.ch.n, s.ch.link, s.ch.slot, s.ch.reduce = n, s.links, c["slot"], c["reduce"]
                 s.ch.flush = NULL
+                s.ch.stripes, s.ch.band, s.ch.in_cap, s.ch.in_ring, s.ch.in_px = c["patch"]
             else:
                 _fill(s, c, arena_addr)
             if c["own"] is not None:
@@ -478,11 +551,13 @@ cdef class Executor:
         arena does not exist yet)."""
         name = "?"
         try:
-            if isinstance(st, (tuple, list)) and len(st) == 6 and isinstance(st[0], str) and st[0] == "chain":
+            if isinstance(st, (tuple, list)) and len(st) in (6, 7) and isinstance(st[0], str) and st[0] == "chain":
                 name = "chain"
-                links, fields, slot, scratch = _chain(st[1], st[2], st[3], st[4], arena_nbytes, spaces, consts, level)
+                links, fields, slot, patch, scratch = _chain(st[1], st[2], st[3], st[4], st[6] if len(st) > 6 else None,
+                                                             arena_nbytes, spaces, consts, level)
                 sc = None if st[5] is None else _buffer("scratch", st[5], 4, scratch, True, arena_nbytes, spaces)[1]
-                return dict(impl=None, links=links, stream=fields, slot=slot, scratch=scratch, own=sc, reduce=st[4])
+                return dict(impl=None, links=links, stream=fields, slot=slot, scratch=scratch, own=sc, reduce=st[4],
+                            patch=patch)
             try:
                 name, bufs, iparams, fparams, stream, own = (list(st) + [None, None])[:6]
             except (TypeError, ValueError):

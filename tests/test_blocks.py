@@ -13,13 +13,14 @@ import copy
 import numpy as np
 import pytest
 
-from tinycc import _host, backend_host, compiler, interpreter, passes, planner, scheduler, streaming, tolerance
+from tinycc import _host, backend_c, backend_host, compiler, interpreter, passes, planner, scheduler, streaming, tolerance
 from tinycc import kernels as kt
 from tinycc import ops as optable
 from tinycc.errors import PlanError, UnsupportedError
 from tinycc.ir import Graph
 from tinycc.ops.conv import ConvOptions
 from tinycc.ops.pool import PoolOptions
+from tinycc.ctarget import CTargetModel
 from tinycc.runtime import CompiledModel
 from tinycc.testing import dscnn_model, inverted_residual_model
 from tinycc.verify import verify
@@ -32,9 +33,10 @@ NETWORKS = {"mbv2_96": dict(), "mbv2_96_pad": dict(explicit_pad=True), "mcunet_1
             "mbv2_128_x3": dict(size=128, width=0.5, expansion=3)}
 
 
-def chained(model_or_graph, heads=None, level="portable"):
-    """A host CompiledModel with the chains marked by stream_blocks (``heads`` None) or every
-    chainable run of ops marked (``heads="all"``), kept whether or not they lower the arena."""
+def chained(model_or_graph, heads=None, level="portable", patches=None, target="host"):
+    """A host CompiledModel (or a C target's model) with the chains marked by stream_blocks (``heads``
+    None) or every chainable run of ops marked (``heads="all"``), kept whether or not they lower the
+    arena; ``patches(chain)``: (stripes, band) to run a patchable chain in, or None."""
     g = compiler.frontend(model_or_graph) if not isinstance(model_or_graph, Graph) else model_or_graph.copy()
     source = g.copy()
     passes.run_passes(g)
@@ -46,8 +48,16 @@ def chained(model_or_graph, heads=None, level="portable"):
                 a.attrs["chain"] = readers[0].attrs["chain"] = head
     else:
         passes.stream_blocks(g)
+    for chain in streaming.members(g).values() if patches else ():
+        if streaming.patchable(g, chain) and patches(chain) and patches(chain)[0] <= streaming.rows(chain[-1], g).ow:
+            chain[-1].attrs["patch"] = patches(chain)
     order = scheduler.schedule(g)
-    mp = planner.plan(g, order, 16, kernel_scratch=lambda op: backend_host.kernel_scratch(op, g, level=level), rows=True)
+    if target != "host":
+        mp = planner.plan(g, order, 16, rows=True,
+                          kernel_scratch=lambda op, v=(): backend_c.kernel_scratch(op, g, target, False, v))
+        return CTargetModel(g, order, mp, target, source=source)
+    mp = planner.plan(g, order, 16, rows=True,
+                      kernel_scratch=lambda op, v=(): backend_host.kernel_scratch(op, g, level=level, variants=v))
     return CompiledModel(g, order, mp, "host", source=source, isa=level)
 
 
@@ -170,6 +180,83 @@ def test_random_chains_match_the_reference_at_every_level(dtype):
     assert streamed >= 40 and inplace >= 5 and reduced >= 5, (streamed, inplace, reduced)
 
 
+def _random_patch(rng, g):
+    def pick(chain):
+        last = streaming.rows(chain[-1], g)
+        if last.ow < 2:
+            return None
+        return int(rng.integers(2, min(last.ow, 5) + 1)), int(rng.integers(1, last.oh + 1))
+    return pick
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.float32], ids=["int8", "float32"])
+def test_random_chains_in_patches_match_the_reference_at_every_level(dtype):
+    """Streamed by force in patches (2-5 column stripes, bands of 1 row to all of them: seams
+    recomputed), at every ISA level: int8 bit-exact with the reference, float32 within its bound and
+    bit for bit the unchained kernels; in place over their input where the planner can put them; the
+    line buffers no wider than the widest stripe's columns."""
+    rng = np.random.default_rng(17 if dtype == np.int8 else 18)
+    patched = inplace = 0
+    for trial in range(60):
+        g = random_chain(rng, dtype)
+        if len(g.ops()) < 2:
+            continue
+        x = rand_input(g, rng)
+        want, bounds = tolerance.bounds(g, x)
+        choice = _random_patch(np.random.default_rng(trial), g)
+        for level in LEVELS:
+            m = chained(g, "all", level, patches=choice)
+            chains = [c for c in streaming.members(m.graph).values() if streaming.patch(c)[0] > 1]
+            if not chains:
+                continue
+            patched += 1
+            inplace += any(c[-1].id in m.plan.inplace for c in chains)
+            for c in chains:
+                for (n, rb), op in zip(streaming.line_buffers(m.graph, c), c):
+                    assert rb <= streaming.rows(op, m.graph).out_row
+            got = m(x if len(x) > 1 else x[0])
+            got = got if isinstance(got, list) else [got]
+            for w, y, b in zip(want, got, bounds):
+                if dtype == np.float32:
+                    assert tolerance.compare(y, w, b) is None, (trial, level)
+                    plain = compiler.compile(g, plan="fast", isa=level)(x[0])
+                    np.testing.assert_array_equal(y, plain, err_msg=f"trial {trial} {level}")
+                else:
+                    np.testing.assert_array_equal(y, w, err_msg=f"trial {trial} {level}")
+    assert patched >= 40 and inplace >= 5, (patched, inplace)
+
+
+def test_patch_macs_count_the_recomputed_seams():
+    """A 1x1 convolution (4 -> 8 channels) into a 3x3 SAME depthwise convolution on a 8x16 image, in 2
+    stripes: the depthwise stripes' columns [0, 8) and [8, 16) read the convolution's [0, 9) and
+    [7, 16), so it computes 18 columns of 16; in bands of 4 rows it also computes rows [0, 5) and [3, 8),
+    10 rows of 8. By hand: 2 * 8 * 32 = 512 MACs more, then (10 * 18 - 8 * 16) * 32 = 1,664."""
+    rng = np.random.default_rng(0)
+    g = Graph("seams")
+    act_tensor(g, "x", (1, 8, 16, 4), np.int8, 0.05, 0)
+    g.inputs = ["x"]
+    wq = q(np.full(8, 0.01), 0, 0)
+    const(g, "w0", rng.integers(-127, 128, (8, 1, 1, 4)).astype(np.int8), wq)
+    const(g, "b0", np.zeros(8, np.int32), q(0.05 * wq.scale.astype(np.float64), 0))
+    act_tensor(g, "y", (1, 8, 16, 8), np.int8, 0.1, 0)
+    g.add_op("CONV_2D", ["x", "w0", "b0"], ["y"], ConvOptions("SAME", 1, 1, 1, 1, "NONE", 1, ()))
+    const(g, "w1", rng.integers(-127, 128, (1, 3, 3, 8)).astype(np.int8), q(np.full(8, 0.01), 0, 3))
+    const(g, "b1", np.zeros(8, np.int32), q(0.1 * np.full(8, 0.01), 0))
+    act_tensor(g, "z", (1, 8, 16, 8), np.int8, 0.1, 0)
+    g.add_op("DEPTHWISE_CONV_2D", ["y", "w1", "b1"], ["z"], ConvOptions("SAME", 1, 1, 1, 1, "NONE", 1, ()))
+    g.outputs = ["z"]
+    chain = g.ops()
+    base = streaming.patch_macs(g, chain, 1, 0)
+    assert base == 8 * 16 * 32 + 8 * 16 * 8 * 9
+    assert streaming.patch_macs(g, chain, 2, 8) - base == 512
+    assert streaming.patch_macs(g, chain, 2, 4) - base == 1664
+    for band in (1, 4, 8):  # and they run so, bit-exact
+        m = chained(g, "all", patches=lambda c: (2, band))
+        assert streaming.patch(next(iter(streaming.members(m.graph).values()))) == (2, band)
+        x = rand_input(g, rng)
+        np.testing.assert_array_equal(m(x[0]), interpreter.run(g, x)[0])
+
+
 # ---- networks against TFLite Micro ----------------------------------------------------------------
 
 @pytest.mark.parametrize("name", NETWORKS)
@@ -213,11 +300,43 @@ def test_streamed_networks_on_the_c_targets(target):
         assert verify(model, target=target, samples=1, out=lines.append), "\n".join(lines)
 
 
-@pytest.mark.parametrize("target", ["host", "c", "cortex-m55", "rv64gcv"])
-def test_mobilenet_v2_streamed_matches_tflm(target):
+@pytest.mark.parametrize("target", ["c", "cortex-m55", "rv64gcv"])
+def test_random_chains_in_patches_on_the_c_targets(target):
+    """Random int8 chains forced into patches, compiled for a C target and run there (under QEMU for
+    the cores): bit-exact with the reference."""
+    rng = np.random.default_rng(27)
+    ran = 0
+    while ran < 4:
+        g = random_chain(rng, np.int8)
+        if len(g.ops()) < 2:
+            continue
+        m = chained(g, "all", patches=_random_patch(rng, g), target=target)
+        if not any(streaming.patch(c)[0] > 1 for c in streaming.members(m.graph).values()):
+            continue
+        x = rand_input(g, rng)
+        want = interpreter.run(g, x)
+        np.testing.assert_array_equal(m(x[0]), want[0], err_msg=f"chain {ran} on {target}")
+        ran += 1
+
+
+def test_mobilenet_v2_streamed_matches_tflm():
     path = MODELS / "tflm" / "mobilenet_v2_quantized_1x3x224x224.tflite"
     lines = []
-    assert verify(path, target=target, samples=1, plan="small", out=lines.append), "\n".join(lines)
+    assert verify(path, target="host", samples=1, plan="small", out=lines.append), "\n".join(lines)
+
+
+@pytest.mark.parametrize("target", ["host", "c", "cortex-m55", "rv64gcv"])
+def test_mobilenet_v2_in_patches_matches_tflm(target):
+    """mobilenet_v2 224 taking NHWC input, its smallest plan: the first block (stem to the first
+    projection) in patches; TFLite Micro's output for the same image in NCHW, bit for bit."""
+    from tinycc.oracle import TFLM
+    path = MODELS / "tflm" / "mobilenet_v2_quantized_1x3x224x224.tflite"
+    m = compiler.compile(path, target=target, plan="small", input_layout="nhwc")
+    rep = m.report()
+    assert rep["patches"] and 0 < rep["extra_macs"] <= streaming.MAX_EXTRA_MACS * rep["macs"], rep["patches"]
+    x = rand_input(m.graph, np.random.default_rng(5))[0]
+    want = TFLM(path)([np.ascontiguousarray(x.transpose(0, 3, 1, 2))])[0]
+    np.testing.assert_array_equal(m(x), want)
 
 
 # ---- refusals ---------------------------------------------------------------------------------------
@@ -258,6 +377,27 @@ def test_executor_refuses_broken_chains():
     refused(lambda s, L: s.__setitem__(4, 3), "reduce must be")
 
 
+def test_executor_refuses_broken_patches():
+    m = chained(inverted_residual_model(**NETWORKS["mbv2_96"]), patches=lambda c: (4, 2))
+    steps, consts, k = _chain_step(m)
+    assert steps[k][6] is not None and steps[k][6][:2] == (4, 2)
+    _host.Executor(m.plan.arena_bytes, steps, consts)  # as packed: accepted
+
+    def refused(patch, match):
+        broken = list(steps)
+        broken[k] = tuple(steps[k][:6]) + (patch(list(steps[k][6])),)
+        with pytest.raises(ValueError, match=match):
+            _host.Executor(m.plan.arena_bytes, broken, consts)
+
+    refused(lambda p: [1] + p[1:], "2 or more stripes")
+    refused(lambda p: p[:1] + [0] + p[2:], "bands of 0 rows")
+    refused(lambda p: [10 ** 6] + p[1:], "stripes of")
+    refused(lambda p: p[:2] + [0] + p[3:], "input line buffer of 0 rows")
+    refused(lambda p: p[:3] + [p[3] + 8], "64-byte aligned")
+    refused(lambda p: p[:3] + [steps[k][1][0][5]], "overlap")  # over link 0's line buffer
+    refused(lambda p: p[:3], "patch must be")
+
+
 def test_checker_refuses_broken_chains():
     m = chained(inverted_residual_model(**NETWORKS["mbv2_96"]))
     g, order = m.graph, m.schedule
@@ -266,6 +406,20 @@ def test_checker_refuses_broken_chains():
     broken.buffers[f"{last.id}:scratch"].size = 64
     with pytest.raises(PlanError, match="line buffers"):
         planner.check(g, order, broken)
+    patched = chained(inverted_residual_model(**NETWORKS["mbv2_96"]), patches=lambda c: (4, 2))
+    chain = next(iter(streaming.members(patched.graph).values()))
+    broken = copy.deepcopy(patched.plan)
+    sc = broken.buffers[f"{chain[-1].id}:scratch"]
+    sc.size = streaming.ring_bytes(patched.graph, chain, 0) // 2  # narrower line buffers, but not this narrow
+    with pytest.raises(PlanError, match="line buffers"):
+        planner.check(patched.graph, patched.schedule, broken)
+    model = dscnn_model(channels=32)
+    reduced = chained(model)
+    g2 = reduced.graph
+    chain = next(c for c in streaming.members(g2).values() if streaming.reduction(g2, c))
+    chain[-1].attrs["patch"] = (2, 1)  # a running reduction cannot run in patches
+    with pytest.raises(PlanError, match="cannot run in patches"):
+        planner.check(g2, reduced.schedule, reduced.plan)
     moved = list(order)
     i = moved.index(last)
     head = streaming.members(g)[last.attrs["chain"]][0]

@@ -471,9 +471,10 @@ class CortexM33(CortexM4):
 C_TARGETS = {t.name: t for t in (CTarget(), CortexM4(), CortexM7(), CortexM33(), CortexM55(), RV64GCV())}
 
 
-def kernel_scratch(op, graph, target: str, portable: bool = False) -> int:
-    """Scratch bytes of an op's kernels on a C target (the planner reserves them)."""
-    return host_kernel_scratch(op, graph, c_target(target, portable).kernel_scratch)
+def kernel_scratch(op, graph, target: str, portable: bool = False, variants=()) -> int:
+    """Scratch bytes of an op's kernels on a C target (the planner reserves them); ``variants`` as
+    backend_host.kernel_scratch's."""
+    return host_kernel_scratch(op, graph, c_target(target, portable).kernel_scratch, variants=variants)
 
 
 def _local_includes(text: str) -> list:
@@ -679,16 +680,19 @@ class CProgram:
             K = c.kernel.upper()
             st = kt.get(c.kernel).stream
             rb = c.params["ow"] * c.params[st.ch] * st.esize
-            dh = f"TCP_{K}_DH" if "dh" in c.params else "-1"
+            dh, dw = (f"TCP_{K}_DH", f"TCP_{K}_DW") if "dh" in c.params else ("-1", "-1")
             cap, ring = (chain.caps[j], chain.rings[j]) if j < n - 1 else (0, 0)
             entries.append(f"{{tc_{c.kernel}, o{j}, ip{j}, {f'fp{j}' if c.fparams else 'NULL'}, TCN_{K}_IPARAMS, "
-                           f"TCN_{K}_BUFS, TCP_{K}_H, TCP_{K}_OH, TCP_{K}_PT, TCP_{K}_SH, TCP_{K}_KH, {dh}, {rb}, "
-                           f"{cap}, {ring}}}")
+                           f"TCN_{K}_BUFS, TCP_{K}_H, TCP_{K}_OH, TCP_{K}_PT, TCP_{K}_SH, TCP_{K}_KH, {dh}, "
+                           f"TCP_{K}_W, TCP_{K}_OW, TCP_{K}_PL, TCP_{K}_SW, TCP_{K}_KW, {dw}, {rb}, {cap}, {ring}}}")
         lines.append(f"    static const tc_chain_link L[{n}] = {{\n      " + ",\n      ".join(entries) + "};")
         if chain.delay is not None:
             lines += self._stream_struct(chain.links[-1][1], chain.delay, epilogue, False)
+        first = chain.links[0][1]
+        stripes, band, in_cap, in_ring = chain.patch or (1, 0, 0, 0)
+        in_px = first.params["c"] * kt.get(first.kernel).stream.esize
         lines.append(f"    static const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}, "
-                     f"{chain.reduce}}};")
+                     f"{chain.reduce}, {stripes}, {band}, {in_cap}, {in_ring}, {in_px}}};")
         lines += [f"    tc_run_chain(&ch, A, {scratch});", "  }"]
         return lines
 
@@ -723,7 +727,7 @@ class CProgram:
             "",
             f"/* the model's state, apart from the arena ({self._base} bytes) */",
             f"static uint64_t tc_state[{max(self._base, 8) // 8}];"] if state_apart and g.states() else []) + [
-            "",
+            ""] + ([  # a model of streamed chains only binds no call's buffers itself
             "/* A call's buffers: its tc_refs resolved against the arena. */",
             "static void *const *tc_bind(void **b, const tc_ref *r, int n, uint8_t *A)",
             "{",
@@ -732,7 +736,7 @@ class CProgram:
             "    b[i] = tc_ref_at(&r[i], A);",
             "  return b;",
             "}",
-            "",
+            ""] if any(not isinstance(c, streaming.ChainCall) for _, c, _ in self.calls) else []) + [
             f"void {p}_invoke_io(const void *const *inputs, void *const *outputs, uint8_t *arena)",
             "{",
             "  uint8_t *const A = arena;"]

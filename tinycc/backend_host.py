@@ -83,11 +83,14 @@ def lower(graph, schedule, plan, level: str = None) -> list:
                 chain = chains[op.attrs["chain"]]
                 if op is not chain[-1]:
                     continue
-                nout = streaming.out_rows(graph, chain, plan.inplace.get(op.id))
-                rings, slot = streaming.layout(graph, chain, plan.scratch(op).size, nout)
-                reduce = streaming.reduction(graph, chain)
+                held = plan.inplace.get(op.id)
+                rings, in_ring, slot = streaming.layout(graph, chain, plan.scratch(op).size,
+                                                        streaming.out_rows(graph, chain, held))
+                stripes, band = streaming.patch(chain)
                 call = streaming.ChainCall(links, [n for n, _ in streaming.line_buffers(graph, chain)], rings, slot,
-                                           nout - 1 if nout and not reduce else None, reduce)
+                                           streaming.flush_delay(graph, chain, held), streaming.reduction(graph, chain),
+                                           (stripes, band, streaming.input_buffer(graph, chain)[0], in_ring)
+                                           if stripes > 1 else None)
                 stream, links = ("chain", epilogue), []
             calls.append((op, call, stream))
     return calls
@@ -106,10 +109,12 @@ def _epilogue(graph, by_id, op, call):
             [acall.fparams[n] for n in ("act_min", "act_max") if n in acall.fparams], k == 0)
 
 
-def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
+def kernel_scratch(op, graph, per_call=None, level: str = None, variants=()) -> int:
     """Bytes of scratch the kernels of an op need ahead of any row ring (accumulators); the
     planner places them in the arena. ``per_call(kernel, iparams, fparams, params)`` gives one
-    call's bytes: by default the kernel table's, for the host's implementation at ``level``."""
+    call's bytes: by default the kernel table's, for the host's implementation at ``level``.
+    ``variants``: parameter changes the op is also called with (the stripes of a chain in patches);
+    the most any of them needs."""
     if op.attrs.get("alias") or "fused_into" in op.attrs:
         return 0
     if per_call is None:
@@ -120,14 +125,16 @@ def kernel_scratch(op, graph, per_call=None, level: str = None) -> int:
         if level is not None:
             call = host_call(call, level)
         k = isa.impl(call.kernel).kernel
-        need = max(need, per_call(call.kernel, [int(call.params[n]) for n in k.iparams],
-                                  [float(call.fparams[n]) for n in k.fparams], dict(call.params)))
+        for change in ({},) + tuple(variants):
+            params = dict(call.params, **change)
+            need = max(need, per_call(call.kernel, [int(params[n]) for n in k.iparams],
+                                      [float(call.fparams[n]) for n in k.fparams], params))
     return (need + 63) // 64 * 64 if need else 0
 
 
 def pack(graph, plan, calls):
     """Kernel calls -> (steps, consts) in the executor's format (a streamed chain: one step
-    ("chain", links, flush, ring offset, reduce, scratch), each link (kernel, bufs, iparams, fparams,
+    ("chain", links, flush, ring offset, reduce, scratch, patch), each link (kernel, bufs, iparams, fparams,
     line buffer rows, its offset in the scratch), a line buffer operand None; flush None or (delay,
     epilogue) as a stream's)."""
     steps, consts = [], []
@@ -170,7 +177,7 @@ def pack(graph, plan, calls):
                 bufs = [None if (i == 0 and j > 0) or (i == 1 and j < n - 1) else b for i, b in enumerate(c.bufs)]
                 links.append(packed(o, c, bufs) + ((call.caps[j], call.rings[j]) if j < n - 1 else (0, 0)))
             flush = None if call.delay is None else (call.delay, stream[1])
-            steps.append(("chain", links, flush, call.slot, call.reduce, own))
+            steps.append(("chain", links, flush, call.slot, call.reduce, own, call.patch))
             continue
         steps.append(packed(op, call) + (stream, own))
     return steps, consts

@@ -91,9 +91,9 @@ def compile(model, target: str = "host", alignment: int = 16, passes=None, vlen:
 
     def plan_for(g):
         if target == "host":
-            scratch = lambda op: backend_host.kernel_scratch(op, g, level=level)  # noqa: E731
+            scratch = lambda op, v=(): backend_host.kernel_scratch(op, g, level=level, variants=v)  # noqa: E731
         else:
-            scratch = lambda op: backend_c.kernel_scratch(op, g, target, portable_kernels)  # noqa: E731
+            scratch = lambda op, v=(): backend_c.kernel_scratch(op, g, target, portable_kernels, v)  # noqa: E731
         order = schedule(g)
         return order, planner.plan(g, order, alignment, kernel_scratch=scratch, rows=rows)
     if rows:  # the streamed blocks worth it (or the fewest that fit the budget)

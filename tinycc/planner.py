@@ -297,7 +297,9 @@ def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True
             chain = chains[op.attrs["chain"]]
             if op is not chain[-1]:
                 continue
-            need = max(kernel_scratch(m) for m in chain) + streaming.ring_bytes(
+            variants = streaming.stripe_calls(graph, chain)
+            need = max(kernel_scratch(m, variants[j]) if variants[j] else kernel_scratch(m)
+                       for j, m in enumerate(chain)) + streaming.ring_bytes(
                 graph, chain, streaming.out_rows(graph, chain, used.get(op.id)))
         if need:
             bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
@@ -394,17 +396,30 @@ def _check_chains(graph: Graph, schedule: list, mp: MemoryPlan) -> list:
             raise PlanError(f"memory plan: the streamed chain of {chain[0].where()} is not contiguous in the schedule")
         need = 0
         reduce = streaming.reduces(graph, chain[-1])  # a running sum: one row in, c accumulators
-        for a, b in zip(chain, chain[1:]):
-            r = optable.get(b.kind).rows(b, graph)
+        rs = [optable.get(op.kind).rows(op, graph) for op in chain]
+        stripes, band = chain[-1].attrs.get("patch", (1, 0))
+        wide = [1.0] * len(chain)  # the widest stripe's share of each member's input row
+        if stripes > 1:
+            if reduce or any(r is None or not r.cols_covered for r in rs) or stripes > rs[-1].ow or band < 1:
+                raise PlanError(f"memory plan: the chain ending at {chain[-1].where()} cannot run in patches")
+            for s in range(stripes):  # each member's input columns, from the last member's stripe back
+                a, b = s * rs[-1].ow // stripes, (s + 1) * rs[-1].ow // stripes
+                for j in reversed(range(len(chain))):
+                    a, b = rs[j].cols(a, b)
+                    wide[j] = max(wide[j] if s else 0, (b - a) / rs[j].w)
+            need += min(rs[0].span, rs[0].h) * int(round(wide[0] * rs[0].in_row))
+        for j, (a, b) in enumerate(zip(chain, chain[1:]), 1):
+            r = rs[j]
             if r is None or b.inputs[0] != a.outputs[0] or not r.covered:
                 raise PlanError(f"memory plan: {b.where()} cannot stream from {a.where()} in a chain")
             need += r.in_row + 4 * graph.tensor(b.outputs[0]).shape[-1] if reduce and b is chain[-1] \
-                else min(r.span, r.h) * r.in_row
+                else min(r.span, r.h) * int(round(wide[j] * r.in_row))
         held = mp.inplace.get(chain[-1].id) or mp.inplace.get((chain[-1].attrs.get("epilogue") or ("",))[0])
+        rows_held = band if stripes > 1 else 1  # a band's rows wait for its last stripe
         if held is not None and held.rows:  # in place: the output rows held back
-            need += (held.delay + 1) * optable.get(chain[-1].kind).rows(chain[-1], graph).out_row
+            need += (held.delay + rows_held) * rs[-1].out_row
         elif "epilogue" in chain[-1].attrs:
-            need += optable.get(chain[-1].kind).rows(chain[-1], graph).out_row
+            need += rows_held * rs[-1].out_row
         sc = mp.buffers.get(f"{chain[-1].id}:scratch")
         if need and (sc is None or sc.size < need):
             raise PlanError(f"memory plan: the streamed chain ending at {chain[-1].where()} needs {need} bytes of "

@@ -1,5 +1,5 @@
 """Draw a memory plan: ops on x, arena addresses on y, one box per buffer (grey: scratch, a streamed
-block's line buffers across its ops, the block shaded), the peak marked. And a profile
+block's line buffers across its ops, the block shaded: orange when it runs in patches), the peak marked. And a profile
 (``tinycc run --profile --plot``): one horizontal bar per step of the plan, its instructions.
 
 SVG is written as text; PNG is rasterised here and encoded with zlib, so plotting needs
@@ -43,10 +43,17 @@ def svg(r) -> str:
            f'font-size="10">', f'<rect width="{W}" height="{H}" fill="white"/>',
            f'<text x="{LEFT}" y="18" font-size="13">{r["model"]}: arena {r["arena_bytes"]:,} B '
            f'(no-in-place lower bound {r["lower_bound_bytes"]:,} B)</text>']
+    patched = {p["ops"][0]: p for p in r.get("patches", ())}
     for c in r.get("streamed_blocks", ()):  # a streamed block: its ops run row band by row band
         x0, x1 = LEFT + c[0] * sx, LEFT + (c[-1] + 1) * sx
-        out.append(f'<rect x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" height="{H - BOTTOM - TOP}" fill="rgb(220,235,255)">'
-                   f'<title>streamed block, ops {c[0]}-{c[-1]}</title></rect>')
+        p = patched.get(c[0])
+        how = f", in patches: {p['stripes']} column stripes x bands of {p['band']} rows, +{p['extra_macs']:,} MACs" \
+            if p else ""
+        out.append(f'<rect x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" height="{H - BOTTOM - TOP}" '
+                   f'fill="{"rgb(255,232,205)" if p else "rgb(220,235,255)"}"><title>streamed block, ops {c[0]}-{c[-1]}'
+                   f'{how}</title></rect>')
+        if p:
+            out.append(f'<text x="{x0 + 2:.1f}" y="{H - BOTTOM - 4}" font-size="8">{p["stripes"]}x{p["band"]} patches</text>')
     for i, (t, x0, y0, x1, y1) in enumerate(_boxes(r)):
         c = "rgb(%d,%d,%d)" % _color(i, t["scratch"])
         out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{max(x1 - x0, 1):.1f}" height="{max(y1 - y0, 0.5):.1f}" '
@@ -72,8 +79,10 @@ def png(r) -> bytes:
     img = np.full((H, W, 3), 255, np.uint8)
     n = max(len(r["ops"]), 1)
     sx = (W - LEFT - 20) / n
+    patched = {p["ops"][0] for p in r.get("patches", ())}
     for c in r.get("streamed_blocks", ()):
-        img[TOP:H - BOTTOM, int(LEFT + c[0] * sx):int(LEFT + (c[-1] + 1) * sx)] = (220, 235, 255)
+        img[TOP:H - BOTTOM, int(LEFT + c[0] * sx):int(LEFT + (c[-1] + 1) * sx)] = \
+            (255, 232, 205) if c[0] in patched else (220, 235, 255)
     for i, (t, x0, y0, x1, y1) in enumerate(_boxes(r)):
         a, b = int(x0), max(int(x1), int(x0) + 1)
         c, d = int(y0), max(int(round(y1)), int(y0) + 1)

@@ -109,14 +109,90 @@ def reduction(graph, chain) -> int:
     return 1 if graph.tensor(chain[-1].outputs[0]).dtype == np.int8 else 2
 
 
+def patch(chain) -> tuple:
+    """(stripes, band) of a chain run in patches (``chain[-1].attrs["patch"]``), else (1, 0)."""
+    return tuple(chain[-1].attrs.get("patch", (1, 0)))
+
+
+def stripe_cols(graph, chain, stripes: int) -> list:
+    """Per column stripe of the last member's output (``stripes`` even stripes, as tc_run_chain cuts
+    them), per member: (a, b, u, v), its output columns [a, b) and the input columns [u, v) they read
+    (its receptive field in the stripe)."""
+    rs = [rows(op, graph) for op in chain]
+    out = []
+    for s in range(stripes):
+        a, b = s * rs[-1].ow // stripes, (s + 1) * rs[-1].ow // stripes
+        cols = []
+        for r in reversed(rs):
+            u, v = r.cols(a, b)
+            cols.append((a, b, u, v))
+            a, b = u, v
+        out.append(cols[::-1])
+    return out
+
+
 def line_buffers(graph, chain) -> list:
     """(rows, bytes per row) of each line buffer: the output of every member but the last, as many
-    rows as its consumer's window spans (no more than it has); one row into a running reduction."""
+    rows as its consumer's window spans (no more than it has); one row into a running reduction.
+    In patches, as wide as the widest stripe's columns."""
     out = []
     for a, b in zip(chain, chain[1:]):
         r = rows(b, graph)
         out.append((1 if b is chain[-1] and reduction(graph, chain) else min(r.span, r.h), r.in_row))
+    stripes = patch(chain)[0]
+    if stripes > 1:
+        cols = stripe_cols(graph, chain, stripes)
+        out = [(n, max(c[j][1] - c[j][0] for c in cols) * rb // rows(chain[j], graph).ow)
+               for j, (n, rb) in enumerate(out)]
     return out
+
+
+def stripe_calls(graph, chain) -> list:
+    """Per member, the parameter changes of its calls on each stripe's columns (one row, the rows
+    of its line buffer; as tc_run_chain makes them): the planner sizes the kernels' scratch over
+    them. Empty lists without patches."""
+    stripes = patch(chain)[0]
+    if stripes == 1:
+        return [[] for _ in chain]
+    caps = [input_buffer(graph, chain)[0]] + [n for n, _ in line_buffers(graph, chain)]
+    out = [[] for _ in chain]
+    for cols in stripe_cols(graph, chain, stripes):
+        for j, (op, (a, b, u, v)) in enumerate(zip(chain, cols)):
+            r = rows(op, graph)
+            out[j].append(dict(h=min(caps[j], r.h), oh=1, pt=0, w=v - u, ow=b - a, pl=r.pl - a * r.sw + u))
+    return out
+
+
+def input_buffer(graph, chain) -> tuple:
+    """(rows, bytes per row) of the line buffer a chain in patches copies its input's stripes into:
+    as many rows as the first window spans, as wide as the widest stripe's input columns; (0, 0)
+    without patches."""
+    stripes = patch(chain)[0]
+    if stripes == 1:
+        return 0, 0
+    r = rows(chain[0], graph)
+    width = max(c[0][3] - c[0][2] for c in stripe_cols(graph, chain, stripes))
+    return min(r.span, r.h), width * (r.in_row // r.w)
+
+
+def patch_macs(graph, chain, stripes: int, band: int) -> int:
+    """MACs the chain's members compute run in patches of ``stripes`` column stripes and bands of
+    ``band`` rows (``stripes`` 1: unpatched), counting the rows and columns computed again at the
+    seams: each band asks every member for the rows its windows reach, each stripe for the columns."""
+    rs = [rows(op, graph) for op in chain]
+    per_px = [optable.get(op.kind).macs(op, graph) / (r.oh * r.ow) for op, r in zip(chain, rs)]
+    band = rs[-1].oh if stripes == 1 else band
+    total = 0
+    cols = stripe_cols(graph, chain, stripes) if stripes > 1 else [[(0, r.ow, 0, 0) for r in rs]]
+    for q0 in range(0, rs[-1].oh, band):
+        need = set(range(q0, min(rs[-1].oh, q0 + band)))
+        counts = []
+        for r in reversed(rs):
+            counts.append(len(need))
+            need = {i for q in need for i in range(*r.window(q))}
+        counts = counts[::-1]
+        total += sum(n * (c[j][1] - c[j][0]) * per_px[j] for c in cols for j, n in enumerate(counts))
+    return int(round(total))
 
 
 def _up(n: int) -> int:
@@ -176,33 +252,45 @@ def residual_delay(graph, chain):
     return min(fits) if fits else None
 
 
+def flush_delay(graph, chain, inplace=None):
+    """The output ring's delay (tc_chain's flush): None when rows go straight to the output; the
+    in-place option's delay; for a fused ADD, 0 or its residual delay."""
+    if reduction(graph, chain):
+        return None
+    if inplace is not None:
+        return inplace.delay
+    if "epilogue" in chain[-1].attrs:
+        return residual_delay(graph, chain) or 0
+    return None
+
+
 def out_rows(graph, chain, inplace=None) -> int:
-    """Rows of the chain's output ring: none when rows go straight to the output; delay + 1 for an
-    in-place option; for a fused ADD, one, or its residual delay + 1; a running reduction's
-    accumulators (4 bytes a channel) in their place."""
+    """Rows of the chain's output ring: none when rows go straight to the output; else delay + 1, or
+    in patches band + delay (a band's rows are written once all its stripes are); a running
+    reduction's accumulators (4 bytes a channel) in their place."""
     if reduction(graph, chain):
         return 4 // graph.tensor(chain[-1].outputs[0]).dtype.itemsize
-    if inplace is not None:
-        return inplace.delay + 1
-    if "epilogue" in chain[-1].attrs:
-        return (residual_delay(graph, chain) or 0) + 1
-    return 0
+    d = flush_delay(graph, chain, inplace)
+    stripes, band = patch(chain)
+    return 0 if d is None else d + (band if stripes > 1 else 1)
 
 
 def ring_bytes(graph, chain, nout: int) -> int:
-    """Scratch bytes of the line buffers and an output ring of ``nout`` rows."""
-    return sum(_up(n * rb) for n, rb in line_buffers(graph, chain)) + _up(nout * rows(chain[-1], graph).out_row)
+    """Scratch bytes of the line buffers (an input one in patches) and an output ring of ``nout`` rows."""
+    n, rb = input_buffer(graph, chain)
+    return (sum(_up(n * rb) for n, rb in line_buffers(graph, chain)) + _up(n * rb)
+            + _up(nout * rows(chain[-1], graph).out_row))
 
 
 def layout(graph, chain, scratch_bytes: int, nout: int) -> tuple:
-    """(line buffer offsets, output ring offset) in a chain's scratch of ``scratch_bytes``: the line
-    buffers and the ring at its end (each kernel's own scratch at its start)."""
+    """(line buffer offsets, input line buffer offset, output ring offset) in a chain's scratch of
+    ``scratch_bytes``: the line buffers and the ring at its end (each kernel's own scratch at its start)."""
     off = scratch_bytes - ring_bytes(graph, chain, nout)
     offsets = []
-    for n, rb in line_buffers(graph, chain):
+    for n, rb in line_buffers(graph, chain) + [input_buffer(graph, chain)]:
         offsets.append(off)
         off += _up(n * rb)
-    return offsets, off
+    return offsets[:-1], offsets[-1], off
 
 
 @dataclass
@@ -218,6 +306,7 @@ class ChainCall:
     slot: int
     delay: object = None
     reduce: int = 0
+    patch: object = None  # None, or (stripes, band, input rows, input offset) as tc_chain's
 
 
 def unchain(graph, heads) -> None:
@@ -240,13 +329,20 @@ def _fits_unchained(graph, schedule, mp, chain) -> bool:
     return around + need <= mp.arena_bytes
 
 
+MAX_EXTRA_MACS = 0.10  # patches may add at most this share of the model's MACs (recomputed seams)
+STRIPES = (2, 3, 4, 6, 8)
+BANDS = (1, 2, 3, 4, 6, 8, 12, 16)
+
+
 def choose(graph, plan_for, budget=None) -> tuple:
     """The chains to stream: (graph, schedule, plan). Candidates: the chains marked
     (``passes.stream_blocks``), every chainable run of ops, none, and for each marking without the
     chains whose ops would fit its arena unchained. Without a ``budget``: the smallest arena, on a tie
-    the fewer chains (each costs time: a kernel call per row, moves in the line buffers). With one:
-    the fewest chains whose arena fits it; none fitting is an error naming the smallest arena reached
-    and where its peak is. ``plan_for(graph)`` -> (schedule, plan)."""
+    the fewer chains (each costs time: a kernel call per row, moves in the line buffers), then the
+    chains at its peak in patches while that lowers it and the recomputed MACs stay within
+    MAX_EXTRA_MACS (``patch_peaks``). With one: the fewest chains whose arena fits it, else the
+    smallest arena in patches until it fits; none fitting is an error naming the smallest arena
+    reached and where its peak is. ``plan_for(graph)`` -> (schedule, plan)."""
     every = graph.copy()
     candidates = []
     if mark(every, lambda g, a, b: True) or members(graph):
@@ -261,16 +357,75 @@ def choose(graph, plan_for, budget=None) -> tuple:
     else:
         candidates.append((graph,) + tuple(plan_for(graph)))
     if budget is None:
-        return min(candidates, key=lambda c: (c[2].arena_bytes, len(members(c[0]))))
+        return patch_peaks(min(candidates, key=lambda c: (c[2].arena_bytes, len(members(c[0])))), plan_for)
     fitting = [c for c in candidates if c[2].arena_bytes <= budget]
     if fitting:
         return min(fitting, key=lambda c: (len(members(c[0])), c[2].arena_bytes))
-    g, order, mp = min(candidates, key=lambda c: c[2].arena_bytes)
+    g, order, mp = patch_peaks(min(candidates, key=lambda c: c[2].arena_bytes), plan_for, budget)
+    if mp.arena_bytes <= budget:
+        return g, order, mp
     i, top = planner.peak(mp, len(order))
     raise PlanError(f"{graph.name}: no plan fits the RAM budget of {budget:,} bytes; the smallest arena tinycc "
                     f"reaches is {mp.arena_bytes:,} bytes, {top:,} of them in use at op {i} ({order[i].where()}: "
                     f"{order[i].kind} {list(g.tensor(order[i].inputs[0]).shape)} -> "
                     f"{list(g.tensor(order[i].outputs[0]).shape)})")
+
+
+def patchable(graph, chain) -> bool:
+    """Can the chain run in patches (no running reduction; every member's output columns each read an
+    input column)?"""
+    return not reduction(graph, chain) and all(rows(op, graph).cols_covered for op in chain)
+
+
+def patch_options(graph, chain, held=None, allowance=float("inf")) -> list:
+    """(scratch bytes of line buffers and ring, extra MACs, (stripes, band)) of the chain in each
+    patching whose recomputed MACs stay within ``allowance``, the least bytes first (``held``: its
+    in-place option)."""
+    base = patch_macs(graph, chain, 1, 0)
+    last = rows(chain[-1], graph)
+    out = []
+    saved = chain[-1].attrs.get("patch")
+    try:
+        for stripes in (s for s in STRIPES if s <= last.ow):
+            for band in (b for b in BANDS if b < last.oh):
+                chain[-1].attrs["patch"] = (stripes, band)
+                extra = patch_macs(graph, chain, stripes, band) - base
+                if extra <= allowance:
+                    out.append((ring_bytes(graph, chain, out_rows(graph, chain, held)), extra, (stripes, band)))
+    finally:
+        if saved is None:
+            chain[-1].attrs.pop("patch", None)
+        else:
+            chain[-1].attrs["patch"] = saved
+    return sorted(out)
+
+
+def patch_peaks(candidate, plan_for, budget=None) -> tuple:
+    """Run the chain at the arena's peak in patches (narrower line buffers: each stripe's columns,
+    recomputing the seams), the patching of least scratch whose MACs stay within the model's
+    allowance (MAX_EXTRA_MACS), then the chain at the new peak, while the arena shrinks (until it fits
+    ``budget``)."""
+    g, order, mp = candidate
+    total = sum(optable.get(op.kind).macs(op, g) for op in g.ops())
+    spent = 0
+    while budget is None or mp.arena_bytes > budget:
+        i, _ = planner.peak(mp, len(order))
+        op = order[i]
+        chain = members(g).get(op.attrs.get("chain"))
+        if chain is None or op is not chain[-1] or "patch" in op.attrs or not patchable(g, chain):
+            break
+        held = mp.inplace.get(op.id)
+        now = ring_bytes(g, chain, out_rows(g, chain, held))
+        options = [o for o in patch_options(g, chain, held, MAX_EXTRA_MACS * total - spent) if o[0] < now]
+        if not options:
+            break
+        g2 = g.copy()
+        next(o for o in g2.ops() if o.id == op.id).attrs["patch"] = options[0][2]
+        order2, mp2 = plan_for(g2)
+        if mp2.arena_bytes >= mp.arena_bytes:
+            break
+        g, order, mp, spent = g2, order2, mp2, spent + options[0][1]
+    return g, order, mp
 
 
 def _without(graph, heads, plan_for) -> tuple:

@@ -106,6 +106,7 @@ typedef struct {
   const float *fp;
   int32_t nip, nbuf;
   int32_t h_index, oh_index, pt_index, sh_index, kh_index, dh_index; /* dh_index < 0: no dilation */
+  int32_t w_index, ow_index, pl_index, sw_index, kw_index, dw_index; /* columns alike (patches) */
   int32_t rb;                   /* bytes per output row */
   int32_t cap;                  /* rows of its output's line buffer (all links but the last) */
   int32_t ring;                 /* offset of that line buffer in scratch */
@@ -120,6 +121,14 @@ typedef struct {
                                    (one output pixel, its window all of its input), computed as a
                                    running sum over the rows of the link before, one row at a time;
                                    c accumulators (int32 / float) at scratch + slot; no flush */
+  /* Patches (stripes >= 2; no reduce): the last link's output columns in `stripes` even stripes and
+     its rows in bands of `band`; each band is computed stripe by stripe, every link on just the
+     columns (and rows) its stripe's windows reach (its receptive field, so columns and rows at the
+     seams are computed again: exact), with line buffers as narrow as a stripe. The chain's input
+     rows are copied, the stripe's columns of each, into a line buffer of in_cap rows at in_ring
+     (in_px bytes a pixel). With flush, the ring holds band + delay rows, and output row q is
+     written once the band holding row q + delay is complete. */
+  int32_t stripes, band, in_cap, in_ring, in_px;
 } tc_chain;
 
 #define TC_MAX_CHAIN 16

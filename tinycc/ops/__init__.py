@@ -261,7 +261,9 @@ class Rows:
     """How a sliding-window op (batch 1) reads its input by rows: output row q (of ``oh``) reads the
     input rows q*sh - pt .. q*sh - pt + span - 1 that lie in 0..h-1; an input row is ``in_row``
     bytes, an output row ``out_row``. The row-streamed in-place options (``streaming_inplace``) and
-    block streaming (``tinycc/streaming.py``) both derive from it."""
+    block streaming (``tinycc/streaming.py``) both derive from it. Columns alike: output column x
+    (of ``ow``) reads the input columns x*sw - pl .. x*sw - pl + wspan - 1 that lie in 0..w-1 (the
+    patches of a streamed block: ``cols``)."""
     h: int
     oh: int
     sh: int
@@ -269,6 +271,11 @@ class Rows:
     span: int
     in_row: int
     out_row: int
+    w: int = 1
+    ow: int = 1
+    sw: int = 1
+    pl: int = 0
+    wspan: int = 1
 
     def window(self, q: int) -> tuple:
         """[first, end) of the input rows output row q reads."""
@@ -279,6 +286,15 @@ class Rows:
     def covered(self) -> bool:
         """Does every output row read at least one input row (none lies wholly in the padding)?"""
         return self.pt < self.span and (self.oh - 1) * self.sh - self.pt < self.h
+
+    def cols(self, a: int, b: int) -> tuple:
+        """[first, end) of the input columns output columns [a, b) read."""
+        return max(0, a * self.sw - self.pl), min(self.w, (b - 1) * self.sw - self.pl + self.wspan)
+
+    @property
+    def cols_covered(self) -> bool:
+        """Does every output column read at least one input column?"""
+        return self.pl < self.wspan and (self.ow - 1) * self.sw - self.pl < self.w
 
 
 def streaming_inplace(r: Rows, max_delay=2) -> list:

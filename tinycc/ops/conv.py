@@ -162,7 +162,7 @@ def _rows(op, graph):
     if g["n"] != 1 or x.dtype == np.int16:  # conv_s16 does not stream rows
         return None
     return Rows(g["h"], g["oh"], g["sh"], g["pt"], (g["kh"] - 1) * g["dh"] + 1, g["w"] * g["c"] * x.dtype.itemsize,
-                g["ow"] * g["oc"] * y.dtype.itemsize)
+                g["ow"] * g["oc"] * y.dtype.itemsize, g["w"], g["ow"], g["sw"], g["pl"], (g["kw"] - 1) * g["dw"] + 1)
 
 
 def _inplace(op, graph):

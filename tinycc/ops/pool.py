@@ -89,7 +89,8 @@ def _rows(op, graph):
     isz = T(graph, op, 0).dtype.itemsize
     if g["n"] != 1 or isz == 2:  # pool_s16 does not stream rows
         return None
-    return Rows(g["h"], g["oh"], g["sh"], g["pt"], g["kh"], g["w"] * g["c"] * isz, g["ow"] * g["c"] * isz)
+    return Rows(g["h"], g["oh"], g["sh"], g["pt"], g["kh"], g["w"] * g["c"] * isz, g["ow"] * g["c"] * isz,
+                g["w"], g["ow"], g["sw"], g["pl"], g["kw"])
 
 
 def _inplace(op, graph):
