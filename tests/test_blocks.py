@@ -279,6 +279,20 @@ def test_residual_sum_written_over_the_block_input():
     assert verify(inverted_residual_model(**MCUNET), plan="small", samples=1, out=lines.append), "\n".join(lines)
 
 
+def test_residual_blocks_in_patches():
+    """Every block of an MCUNet-style network forced into patches (3 stripes, bands of 2 rows), the
+    residual blocks' sums fused and written over their input once a band is complete: bit-exact with
+    the reference."""
+    model = inverted_residual_model(**MCUNET)
+    m = chained(model, patches=lambda c: (3, 2))
+    chains = streaming.members(m.graph).values()
+    fused = [c for c in chains if "epilogue" in c[-1].attrs and streaming.patch(c)[0] > 1]
+    assert fused and any(c[-1].id in m.plan.inplace or c[-1].attrs["epilogue"][0] in m.plan.inplace for c in fused)
+    g = compiler.frontend(model)
+    x = rand_input(g, np.random.default_rng(4))
+    np.testing.assert_array_equal(m(x[0]), interpreter.run(g, x)[0])
+
+
 def test_dscnn_streams_whole_into_its_pooling():
     """A DS-CNN (MLPerf KWS layout, 276 channels as DS-CNN-L) streams as one block from its first
     convolution through the global average pooling, a running sum: no activation is ever whole."""
@@ -323,6 +337,24 @@ def test_mobilenet_v2_streamed_matches_tflm():
     path = MODELS / "tflm" / "mobilenet_v2_quantized_1x3x224x224.tflite"
     lines = []
     assert verify(path, target="host", samples=1, plan="small", out=lines.append), "\n".join(lines)
+
+
+def test_ram_budget_takes_patches_only_when_nothing_else_fits(monkeypatch):
+    """mobilenet_v2 224 (NHWC input): a budget the unpatched plans meet gets no patches; one only a
+    patched plan meets gets it; below the smallest arena, the error names it."""
+    path = MODELS / "tflm" / "mobilenet_v2_quantized_1x3x224x224.tflite"
+    small = compiler.compile(path, plan="small", input_layout="nhwc")
+    with monkeypatch.context() as mp:
+        mp.setattr(streaming, "MAX_EXTRA_MACS", 0.0)  # no MACs to spend: no patches
+        unpatched = compiler.compile(path, plan="small", input_layout="nhwc")
+    assert small.report()["patches"] and not unpatched.report()["patches"]
+    assert small.plan.arena_bytes < unpatched.plan.arena_bytes
+    loose = compiler.compile(path, plan="small", input_layout="nhwc", ram_budget=unpatched.plan.arena_bytes)
+    assert not loose.report()["patches"] and loose.plan.arena_bytes <= unpatched.plan.arena_bytes
+    tight = compiler.compile(path, plan="small", input_layout="nhwc", ram_budget=unpatched.plan.arena_bytes - 1)
+    assert tight.report()["patches"] and tight.plan.arena_bytes < unpatched.plan.arena_bytes
+    with pytest.raises(PlanError, match=f"smallest arena tinycc reaches is {small.plan.arena_bytes:,} bytes"):
+        compiler.compile(path, plan="small", input_layout="nhwc", ram_budget=small.plan.arena_bytes - 1)
 
 
 @pytest.mark.parametrize("target", ["host", "c", "cortex-m55", "rv64gcv"])

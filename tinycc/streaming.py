@@ -277,8 +277,7 @@ def out_rows(graph, chain, inplace=None) -> int:
 
 def ring_bytes(graph, chain, nout: int) -> int:
     """Scratch bytes of the line buffers (an input one in patches) and an output ring of ``nout`` rows."""
-    n, rb = input_buffer(graph, chain)
-    return (sum(_up(n * rb) for n, rb in line_buffers(graph, chain)) + _up(n * rb)
+    return (sum(_up(n * rb) for n, rb in line_buffers(graph, chain) + [input_buffer(graph, chain)])
             + _up(nout * rows(chain[-1], graph).out_row))
 
 
@@ -338,10 +337,10 @@ def choose(graph, plan_for, budget=None) -> tuple:
     """The chains to stream: (graph, schedule, plan). Candidates: the chains marked
     (``passes.stream_blocks``), every chainable run of ops, none, and for each marking without the
     chains whose ops would fit its arena unchained. Without a ``budget``: the smallest arena, on a tie
-    the fewer chains (each costs time: a kernel call per row, moves in the line buffers), then the
-    chains at its peak in patches while that lowers it and the recomputed MACs stay within
-    MAX_EXTRA_MACS (``patch_peaks``). With one: the fewest chains whose arena fits it, else the
-    smallest arena in patches until it fits; none fitting is an error naming the smallest arena
+    the fewer chains (each costs time: a kernel call per row, moves in the line buffers), then
+    lowered at its peak while it shrinks (``improve``: blocks joined, or in patches within
+    MAX_EXTRA_MACS more MACs). With one: the fewest chains whose arena fits it, else the smallest
+    arena lowered so until it fits; none fitting is an error naming the smallest arena
     reached and where its peak is. ``plan_for(graph)`` -> (schedule, plan)."""
     every = graph.copy()
     candidates = []
@@ -357,11 +356,11 @@ def choose(graph, plan_for, budget=None) -> tuple:
     else:
         candidates.append((graph,) + tuple(plan_for(graph)))
     if budget is None:
-        return patch_peaks(min(candidates, key=lambda c: (c[2].arena_bytes, len(members(c[0])))), plan_for)
+        return improve(min(candidates, key=lambda c: (c[2].arena_bytes, len(members(c[0])))), plan_for)
     fitting = [c for c in candidates if c[2].arena_bytes <= budget]
     if fitting:
         return min(fitting, key=lambda c: (len(members(c[0])), c[2].arena_bytes))
-    g, order, mp = patch_peaks(min(candidates, key=lambda c: c[2].arena_bytes), plan_for, budget)
+    g, order, mp = improve(min(candidates, key=lambda c: c[2].arena_bytes), plan_for, budget)
     if mp.arena_bytes <= budget:
         return g, order, mp
     i, top = planner.peak(mp, len(order))
@@ -400,31 +399,76 @@ def patch_options(graph, chain, held=None, allowance=float("inf")) -> list:
     return sorted(out)
 
 
-def patch_peaks(candidate, plan_for, budget=None) -> tuple:
-    """Run the chain at the arena's peak in patches (narrower line buffers: each stripe's columns,
-    recomputing the seams), the patching of least scratch whose MACs stay within the model's
-    allowance (MAX_EXTRA_MACS), then the chain at the new peak, while the arena shrinks (until it fits
-    ``budget``)."""
+def _links(graph) -> set:
+    """(a.id, b.id) of every link of the graph's chains."""
+    return {(a.id, b.id) for c in members(graph).values() for a, b in zip(c, c[1:])}
+
+
+def _spent(graph) -> int:
+    """The MACs the graph's chains in patches compute again."""
+    return sum(patch_macs(graph, c, *patch(c)) - patch_macs(graph, c, 1, 0)
+               for c in members(graph).values() if patch(c)[0] > 1)
+
+
+def _joined(graph, a, b):
+    """A copy of the graph with a's output streamed into b, their chains joined (unpatched), or None
+    when the joined chain would be longer than MAX_CHAIN."""
+    g = graph.copy()
+    keep = _links(graph) | {(a.id, b.id)}
+    mark(g, lambda g_, x, y: (x.id, y.id) in keep)
+    if _links(g) != keep:
+        return None
+    for op in members(g)[next(o for o in g.ops() if o.id == b.id).attrs["chain"]]:
+        op.attrs.pop("patch", None)
+    return g
+
+
+def _patched(graph, chain, held, allowance, now):
+    """A copy of the graph with ``chain`` in the patching of least scratch within ``allowance`` MACs,
+    or None (none, or none with less scratch than ``now``)."""
+    if "patch" in chain[-1].attrs or not patchable(graph, chain):
+        return None
+    options = [o for o in patch_options(graph, chain, held, allowance) if o[0] < now]
+    if not options:
+        return None
+    g = graph.copy()
+    next(o for o in g.ops() if o.id == chain[-1].id).attrs["patch"] = options[0][2]
+    return g
+
+
+def improve(candidate, plan_for, budget=None) -> tuple:
+    """Lower the arena at its peak, step by step, while it shrinks (until it fits ``budget``): at the
+    op of the peak, its block (or op) joined into one chain with the op that reads its output or the
+    one that writes its input (the tensor between them then never exists whole), or its block run in
+    patches (narrower line buffers: each stripe's columns, the seams computed again) within the model's
+    allowance of recomputed MACs (MAX_EXTRA_MACS); each step the one of least arena."""
     g, order, mp = candidate
     total = sum(optable.get(op.kind).macs(op, g) for op in g.ops())
-    spent = 0
     while budget is None or mp.arena_bytes > budget:
         i, _ = planner.peak(mp, len(order))
         op = order[i]
-        chain = members(g).get(op.attrs.get("chain"))
-        if chain is None or op is not chain[-1] or "patch" in op.attrs or not patchable(g, chain):
+        unit = members(g).get(op.attrs.get("chain")) or [op]
+        trials = []
+        readers = g.consumers(unit[-1].outputs[0]) if len(unit[-1].outputs) == 1 else []
+        if len(readers) == 1 and can_link(g, unit[-1], readers[0]):
+            trials.append(_joined(g, unit[-1], readers[0]))
+        writer = g.producer(unit[0].inputs[0]) if unit[0].inputs else None
+        if writer is not None and len(writer.outputs) == 1 and can_link(g, writer, unit[0]):
+            trials.append(_joined(g, writer, unit[0]))
+        if len(unit) > 1:
+            held = mp.inplace.get(unit[-1].id)
+            trials.append(_patched(g, unit, held, MAX_EXTRA_MACS * total - _spent(g),
+                                   ring_bytes(g, unit, out_rows(g, unit, held))))
+        best = None
+        for g2 in filter(None, trials):
+            if _spent(g2) > MAX_EXTRA_MACS * total:
+                continue
+            order2, mp2 = plan_for(g2)
+            if mp2.arena_bytes < (best or (None, None, mp))[2].arena_bytes:
+                best = (g2, order2, mp2)
+        if best is None:
             break
-        held = mp.inplace.get(op.id)
-        now = ring_bytes(g, chain, out_rows(g, chain, held))
-        options = [o for o in patch_options(g, chain, held, MAX_EXTRA_MACS * total - spent) if o[0] < now]
-        if not options:
-            break
-        g2 = g.copy()
-        next(o for o in g2.ops() if o.id == op.id).attrs["patch"] = options[0][2]
-        order2, mp2 = plan_for(g2)
-        if mp2.arena_bytes >= mp.arena_bytes:
-            break
-        g, order, mp, spent = g2, order2, mp2, spent + options[0][1]
+        g, order, mp = best
     return g, order, mp
 
 
