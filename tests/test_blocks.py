@@ -148,6 +148,15 @@ def random_chain(rng, dtype):
     return g
 
 
+def _random_cases(rng, dtype, n=60):
+    """(trial, graph, input, the reference's outputs, their float bounds) of n random chains."""
+    for trial in range(n):
+        g = random_chain(rng, dtype)
+        if len(g.ops()) >= 2:
+            x = rand_input(g, rng)
+            yield (trial, g, x) + tuple(tolerance.bounds(g, x))
+
+
 def _matches(m, g, x, want, bounds, what):
     """m's outputs on x: int8 bit-exact with the reference's (want), float32 within its bounds and bit
     for bit the unchained kernels' at m's level."""
@@ -165,14 +174,8 @@ def test_random_chains_match_the_reference_at_every_level(dtype):
     """Streamed by force (every chainable link, whether or not it saves memory), at every ISA level:
     int8 bit-exact with the reference, float32 within its bound and bit for bit the unchained kernels
     at the same level; the chain's output in place over its input where the planner can put it."""
-    rng = np.random.default_rng(7 if dtype == np.int8 else 8)
     streamed = inplace = reduced = 0
-    for trial in range(60):
-        g = random_chain(rng, dtype)
-        if len(g.ops()) < 2:
-            continue
-        x = rand_input(g, rng)
-        want, bounds = tolerance.bounds(g, x)
+    for trial, g, x, want, bounds in _random_cases(np.random.default_rng(7 if dtype == np.int8 else 8), dtype):
         for level in LEVELS:
             m = chained(g, "all", level)
             if not n_chains(m):
@@ -199,14 +202,8 @@ def test_random_chains_in_patches_match_the_reference_at_every_level(dtype):
     recomputed), at every ISA level: int8 bit-exact with the reference, float32 within its bound and
     bit for bit the unchained kernels; in place over their input where the planner can put them; the
     line buffers no wider than the widest stripe's columns."""
-    rng = np.random.default_rng(17 if dtype == np.int8 else 18)
     patched = inplace = 0
-    for trial in range(60):
-        g = random_chain(rng, dtype)
-        if len(g.ops()) < 2:
-            continue
-        x = rand_input(g, rng)
-        want, bounds = tolerance.bounds(g, x)
+    for trial, g, x, want, bounds in _random_cases(np.random.default_rng(17 if dtype == np.int8 else 18), dtype):
         choice = _random_patch(np.random.default_rng(trial), g)
         for level in LEVELS:
             m = chained(g, "all", level, patches=choice)
