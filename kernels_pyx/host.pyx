@@ -86,7 +86,7 @@ cdef extern from "tinycc_kernels.h" nogil:
         int32_t n
         const tc_chain_link *link
         const tc_stream *flush
-        int32_t slot, reduce, stripes, band, in_cap, in_ring, in_px
+        int32_t slot, reduce, stripes, band, in_cap, in_ring, in_px, in_c
     void tc_run_chain(const tc_chain *ch, uint8_t *arena, void *scratch)
 
 cdef extern from "tc_host_table.h" nogil:
@@ -281,7 +281,7 @@ def _region(what, offset, nbytes):
 
 def _chain(links, flush, slot, reduce, patch, arena_nbytes, spaces, consts, level):
     """Validate a streamed chain's links (tc_run_chain; see tinycc/streaming.py); return their fields,
-    the patch (stripes, band, in_cap, in_ring, in_px) and the scratch bytes the chain needs."""
+    the patch (stripes, band, in_cap, in_ring, in_px, in_c) and the scratch bytes the chain needs."""
     try:
         links = [tuple(l) for l in links]
     except TypeError:
@@ -390,7 +390,8 @@ def _chain(links, flush, slot, reduce, patch, arena_nbytes, spaces, consts, leve
     for (a0, a1), (b0, b1) in zip(rings, rings[1:]):
         if b0 < a1:
             raise _Bad(f"chain line buffers [{a0}, {a1}) and [{b0}, {b1}) overlap")
-    return (out, fields, (slot if flush is not None or reduce else 0), (stripes, band, in_cap, in_ring, in_px),
+    in_c = out[0]["p"]["c"] if out[0]["impl"].kernel.name.startswith("transpose_nchw") else 0  # an NCHW input
+    return (out, fields, (slot if flush is not None or reduce else 0), (stripes, band, in_cap, in_ring, in_px, in_c),
             max([kscratch] + [r[1] for r in rings]))
 
 
@@ -512,7 +513,7 @@ cdef class Executor:
                     s.links[j].rb, s.links[j].cap, s.links[j].ring = lk["rb"], lk["cap"], lk["ring"]
                 s.ch.n, s.ch.link, s.ch.slot, s.ch.reduce = n, s.links, c["slot"], c["reduce"]
                 s.ch.flush = NULL
-                s.ch.stripes, s.ch.band, s.ch.in_cap, s.ch.in_ring, s.ch.in_px = c["patch"]
+                s.ch.stripes, s.ch.band, s.ch.in_cap, s.ch.in_ring, s.ch.in_px, s.ch.in_c = c["patch"]
             else:
                 _fill(s, c, arena_addr)
             if c["own"] is not None:

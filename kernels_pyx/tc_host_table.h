@@ -98,6 +98,8 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_transpose_conv_f32", tc_transpose_conv_f32},
   {"tc_transpose_conv_s16", tc_transpose_conv_s16},
   {"tc_transpose_conv_s8", tc_transpose_conv_s8},
+  {"tc_transpose_nchw_f32", tc_transpose_nchw_f32},
+  {"tc_transpose_nchw_s8", tc_transpose_nchw_s8},
   {"tc_unary_f32", tc_unary_f32},
   {"tc_unary_s16", tc_unary_s16},
   {"tc_add_s16_avx512vnni", tc_add_s16_avx512vnni},
@@ -123,4 +125,4 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_lstm_f32_avx2", tc_lstm_f32_avx2},
   {"tc_lstm_f32_avxvnni", tc_lstm_f32_avxvnni},
 };
-static const int tc_host_nkernels = 92;
+static const int tc_host_nkernels = 94;

@@ -827,7 +827,9 @@ def _fuzz_params(name, rng):
         p["c"] = r(64, 140) if full == "dwconv2d_s8@avx512vnni" else 8 * r(1, 4)
     if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
-    if "pool" in name and rng.random() < 0.9:  # mostly windows that all cover the input
+    if name.startswith("transpose_nchw") and rng.random() < 0.9:  # mostly a transpose's 1x1 windows
+        p["kh"] = p["kw"] = 1
+    if ("pool" in name or name.startswith("transpose_nchw")) and rng.random() < 0.9:  # mostly windows that all cover the input
         for k, i, o, s_, pad in (("kh", "h", "oh", "sh", "pt"), ("kw", "w", "ow", "sw", "pl")):
             if min(p[k], p[i], p[s_]) >= 1:
                 p[pad] = r(0, p[k] - 1)

@@ -438,7 +438,8 @@ def test_rejects_stream_on_other_kernels_and_batches():
 
 def test_scratch_sizing_and_streamable():
     assert kt.STREAMABLE == frozenset({"conv2d_s8", "dwconv2d_s8", "avgpool_s8", "maxpool_s8", "conv2d_f32",
-                                       "dwconv2d_f32", "avgpool_f32", "maxpool_f32"})
+                                       "dwconv2d_f32", "avgpool_f32", "maxpool_f32", "transpose_nchw_s8",
+                                       "transpose_nchw_f32"})
     name, bufs, ip, fp, consts = _conv_step()
     assert _host.Executor(512, [(name, bufs, ip, fp)], consts).scratch_nbytes == 0
     # conv2d_s8 needs no scratch of its own: the ring starts at 0; rows are 5 * 4 bytes

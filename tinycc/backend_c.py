@@ -389,7 +389,8 @@ def c_target(name: str, portable: bool = False) -> CTarget:
 
 #: kernels every vector target runs with the portable implementation (data movement, table
 #: lookups, ops rare in TinyML models): listed once here, added to each target's generic_fallback
-PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8"}) | frozenset({  # reductions, resizes, matmuls
+PORTABLE_EVERYWHERE = frozenset({"copy_nd", "fill", "lut_s8", "transpose_nchw_s8", "transpose_nchw_f32"}) | frozenset({
+    # reductions, resizes, matmuls
     "reduce_s8", "reduce_f32", "argminmax_s8", "argminmax_f32", "resize_nearest", "resize_bilinear_s8",
     "resize_bilinear_f32", "batch_matmul_s8", "batch_matmul_f32", "transpose_conv_s8", "transpose_conv_f32",
     "log_softmax_s8", "l2norm_s8", "l2norm_f32", "lstm_s8", "lstm_s16", "lstm_f32",
@@ -691,8 +692,9 @@ class CProgram:
         first = chain.links[0][1]
         stripes, band, in_cap, in_ring = chain.patch or (1, 0, 0, 0)
         in_px = first.params["c"] * kt.get(first.kernel).stream.esize
+        in_c = first.params["c"] if first.kernel.startswith("transpose_nchw") else 0  # an NCHW input
         lines.append(f"    static const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}, "
-                     f"{chain.reduce}, {stripes}, {band}, {in_cap}, {in_ring}, {in_px}}};")
+                     f"{chain.reduce}, {stripes}, {band}, {in_cap}, {in_ring}, {in_px}, {in_c}}};")
         lines += [f"    tc_run_chain(&ch, A, {scratch});", "  }"]
         return lines
 

@@ -230,6 +230,14 @@ def _pool(es, is_max):
     return check
 
 
+def _transpose_nchw(es):
+    def check(p, f):
+        if p["kh"] != 1 or p["kw"] != 1:
+            raise KernelParamError(f"a transpose reads 1x1 windows, got {p['kh']}x{p['kw']}")
+        return pool(p, f, es, True), 0  # the input's bytes are the same in NCHW
+    return check
+
+
 def broadcast(p, es):
     """ADD's broadcast geometry (d0..d5 output dims, a0..a5 / b0..b5 input element strides)."""
     d = [p[f"d{i}"] for i in range(6)]
@@ -756,6 +764,10 @@ _TABLE = [
            doc="AVERAGE_POOL_2D int8; scratch c * 4"),
     Kernel("maxpool_s8", _io(1), POOL_GEOM + ACT, check=_pool(1, True), stream=Stream("c", 1),
            doc="MAX_POOL_2D int8; scratch c * 4 (unused)"),
+    Kernel("transpose_nchw_s8", _io(1), POOL_GEOM, check=_transpose_nchw(1), stream=Stream("c", 1),
+           doc="TRANSPOSE perm (0, 2, 3, 1) of int8 NCHW as a 1x1 window (a streamed block's head)"),
+    Kernel("transpose_nchw_f32", _io(4), POOL_GEOM, check=_transpose_nchw(4), stream=Stream("c", 4),
+           doc="TRANSPOSE perm (0, 2, 3, 1) of float32 NCHW as a 1x1 window (a streamed block's head)"),
     Kernel("add_s8", _bin(1), ADD_GEOM + ACT + ADD_Q, check=_add(1),
         doc="ADD int8, broadcast over 6-D: out dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5",
            inplace="output over an input that is not broadcast"),

@@ -232,7 +232,10 @@ def chain_rows(graph, chain) -> ChainRows:
 
 def inplace_options(graph, chain) -> list:
     """The chain's output over its input: the forward row-streamed options (a chain runs its rows in
-    order), each with a ring of delay + 1 output rows."""
+    order), each with a ring of delay + 1 output rows; none over an NCHW input (a transpose at its
+    head: its rows are not contiguous)."""
+    if chain[0].kind == "TRANSPOSE":
+        return []
     return [ip for ip in optable.streaming_inplace(chain_rows(graph, chain)) if not ip.reverse]
 
 

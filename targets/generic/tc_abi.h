@@ -35,6 +35,16 @@ void tc_maxpool_s8(void *const *buf, const int32_t *ip, const float *fp, void *s
 enum { TCB_MAXPOOL_S8_IN, TCB_MAXPOOL_S8_OUT, TCN_MAXPOOL_S8_BUFS };
 enum { TCP_MAXPOOL_S8_N, TCP_MAXPOOL_S8_H, TCP_MAXPOOL_S8_W, TCP_MAXPOOL_S8_C, TCP_MAXPOOL_S8_OH, TCP_MAXPOOL_S8_OW, TCP_MAXPOOL_S8_KH, TCP_MAXPOOL_S8_KW, TCP_MAXPOOL_S8_SH, TCP_MAXPOOL_S8_SW, TCP_MAXPOOL_S8_PT, TCP_MAXPOOL_S8_PL, TCP_MAXPOOL_S8_ACT_MIN, TCP_MAXPOOL_S8_ACT_MAX, TCN_MAXPOOL_S8_IPARAMS };
 
+/* transpose_nchw_s8: TRANSPOSE perm (0, 2, 3, 1) of int8 NCHW as a 1x1 window (a streamed block's head). buf: in(1) out*(1) (* written, (bytes per element)) */
+void tc_transpose_nchw_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_TRANSPOSE_NCHW_S8_IN, TCB_TRANSPOSE_NCHW_S8_OUT, TCN_TRANSPOSE_NCHW_S8_BUFS };
+enum { TCP_TRANSPOSE_NCHW_S8_N, TCP_TRANSPOSE_NCHW_S8_H, TCP_TRANSPOSE_NCHW_S8_W, TCP_TRANSPOSE_NCHW_S8_C, TCP_TRANSPOSE_NCHW_S8_OH, TCP_TRANSPOSE_NCHW_S8_OW, TCP_TRANSPOSE_NCHW_S8_KH, TCP_TRANSPOSE_NCHW_S8_KW, TCP_TRANSPOSE_NCHW_S8_SH, TCP_TRANSPOSE_NCHW_S8_SW, TCP_TRANSPOSE_NCHW_S8_PT, TCP_TRANSPOSE_NCHW_S8_PL, TCN_TRANSPOSE_NCHW_S8_IPARAMS };
+
+/* transpose_nchw_f32: TRANSPOSE perm (0, 2, 3, 1) of float32 NCHW as a 1x1 window (a streamed block's head). buf: in(4) out*(4) (* written, (bytes per element)) */
+void tc_transpose_nchw_f32(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+enum { TCB_TRANSPOSE_NCHW_F32_IN, TCB_TRANSPOSE_NCHW_F32_OUT, TCN_TRANSPOSE_NCHW_F32_BUFS };
+enum { TCP_TRANSPOSE_NCHW_F32_N, TCP_TRANSPOSE_NCHW_F32_H, TCP_TRANSPOSE_NCHW_F32_W, TCP_TRANSPOSE_NCHW_F32_C, TCP_TRANSPOSE_NCHW_F32_OH, TCP_TRANSPOSE_NCHW_F32_OW, TCP_TRANSPOSE_NCHW_F32_KH, TCP_TRANSPOSE_NCHW_F32_KW, TCP_TRANSPOSE_NCHW_F32_SH, TCP_TRANSPOSE_NCHW_F32_SW, TCP_TRANSPOSE_NCHW_F32_PT, TCP_TRANSPOSE_NCHW_F32_PL, TCN_TRANSPOSE_NCHW_F32_IPARAMS };
+
 /* add_s8: ADD int8, broadcast over 6-D: out dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5. buf: in1(1) in2(1) out*(1) (* written, (bytes per element)) */
 void tc_add_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 enum { TCB_ADD_S8_IN1, TCB_ADD_S8_IN2, TCB_ADD_S8_OUT, TCN_ADD_S8_BUFS };

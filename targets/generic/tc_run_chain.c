@@ -8,7 +8,7 @@ typedef struct {
   const uint8_t *in; /* the chain's input */
   /* line buffer j holds link j's input: rows [lo, hi) from slot s, rb bytes a row (link j - 1's output; with
      patches, line buffer 0 holds the stripe's columns of the chain's input) */
-  int32_t lo[TC_MAX_CHAIN], hi[TC_MAX_CHAIN], s[TC_MAX_CHAIN], rb[TC_MAX_CHAIN];
+  int32_t lo[TC_MAX_CHAIN], hi[TC_MAX_CHAIN], s[TC_MAX_CHAIN], rb[TC_MAX_CHAIN]; /* rb: with patches */
   int32_t a[TC_MAX_CHAIN], b[TC_MAX_CHAIN], u[TC_MAX_CHAIN], v[TC_MAX_CHAIN]; /* the stripe: link j's output
                                                                                  columns [a, b), input [u, v) */
   int32_t lip[TC_MAX_IPARAMS];
@@ -23,7 +23,7 @@ static const uint8_t *tc_chain_rows(tc_chain_state *cs, int32_t j, int32_t lo, i
 {
   const tc_chain *const ch = cs->ch;
   uint8_t *const ring = cs->scratch + (j > 0 ? ch->link[j - 1].ring : ch->in_ring);
-  const int32_t cap = j > 0 ? ch->link[j - 1].cap : ch->in_cap, rb = cs->rb[j];
+  const int32_t cap = j > 0 ? ch->link[j - 1].cap : ch->in_cap, rb = ch->stripes > 1 ? cs->rb[j] : ch->link[j - 1].rb;
   if (cs->hi[j] <= lo) { /* nothing kept is read again */
     cs->lo[j] = cs->hi[j] = lo;
     cs->s[j] = 0;
@@ -42,7 +42,16 @@ static const uint8_t *tc_chain_rows(tc_chain_state *cs, int32_t j, int32_t lo, i
       tc_chain_row(cs, j - 1, cs->hi[j], row);
     } else {
       const tc_chain_link *const L = &ch->link[0];
-      memcpy(row, cs->in + ((ptrdiff_t)cs->hi[j] * L->ip[L->w_index] + cs->u[0]) * ch->in_px, (size_t)rb);
+      const ptrdiff_t w = L->ip[L->w_index], y = cs->hi[j];
+      if (ch->in_c == 0) {
+        memcpy(row, cs->in + (y * w + cs->u[0]) * ch->in_px, (size_t)rb);
+      } else { /* NCHW: the stripe's part of row y of every channel plane, plane after plane */
+        const ptrdiff_t es = ch->in_px / ch->in_c, n = (ptrdiff_t)(cs->v[0] - cs->u[0]) * es;
+        const ptrdiff_t plane = (ptrdiff_t)L->ip[L->h_index] * w * es;
+        ptrdiff_t i;
+        for (i = 0; i < ch->in_c; i++)
+          memcpy(row + i * n, cs->in + i * plane + (y * w + cs->u[0]) * es, (size_t)n);
+      }
     }
     cs->hi[j]++;
   }
@@ -164,10 +173,8 @@ void tc_run_chain(const tc_chain *ch, uint8_t *arena, void *scratch)
   cs.arena = arena;
   cs.scratch = (uint8_t *)scratch;
   cs.in = (const uint8_t *)tc_ref_at(&ch->link[0].buf[TC_STREAM_IN], arena);
-  for (j = 0; j < ch->n; j++) {
+  for (j = 0; j < ch->n; j++) /* (rb: per stripe, tc_chain_stripe) */
     cs.lo[j] = cs.hi[j] = cs.s[j] = 0;
-    cs.rb[j] = j > 0 ? ch->link[j - 1].rb : 0;
-  }
   if (ch->reduce) {
     tc_chain_reduce(&cs);
     return;

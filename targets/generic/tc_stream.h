@@ -31,6 +31,10 @@ TC_SAME_BUF(CONV2D_S8, AVGPOOL_F32, OUT);
 TC_SAME_BUF(CONV2D_S8, AVGPOOL_F32, IN);
 TC_SAME_BUF(CONV2D_S8, MAXPOOL_F32, OUT);
 TC_SAME_BUF(CONV2D_S8, MAXPOOL_F32, IN);
+TC_SAME_BUF(CONV2D_S8, TRANSPOSE_NCHW_S8, OUT);
+TC_SAME_BUF(CONV2D_S8, TRANSPOSE_NCHW_S8, IN);
+TC_SAME_BUF(CONV2D_S8, TRANSPOSE_NCHW_F32, OUT);
+TC_SAME_BUF(CONV2D_S8, TRANSPOSE_NCHW_F32, IN);
 
 /* Output row q from its ring slot: a copy, or the fused ADD with row q of `other` (st->other's
    address). Defined once, in tc_stream.c, for both runners. */

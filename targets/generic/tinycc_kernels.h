@@ -126,9 +126,10 @@ typedef struct {
      columns (and rows) its stripe's windows reach (its receptive field, so columns and rows at the
      seams are computed again: exact), with line buffers as narrow as a stripe. The chain's input
      rows are copied, the stripe's columns of each, into a line buffer of in_cap rows at in_ring
-     (in_px bytes a pixel). With flush, the ring holds band + delay rows, and output row q is
-     written once the band holding row q + delay is complete. */
-  int32_t stripes, band, in_cap, in_ring, in_px;
+     (in_px bytes a pixel; an NCHW input, in_c > 0 channels, whose first link is a transpose_nchw
+     kernel: the row of each of its in_c planes after the other). With flush, the ring holds
+     band + delay rows, and output row q is written once the band holding row q + delay is complete. */
+  int32_t stripes, band, in_cap, in_ring, in_px, in_c;
 } tc_chain;
 
 #define TC_MAX_CHAIN 16

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import INJECTIVE, KernelCall, OpDef, T, activation_name, register
+from . import INJECTIVE, KernelCall, OpDef, Rows, T, activation_name, register
 
 MAX_RANK = 6
 DTYPES = ("int8", "int16", "float32", "int32")
@@ -112,10 +112,10 @@ def _esize(graph, op):
 
 
 def _movement(name, shapes, reference, lower, inputs=("input",), outputs=("output",), constraints=(),
-              parse=_no_options, doc="", kernels=("copy_nd",), dtypes=DTYPES):
+              parse=_no_options, doc="", kernels=("copy_nd",), dtypes=DTYPES, **more):
     register(OpDef(name, parse=parse, shapes=shapes, reference=reference, lower=lower, inputs=inputs,
                    outputs=outputs, constraints=_BASE + tuple(constraints), fusion=INJECTIVE, dtypes=dtypes, doc=doc,
-                   kernels=kernels))
+                   kernels=kernels, **more))
 
 
 def _lower_plain_copy(op, graph):
@@ -190,14 +190,33 @@ def c_perm(op, graph):
 def _transpose_lower(op, graph):
     x = T(graph, op, 0)
     perm = _perm(op, graph)
+    if "chain" in op.attrs:  # the head of a streamed block: NCHW -> NHWC as a 1x1 window (_transpose_rows)
+        _, c, h, w = x.shape
+        name = "transpose_nchw_s8" if x.dtype == np.int8 else "transpose_nchw_f32"
+        return [KernelCall(name, [op.inputs[0], op.outputs[0]], dict(n=1, h=h, w=w, c=c, oh=h, ow=w, kh=1, kw=1,
+                                                                     sh=1, sw=1, pt=0, pl=0))]
     st = _strides(x.shape)
     dims = [x.shape[p] for p in perm]
     return [copy_call(op.inputs[0], op.outputs[0], _esize(graph, op), dims, [st[p] for p in perm], _strides(dims))]
 
 
+def _transpose_rows(op, graph):
+    """An NCHW -> NHWC transpose (perm 0, 2, 3, 1; batch 1; int8 or float32; PyTorch conversions put it
+    at the input) reads input row y of every channel plane for output row y: it can head a streamed
+    block (transpose_nchw_*). Its input rows are not contiguous (in_row counts the bytes of one row of
+    every plane): nothing is written over them in place (streaming.inplace_options)."""
+    x = T(graph, op, 0)
+    if len(x.shape) != 4 or x.shape[0] != 1 or x.dtype not in (np.int8, np.float32) or _perm(op, graph) != [0, 2, 3, 1]:
+        return None
+    _, c, h, w = x.shape
+    row = w * c * x.dtype.itemsize
+    return Rows(h, h, 1, 0, 1, row, row, w, w, 1, 0, 1)
+
+
 _movement("TRANSPOSE", lambda op, g: [tuple(T(g, op, 0).shape[p] for p in _perm(op, g))],
           lambda op, g, ins: [_c(np.transpose(ins[0], _perm(op, g)))], _transpose_lower,
-          inputs=("input", "perm"), constraints=(c_perm,), doc="permute dimensions", dtypes=NO_INT32)
+          inputs=("input", "perm"), constraints=(c_perm,), doc="permute dimensions", dtypes=NO_INT32,
+          kernels=("copy_nd", "transpose_nchw_s8", "transpose_nchw_f32"), rows=_transpose_rows)
 
 
 # ---- SLICE / STRIDED_SLICE -------------------------------------------------------------------------------
