@@ -294,6 +294,23 @@ def test_residual_blocks_in_patches():
     np.testing.assert_array_equal(m(x[0]), interpreter.run(g, x)[0])
 
 
+def test_blocks_joined_at_the_peak(monkeypatch):
+    """person_detect: the candidate plans peak at its input and the 48x48x8 output of its first block;
+    streaming.improve joins that block with the next, so the tensor is never stored and the arena
+    shrinks below the input plus that tensor; bit-exact with TFLite Micro."""
+    path = MODELS / "tflm" / "person_detect.tflite"
+    with monkeypatch.context() as mp:
+        mp.setattr(streaming, "improve", lambda candidate, plan_for, budget=None: candidate)
+        plain = compiler.compile(path, plan="small")
+    m = compiler.compile(path, plan="small")
+    x = plain.graph.tensor(plain.graph.inputs[0])
+    peak = max((t for t in plain.graph.tensors() if plain.plan.storage.get(t.name)), key=lambda t: t.nbytes)
+    assert plain.plan.arena_bytes >= x.nbytes + peak.nbytes
+    assert m.plan.storage.get(peak.name) == "" and m.plan.arena_bytes < x.nbytes + peak.nbytes
+    lines = []
+    assert verify(path, plan="small", samples=1, out=lines.append), "\n".join(lines)
+
+
 def test_dscnn_streams_whole_into_its_pooling():
     """A DS-CNN (MLPerf KWS layout, 276 channels as DS-CNN-L) streams as one block from its first
     convolution through the global average pooling, a running sum: no activation is ever whole."""

@@ -455,7 +455,7 @@ def improve(candidate, plan_for, budget=None) -> tuple:
         readers = g.consumers(unit[-1].outputs[0]) if len(unit[-1].outputs) == 1 else []
         if len(readers) == 1 and can_link(g, unit[-1], readers[0]):
             trials.append(_joined(g, unit[-1], readers[0]))
-        writer = g.producer(unit[0].inputs[0]) if unit[0].inputs else None
+        writer = g.producer(unit[0].inputs[0]) if unit[0].inputs and unit[0].inputs[0] is not None else None
         if writer is not None and len(writer.outputs) == 1 and can_link(g, writer, unit[0]):
             trials.append(_joined(g, writer, unit[0]))
         if len(unit) > 1:
