@@ -322,6 +322,8 @@ def _chain(links, flush, slot, reduce, patch, arena_nbytes, spaces, consts, leve
         if rb > _kernels.I32_MAX or p["w"] * p["c"] * e > _kernels.I32_MAX:
             raise _Bad(f"chain link {j}: a row is too long to stream")
         if j > 0:  # reads the previous link's line buffer: one row call on its rows
+            if name.startswith("transpose_nchw"):
+                raise _Bad(f"chain link {j}: a transpose of NCHW planes only heads a chain")
             pe, pp, pcap, prb = prev
             if pe != e or pp["oh"] != p["h"] or prb != p["w"] * p["c"] * e:
                 raise _Bad(f"chain link {j} does not read link {j - 1}'s output ({pp['oh']} rows of {prb} bytes)")

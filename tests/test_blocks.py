@@ -453,6 +453,36 @@ def test_executor_refuses_broken_patches():
     refused(lambda p: p[:3], "patch must be")
 
 
+def test_a_planar_transpose_only_heads_a_chain():
+    """TRANSPOSE (0,2,3,1) after a convolution on a square image: its NCHW input rows are not the
+    convolution's output rows, so it never links after it (its rows would match in bytes); the
+    checker and the executor refuse such a chain made by hand."""
+    rng = np.random.default_rng(5)
+    g = Graph("planar")
+    act_tensor(g, "x", (1, 6, 6, 6), np.int8, 0.05, 0)
+    g.inputs = ["x"]
+    const(g, "w", rng.integers(-127, 128, (6, 3, 3, 6)).astype(np.int8), q(np.full(6, 0.01), 0, 0))
+    const(g, "b", np.zeros(6, np.int32), q(np.full(6, 0.0005), 0))
+    act_tensor(g, "y", (1, 6, 6, 6), np.int8, 0.1, 0)
+    g.add_op("CONV_2D", ["x", "w", "b"], ["y"], ConvOptions("SAME", 1, 1, 1, 1, "NONE", 1, ()))
+    const(g, "perm", np.array([0, 2, 3, 1], np.int32))
+    act_tensor(g, "z", (1, 6, 6, 6), np.int8, 0.1, 0)
+    g.add_op("TRANSPOSE", ["y", "perm"], ["z"])
+    g.outputs = ["z"]
+    conv, tr = g.ops()
+    assert streaming.rows(conv, g).out_row == streaming.rows(tr, g).in_row and not streaming.can_link(g, conv, tr)
+    m = chained(g, "all")
+    assert not n_chains(m)
+    x = rand_input(g, rng)
+    np.testing.assert_array_equal(m(x[0]), interpreter.run(g, x)[0])
+    forced = g.copy()
+    for op in forced.ops():
+        op.attrs["chain"] = conv.id
+    order = scheduler.schedule(forced)
+    with pytest.raises(PlanError, match="cannot stream"):
+        planner.plan(forced, order, 16, rows=True)
+
+
 def test_checker_refuses_broken_chains():
     m = chained(inverted_residual_model(**NETWORKS["mbv2_96"]))
     g, order = m.graph, m.schedule

@@ -410,7 +410,7 @@ def _check_chains(graph: Graph, schedule: list, mp: MemoryPlan) -> list:
             need += min(rs[0].span, rs[0].h) * int(round(wide[0] * rs[0].in_row))
         for j, (a, b) in enumerate(zip(chain, chain[1:]), 1):
             r = rs[j]
-            if r is None or b.inputs[0] != a.outputs[0] or not r.covered:
+            if r is None or b.inputs[0] != a.outputs[0] or not r.covered or r.planar:
                 raise PlanError(f"memory plan: {b.where()} cannot stream from {a.where()} in a chain")
             need += r.in_row + 4 * graph.tensor(b.outputs[0]).shape[-1] if reduce and b is chain[-1] \
                 else min(r.span, r.h) * int(round(wide[j] * r.in_row))

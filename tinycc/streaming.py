@@ -36,12 +36,14 @@ def rows(op, graph):
 
 def can_link(graph, a, b) -> bool:
     """Can a's output stream into b, row band by row band (b reads it as its input 0 and is its only
-    reader; it is no graph output; b's every output row reads at least one of its rows)?"""
+    reader; it is no graph output; b's every output row reads at least one of its rows, and b reads
+    rows, not channel planes)?"""
     t = a.outputs[0]
     ra, rb = rows(a, graph), rows(b, graph)
     return (ra is not None and rb is not None and "epilogue" not in a.attrs and "fused_into" not in b.attrs
             and t not in graph.outputs and b.inputs[0] == t and [c.id for c in graph.consumers(t)] == [b.id]
-            and graph.tensor(t).dtype in (np.int8, np.float32) and rb.covered and ra.out_row == rb.in_row)
+            and graph.tensor(t).dtype in (np.int8, np.float32) and rb.covered and not rb.planar
+            and ra.out_row == rb.in_row)
 
 
 def worth(graph, a, b) -> bool:
@@ -234,7 +236,7 @@ def inplace_options(graph, chain) -> list:
     """The chain's output over its input: the forward row-streamed options (a chain runs its rows in
     order), each with a ring of delay + 1 output rows; none over an NCHW input (a transpose at its
     head: its rows are not contiguous)."""
-    if chain[0].kind == "TRANSPOSE":
+    if rows(chain[0], graph).planar:
         return []
     return [ip for ip in optable.streaming_inplace(chain_rows(graph, chain)) if not ip.reverse]
 

@@ -276,6 +276,8 @@ class Rows:
     sw: int = 1
     pl: int = 0
     wspan: int = 1
+    planar: bool = False  # its input rows are rows of channel planes (NCHW): it only heads a chain,
+    #                       never reading a line buffer, and nothing is written over its input in place
 
     def window(self, q: int) -> tuple:
         """[first, end) of the input rows output row q reads."""

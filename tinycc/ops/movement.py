@@ -210,7 +210,7 @@ def _transpose_rows(op, graph):
         return None
     _, c, h, w = x.shape
     row = w * c * x.dtype.itemsize
-    return Rows(h, h, 1, 0, 1, row, row, w, w, 1, 0, 1)
+    return Rows(h, h, 1, 0, 1, row, row, w, w, 1, 0, 1, planar=True)
 
 
 _movement("TRANSPOSE", lambda op, g: [tuple(T(g, op, 0).shape[p] for p in _perm(op, g))],
