@@ -94,10 +94,12 @@ void tc_run_streamed(tc_kernel_fn fn, void *const *buf, const int32_t *ip, const
  * computes output row q of the chain, q = 0..oh - 1: straight into the output, or with `flush`
  * into ring slot q % (flush->delay + 1) at scratch + slot, output row q - delay then written (a
  * copy, or with flush's epilogue the fused ADD, as tc_run_streamed does), so the output may
- * overwrite chain input rows no later row reads. Link 0 reads its `in` buffer as given; a later
- * link is called on the band of rows its window covers (ip[h_index] = rows in the band,
- * ip[pt_index] = band start - window start). Every output row's window must cover at least one
- * input row, and cap >= (kh - 1) * dh + 1 of the consumer. Bit for bit the unchained kernels. */
+ * overwrite chain input rows no later row reads. Link 0 reads its `in` buffer as given (in
+ * patches: its input line buffer, see tc_chain); a later link is called on the band of rows its
+ * window covers (ip[h_index] = rows in the band, ip[pt_index] = band start - window start; in
+ * patches also ip[w_index], ip[ow_index], ip[pl_index] for the stripe's columns). Every output
+ * row's window must cover at least one input row, and cap >= (kh - 1) * dh + 1 of the consumer.
+ * Bit for bit the unchained kernels. */
 typedef struct {
   tc_kernel_fn fn;
   const tc_ref *buf;            /* the kernel's buffers (`in` of a later link and `out` of an
