@@ -47,7 +47,8 @@ class Runner:
             raise ToolError(f"a {variant} build needs an emulated target ({', '.join(COUNTING_TARGETS)})")
         cc = _need(os.environ.get("CC", "gcc"))
         exe = os.path.join(lib_dir, "prog")
-        _run([cc, "-std=c99", "-O2", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Werror", "-I", lib_dir, "-o", exe]
+        extra = os.environ.get("CFLAGS", "").split()  # e.g. sanitizers
+        _run([cc, "-std=c99", "-O2", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Werror", *extra, "-I", lib_dir, "-o", exe]
              + [os.path.join(lib_dir, s) for s in sources] + [str(TARGETS_DIR / "host" / "main.c"), "-lm"],
              lib_dir, "building the C library")
         return exe
