@@ -322,7 +322,7 @@ def _chain(links, flush, slot, reduce, patch, arena_nbytes, spaces, consts, leve
         if rb > _kernels.I32_MAX or p["w"] * p["c"] * e > _kernels.I32_MAX:
             raise _Bad(f"chain link {j}: a row is too long to stream")
         if j > 0:  # reads the previous link's line buffer: one row call on its rows
-            if name.startswith("transpose_nchw"):
+            if k.stream.planar:
                 raise _Bad(f"chain link {j}: a transpose of NCHW planes only heads a chain")
             pe, pp, pcap, prb = prev
             if pe != e or pp["oh"] != p["h"] or prb != p["w"] * p["c"] * e:
@@ -392,7 +392,7 @@ def _chain(links, flush, slot, reduce, patch, arena_nbytes, spaces, consts, leve
     for (a0, a1), (b0, b1) in zip(rings, rings[1:]):
         if b0 < a1:
             raise _Bad(f"chain line buffers [{a0}, {a1}) and [{b0}, {b1}) overlap")
-    in_c = out[0]["p"]["c"] if out[0]["impl"].kernel.name.startswith("transpose_nchw") else 0  # an NCHW input
+    in_c = out[0]["p"]["c"] if out[0]["impl"].kernel.stream.planar else 0  # an NCHW input
     return (out, fields, (slot if flush is not None or reduce else 0), (stripes, band, in_cap, in_ring, in_px, in_c),
             max([kscratch] + [r[1] for r in rings]))
 

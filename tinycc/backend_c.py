@@ -692,7 +692,7 @@ class CProgram:
         first = chain.links[0][1]
         stripes, band, in_cap, in_ring = chain.patch or (1, 0, 0, 0)
         in_px = first.params["c"] * kt.get(first.kernel).stream.esize
-        in_c = first.params["c"] if first.kernel.startswith("transpose_nchw") else 0  # an NCHW input
+        in_c = first.params["c"] if kt.get(first.kernel).stream.planar else 0  # an NCHW input
         lines.append(f"    static const tc_chain ch = {{{n}, L, {'&st' if chain.delay is not None else 'NULL'}, {chain.slot}, "
                      f"{chain.reduce}, {stripes}, {band}, {in_cap}, {in_ring}, {in_px}, {in_c}}};")
         lines += [f"    tc_run_chain(&ch, A, {scratch});", "  }"]

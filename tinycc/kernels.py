@@ -44,9 +44,11 @@ class Buf:
 class Stream:
     """How ``tc_run_streamed`` runs the kernel one output row at a time: it sets ``oh`` to 1 and
     ``pt`` to ``pt - r * sh`` for row r; ``ch`` is the output's channel count (bytes per output
-    row: ow * ch * esize). Streamed calls need n = 1."""
+    row: ow * ch * esize). Streamed calls need n = 1. ``planar``: the kernel reads its input as NCHW
+    channel planes (a transpose): it only heads a streamed chain (tc_chain's in_c)."""
     ch: str
     esize: int
+    planar: bool = False
 
 
 @dataclass(frozen=True)
@@ -764,9 +766,9 @@ _TABLE = [
            doc="AVERAGE_POOL_2D int8; scratch c * 4"),
     Kernel("maxpool_s8", _io(1), POOL_GEOM + ACT, check=_pool(1, True), stream=Stream("c", 1),
            doc="MAX_POOL_2D int8; scratch c * 4 (unused)"),
-    Kernel("transpose_nchw_s8", _io(1), POOL_GEOM, check=_transpose_nchw(1), stream=Stream("c", 1),
+    Kernel("transpose_nchw_s8", _io(1), POOL_GEOM, check=_transpose_nchw(1), stream=Stream("c", 1, True),
            doc="TRANSPOSE perm (0, 2, 3, 1) of int8 NCHW as a 1x1 window (a streamed block's head)"),
-    Kernel("transpose_nchw_f32", _io(4), POOL_GEOM, check=_transpose_nchw(4), stream=Stream("c", 4),
+    Kernel("transpose_nchw_f32", _io(4), POOL_GEOM, check=_transpose_nchw(4), stream=Stream("c", 4, True),
            doc="TRANSPOSE perm (0, 2, 3, 1) of float32 NCHW as a 1x1 window (a streamed block's head)"),
     Kernel("add_s8", _bin(1), ADD_GEOM + ACT + ADD_Q, check=_add(1),
         doc="ADD int8, broadcast over 6-D: out dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5",

@@ -276,8 +276,9 @@ def _arrange(bufs: dict, links: list, alignment: int, first=frozenset()) -> int:
 
 
 def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True,
-         kernel_scratch: Callable = lambda op: 0, rows: bool = True) -> MemoryPlan:
-    """Plan the arena; ``kernel_scratch(op)`` is the backend's own scratch need per op. ``rows``
+         kernel_scratch: Callable = lambda op, variants=(): 0, rows: bool = True) -> MemoryPlan:
+    """Plan the arena; ``kernel_scratch(op, variants)`` is the backend's own scratch need per op (also
+    called with the parameter changes of a patched chain's stripe calls). ``rows``
     allows the row-streamed in-place options (least memory; the kernels then run row by row)."""
     if alignment < 1 or alignment & (alignment - 1):
         raise PlanError(f"alignment must be a power of two, got {alignment}")
@@ -298,8 +299,7 @@ def plan(graph: Graph, schedule: list, alignment: int = 16, inplace: bool = True
             if op is not chain[-1]:
                 continue
             variants = streaming.stripe_calls(graph, chain)
-            need = max(kernel_scratch(m, variants[j]) if variants[j] else kernel_scratch(m)
-                       for j, m in enumerate(chain)) + streaming.ring_bytes(
+            need = max(kernel_scratch(m, v) for m, v in zip(chain, variants)) + streaming.ring_bytes(
                 graph, chain, streaming.out_rows(graph, chain, used.get(op.id)))
         if need:
             bufs[f"{op.id}:scratch"] = Buffer(f"{op.id}:scratch", align(need, alignment), 2 * i + 1, 2 * i + 1)
@@ -398,22 +398,23 @@ def _check_chains(graph: Graph, schedule: list, mp: MemoryPlan) -> list:
         reduce = streaming.reduces(graph, chain[-1])  # a running sum: one row in, c accumulators
         rs = [optable.get(op.kind).rows(op, graph) for op in chain]
         stripes, band = chain[-1].attrs.get("patch", (1, 0))
-        wide = [1.0] * len(chain)  # the widest stripe's share of each member's input row
+        row = [r.in_row if r is not None else 0 for r in rs]  # each member's input row bytes (the widest stripe's)
         if stripes > 1:
             if reduce or any(r is None or not r.cols_covered for r in rs) or stripes > rs[-1].ow or band < 1:
                 raise PlanError(f"memory plan: the chain ending at {chain[-1].where()} cannot run in patches")
+            row = [0] * len(chain)
             for s in range(stripes):  # each member's input columns, from the last member's stripe back
                 a, b = s * rs[-1].ow // stripes, (s + 1) * rs[-1].ow // stripes
                 for j in reversed(range(len(chain))):
                     a, b = rs[j].cols(a, b)
-                    wide[j] = max(wide[j] if s else 0, (b - a) / rs[j].w)
-            need += min(rs[0].span, rs[0].h) * int(round(wide[0] * rs[0].in_row))
+                    row[j] = max(row[j], (b - a) * (rs[j].in_row // rs[j].w))
+            need += min(rs[0].span, rs[0].h) * row[0]
         for j, (a, b) in enumerate(zip(chain, chain[1:]), 1):
             r = rs[j]
             if r is None or b.inputs[0] != a.outputs[0] or not r.covered or r.planar:
                 raise PlanError(f"memory plan: {b.where()} cannot stream from {a.where()} in a chain")
             need += r.in_row + 4 * graph.tensor(b.outputs[0]).shape[-1] if reduce and b is chain[-1] \
-                else min(r.span, r.h) * int(round(wide[j] * r.in_row))
+                else min(r.span, r.h) * row[j]
         held = mp.inplace.get(chain[-1].id) or mp.inplace.get((chain[-1].attrs.get("epilogue") or ("",))[0])
         rows_held = band if stripes > 1 else 1  # a band's rows wait for its last stripe
         if held is not None and held.rows:  # in place: the output rows held back
