@@ -457,6 +457,35 @@ static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t 
   } else {
     p0 = 0;
   }
+  if (!linear && g->pt == 0 && g->pl == 0 && (g->dw == 1 || g->kw == 1) &&
+      (g->oh - 1) * g->sh + (g->kh - 1) * g->dh < g->h && (g->ow - 1) * g->sw + (g->kw - 1) * g->dw < g->w_ &&
+      last <= xend - (g->x + (((g->n - 1) * g->h + (g->oh - 1) * g->sh) * g->w_ + (g->ow - 1) * g->sw) * c)) {
+    /* every pixel's rows read straight from the input, the last one's last run inside it (so every
+       pixel's): a tile's rows by increments, nothing checked per row */
+    for (i = 0; i < TC_VNNI_MR; i++)
+      t.rstep[i] = ystep;
+    for (; p0 < P; p0 += mr) {
+      const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
+      for (i = 0; i < m; i++) {
+        if (px == 0)
+          xrow = g->x + (pb * g->h + py * g->sh) * g->w_ * c;
+        t.rows[i] = xrow + px * g->sw * c;
+        if (++px == g->ow) {
+          px = 0;
+          if (++py == g->oh) {
+            py = 0;
+            pb++;
+          }
+        }
+      }
+      for (; i < mr; i++) {
+        t.rows[i] = tc_vnni_zeros;
+        t.rstep[i] = 4 * run4;
+      }
+      TC_VNNI_BLOCKS(TC_VNNI_TILE, (&t, m, p0));
+    }
+    return;
+  }
   for (; p0 < P; p0 += mr) {
     const ptrdiff_t m = P - p0 < mr ? P - p0 : mr;
     for (i = 0; i < m; i++) {
