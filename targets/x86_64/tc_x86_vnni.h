@@ -534,11 +534,13 @@ static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t 
    (no row gathered); *gp the same convolution over xp. 0: not worth it or too large. */
 static int tc_vnni_pad(const tc_conv_s8 *g, int8_t *xp, tc_conv_s8 *gp)
 {
-  const ptrdiff_t c = g->c, hp = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+  /* the rows the windows reach, and one more (of zp): the last pixel's runs, read in whole steps of 4
+     bytes, end inside the copy (tc_vnni_conv_range then sets no row apart) */
+  const ptrdiff_t c = g->c, hp = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 2;
   const ptrdiff_t wp = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
   const ptrdiff_t x0 = tc_min(g->pl, wp), x1 = tc_min(g->w_ + g->pl, wp); /* the input's columns in a row */
   ptrdiff_t b, yy;
-  if (g->n * g->oh * g->ow < 4 || (g->pt <= 0 && g->pl == 0 && hp - g->pt <= g->h && wp <= g->w_) ||
+  if (g->n * g->oh * g->ow < 4 || (g->pt <= 0 && g->pl == 0 && hp - 1 - g->pt <= g->h && wp <= g->w_) ||
       g->n * hp * wp * c + 64 > TC_VNNI_PAD_MAX)
     return 0;
   for (b = 0; b < g->n; b++)
