@@ -33,6 +33,61 @@ TC_REDUCE_Q_SAME(SHIFT);
    + j2 * ra2] over 0 <= j_k < r_k (in that order). mode 0: sum, minus in_zp times the count,
    requantized with (mult, shift) and out_zp (TFLite's SUM and MEAN, the mean's 1/count folded
    into mult and shift); 1: maximum; 2: minimum (raw values). */
+/* One output: its sum (less in_zp times the count) requantized, or its maximum or minimum, clamped to
+   the output type (tc_reduce_q's modes). */
+static int32_t tc_reduce_q_out(const int32_t *ip, int32_t mode, uint32_t acc, int32_t best, int l, int r, int wide)
+{
+  const int32_t lo = wide ? -32768 : -128, hi = wide ? 32767 : 127, zp = ip[TCP_REDUCE_S8_OUT_ZP];
+  if (mode != 0)
+    return best;
+  return tc_clamp32(tc_mbqm(tc_s32(acc), ip[TCP_REDUCE_S8_MULT], l, r), lo - zp, hi - zp) + zp;
+}
+
+#define TC_REDUCE_BLOCK 64 /* kept elements reduced side by side (tc_reduce_q_block) */
+
+/* The outputs [i2, i2 + nb) of kept group (i0, i1) when the innermost kept group is contiguous (oa2 = 1),
+   side by side: each reduced element's nb inputs are consecutive, the inner loop over them. */
+static void tc_reduce_q_block(void *const *buf, const int32_t *ip, int wide, const int32_t mode, ptrdiff_t o,
+                              ptrdiff_t nb, uint32_t zp_times_count, int l, int r, ptrdiff_t n)
+{
+  uint32_t acc[TC_REDUCE_BLOCK];
+  int32_t best[TC_REDUCE_BLOCK];
+  ptrdiff_t j0, j1, j2, t;
+  for (t = 0; t < nb; t++) {
+    acc[t] = 0u - zp_times_count;
+    best[t] = mode == 1 ? (wide ? -32768 : -128) : (wide ? 32767 : 127);
+  }
+  for (j0 = 0; j0 < ip[TCP_REDUCE_S8_R0]; j0++)
+    for (j1 = 0; j1 < ip[TCP_REDUCE_S8_R1]; j1++)
+      for (j2 = 0; j2 < ip[TCP_REDUCE_S8_R2]; j2++) {
+        const ptrdiff_t k = o + j0 * ip[TCP_REDUCE_S8_RA0] + j1 * ip[TCP_REDUCE_S8_RA1] + j2 * ip[TCP_REDUCE_S8_RA2];
+        if (wide) {
+          const int16_t *x = (const int16_t *)buf[TCB_REDUCE_S8_IN] + k;
+          if (mode == 0)
+            for (t = 0; t < nb; t++)
+              acc[t] += (uint32_t)(int32_t)x[t];
+          else
+            for (t = 0; t < nb; t++)
+              best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];
+        } else {
+          const int8_t *x = (const int8_t *)buf[TCB_REDUCE_S8_IN] + k;
+          if (mode == 0)
+            for (t = 0; t < nb; t++)
+              acc[t] += (uint32_t)(int32_t)x[t];
+          else
+            for (t = 0; t < nb; t++)
+              best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];
+        }
+      }
+  for (t = 0; t < nb; t++) {
+    const int32_t v = tc_reduce_q_out(ip, mode, acc[t], best[t], l, r, wide);
+    if (wide)
+      ((int16_t *)buf[TCB_REDUCE_S8_OUT])[n + t] = (int16_t)v;
+    else
+      ((int8_t *)buf[TCB_REDUCE_S8_OUT])[n + t] = (int8_t)v;
+  }
+}
+
 static void tc_reduce_q(void *const *buf, const int32_t *ip, int wide)
 {
   const int32_t mode = ip[TCP_REDUCE_S8_MODE], lo = wide ? -32768 : -128, hi = wide ? 32767 : 127;
@@ -41,11 +96,22 @@ static void tc_reduce_q(void *const *buf, const int32_t *ip, int wide)
   ptrdiff_t i0, i1, i2, j0, j1, j2, n = 0;
   int l, r;
   tc_split_shift(ip[TCP_REDUCE_S8_SHIFT], &l, &r);
+  if (ip[TCP_REDUCE_S8_OA2] == 1 && ip[TCP_REDUCE_S8_O2] > 1) {
+    for (i0 = 0; i0 < ip[TCP_REDUCE_S8_O0]; i0++)
+      for (i1 = 0; i1 < ip[TCP_REDUCE_S8_O1]; i1++)
+        for (i2 = 0; i2 < ip[TCP_REDUCE_S8_O2]; i2 += TC_REDUCE_BLOCK) {
+          const ptrdiff_t left = ip[TCP_REDUCE_S8_O2] - i2, nb = left < TC_REDUCE_BLOCK ? left : TC_REDUCE_BLOCK;
+          tc_reduce_q_block(buf, ip, wide, mode, i0 * ip[TCP_REDUCE_S8_OA0] + i1 * ip[TCP_REDUCE_S8_OA1] + i2, nb,
+                            zp_times_count, l, r, n);
+          n += nb;
+        }
+    return;
+  }
   for (i0 = 0; i0 < ip[TCP_REDUCE_S8_O0]; i0++)
     for (i1 = 0; i1 < ip[TCP_REDUCE_S8_O1]; i1++)
       for (i2 = 0; i2 < ip[TCP_REDUCE_S8_O2]; i2++, n++) {
         const ptrdiff_t o = i0 * ip[TCP_REDUCE_S8_OA0] + i1 * ip[TCP_REDUCE_S8_OA1] + i2 * ip[TCP_REDUCE_S8_OA2];
-        uint32_t acc = 0;
+        uint32_t acc = 0u - zp_times_count;
         int32_t best = mode == 1 ? lo : hi, v;
         for (j0 = 0; j0 < ip[TCP_REDUCE_S8_R0]; j0++)
           for (j1 = 0; j1 < ip[TCP_REDUCE_S8_R1]; j1++)
@@ -58,12 +124,7 @@ static void tc_reduce_q(void *const *buf, const int32_t *ip, int wide)
               if (mode == 1 ? x > best : x < best)
                 best = x;
             }
-        if (mode == 0) {
-          v = tc_mbqm(tc_s32(acc - zp_times_count), ip[TCP_REDUCE_S8_MULT], l, r);
-          v = tc_clamp32(v, lo - ip[TCP_REDUCE_S8_OUT_ZP], hi - ip[TCP_REDUCE_S8_OUT_ZP]) + ip[TCP_REDUCE_S8_OUT_ZP];
-        } else {
-          v = best;
-        }
+        v = tc_reduce_q_out(ip, mode, acc, best, l, r, wide);
         if (wide)
           ((int16_t *)buf[TCB_REDUCE_S8_OUT])[n] = (int16_t)v;
         else

@@ -17,10 +17,18 @@ def _axes(rng, rank):
     return axes
 
 
-def _reduce(kind, rng, size, same_quant):
+def _global(rng):
+    """(shape, axes) of a CNN's global pooling: the spatial axes of an NHWC map of more channels than
+    the kernels' blocks of 64 (MobileNetV2's 7x7x1280)."""
+    return (1, int(rng.integers(1, 8)), int(rng.integers(1, 8)), int(rng.integers(65, 400))), [1, 2]
+
+
+def _reduce(kind, rng, size, same_quant, shape=None, axes=None):
     rank = int(rng.integers(1, 6)) if rng.random() < 0.95 else 6
-    shape = rand_shape(rng, max(2, size - rank // 2) if rank > 3 else size, rank)
-    axes = _axes(rng, rank)
+    if shape is None:
+        shape = rand_shape(rng, max(2, size - rank // 2) if rank > 3 else size, rank)
+        axes = _axes(rng, rank)
+    rank = len(shape)
     keep = bool(rng.random() < 0.5)
     res = {a % rank for a in axes}
     out = tuple(1 if i in res else d for i, d in enumerate(shape)) if keep else \
@@ -46,6 +54,9 @@ def _reduce16(kind, rng, size):
     rank = int(rng.integers(1, 5))
     shape = rand_shape(rng, size, rank)
     axes = _axes(rng, rank)
+    if rng.random() < 0.2:
+        shape, axes = _global(rng)
+        rank = 4
     keep = bool(rng.random() < 0.5)
     res = {a % rank for a in axes}
     out = tuple(1 if i in res else d for i, d in enumerate(shape)) if keep else \
@@ -64,7 +75,7 @@ for _k in ("MEAN", "SUM"):  # TFLite Micro has no int16 REDUCE_MAX / REDUCE_MIN
 
 @case("MEAN")
 def mean(rng, size):
-    return _reduce("MEAN", rng, size, rng.random() < 0.2)
+    return _reduce("MEAN", rng, size, rng.random() < 0.2, *(_global(rng) if rng.random() < 0.2 else ()))
 
 
 @case("SUM")
@@ -74,7 +85,7 @@ def sum_(rng, size):
 
 @case("REDUCE_MAX")
 def reduce_max(rng, size):
-    return _reduce("REDUCE_MAX", rng, size, True)
+    return _reduce("REDUCE_MAX", rng, size, True, *(_global(rng) if rng.random() < 0.2 else ()))
 
 
 @case("REDUCE_MIN")
