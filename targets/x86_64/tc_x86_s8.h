@@ -733,6 +733,8 @@ static inline void tc_fast_add_setup(tc_fast_add_s8* p, const int32_t* ip, ptrdi
 typedef struct {
     int32_t mh, ml, c, b, below; /* below: -off (v < 0 exactly when x < -off) */
     int s, share;
+    int lin; /* ml = 0 and no 2**31 term (the input of the larger scale: m = 2**30, no shift): x mh, the
+                constant c >> s folded into share */
 } tc_add_small;
 
 /* the constants of tc_add_small for one input, when they apply (0 when not) */
@@ -745,6 +747,9 @@ static inline int tc_add_small_of(tc_add_small* f, int32_t off, int32_t m, int l
     f->b = r >= 1 ? 1 << (31 - left) : 0;
     f->below = -off;
     f->share = off * f->mh;
+    f->lin = f->ml == 0 && f->b == 0;
+    if (f->lin)
+        f->share += f->c >> f->s;
     return 1;
 }
 
@@ -782,16 +787,20 @@ static inline int32_t tc_shift_of(int left, int right) { return left - right; }
 typedef struct {
     __m256i mh, ml, c, b, below;
     __m128i s;
+    int lin;
 } tc_add_small8;
 
 static inline tc_add_small8 tc_add_small8_make(const tc_add_small* f) {
     tc_add_small8 g;
     g.mh = _mm256_set1_epi32(f->mh), g.ml = _mm256_set1_epi32(f->ml), g.c = _mm256_set1_epi32(f->c);
     g.b = _mm256_set1_epi32(f->b), g.below = _mm256_set1_epi32(f->below), g.s = _mm_cvtsi32_si128(f->s);
+    g.lin = f->lin;
     return g;
 }
 
 static inline __m256i tc_add_small8_scale(const tc_add_small8* g, __m256i x) {
+    if (g->lin)
+        return _mm256_mullo_epi32(x, g->mh);
     const __m256i t = _mm256_add_epi32(_mm256_mullo_epi32(x, g->ml), g->c);
     const __m256i neg = _mm256_and_si256(_mm256_cmpgt_epi32(g->below, x), g->b);
     return _mm256_add_epi32(_mm256_mullo_epi32(x, g->mh), _mm256_sra_epi32(_mm256_sub_epi32(t, neg), g->s));

@@ -861,6 +861,7 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
 typedef struct {
   __m512i mh, ml, c, below, b;
   __m128i s;
+  int lin;
 } tc_add_small16;
 
 typedef struct {
@@ -878,11 +879,14 @@ static inline tc_add_small16 tc_add_small16_make(const tc_add_small *f)
   tc_add_small16 g;
   g.mh = _mm512_set1_epi32(f->mh), g.ml = _mm512_set1_epi32(f->ml), g.c = _mm512_set1_epi32(f->c);
   g.b = _mm512_set1_epi32(f->b), g.below = _mm512_set1_epi32(f->below), g.s = _mm_cvtsi32_si128(f->s);
+  g.lin = f->lin;
   return g;
 }
 
 TC_DW_INLINE __m512i tc_add_small16_scale(const tc_add_small16 *f, __m512i x)
 {
+  if (f->lin)
+    return _mm512_mullo_epi32(x, f->mh);
   const __m512i t = _mm512_add_epi32(_mm512_mullo_epi32(x, f->ml), f->c);
   return _mm512_add_epi32(_mm512_mullo_epi32(x, f->mh),
                           _mm512_sra_epi32(_mm512_mask_sub_epi32(t, _mm512_cmplt_epi32_mask(x, f->below), t, f->b), f->s));
