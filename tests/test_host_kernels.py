@@ -200,6 +200,8 @@ CONV_CASES = [
     ((1, 7, 9, 80), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU6"),
     ((1, 11, 10, 96), 1, (3, 3), (2, 2), (1, 1), "SAME", "NONE"),
     ((2, 9, 11, 144), 1, (3, 3), (3, 3), (1, 1), "VALID", "RELU"),
+    # 3x3 with rows dilated only (the AVX-512 depthwise kernel's three row pointers, dw = 1)
+    ((1, 9, 8, 96), 1, (3, 3), (1, 1), (2, 1), "SAME", "RELU6"),
 ]
 
 
