@@ -617,12 +617,12 @@ TC_DW_INLINE void tc_dwv_group(__m512i v0, __m512i v1, __m512i v2, __m512i v3, c
 /* the four accumulators -> 64 int8 outputs in channel order: the output stage of tc_vnni_pack64
    without its permutation (the packed channel order undoes the packs' interleaving) */
 TC_DW_INLINE __m512i tc_dwv_out(__m512i a0, __m512i a1, __m512i a2, __m512i a3, const tc_mbqm16_c *rq,
-                                 const tc_vnni_out *out)
+                                 const tc_vnni_out *out, int fast)
 {
-  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a0, &rq[0]), tc_mbqm16_any(a1, &rq[1])),
-                                        out->zp16);
-  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(tc_mbqm16_any(a2, &rq[2]), tc_mbqm16_any(a3, &rq[3])),
-                                        out->zp16);
+#define TC_DWV_RQ(a, q) (fast ? tc_mbqm16_fast(a, &rq[q]) : tc_mbqm16_any(a, &rq[q]))
+  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(TC_DWV_RQ(a0, 0), TC_DWV_RQ(a1, 1)), out->zp16);
+  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(TC_DWV_RQ(a2, 2), TC_DWV_RQ(a3, 3)), out->zp16);
+#undef TC_DWV_RQ
   return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(p01, p23), out->lo8), out->hi8);
 }
 
@@ -653,6 +653,7 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. 
                                 _mm512_loadu_si512(g->shift + ch0 + 16 * q));
       bias[q] = _mm512_loadu_si512(g->bias + ch0 + 16 * q);
     }
+    const int fast = rq[0].fast && rq[1].fast && rq[2].fast && rq[3].fast; /* (one test for the block) */
     for (t = ntaps; t < 4 * ngroups; t++)
       tap[t] = zpv; /* past the filter: read for nothing (its weights are 0) */
     for (b = 0; b < g->n; b++)
@@ -679,7 +680,7 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. 
             tc_dwv_group(TC_DWV_AT(p2 + 2 * c), zflip, zflip, zflip, w + 512, &a0, &a1, &a2, &a3);
 #undef TC_DWV_AT
             _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0, keep,
-                                    tc_dwv_out(a0, a1, a2, a3, rq, &out));
+                                    tc_dwv_out(a0, a1, a2, a3, rq, &out, fast));
             continue;
           }
           tc_tap_range_p(ix0, g->dw, g->kw, g->w_, &kx0, &kx1);
@@ -701,7 +702,7 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. 
 #undef TC_DWV_TAP
           }
           _mm512_mask_storeu_epi8(g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0, keep,
-                                  tc_dwv_out(a0, a1, a2, a3, rq, &out));
+                                  tc_dwv_out(a0, a1, a2, a3, rq, &out, fast));
         }
       }
   }
@@ -749,6 +750,7 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
                               _mm512_loadu_si512(g->shift + 64 * kb + 16 * q));
     bias[q] = _mm512_loadu_si512(g->bias + 64 * kb + 16 * q);
   }
+  const int fast = rq[0].fast && rq[1].fast && rq[2].fast && rq[3].fast;
   for (i = 0; i < 8; i++)
     order[i] = i / (cw / 8) * (cw / 4) + i % (cw / 8);
   gather = _mm512_loadu_si512(order);
@@ -853,7 +855,7 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
             tc_dwv_group(v[0], v[1], v[2], v[3], w, &a0, &a1, &a2, &a3);
           }
         {
-          const __m512i v = tc_dwv_out(a0, a1, a2, a3, rq, &out);
+          const __m512i v = tc_dwv_out(a0, a1, a2, a3, rq, &out, fast);
           if (whole) {
             _mm512_mask_storeu_epi8(y, tc_mask64(n * c), v);
           } else if (cw == 16) {
