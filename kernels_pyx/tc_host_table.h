@@ -11,6 +11,7 @@ void tc_conv2d_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp,
 void tc_conv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_conv2d_s8_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
+void tc_copy_nd_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_f32_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_f32_avxvnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 void tc_dwconv2d_s8_avx2(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
@@ -112,6 +113,7 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_conv2d_s8_avx2", tc_conv2d_s8_avx2},
   {"tc_conv2d_s8_avx512vnni", tc_conv2d_s8_avx512vnni},
   {"tc_conv2d_s8_avxvnni", tc_conv2d_s8_avxvnni},
+  {"tc_copy_nd_avx2", tc_copy_nd_avx2},
   {"tc_dwconv2d_f32_avx2", tc_dwconv2d_f32_avx2},
   {"tc_dwconv2d_f32_avxvnni", tc_dwconv2d_f32_avxvnni},
   {"tc_dwconv2d_s8_avx2", tc_dwconv2d_s8_avx2},
@@ -125,4 +127,4 @@ static const tc_host_kernel tc_host_kernels[] = {
   {"tc_lstm_f32_avx2", tc_lstm_f32_avx2},
   {"tc_lstm_f32_avxvnni", tc_lstm_f32_avxvnni},
 };
-static const int tc_host_nkernels = 94;
+static const int tc_host_nkernels = 95;

@@ -249,6 +249,8 @@ for _isa in ("avx2", "avxvnni") if X86_64 else ():  # avxvnni: the same code, it
     for _name, _taps in (("dwconv2d_s8", DW_TAPS), ("dwconv2d_f32", DW_TAPS_F32)):
         register(Impl(kt.get(_name), _isa, sizes=_dw_avx2(_taps), scratch=lambda p, f: 0))
     register(Impl(kt.get("add_s8"), _isa))
+    if _isa == "avx2":  # NCHW -> NHWC of three planes by byte shuffles (tc_avx2.c); the rest portable
+        register(Impl(kt.get("copy_nd"), _isa))
     register(Impl(kt.get("lstm_f32"), _isa, prepare=pack_lstm_f32, sizes=_lstm_sizes,
                   scratch=lambda p, f: _lstm_gp(p) * 4))
 for _name in ("conv2d_s8", "fc_s8") if X86_64 else ():

@@ -64,16 +64,20 @@ static void tc_reduce_q_block(void *const *buf, const int32_t *ip, int wide, con
         if (wide) {
           const int16_t *x = (const int16_t *)buf[TCB_REDUCE_S8_IN] + k;
           if (mode == 0)
-            for (t = 0; t < nb; t++)
-              acc[t] += (uint32_t)(int32_t)x[t];
+            for (t = 0; t < nb; t++) {
+              const int32_t v = x[t];
+              acc[t] += (uint32_t)v;
+            }
           else
             for (t = 0; t < nb; t++)
               best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];
         } else {
           const int8_t *x = (const int8_t *)buf[TCB_REDUCE_S8_IN] + k;
           if (mode == 0)
-            for (t = 0; t < nb; t++)
-              acc[t] += (uint32_t)(int32_t)x[t];
+            for (t = 0; t < nb; t++) {
+              const int32_t v = x[t];
+              acc[t] += (uint32_t)v;
+            }
           else
             for (t = 0; t < nb; t++)
               best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];
