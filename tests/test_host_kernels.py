@@ -202,6 +202,7 @@ CONV_CASES = [
     ((2, 9, 11, 144), 1, (3, 3), (3, 3), (1, 1), "VALID", "RELU"),
     # 3x3 with rows dilated only (the AVX-512 depthwise kernel's three row pointers, dw = 1)
     ((1, 9, 8, 96), 1, (3, 3), (1, 1), (2, 1), "SAME", "RELU6"),
+    ((2, 6, 5, 64), 1, (3, 3), (2, 2), (1, 1), "SAME", "NONE"),  # (taps past each edge, under masks)
 ]
 
 
