@@ -846,6 +846,9 @@ def _fuzz_params(name, rng):
         p["c"] = r(64, 140) if full == "dwconv2d_s8@avx512vnni" else 8 * r(1, 4)
     if (name.startswith("dwconv") or name == "conv_s16" and p["dm"]) and rng.random() < 0.9:
         p["oc"] = p["c"] * p["dm"]
+    if full == "copy_nd@avx2" and rng.random() < 0.8:  # mostly its three planes interleaved (the rest: portable)
+        p.update(esize=1, d4=3, b4=1, a5=1, b5=3, d5=r(1, 40))
+        p["a4"] = r(p["d5"], 50)
     if name.startswith("transpose_nchw") and rng.random() < 0.9:  # mostly a transpose's 1x1 windows
         p["kh"] = p["kw"] = 1
     if ("pool" in name or name.startswith("transpose_nchw")) and rng.random() < 0.9:  # mostly windows that all cover the input
