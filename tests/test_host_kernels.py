@@ -187,6 +187,7 @@ CONV_CASES = [
     ((1, 10, 6, 1), 2, (4, 3), (2, 1), (1, 1), "VALID", "RELU_N1_TO_1"),
     ((1, 6, 6, 8), 2, (5, 5), (3, 3), (1, 1), "SAME", "NONE"),
     ((1, 12, 11, 2), 3, (3, 3), (1, 1), (3, 2), "VALID", "NONE"),
+    ((1, 7, 9, 5), 16, (3, 3), (1, 1), (1, 1), "SAME", "RELU"),  # one block of 16: 4 pixels a store, a last short tile
     # 64 channels and more (the AVX-512 depthwise kernel's blocks), a partial last block
     ((1, 6, 7, 70), 1, (3, 3), (1, 1), (1, 1), "SAME", "RELU6"),
     ((1, 9, 8, 130), 1, (5, 5), (2, 2), (1, 1), "SAME", "NONE"),

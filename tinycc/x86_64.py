@@ -2,8 +2,9 @@
 
 At the AVX2 level: convolution and fully connected as one GEMM over weights packed here (blocks
 of 16 output channels, int8 weights in pairs of k for vpmaddwd; float32 weights by k for FMA),
-depthwise convolution with depth multiplier 1, ADD, and the float32 LSTM. The AVX-VNNI level has the same kernels,
-packing and limits (the same code, its int8 dot products on vpdpwssd); the AVX-512 VNNI level its
+depthwise convolution with depth multiplier 1, ADD, the float32 LSTM, and copy_nd's interleave of three int8 planes
+(an RGB image's NCHW -> NHWC; its other walks run the portable code). The AVX-VNNI level has the same
+kernels but copy_nd, packing and limits (the same code, its int8 dot products on vpdpwssd); the AVX-512 VNNI level its
 own int8 GEMM, depthwise convolution and ADDs. Each has the ABI of its kernel; the
 packed ones take their constants in the layout ``prepare`` gives, whose sizes the executor
 checks (``sizes``). A call outside a version's limits (a panel too long, dm > 1) runs the

@@ -45,6 +45,20 @@ static int32_t tc_reduce_q_out(const int32_t *ip, int32_t mode, uint32_t acc, in
 
 #define TC_REDUCE_BLOCK 64 /* kept elements reduced side by side (tc_reduce_q_block) */
 
+/* one reduced element of the nb outputs side by side: its nb consecutive inputs (of type T) from k on */
+#define TC_REDUCE_ROW(T)                                                                                     \
+  do {                                                                                                       \
+    const T *x = (const T *)buf[TCB_REDUCE_S8_IN] + k;                                                        \
+    if (mode == 0)                                                                                           \
+      for (t = 0; t < nb; t++) {                                                                             \
+        const int32_t v = x[t];                                                                              \
+        acc[t] += (uint32_t)v;                                                                               \
+      }                                                                                                      \
+    else                                                                                                     \
+      for (t = 0; t < nb; t++)                                                                               \
+        best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];                                          \
+  } while (0)
+
 /* The outputs [i2, i2 + nb) of kept group (i0, i1) when the innermost kept group is contiguous (oa2 = 1),
    side by side: each reduced element's nb inputs are consecutive, the inner loop over them. */
 static void tc_reduce_q_block(void *const *buf, const int32_t *ip, int wide, const int32_t mode, ptrdiff_t o,
@@ -61,27 +75,10 @@ static void tc_reduce_q_block(void *const *buf, const int32_t *ip, int wide, con
     for (j1 = 0; j1 < ip[TCP_REDUCE_S8_R1]; j1++)
       for (j2 = 0; j2 < ip[TCP_REDUCE_S8_R2]; j2++) {
         const ptrdiff_t k = o + j0 * ip[TCP_REDUCE_S8_RA0] + j1 * ip[TCP_REDUCE_S8_RA1] + j2 * ip[TCP_REDUCE_S8_RA2];
-        if (wide) {
-          const int16_t *x = (const int16_t *)buf[TCB_REDUCE_S8_IN] + k;
-          if (mode == 0)
-            for (t = 0; t < nb; t++) {
-              const int32_t v = x[t];
-              acc[t] += (uint32_t)v;
-            }
-          else
-            for (t = 0; t < nb; t++)
-              best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];
-        } else {
-          const int8_t *x = (const int8_t *)buf[TCB_REDUCE_S8_IN] + k;
-          if (mode == 0)
-            for (t = 0; t < nb; t++) {
-              const int32_t v = x[t];
-              acc[t] += (uint32_t)v;
-            }
-          else
-            for (t = 0; t < nb; t++)
-              best[t] = (mode == 1) == (x[t] > best[t]) ? x[t] : best[t];
-        }
+        if (wide)
+          TC_REDUCE_ROW(int16_t);
+        else
+          TC_REDUCE_ROW(int8_t);
       }
   for (t = 0; t < nb; t++) {
     const int32_t v = tc_reduce_q_out(ip, mode, acc[t], best[t], l, r, wide);
@@ -91,6 +88,7 @@ static void tc_reduce_q_block(void *const *buf, const int32_t *ip, int wide, con
       ((int8_t *)buf[TCB_REDUCE_S8_OUT])[n + t] = (int8_t)v;
   }
 }
+#undef TC_REDUCE_ROW
 
 static void tc_reduce_q(void *const *buf, const int32_t *ip, int wide)
 {

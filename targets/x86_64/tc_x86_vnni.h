@@ -281,6 +281,9 @@ typedef struct {
 #define TC_OUT_1x4(a, b, c, d)                                                                               \
   if (a < m) {                                                                                               \
     v = tc_vnni_pack64(TC_RQ(a, 0), TC_RQ(b, 0), TC_RQ(c, 0), TC_RQ(d, 0), &t->out);                         \
+    if (oc == 16 && d == a + 3 && d < m) { /* four consecutive pixels of 16 channels: 64 bytes */             \
+      _mm512_storeu_si512(y + a * oc, v);                                                                    \
+    } else {                                                                                                 \
     _mm_mask_storeu_epi8(y + a * oc, (__mmask16)keep, _mm512_castsi512_si128(v));                              \
     if (b < m && b != a)                                                                                     \
       _mm_mask_storeu_epi8(y + b * oc, (__mmask16)keep, _mm512_extracti32x4_epi32(v, 1));                      \
@@ -288,6 +291,7 @@ typedef struct {
       _mm_mask_storeu_epi8(y + c * oc, (__mmask16)keep, _mm512_extracti32x4_epi32(v, 2));                      \
     if (d < m && d != c)                                                                                     \
       _mm_mask_storeu_epi8(y + d * oc, (__mmask16)keep, _mm512_extracti32x4_epi32(v, 3));                      \
+    }                                                                                                        \
   }
 /* two blocks, rows a and b (a < m): 32 bytes each */
 #define TC_OUT_2x2(a, b)                                                                                     \
@@ -424,6 +428,27 @@ static inline ptrdiff_t tc_vnni_mr(const tc_conv_s8 *g)
   return g->n * g->oh * g->ow < 4 ? 1 : (nb == 1 ? 12 : (nb == 2 ? 8 : 5));
 }
 
+/* the pixel after (b, y, x) in the output */
+static inline void tc_vnni_next(const tc_conv_s8 *g, ptrdiff_t *b, ptrdiff_t *y, ptrdiff_t *x)
+{
+  if (++*x == g->ow) {
+    *x = 0;
+    if (++*y == g->oh) {
+      *y = 0;
+      ++*b;
+    }
+  }
+}
+
+/* rows m .. mr - 1 of a tile past the last pixel: computed from zeros, never stored */
+static inline void tc_vnni_rest(tc_vnni_tile *t, ptrdiff_t m, ptrdiff_t mr, ptrdiff_t run4)
+{
+  for (; m < mr; m++) {
+    t->rows[m] = tc_vnni_zeros;
+    t->rstep[m] = 4 * run4;
+  }
+}
+
 /* The output channel blocks [t->bc, be) of every pixel, t->rq holding their requantization (tiles of several
    rows) */
 static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t be)
@@ -470,18 +495,9 @@ static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t 
         if (px == 0)
           xrow = g->x + (pb * g->h + py * g->sh) * g->w_ * c;
         t.rows[i] = xrow + px * g->sw * c;
-        if (++px == g->ow) {
-          px = 0;
-          if (++py == g->oh) {
-            py = 0;
-            pb++;
-          }
-        }
+        tc_vnni_next(g, &pb, &py, &px);
       }
-      for (; i < mr; i++) {
-        t.rows[i] = tc_vnni_zeros;
-        t.rstep[i] = 4 * run4;
-      }
+      tc_vnni_rest(&t, m, mr, run4);
       TC_VNNI_BLOCKS(TC_VNNI_TILE, (&t, m, p0));
     }
     return;
@@ -510,18 +526,9 @@ static void tc_vnni_conv_range(const tc_conv_s8 *g, tc_vnni_tile *t_, ptrdiff_t 
         t.rows[i] = panel + i * stride;
         t.rstep[i] = 4 * run4;
       }
-      if (++px == g->ow) {
-        px = 0;
-        if (++py == g->oh) {
-          py = 0;
-          pb++;
-        }
-      }
+      tc_vnni_next(g, &pb, &py, &px);
     }
-    for (; i < mr; i++) {
-      t.rows[i] = tc_vnni_zeros;
-      t.rstep[i] = 4 * run4;
-    }
+    tc_vnni_rest(&t, m, mr, run4);
     TC_VNNI_BLOCKS(TC_VNNI_TILE, (&t, m, p0));
   }
 }
