@@ -62,14 +62,14 @@ static int32_t tc_reduce_q_out(const int32_t *ip, int32_t mode, uint32_t acc, in
 /* The outputs [i2, i2 + nb) of kept group (i0, i1) when the innermost kept group is contiguous (oa2 = 1),
    side by side: each reduced element's nb inputs are consecutive, the inner loop over them. */
 static void tc_reduce_q_block(void *const *buf, const int32_t *ip, int wide, const int32_t mode, ptrdiff_t o,
-                              ptrdiff_t nb, uint32_t zp_times_count, int l, int r, ptrdiff_t n)
+                              ptrdiff_t nb, uint32_t zp_times_count, int32_t best0, int l, int r, ptrdiff_t n)
 {
   uint32_t acc[TC_REDUCE_BLOCK];
   int32_t best[TC_REDUCE_BLOCK];
   ptrdiff_t j0, j1, j2, t;
   for (t = 0; t < nb; t++) {
     acc[t] = 0u - zp_times_count;
-    best[t] = mode == 1 ? (wide ? -32768 : -128) : (wide ? 32767 : 127);
+    best[t] = best0;
   }
   for (j0 = 0; j0 < ip[TCP_REDUCE_S8_R0]; j0++)
     for (j1 = 0; j1 < ip[TCP_REDUCE_S8_R1]; j1++)
@@ -104,7 +104,7 @@ static void tc_reduce_q(void *const *buf, const int32_t *ip, int wide)
         for (i2 = 0; i2 < ip[TCP_REDUCE_S8_O2]; i2 += TC_REDUCE_BLOCK) {
           const ptrdiff_t left = ip[TCP_REDUCE_S8_O2] - i2, nb = left < TC_REDUCE_BLOCK ? left : TC_REDUCE_BLOCK;
           tc_reduce_q_block(buf, ip, wide, mode, i0 * ip[TCP_REDUCE_S8_OA0] + i1 * ip[TCP_REDUCE_S8_OA1] + i2, nb,
-                            zp_times_count, l, r, n);
+                            zp_times_count, mode == 1 ? lo : hi, l, r, n);
           n += nb;
         }
     return;

@@ -670,12 +670,12 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. 
         tc_tap_range_p(iy0, g->dh, g->kh, g->h, &ky0, &ky1);
         /* a 3x3 filter (dw = 1): the taps straight from three row pointers, the group past the filter's
            last tap a constant; a tap outside the input (a row or column past an edge) reads zp under
-           an empty mask. Pixels whose window is inside the input take no masks. */
+           an empty mask (a pixel whose window is inside the input tests no tap). */
         const ptrdiff_t in_lo = (g->pl + g->sw - 1) / g->sw,
                         in_hi = g->w_ - 3 + g->pl < 0 ? 0 : (g->w_ - 3 + g->pl) / g->sw + 1;
         const int fast3 = g->kh == 3 && g->kw == 3 && g->dw == 1, rows_in = ky0 == 0 && ky1 == 3;
         const int8_t *r[3];
-        for (ky = 0; ky < 3; ky++) { /* row ky of the window, or the zp vector when outside */
+        for (ky = 0; ky < 3; ky++) { /* row ky of the window, NULL when outside the input */
           const ptrdiff_t iy = iy0 + ky * g->dh;
           r[ky] = iy >= 0 && iy < g->h ? g->x + (b * g->h + iy) * g->w_ * c + ch0 : NULL;
         }
@@ -685,27 +685,17 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. 
           const int8_t *w = wb;
           if (fast3) {
             int8_t *const dst = g->y + ((b * g->oh + oy) * g->ow + ox) * c + ch0;
-            if (rows_in && ox >= in_lo && ox < in_hi) {
-              const int8_t *p0 = r[0] + ix0 * c, *p1 = r[1] + ix0 * c, *p2 = r[2] + ix0 * c;
-#define TC_DWV_AT(p) _mm512_xor_si512(_mm512_maskz_loadu_epi8(keep, p), flip)
-              tc_dwv_group(TC_DWV_AT(p0), TC_DWV_AT(p0 + c), TC_DWV_AT(p0 + 2 * c), TC_DWV_AT(p1), w, &a0, &a1, &a2,
-                           &a3);
-              tc_dwv_group(TC_DWV_AT(p1 + c), TC_DWV_AT(p1 + 2 * c), TC_DWV_AT(p2), TC_DWV_AT(p2 + c), w + 256, &a0,
-                           &a1, &a2, &a3);
-              tc_dwv_group(TC_DWV_AT(p2 + 2 * c), zflip, zflip, zflip, w + 512, &a0, &a1, &a2, &a3);
-#undef TC_DWV_AT
-            } else {
-              __m512i v[9];
-              for (ky = 0; ky < 3; ky++)
-                for (kx = 0; kx < 3; kx++) {
-                  const int in = r[ky] != NULL && ix0 + kx >= 0 && ix0 + kx < g->w_;
-                  v[3 * ky + kx] = _mm512_xor_si512(
-                      _mm512_mask_loadu_epi8(zp512, in ? keep : 0, in ? r[ky] + (ix0 + kx) * c : zpv), flip);
-                }
-              tc_dwv_group(v[0], v[1], v[2], v[3], w, &a0, &a1, &a2, &a3);
-              tc_dwv_group(v[4], v[5], v[6], v[7], w + 256, &a0, &a1, &a2, &a3);
-              tc_dwv_group(v[8], zflip, zflip, zflip, w + 512, &a0, &a1, &a2, &a3);
-            }
+            const int inside = rows_in && ox >= in_lo && ox < in_hi;
+            __m512i v[9];
+            for (ky = 0; ky < 3; ky++)
+              for (kx = 0; kx < 3; kx++) {
+                const int in = inside || (r[ky] != NULL && ix0 + kx >= 0 && ix0 + kx < g->w_);
+                v[3 * ky + kx] = _mm512_xor_si512(
+                    _mm512_mask_loadu_epi8(zp512, in ? keep : 0, in ? r[ky] + (ix0 + kx) * c : zpv), flip);
+              }
+            tc_dwv_group(v[0], v[1], v[2], v[3], w, &a0, &a1, &a2, &a3);
+            tc_dwv_group(v[4], v[5], v[6], v[7], w + 256, &a0, &a1, &a2, &a3);
+            tc_dwv_group(v[8], zflip, zflip, zflip, w + 512, &a0, &a1, &a2, &a3);
             _mm512_mask_storeu_epi8(dst, keep, tc_dwv_out(a0, a1, a2, a3, rq, &out, fast));
             continue;
           }
