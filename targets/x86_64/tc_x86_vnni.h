@@ -41,6 +41,7 @@ typedef struct {
   __mmask16 mult_is_min;
   int pos;  /* every multiplier >= 0: tc_mbqm16_pos applies */
   int fast; /* pos, no left shift and every right shift >= 1: tc_mbqm16_fast applies */
+  int fast0; /* fast, and the output clamp keeps no result below 0: tc_mbqm16_fast0 applies */
 } tc_mbqm16_c;
 
 
@@ -54,7 +55,8 @@ static inline void tc_mbqm16_nudges(__m512i right64, __m512i *shift, __m512i *nu
   *neg = _mm512_maskz_mov_epi64(some, _mm512_set1_epi64((int64_t)1 << 31));
 }
 
-static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
+/* lo: the least result the output keeps (act_min - zp; INT32_MIN when the result is not clamped) */
+static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift, int32_t lo)
 {
   const __m512i zero = _mm512_setzero_si512(), thirty_one = _mm512_set1_epi32(31), one = _mm512_set1_epi32(1);
   tc_mbqm16_c c;
@@ -70,6 +72,7 @@ static inline tc_mbqm16_c tc_mbqm16_prepare(__m512i mult, __m512i shift)
   tc_mbqm16_nudges(_mm512_srli_epi64(c.right, 32), &c.shift_odd, &c.nudge_odd, &c.neg_odd);
   c.pos = _mm512_cmplt_epi32_mask(mult, zero) == 0;
   c.fast = c.pos && _mm512_cmpneq_epi32_mask(c.left, zero) == 0 && _mm512_cmpeq_epi32_mask(c.right, zero) == 0;
+  c.fast0 = c.fast && lo >= 0;
   c.shift_odd_hi = _mm512_sub_epi64(c.shift_odd, _mm512_set1_epi64(32));
   return c;
 }
@@ -123,10 +126,23 @@ TC_DW_INLINE __m512i tc_mbqm16_fast(__m512i acc, const tc_mbqm16_c *c)
   return _mm512_mask_blend_epi32(0xAAAA, _mm512_srav_epi64(te, c->shift_even), _mm512_srav_epi64(to, c->shift_odd_hi));
 }
 
+/* tc_mbqm16_fast when no result below 0 is kept (the clamp's lower end lo >= 0: a ReLU): a negative
+ * product P gives floor((P + N) / 2**(31 + r)) <= 0 with the 2**31 term or without it (N < 2**(31 + r)),
+ * which the clamp raises to lo either way, so the term is left out. */
+TC_DW_INLINE __m512i tc_mbqm16_fast0(__m512i acc, const tc_mbqm16_c *c)
+{
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(acc, c->mult), c->nudge_even);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), c->mult_odd), c->nudge_odd);
+  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srav_epi64(even, c->shift_even), _mm512_srav_epi64(odd, c->shift_odd_hi));
+}
+
 /* MultiplyByQuantizedMultiplier by the fastest exact form the constants allow */
 TC_DW_INLINE __m512i tc_mbqm16_any(__m512i acc, const tc_mbqm16_c *c)
 {
-  return c->fast ? tc_mbqm16_fast(acc, c) : c->pos ? tc_mbqm16_pos(acc, c) : tc_mbqm16(acc, c);
+  return c->fast0  ? tc_mbqm16_fast0(acc, c)
+         : c->fast ? tc_mbqm16_fast(acc, c)
+         : c->pos  ? tc_mbqm16_pos(acc, c)
+                   : tc_mbqm16(acc, c);
 }
 
 
@@ -269,7 +285,7 @@ typedef struct {
 /* a fully connected layer's one pixel: each block's constants prepared in its tile, kept in registers */
 #define TC_PREP1(v)                                                                                          \
   const tc_mbqm16_c l##v = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * (b0 + v)),                      \
-                                             _mm512_loadu_si512(g->shift + 16 * (b0 + v)));                    \
+                                             _mm512_loadu_si512(g->shift + 16 * (b0 + v)), g->act_min - g->out_zp); \
   const tc_mbqm16_c *c##v = &l##v;
 #define TC_RQ(i, v) tc_mbqm16_any(TC_VNNI_ACC(i, v), c##v)
 #define TC_OUT_BEGIN(NV)                                                                                     \
@@ -587,7 +603,8 @@ static void tc_vnni_conv_s8(const tc_conv_s8 *g_)
   for (bc = 0; bc < nb; bc = be) { /* (a fully connected layer's one pixel prepares its blocks in its tile) */
     be = nb - bc < TC_VNNI_RQ_MAX ? nb : bc + TC_VNNI_RQ_MAX;
     for (b = bc; b < be && mr > 1; b++)
-      rq[b - bc] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b), _mm512_loadu_si512(g->shift + 16 * b));
+      rq[b - bc] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 16 * b), _mm512_loadu_si512(g->shift + 16 * b),
+                                     g->act_min - g->out_zp);
     t.bc = bc;
     tc_vnni_conv_range(g, &t, be);
   }
@@ -621,12 +638,18 @@ TC_DW_INLINE void tc_dwv_group(__m512i v0, __m512i v1, __m512i v2, __m512i v3, c
   *a3 = _mm512_dpbusd_epi32(*a3, _mm512_unpackhi_epi16(B, D), _mm512_loadu_si512(w + 192));
 }
 
+/* the form of a block's four requantizations: 2 all tc_mbqm16_fast0, 1 all tc_mbqm16_fast, 0 otherwise */
+static inline int tc_dwv_fast(const tc_mbqm16_c *rq)
+{
+  return rq[0].fast0 && rq[1].fast0 && rq[2].fast0 && rq[3].fast0 ? 2 : rq[0].fast && rq[1].fast && rq[2].fast && rq[3].fast;
+}
+
 /* the four accumulators -> 64 int8 outputs in channel order: the output stage of tc_vnni_pack64
    without its permutation (the packed channel order undoes the packs' interleaving) */
 TC_DW_INLINE __m512i tc_dwv_out(__m512i a0, __m512i a1, __m512i a2, __m512i a3, const tc_mbqm16_c *rq,
                                  const tc_vnni_out *out, int fast)
 {
-#define TC_DWV_RQ(a, q) (fast ? tc_mbqm16_fast(a, &rq[q]) : tc_mbqm16_any(a, &rq[q]))
+#define TC_DWV_RQ(a, q) (fast == 2 ? tc_mbqm16_fast0(a, &rq[q]) : fast ? tc_mbqm16_fast(a, &rq[q]) : tc_mbqm16_any(a, &rq[q]))
   const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(TC_DWV_RQ(a0, 0), TC_DWV_RQ(a1, 1)), out->zp16);
   const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(TC_DWV_RQ(a2, 2), TC_DWV_RQ(a3, 3)), out->zp16);
 #undef TC_DWV_RQ
@@ -657,10 +680,10 @@ static void tc_vnni_dwconv_s8(const tc_conv_s8 *g, ptrdiff_t nb) /* blocks 0 .. 
     __m512i bias[4];
     for (q = 0; q < 4; q++) {
       rq[q] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + ch0 + 16 * q),
-                                _mm512_loadu_si512(g->shift + ch0 + 16 * q));
+                                _mm512_loadu_si512(g->shift + ch0 + 16 * q), g->act_min - g->out_zp);
       bias[q] = _mm512_loadu_si512(g->bias + ch0 + 16 * q);
     }
-    const int fast = rq[0].fast && rq[1].fast && rq[2].fast && rq[3].fast; /* (one test for the block) */
+    const int fast = tc_dwv_fast(rq); /* (one test for the block) */
     for (t = ntaps; t < 4 * ngroups; t++)
       tap[t] = zpv; /* past the filter: read for nothing (its weights are 0) */
     for (b = 0; b < g->n; b++)
@@ -763,10 +786,10 @@ static void tc_vnni_dwconv_s8_narrow(const tc_conv_s8 *g, ptrdiff_t ch0, ptrdiff
     return; /* the executor rejects such steps; never reached */
   for (q = 0; q < 4; q++) {
     rq[q] = tc_mbqm16_prepare(_mm512_loadu_si512(g->mult + 64 * kb + 16 * q),
-                              _mm512_loadu_si512(g->shift + 64 * kb + 16 * q));
+                              _mm512_loadu_si512(g->shift + 64 * kb + 16 * q), g->act_min - g->out_zp);
     bias[q] = _mm512_loadu_si512(g->bias + 64 * kb + 16 * q);
   }
-  const int fast = rq[0].fast && rq[1].fast && rq[2].fast && rq[3].fast;
+  const int fast = tc_dwv_fast(rq);
   for (i = 0; i < 8; i++)
     order[i] = i / (cw / 8) * (cw / 4) + i % (cw / 8);
   gather = _mm512_loadu_si512(order);
@@ -935,9 +958,10 @@ static inline void tc_add16_prepare(const tc_fast_add_s8 *p, tc_add16_c *k, ptrd
   const tc_add_s8_params *q = &p->q;
   k->off1 = _mm512_set1_epi32(q->in1_off), k->off2 = _mm512_set1_epi32(q->in2_off);
   k->ls = _mm_cvtsi32_si128(q->left_shift);
-  k->c1 = tc_mbqm16_prepare(_mm512_set1_epi32(q->m1), _mm512_set1_epi32(tc_shift_of(q->l1, q->r1)));
-  k->c2 = tc_mbqm16_prepare(_mm512_set1_epi32(q->m2), _mm512_set1_epi32(tc_shift_of(q->l2, q->r2)));
-  k->co = tc_mbqm16_prepare(_mm512_set1_epi32(q->mo), _mm512_set1_epi32(tc_shift_of(q->lo, q->ro)));
+  k->c1 = tc_mbqm16_prepare(_mm512_set1_epi32(q->m1), _mm512_set1_epi32(tc_shift_of(q->l1, q->r1)), INT32_MIN);
+  k->c2 = tc_mbqm16_prepare(_mm512_set1_epi32(q->m2), _mm512_set1_epi32(tc_shift_of(q->l2, q->r2)), INT32_MIN);
+  k->co = tc_mbqm16_prepare(_mm512_set1_epi32(q->mo), _mm512_set1_epi32(tc_shift_of(q->lo, q->ro)),
+                            q->act_min - q->out_off);
   k->lo = _mm512_set1_epi32(q->act_min - q->out_off), k->hi = _mm512_set1_epi32(q->act_max - q->out_off);
   k->zp = _mm512_set1_epi32(q->out_off);
   k->out = tc_vnni_out_make(q->act_min, q->act_max, q->out_off);
