@@ -114,7 +114,7 @@ cdef struct Step:
     char* scratch          # the step's scratch in the arena, or NULL: the executor's own
     int stream             # run through tc_run_streamed with st
     tc_stream st
-    int32_t eip[16]
+    int32_t eip[TC_MAX_IPARAMS]  # (a fused ADD: fewer than its kernel's, see _stream)
     float efp[2]
     tc_chain_link* links   # a streamed chain (run through tc_run_chain with ch; its output ring in st), or NULL
     Step* sub              # the links' buffers and parameters
@@ -250,7 +250,7 @@ def _stream(impl, p, kscratch, stream, arena_nbytes, spaces):
     if not isinstance(conv_first, (bool, np.bool_)):
         raise _Bad(f"stream epilogue conv_first must be True or False, got {conv_first!r}")
     add = _kernels.get(want)
-    inames = [n for n in add.iparams if not n[0] in "dab" or not n[1:].isdigit()]  # its geometry: the row
+    inames = _kernels.row_iparams(add)  # its geometry: the row
     add_ip, add_fp = list(add_ip), list(add_fp)
     if len(add_ip) != len(inames) or len(add_fp) != len(add.fparams):
         raise _Bad(f"stream epilogue {want} expects iparams ({', '.join(inames) or 'none'}) and fparams "

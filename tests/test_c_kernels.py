@@ -469,6 +469,7 @@ def _stream_maker(name, ip, rng):
                 aip = [lo, hi] + [int(v) for v in rng.integers(-255, 256, 2)] + [int(rng.integers(-128, 128))] + \
                     [int(rng.integers(0, 32))] + [int(v) for _ in range(3) for v in (rng.integers(0, 2 ** 31),
                                                                                     rng.integers(-31, 32))]
+                aip += [0] * len(kt.ADD_LIN)  # (no linear form: the generic kernel's arithmetic)
                 epilogue = ("add_s8", None, aip, [], bool(rng.integers(2)))
             else:
                 other[:] = rng.standard_normal(out_nbytes // 4).astype(np.float32).view(np.uint8)

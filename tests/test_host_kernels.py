@@ -24,6 +24,7 @@ from tinycc import ops as optable
 from tinycc.errors import UnsupportedError
 from tinycc.ir import Graph, Quant, Tensor
 from tinycc.ops.conv import ConvOptions
+from tinycc.ops import elementwise
 from tinycc.ops.elementwise import BinaryOptions
 from tinycc.ops.fully_connected import FCOptions
 from tinycc.ops.pool import PoolOptions
@@ -460,15 +461,24 @@ def test_add_kernel_extremes(level):
             off = int(rng.integers(-128, 129))
             cases.append(dict(in1_off=off, in2_off=off, out_off=0, left_shift=20, m1=m, s1=-r, m2=m, s2=-r,
                               mo=2 ** 31 - 1, so=0))
+    found = 0
     for p in cases:
-        ip = [1, 1, 1, 1, 1, a.size] + [0] * 5 + [1] + [0] * 5 + [1] + [-128, 127] + [p[k] for k in (
-            "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")]
-        got = _run_kernel(name, [a, b], a.size, ip).view(np.int8)
         mbqm = fx.multiply_by_quantized_multiplier
         sa = mbqm((a.astype(np.int64) + p["in1_off"]) << p["left_shift"], p["m1"], p["s1"])
         sb = mbqm((b.astype(np.int64) + p["in2_off"]) << p["left_shift"], p["m2"], p["s2"])
-        want = np.clip(mbqm(sa + sb, p["mo"], p["so"]) + p["out_off"], -128, 127)
-        np.testing.assert_array_equal(got, want)
+        out = mbqm(sa + sb, p["mo"], p["so"]) + p["out_off"]
+        # each case with its linear form (when add_linear finds one) and without, clamped to the whole
+        # range and to a ReLU's
+        for act_min in (-128, max(p["out_off"], -128)):
+            lin = elementwise.add_linear(p, act_min, 127)
+            found += lin["lin"]
+            for lp in {lin["lin"]: lin, 0: dict.fromkeys(lin, 0)}.values():
+                ip = [1, 1, 1, 1, 1, a.size] + [0] * 5 + [1] + [0] * 5 + [1] + [act_min, 127] + [p[k] for k in (
+                    "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")] + \
+                    [lp[k] for k in kt.ADD_LIN]
+                got = _run_kernel(name, [a, b], a.size, ip).view(np.int8)
+                np.testing.assert_array_equal(got, np.clip(out, act_min, 127), err_msg=f"{p} {lp}")
+    assert found > len(cases)  # the linear form is found in TFLite's regime at least
 
 
 def test_conv_accumulator_wraps_like_reference():
@@ -510,8 +520,12 @@ def test_in_place_kernels():
     # add: the output over the first (not broadcast) input; the second is broadcast
     a = rng.integers(-128, 128, 24).astype(np.int8)
     b = rng.integers(-128, 128, 6).astype(np.int8)
-    ip = [1, 1, 1, 1, 4, 6] + [0, 0, 0, 0, 6, 1] + [0, 0, 0, 0, 0, 1] + [-128, 127, 5, -3, 2, 20,
-                                                                       1073741824, -1, 1300000000, -1, 1500000000, -18]
+    q = dict(in1_off=5, in2_off=-3, out_off=2, left_shift=20, m1=1073741824, s1=-1, m2=1300000000, s2=-1,
+             mo=1500000000, so=-18)
+    lin = elementwise.add_linear(q, -128, 127)
+    assert lin["lin"]  # (the x86-64 versions' runs by it)
+    ip = [1, 1, 1, 1, 4, 6] + [0, 0, 0, 0, 6, 1] + [0, 0, 0, 0, 0, 1] + [-128, 127] + list(q.values()) + \
+        [lin[k] for k in kt.ADD_LIN]
     want = _run_kernel("add_s8", [a, b], 24, ip)
     ex = _host.Executor(128, [("add_s8", [(-1, 0, 24), (-1, 64, 6), (-1, 0, 24)], ip, [])], [])
     ex.arena[:24] = a.view(np.uint8)
@@ -796,7 +810,7 @@ def _fuzz_params(name, rng):
             p[k] = r(-128, 0)
         elif k in ("act_max",):
             p[k] = r(0, 127)
-        elif k in ("time_major", "mode", "wide", "neg"):
+        elif k in ("time_major", "mode", "wide", "neg", "lin"):
             p[k] = r(0, 3) if k == "mode" else r(0, 1)
         elif k in ("in_bytes", "out_bytes"):
             p[k] = r(1, 2) if k == "in_bytes" else int(rng.choice([1, 2, 4]))

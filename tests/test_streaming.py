@@ -24,8 +24,7 @@ from tinycc.ops.pool import PoolOptions
 
 from test_host_kernels import LEVELS, act_tensor, conv_graph, finish  # shared with the kernel tests
 
-ADD_S8_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2",
-                 "mo", "so")
+ADD_S8_PARAMS = kt.row_iparams(kt.get("add_s8"))
 
 
 # ---- plans with explicit placement ------------------------------------------------------------
@@ -379,7 +378,7 @@ def _conv_step():
     return "conv2d_s8", bufs, ip, [], consts
 
 
-ADD_IP = [-128, 127, 0, 0, 0, 20, 1 << 30, 0, 1 << 30, 0, 1 << 30, -20]
+ADD_IP = [-128, 127, 0, 0, 0, 20, 1 << 30, 0, 1 << 30, 0, 1 << 30, -20] + [0] * len(kt.ADD_LIN)
 
 
 @pytest.mark.parametrize("stream,message", [
@@ -393,8 +392,8 @@ ADD_IP = [-128, 127, 0, 0, 0, 20, 1 << 30, 0, 1 << 30, 0, 1 << 30, -20]
     ((1, ("add_s8", (-1, 450, 100), ADD_IP, [], True)), r"buffer other: bytes \[450, 550\) are outside the arena \(512 bytes\)"),
     ((1, ("add_s8", (5, 0, 100), ADD_IP, [], True)), "buffer other: space 5 does not exist"),
     ((1, ("add_f32", (-1, 256, 100), [], [0.0, 1.0], True)), "stream epilogue kernel must be 'add_s8', got 'add_f32'"),
-    ((1, ("add_s8", (-1, 256, 100), ADD_IP[:-1], [], True)), "stream epilogue add_s8 expects iparams .*got 11 and 0"),
-    ((1, ("add_s8", (-1, 256, 100), ADD_IP, [1.0], True)), "stream epilogue add_s8 expects .*fparams \\(none\\), got 12 and 1"),
+    ((1, ("add_s8", (-1, 256, 100), ADD_IP[:-1], [], True)), f"stream epilogue add_s8 expects iparams .*got {len(ADD_IP) - 1} and 0"),
+    ((1, ("add_s8", (-1, 256, 100), ADD_IP, [1.0], True)), f"stream epilogue add_s8 expects .*fparams \\(none\\), got {len(ADD_IP)} and 1"),
     ((1, ("add_s8", (-1, 256, 100), ADD_IP[:5] + [32] + ADD_IP[6:], [], True)), r"stream epilogue add_s8: left_shift = 32 must be in \[0, 31\]"),
     ((1, ("add_s8", (-1, 256, 100), [5, 4] + ADD_IP[2:], [], True)), "stream epilogue add_s8: act_min = 5 > act_max = 4"),
     ((1, ("add_s8", (-1, 256, 100), ADD_IP, [], 1)), "stream epilogue conv_first must be True or False"),
@@ -497,7 +496,8 @@ def _fuzz_stream_one(name, ip, fp, rng):
             consts.append(other)
             if e == 1:
                 aip = [-128, 127] + [int(v) for v in rng.integers(-128, 128, 3)] + [int(rng.integers(0, 32))] + \
-                    [int(v) for k in range(3) for v in (rng.integers(0, 2 ** 31), rng.integers(-31, 32))]
+                    [int(v) for k in range(3) for v in (rng.integers(0, 2 ** 31), rng.integers(-31, 32))] + \
+                    [0] * len(kt.ADD_LIN)  # (no linear form: the generic kernel's arithmetic)
                 epilogue = ("add_s8", (len(consts) - 1, 0, needs[1]), aip, [], bool(rng.integers(2)))
             else:
                 epilogue = ("add_f32", (len(consts) - 1, 0, needs[1]), [], [-1.0, 1.0], bool(rng.integers(2)))

@@ -263,7 +263,7 @@ def add_cases(rng):
     return out
 
 
-ADD_S8_Q = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")
+ADD_S8_Q = kt.row_iparams(kt.get("add_s8"))  # a fused ADD's parameters
 
 
 def epilogue_cases(rng):

@@ -31,11 +31,6 @@ def _extension():
     return _host
 
 
-# the ADD parameters a fused epilogue takes (the geometry comes from the producer's row)
-_EPILOGUE_PARAMS = ("act_min", "act_max", "in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2",
-                    "mo", "so")
-
-
 def host_call(call: KernelCall, level: str) -> KernelCall:
     """The call the host executor runs for a lowered call: the fastest implementation of its kernel at
     ``level`` (tinycc.isa) whose limits the call is within, with its constants prepared for it where
@@ -105,7 +100,7 @@ def _epilogue(graph, by_id, op, call):
     add = by_id[add_id]
     (acall,) = optable.get(add.kind).lower(add, graph)
     call.bufs[1] = add.outputs[0]  # the producer writes the sum
-    return (acall.kernel, add.inputs[1 - k], [acall.params[n] for n in _EPILOGUE_PARAMS if n in acall.params],
+    return (acall.kernel, add.inputs[1 - k], [acall.params[n] for n in kt.row_iparams(kt.get(acall.kernel))],
             [acall.fparams[n] for n in ("act_min", "act_max") if n in acall.fparams], k == 0)
 
 

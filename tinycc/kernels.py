@@ -261,6 +261,24 @@ def add_q(p, bits):
     _rng(p, "left_shift", 0, 31 if bits == 8 else 15)
 
 
+def row_iparams(k) -> tuple:
+    """An ADD-family kernel's iparams but its 6-D geometry: what it takes as a fused epilogue, whose
+    geometry is the row it applies to."""
+    return tuple(n for n in k.iparams if n[0] not in "dab" or not n[1:].isdigit())
+
+
+def _add_lin(p):
+    """add_s8's linear form: 15-bit low parts, high parts whose int16 pair products and sums stay
+    within 32 bits."""
+    _rng(p, "lin", 0, 1)
+    for k in ("lin_a0", "lin_b0", "lin_c0"):
+        _rng(p, k, 0, (1 << 15) - 1)
+    for k in ("lin_a1", "lin_b1"):
+        _rng(p, k, -(1 << 15), (1 << 15) - 1)
+    _rng(p, "lin_c1", -(1 << 30), 1 << 30)
+    _rng(p, "lin_shift", 0, 30)
+
+
 def _add(es):
     def check(p, f):
         if es == 1:
@@ -268,6 +286,7 @@ def _add(es):
             for k in ("m1", "m2", "mo"):
                 _rng(p, k, 0, I32_MAX)
             _shift(p, "s1", "s2", "so")
+            _add_lin(p)
         else:
             _act_f32(f)
         return broadcast(p, es), 0
@@ -734,6 +753,8 @@ POOL_GEOM = ("n", "h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl")
 ADD_GEOM = tuple(f"d{i}" for i in range(6)) + tuple(f"a{i}" for i in range(6)) + tuple(f"b{i}" for i in range(6))
 ACT = ("act_min", "act_max")
 ADD_Q = ("in1_off", "in2_off", "out_off", "left_shift", "m1", "s1", "m2", "s2", "mo", "so")
+#: add_s8's exact linear form, found at compile time (ops.elementwise.add_linear; lin = 0: none)
+ADD_LIN = ("lin", "lin_a0", "lin_a1", "lin_b0", "lin_b1", "lin_c0", "lin_c1", "lin_shift")
 COPY_ND = ("esize", "in_off", "out_off") + ADD_GEOM
 
 
@@ -770,7 +791,7 @@ _TABLE = [
            doc="TRANSPOSE perm (0, 2, 3, 1) of int8 NCHW as a 1x1 window (a streamed block's head)"),
     Kernel("transpose_nchw_f32", _io(4), POOL_GEOM, check=_transpose_nchw(4), stream=Stream("c", 4, True),
            doc="TRANSPOSE perm (0, 2, 3, 1) of float32 NCHW as a 1x1 window (a streamed block's head)"),
-    Kernel("add_s8", _bin(1), ADD_GEOM + ACT + ADD_Q, check=_add(1),
+    Kernel("add_s8", _bin(1), ADD_GEOM + ACT + ADD_Q + ADD_LIN, check=_add(1),
         doc="ADD int8, broadcast over 6-D: out dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5",
            inplace="output over an input that is not broadcast"),
     Kernel("softmax_s8", _io(1), ("outer", "depth", "mult", "left_shift", "diff_min"), check=_softmax(1),

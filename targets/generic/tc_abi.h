@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define TC_MAX_BUFS 10
-#define TC_MAX_IPARAMS 31
+#define TC_MAX_IPARAMS 38
 #define TC_MAX_FPARAMS 2
 
 /* conv2d_s8: CONV_2D int8 (NHWC); w [oc][kh][kw][c], bias / mult / shift per output channel. buf: in(1) out*(1) w(1) bias(4) mult(4) shift(4) (* written, (bytes per element)) */
@@ -48,7 +48,7 @@ enum { TCP_TRANSPOSE_NCHW_F32_N, TCP_TRANSPOSE_NCHW_F32_H, TCP_TRANSPOSE_NCHW_F3
 /* add_s8: ADD int8, broadcast over 6-D: out dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5. buf: in1(1) in2(1) out*(1) (* written, (bytes per element)) */
 void tc_add_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);
 enum { TCB_ADD_S8_IN1, TCB_ADD_S8_IN2, TCB_ADD_S8_OUT, TCN_ADD_S8_BUFS };
-enum { TCP_ADD_S8_D0, TCP_ADD_S8_D1, TCP_ADD_S8_D2, TCP_ADD_S8_D3, TCP_ADD_S8_D4, TCP_ADD_S8_D5, TCP_ADD_S8_A0, TCP_ADD_S8_A1, TCP_ADD_S8_A2, TCP_ADD_S8_A3, TCP_ADD_S8_A4, TCP_ADD_S8_A5, TCP_ADD_S8_B0, TCP_ADD_S8_B1, TCP_ADD_S8_B2, TCP_ADD_S8_B3, TCP_ADD_S8_B4, TCP_ADD_S8_B5, TCP_ADD_S8_ACT_MIN, TCP_ADD_S8_ACT_MAX, TCP_ADD_S8_IN1_OFF, TCP_ADD_S8_IN2_OFF, TCP_ADD_S8_OUT_OFF, TCP_ADD_S8_LEFT_SHIFT, TCP_ADD_S8_M1, TCP_ADD_S8_S1, TCP_ADD_S8_M2, TCP_ADD_S8_S2, TCP_ADD_S8_MO, TCP_ADD_S8_SO, TCN_ADD_S8_IPARAMS };
+enum { TCP_ADD_S8_D0, TCP_ADD_S8_D1, TCP_ADD_S8_D2, TCP_ADD_S8_D3, TCP_ADD_S8_D4, TCP_ADD_S8_D5, TCP_ADD_S8_A0, TCP_ADD_S8_A1, TCP_ADD_S8_A2, TCP_ADD_S8_A3, TCP_ADD_S8_A4, TCP_ADD_S8_A5, TCP_ADD_S8_B0, TCP_ADD_S8_B1, TCP_ADD_S8_B2, TCP_ADD_S8_B3, TCP_ADD_S8_B4, TCP_ADD_S8_B5, TCP_ADD_S8_ACT_MIN, TCP_ADD_S8_ACT_MAX, TCP_ADD_S8_IN1_OFF, TCP_ADD_S8_IN2_OFF, TCP_ADD_S8_OUT_OFF, TCP_ADD_S8_LEFT_SHIFT, TCP_ADD_S8_M1, TCP_ADD_S8_S1, TCP_ADD_S8_M2, TCP_ADD_S8_S2, TCP_ADD_S8_MO, TCP_ADD_S8_SO, TCP_ADD_S8_LIN, TCP_ADD_S8_LIN_A0, TCP_ADD_S8_LIN_A1, TCP_ADD_S8_LIN_B0, TCP_ADD_S8_LIN_B1, TCP_ADD_S8_LIN_C0, TCP_ADD_S8_LIN_C1, TCP_ADD_S8_LIN_SHIFT, TCN_ADD_S8_IPARAMS };
 
 /* softmax_s8: SOFTMAX int8 over rows of depth. buf: in(1) out*(1) (* written, (bytes per element)) */
 void tc_softmax_s8(void *const *buf, const int32_t *ip, const float *fp, void *scratch);

@@ -68,6 +68,12 @@ static void tc_vnni_add(const void *in1, const void *in2, void *out, const int32
 void tc_add_s8_avx512vnni(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   (void)fp, (void)scratch;
+  if (ip[TCP_ADD_S8_LIN]) { /* an exact linear form: contiguous runs by it, the rest as TFLite does */
+    tc_add_lin16 k;
+    tc_add_lin16_prepare(ip, &k);
+    tc_add_s8_with(buf, ip, tc_add_s8_lin_run16, &k);
+    return;
+  }
   tc_vnni_add(buf[TCB_ADD_S8_IN1], buf[TCB_ADD_S8_IN2], buf[TCB_ADD_S8_OUT], ip, TCP_ADD_S8_ACT_MIN, TCP_ADD_S8_D0, 1,
               0, tc_add_s8_run16);
 }

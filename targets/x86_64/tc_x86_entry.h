@@ -39,7 +39,13 @@ void TC_ISA(dwconv2d_s8)(void *const *buf, const int32_t *ip, const float *fp, v
 void TC_ISA(add_s8)(void *const *buf, const int32_t *ip, const float *fp, void *scratch)
 {
   (void)fp, (void)scratch;
-  tc_add_s8_with(buf, ip, tc_add_s8_run);
+  if (ip[TCP_ADD_S8_LIN]) { /* an exact linear form: contiguous runs by it, the rest as TFLite does */
+    tc_add_lin8 k;
+    tc_add_lin8_prepare(ip, &k);
+    tc_add_s8_with(buf, ip, tc_add_s8_lin_run, &k);
+  } else {
+    tc_add_s8_with(buf, ip, tc_add_s8_run, NULL);
+  }
 }
 
 /* conv2d_f32 over weights packed by tinycc/x86_64.py (pack_gemm_f32) */

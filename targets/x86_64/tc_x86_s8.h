@@ -842,6 +842,53 @@ static ptrdiff_t tc_add_s8_vec8(const tc_fast_add_s8* p, const int8_t* a, const 
     return i;
 }
 TC_ADD_RUN(tc_add_s8_run, int8_t, tc_add_s8_vec8)
+
+/* int8 ADD by its exact linear form (add_s8's lin_*, ops.elementwise.add_linear), on 8 lanes (the form of
+ * tc_add_lin16, tc_x86_vnni.h): each lane holds its pair (a, b) as two int16, so that one pair
+ * multiply-add makes a a0 + b b0 and another a a1 + b b1:
+ *     t = (c0 + a a0 + b b0) >> 15,   y = (t + a a1 + b b1 + c1) >> shift
+ * then the clamp. */
+typedef struct {
+    __m256i w0, w1, c0, c1, lo8, hi8;
+    __m128i shift;
+} tc_add_lin8;
+
+static inline void tc_add_lin8_prepare(const int32_t* ip, tc_add_lin8* k) {
+    k->w0 = _mm256_set1_epi32((int32_t)((uint32_t)ip[TCP_ADD_S8_LIN_B0] << 16 | (uint16_t)ip[TCP_ADD_S8_LIN_A0]));
+    k->w1 = _mm256_set1_epi32((int32_t)((uint32_t)ip[TCP_ADD_S8_LIN_B1] << 16 | (uint16_t)ip[TCP_ADD_S8_LIN_A1]));
+    k->c0 = _mm256_set1_epi32(ip[TCP_ADD_S8_LIN_C0]);
+    k->c1 = _mm256_set1_epi32(ip[TCP_ADD_S8_LIN_C1]);
+    k->shift = _mm_cvtsi32_si128(ip[TCP_ADD_S8_LIN_SHIFT]);
+    k->lo8 = _mm256_set1_epi8((char)ip[TCP_ADD_S8_ACT_MIN]);
+    k->hi8 = _mm256_set1_epi8((char)ip[TCP_ADD_S8_ACT_MAX]);
+}
+
+static inline __m256i tc_add_lin8_out(const tc_add_lin8* k, __m256i x) {
+    const __m256i t = _mm256_srai_epi32(TC_DPWSSD(k->c0, x, k->w0), 15);
+    return _mm256_sra_epi32(_mm256_add_epi32(TC_DPWSSD(t, x, k->w1), k->c1), k->shift);
+}
+
+/* the whole groups of 32 of n contiguous elements (pairs unpacked within 128-bit lanes, packed back in
+   order); returns how many; y may be a or b */
+static ptrdiff_t tc_add_s8_lin_vec8(const tc_fast_add_s8* p, const int8_t* a, const int8_t* b, int8_t* y, ptrdiff_t n) {
+    const tc_add_lin8* k = (const tc_add_lin8*)p->pre;
+    ptrdiff_t i;
+    for (i = 0; i + 32 <= n; i += 32) {
+        const __m256i va = _mm256_loadu_si256((const __m256i*)(a + i)), vb = _mm256_loadu_si256((const __m256i*)(b + i));
+        const __m256i a0 = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(va));
+        const __m256i b0 = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(vb));
+        const __m256i a1 = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(va, 1));
+        const __m256i b1 = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(vb, 1));
+        const __m256i y0 = _mm256_packs_epi32(tc_add_lin8_out(k, _mm256_unpacklo_epi16(a0, b0)),
+                                              tc_add_lin8_out(k, _mm256_unpackhi_epi16(a0, b0))); /* 0..15 */
+        const __m256i y1 = _mm256_packs_epi32(tc_add_lin8_out(k, _mm256_unpacklo_epi16(a1, b1)),
+                                              tc_add_lin8_out(k, _mm256_unpackhi_epi16(a1, b1))); /* 16..31 */
+        const __m256i v = _mm256_permute4x64_epi64(_mm256_packs_epi16(y0, y1), 0xD8);
+        _mm256_storeu_si256((__m256i*)(y + i), _mm256_min_epi8(_mm256_max_epi8(v, k->lo8), k->hi8));
+    }
+    return i;
+}
+TC_ADD_RUN(tc_add_s8_lin_run, int8_t, tc_add_s8_lin_vec8)
 #endif
 
 typedef void (*tc_add_run_fn)(const tc_fast_add_s8* p, const void* a, const void* b, void* y, ptrdiff_t n,
@@ -872,10 +919,11 @@ TC_X86_CHECK(add_geometry_in_a_row, TCP_ADD_S8_A0 == TCP_ADD_S8_D0 + 6 && TCP_AD
                                     TCP_BINARY_S16_A0 == TCP_BINARY_S16_D0 + 6 &&
                                     TCP_BINARY_S16_B0 == TCP_BINARY_S16_D0 + 12);
 
-/* add_s8 with a level's run function */
-static void tc_add_s8_with(void* const* buf, const int32_t* ip, tc_add_run_fn run) {
+/* add_s8 with a level's run function and its constants (or NULL) */
+static void tc_add_s8_with(void* const* buf, const int32_t* ip, tc_add_run_fn run, const void* pre) {
     tc_fast_add_s8 p;
     tc_fast_add_setup(&p, ip, TCP_ADD_S8_ACT_MIN, 0);
+    p.pre = pre;
     tc_add_6d(buf[TCB_ADD_S8_IN1], buf[TCB_ADD_S8_IN2], buf[TCB_ADD_S8_OUT], ip, TCP_ADD_S8_D0, 1, &p, run);
 }
 

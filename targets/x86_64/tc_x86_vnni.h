@@ -1041,6 +1041,61 @@ TC_ADD_VEC16(tc_add_s16_vec16, int16_t, _mm256_maskz_loadu_epi16, _mm512_cvtepi1
              _mm256_mask_storeu_epi16)
 
 TC_ADD_RUN(tc_add_s8_run16, int8_t, tc_add_s8_vec16)
+
+/* int8 ADD by its exact linear form (add_s8's lin_*, ops.elementwise.add_linear): each output lane holds
+ * its pair (a, b) as two int16, so that vpdpwssd makes a a0 + b b0 and a a1 + b b1 in one instruction each:
+ *     t = (c0 + a a0 + b b0) >> 15,   y = (t + a a1 + b b1 + c1) >> shift
+ * then the clamp. */
+typedef struct {
+  __m512i w0, w1, c0, c1, lo8, hi8;
+  __m128i shift;
+} tc_add_lin16;
+
+static inline void tc_add_lin16_prepare(const int32_t *ip, tc_add_lin16 *k)
+{
+  k->w0 = _mm512_set1_epi32((int32_t)((uint32_t)ip[TCP_ADD_S8_LIN_B0] << 16 | (uint16_t)ip[TCP_ADD_S8_LIN_A0]));
+  k->w1 = _mm512_set1_epi32((int32_t)((uint32_t)ip[TCP_ADD_S8_LIN_B1] << 16 | (uint16_t)ip[TCP_ADD_S8_LIN_A1]));
+  k->c0 = _mm512_set1_epi32(ip[TCP_ADD_S8_LIN_C0]);
+  k->c1 = _mm512_set1_epi32(ip[TCP_ADD_S8_LIN_C1]);
+  k->shift = _mm_cvtsi32_si128(ip[TCP_ADD_S8_LIN_SHIFT]);
+  k->lo8 = _mm512_set1_epi8((char)ip[TCP_ADD_S8_ACT_MIN]);
+  k->hi8 = _mm512_set1_epi8((char)ip[TCP_ADD_S8_ACT_MAX]);
+}
+
+/* 16 pairs (a in the low int16 of each lane, b in the high) -> 16 outputs, not yet clamped */
+TC_DW_INLINE __m512i tc_add_lin16_out(const tc_add_lin16 *k, __m512i x)
+{
+  const __m512i t = _mm512_srai_epi32(_mm512_dpwssd_epi32(k->c0, x, k->w0), 15);
+  return _mm512_sra_epi32(_mm512_add_epi32(_mm512_dpwssd_epi32(t, x, k->w1), k->c1), k->shift);
+}
+
+/* n contiguous elements, 64 at a time (the last ones under a mask); y may be a or b (each 64 read
+   before they are written) */
+static ptrdiff_t tc_add_s8_lin_vec16(const tc_fast_add_s8 *p, const int8_t *a, const int8_t *b, int8_t *y,
+                                     ptrdiff_t n)
+{
+  const tc_add_lin16 *k = (const tc_add_lin16 *)p->pre;
+  const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
+  ptrdiff_t i;
+  for (i = 0; i < n; i += 64) {
+    const __mmask64 keep = tc_mask64(n - i);
+    const __m512i va = _mm512_maskz_loadu_epi8(keep, a + i), vb = _mm512_maskz_loadu_epi8(keep, b + i);
+    /* elements 0..31 and 32..63 as int16; unpacking pairs within 128-bit lanes: x0 and x1 hold elements
+       8L..8L+3 and 8L+4..8L+7 of lane L of the first half, x2 and x3 of the second */
+    const __m512i a0 = _mm512_cvtepi8_epi16(_mm512_castsi512_si256(va)), b0 = _mm512_cvtepi8_epi16(_mm512_castsi512_si256(vb));
+    const __m512i a1 = _mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(va, 1));
+    const __m512i b1 = _mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(vb, 1));
+    const __m512i y0 = _mm512_packs_epi32(tc_add_lin16_out(k, _mm512_unpacklo_epi16(a0, b0)),
+                                          tc_add_lin16_out(k, _mm512_unpackhi_epi16(a0, b0))); /* 0..31 in order */
+    const __m512i y1 = _mm512_packs_epi32(tc_add_lin16_out(k, _mm512_unpacklo_epi16(a1, b1)),
+                                          tc_add_lin16_out(k, _mm512_unpackhi_epi16(a1, b1))); /* 32..63 */
+    /* lane L of the bytes: 8L..8L+7, then 32+8L..32+8L+7; the permutation puts the qwords in order */
+    const __m512i v = _mm512_permutexvar_epi64(order, _mm512_packs_epi16(y0, y1));
+    _mm512_mask_storeu_epi8(y + i, keep, _mm512_min_epi8(_mm512_max_epi8(v, k->lo8), k->hi8));
+  }
+  return n;
+}
+TC_ADD_RUN(tc_add_s8_lin_run16, int8_t, tc_add_s8_lin_vec16)
 TC_ADD_RUN(tc_add_s16_run16, int16_t, tc_add_s16_vec16)
 
 #endif /* TINYCC_X86_VNNI_H */

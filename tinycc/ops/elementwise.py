@@ -7,6 +7,7 @@ from . import bounds
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
                c_int16_symmetric, c_per_tensor_activations, c_quantized, register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..kernels import ADD_LIN
 
 MAX_RANK = 6
 
@@ -36,6 +37,62 @@ def add_params(a, b, y):
                 m1=m1, s1=s1, m2=m2, s2=s2, mo=mo, so=so)
 
 
+def _add_q(p, a, b):
+    """TFLite's quantized ADD of integer arrays a and b by the parameters of add_params: the output
+    before the activation's clamp."""
+    sa = multiply_by_quantized_multiplier((a.astype(np.int64) + p["in1_off"]) << p["left_shift"], p["m1"], p["s1"])
+    sb = multiply_by_quantized_multiplier((b.astype(np.int64) + p["in2_off"]) << p["left_shift"], p["m2"], p["s2"])
+    return multiply_by_quantized_multiplier(sa + sb, p["mo"], p["so"]) + p["out_off"]
+
+
+_NO_LIN = dict.fromkeys(ADD_LIN, 0)  # add_s8 without a linear form
+
+
+def add_linear(p: dict, act_min: int, act_max: int) -> dict:
+    """An int8 ADD as one linear form with one rounding, when one is exact: integers A, B, C and P with
+    clamp(floor((a A + b B + C) / 2**P), act_min, act_max) equal to TFLite's ADD (two roundings per
+    input, two for the output) for every one of the 65,536 pairs of int8 inputs a, b, checked here on
+    all of them. The output is a monotone step function of a and b that the real-valued form
+    a s_a / s_y + b s_b / s_y + zp rounds the same way but at near-ties, so such a form exists for
+    nearly every layer: A and B are the real coefficients at precision 2**P (P from 29 down, the
+    neighbours of each tried too), C any value of the interval the 65,536 pairs leave (none: the next
+    try). As the kernels compute it (add_s8's lin_*: A = a1 2**15 + a0, B and C likewise, with a0, b0,
+    c0 in [0, 2**15), and P = 15 + lin_shift):
+        t = (c0 + a a0 + b b0) >> 15,   y = (t + a a1 + b b1 + c1) >> lin_shift
+    int16 pair products summed in 32 bits. {"lin": 0, ...} when no form was found."""
+    a = np.repeat(np.arange(-128, 128, dtype=np.int64), 256)
+    b = np.tile(np.arange(-128, 128, dtype=np.int64), 256)
+    ex = np.clip(_add_q(p, a, b), act_min, act_max)
+    lo, hi = ex > act_min, ex < act_max  # the pairs whose floor is bounded from below, from above
+
+    def coef(m, s):  # the input's real coefficient times 2**(62 - 20): m 2**s 2**20 / 2**31 * mo 2**so / 2**31
+        return m * p["mo"], s + p["so"] + p["left_shift"]
+    (ma, ea), (mb, eb) = coef(p["m1"], p["s1"]), coef(p["m2"], p["s2"])
+    for P in range(29, 14, -1):
+        A0 = _round_pow2(ma, ea + P - 62)
+        B0 = _round_pow2(mb, eb + P - 62)
+        for dA, dB in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)):
+            A, B = A0 + dA, B0 + dB
+            if max(abs(A), abs(B)) >= 1 << 30:
+                continue
+            v = a * A + b * B
+            c_lo = int(((ex[lo] << P) - v[lo]).max()) if lo.any() else -(1 << 40)
+            c_hi = int((((ex[hi] + 1) << P) - v[hi]).min()) - 1 if hi.any() else 1 << 40
+            if c_lo > c_hi:
+                continue
+            C = (c_lo + c_hi) // 2
+            if abs(C >> 15) >= 1 << 30:
+                continue
+            return dict(lin=1, lin_a0=A & 0x7FFF, lin_a1=A >> 15, lin_b0=B & 0x7FFF, lin_b1=B >> 15,
+                        lin_c0=C & 0x7FFF, lin_c1=C >> 15, lin_shift=P - 15)
+    return dict(_NO_LIN)
+
+
+def _round_pow2(m: int, e: int) -> int:
+    """m 2**e rounded to the nearest integer (m, e integers)."""
+    return m << e if e >= 0 else (m + (1 << (-e - 1))) >> -e
+
+
 def _reference(op, graph, ins):
     a, b = ins
     at, bt, yt = T(graph, op, 0), T(graph, op, 1), T(graph, op, 0, True)
@@ -43,11 +100,7 @@ def _reference(op, graph, ins):
         return [apply_activation(a + b, op.options.activation, yt)]
     if yt.dtype == np.int32:
         return s32_reference(op, graph, ins)
-    p = add_params(at, bt, yt)
-    sa = multiply_by_quantized_multiplier((a.astype(np.int64) + p["in1_off"]) << p["left_shift"], p["m1"], p["s1"])
-    sb = multiply_by_quantized_multiplier((b.astype(np.int64) + p["in2_off"]) << p["left_shift"], p["m2"], p["s2"])
-    out = multiply_by_quantized_multiplier(sa + sb, p["mo"], p["so"]) + p["out_off"]
-    return [apply_activation(out, op.options.activation, yt)]
+    return [apply_activation(_add_q(add_params(at, bt, yt), a, b), op.options.activation, yt)]
 
 
 def _wrap32(v):
@@ -130,10 +183,13 @@ def _lower(op, graph):
     p = broadcast_params(a.shape, b.shape, y.shape)
     ip, fp = act_params(op.options.activation, y)
     p.update(ip)
-    if y.dtype in (np.int8, np.int16):
+    if y.dtype == np.int16:
         p.update(add_params(a, b, y))
-        return [KernelCall("add_s8" if y.dtype == np.int8 else "add_s16", [op.inputs[0], op.inputs[1], op.outputs[0]],
-                           p, fp)]
+        return [KernelCall("add_s16", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
+    if y.dtype == np.int8:
+        p.update(add_params(a, b, y))
+        p.update(add_linear(p, p["act_min"], p["act_max"]))
+        return [KernelCall("add_s8", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
     return [KernelCall("add_f32", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
 
 
