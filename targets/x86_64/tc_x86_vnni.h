@@ -113,17 +113,17 @@ TC_DW_INLINE __m512i tc_mbqm16_pos(__m512i acc, const tc_mbqm16_c *c)
                                  _mm512_slli_epi64(_mm512_srav_epi64(to, c->shift_odd), 32));
 }
 
-/* tc_mbqm16_pos without a left shift and with every right shift >= 1 (shift 31 + right >= 32): the
- * odd lanes' 64-bit results shifted by 32 less land in their high halves, where the blend takes them. */
+/* tc_mbqm16_pos without a left shift and with every right shift r >= 1, in two steps whose second takes
+ * the sign term on all 16 lanes at once: h = floor((P + N) / 2**31) (the low 32 bits of each 64-bit sum
+ * shifted by 31, put back in its lane), then floor((h - [P < 0]) / 2**r), the same as one floor division
+ * of P + N - 2**31 [P < 0] by 2**(31 + r); with m >= 0, P < 0 only where the accumulator is < 0 (and
+ * where it is but m = 0: h - 1 = 2**(r-1) - 1 still gives 0). */
 TC_DW_INLINE __m512i tc_mbqm16_fast(__m512i acc, const tc_mbqm16_c *c)
 {
-  const __m512i zero = _mm512_setzero_si512();
-  __m512i even = _mm512_mul_epi32(acc, c->mult);
-  __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), c->mult_odd);
-  __m512i te = _mm512_add_epi64(even, c->nudge_even), to = _mm512_add_epi64(odd, c->nudge_odd);
-  te = _mm512_mask_sub_epi64(te, _mm512_cmplt_epi64_mask(even, zero), te, c->neg_even);
-  to = _mm512_mask_sub_epi64(to, _mm512_cmplt_epi64_mask(odd, zero), to, c->neg_odd);
-  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srav_epi64(te, c->shift_even), _mm512_srav_epi64(to, c->shift_odd_hi));
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(acc, c->mult), c->nudge_even);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), c->mult_odd), c->nudge_odd);
+  const __m512i h = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+  return _mm512_srav_epi32(_mm512_add_epi32(h, _mm512_srai_epi32(acc, 31)), c->right);
 }
 
 /* tc_mbqm16_fast when no result below 0 is kept (the clamp's lower end lo >= 0: a ReLU): a negative
