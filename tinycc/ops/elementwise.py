@@ -1,4 +1,5 @@
 """Binary elementwise ops with NumPy broadcasting: ADD."""
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -7,7 +8,7 @@ from . import bounds
 from . import (ELEMENTWISE, InPlace, KernelCall, OpDef, T, act_params, activation_name, apply_activation,
                c_int16_symmetric, c_per_tensor_activations, c_quantized, register)
 from ..fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
-from ..kernels import ADD_LIN
+from ..kernels import ADD_LIN, ADD_Q
 
 MAX_RANK = 6
 
@@ -60,12 +61,18 @@ def add_linear(p: dict, act_min: int, act_max: int) -> dict:
     c0 in [0, 2**15), and P = 15 + lin_shift):
         t = (c0 + a a0 + b b0) >> 15,   y = (t + a a1 + b b1 + c1) >> lin_shift
     int16 pair products summed in 32 bits. {"lin": 0, ...} when no form was found."""
+    return dict(_add_linear(tuple(p[k] for k in ADD_Q), act_min, act_max))
+
+
+@functools.lru_cache(maxsize=256)  # (a model's lowering asks again for the same ADD)
+def _add_linear(q: tuple, act_min: int, act_max: int) -> tuple:
+    p = dict(zip(ADD_Q, q))
     a = np.repeat(np.arange(-128, 128, dtype=np.int64), 256)
     b = np.tile(np.arange(-128, 128, dtype=np.int64), 256)
     ex = np.clip(_add_q(p, a, b), act_min, act_max)
     lo, hi = ex > act_min, ex < act_max  # the pairs whose floor is bounded from below, from above
 
-    def coef(m, s):  # the input's real coefficient times 2**(62 - 20): m 2**s 2**20 / 2**31 * mo 2**so / 2**31
+    def coef(m, s):  # an input's real coefficient m 2**s 2**left / 2**31 * mo 2**so / 2**31 as (M, e): M 2**(e - 62)
         return m * p["mo"], s + p["so"] + p["left_shift"]
     (ma, ea), (mb, eb) = coef(p["m1"], p["s1"]), coef(p["m2"], p["s2"])
     for P in range(29, 14, -1):
@@ -83,9 +90,9 @@ def add_linear(p: dict, act_min: int, act_max: int) -> dict:
             C = (c_lo + c_hi) // 2
             if abs(C >> 15) >= 1 << 30:
                 continue
-            return dict(lin=1, lin_a0=A & 0x7FFF, lin_a1=A >> 15, lin_b0=B & 0x7FFF, lin_b1=B >> 15,
-                        lin_c0=C & 0x7FFF, lin_c1=C >> 15, lin_shift=P - 15)
-    return dict(_NO_LIN)
+            return tuple(dict(lin=1, lin_a0=A & 0x7FFF, lin_a1=A >> 15, lin_b0=B & 0x7FFF, lin_b1=B >> 15,
+                              lin_c0=C & 0x7FFF, lin_c1=C >> 15, lin_shift=P - 15).items())
+    return tuple(_NO_LIN.items())
 
 
 def _round_pow2(m: int, e: int) -> int:
