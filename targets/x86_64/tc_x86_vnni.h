@@ -1079,7 +1079,9 @@ static ptrdiff_t tc_add_s8_lin_vec16(const tc_fast_add_s8 *p, const int8_t *a, c
   ptrdiff_t i;
   for (i = 0; i < n; i += 64) {
     const __mmask64 keep = tc_mask64(n - i);
-    const __m512i va = _mm512_maskz_loadu_epi8(keep, a + i), vb = _mm512_maskz_loadu_epi8(keep, b + i);
+    const int whole = n - i >= 64; /* (masked loads and stores cost more) */
+    const __m512i va = whole ? _mm512_loadu_si512(a + i) : _mm512_maskz_loadu_epi8(keep, a + i);
+    const __m512i vb = whole ? _mm512_loadu_si512(b + i) : _mm512_maskz_loadu_epi8(keep, b + i);
     /* elements 0..31 and 32..63 as int16; unpacking pairs within 128-bit lanes: x0 and x1 hold elements
        8L..8L+3 and 8L+4..8L+7 of lane L of the first half, x2 and x3 of the second */
     const __m512i a0 = _mm512_cvtepi8_epi16(_mm512_castsi512_si256(va)), b0 = _mm512_cvtepi8_epi16(_mm512_castsi512_si256(vb));
@@ -1090,8 +1092,12 @@ static ptrdiff_t tc_add_s8_lin_vec16(const tc_fast_add_s8 *p, const int8_t *a, c
     const __m512i y1 = _mm512_packs_epi32(tc_add_lin16_out(k, _mm512_unpacklo_epi16(a1, b1)),
                                           tc_add_lin16_out(k, _mm512_unpackhi_epi16(a1, b1))); /* 32..63 */
     /* lane L of the bytes: 8L..8L+7, then 32+8L..32+8L+7; the permutation puts the qwords in order */
-    const __m512i v = _mm512_permutexvar_epi64(order, _mm512_packs_epi16(y0, y1));
-    _mm512_mask_storeu_epi8(y + i, keep, _mm512_min_epi8(_mm512_max_epi8(v, k->lo8), k->hi8));
+    __m512i v = _mm512_permutexvar_epi64(order, _mm512_packs_epi16(y0, y1));
+    v = _mm512_min_epi8(_mm512_max_epi8(v, k->lo8), k->hi8);
+    if (whole)
+      _mm512_storeu_si512(y + i, v);
+    else
+      _mm512_mask_storeu_epi8(y + i, keep, v);
   }
   return n;
 }
