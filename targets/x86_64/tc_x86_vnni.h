@@ -1051,15 +1051,15 @@ typedef struct {
   __m128i shift;
 } tc_add_lin16;
 
+/* the 8-lane constants (tc_add_lin8_prepare), each the same in every lane, widened */
 static inline void tc_add_lin16_prepare(const int32_t *ip, tc_add_lin16 *k)
 {
-  k->w0 = _mm512_set1_epi32((int32_t)((uint32_t)ip[TCP_ADD_S8_LIN_B0] << 16 | (uint16_t)ip[TCP_ADD_S8_LIN_A0]));
-  k->w1 = _mm512_set1_epi32((int32_t)((uint32_t)ip[TCP_ADD_S8_LIN_B1] << 16 | (uint16_t)ip[TCP_ADD_S8_LIN_A1]));
-  k->c0 = _mm512_set1_epi32(ip[TCP_ADD_S8_LIN_C0]);
-  k->c1 = _mm512_set1_epi32(ip[TCP_ADD_S8_LIN_C1]);
-  k->shift = _mm_cvtsi32_si128(ip[TCP_ADD_S8_LIN_SHIFT]);
-  k->lo8 = _mm512_set1_epi8((char)ip[TCP_ADD_S8_ACT_MIN]);
-  k->hi8 = _mm512_set1_epi8((char)ip[TCP_ADD_S8_ACT_MAX]);
+  tc_add_lin8 h;
+  tc_add_lin8_prepare(ip, &h);
+  k->w0 = _mm512_broadcast_i64x4(h.w0), k->w1 = _mm512_broadcast_i64x4(h.w1);
+  k->c0 = _mm512_broadcast_i64x4(h.c0), k->c1 = _mm512_broadcast_i64x4(h.c1);
+  k->lo8 = _mm512_broadcast_i64x4(h.lo8), k->hi8 = _mm512_broadcast_i64x4(h.hi8);
+  k->shift = h.shift;
 }
 
 /* 16 pairs (a in the low int16 of each lane, b in the high) -> 16 outputs, not yet clamped */
