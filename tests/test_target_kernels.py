@@ -35,6 +35,7 @@ import pytest
 from tinycc import _host, interpreter, tolerance
 from tinycc import kernels as kt
 from tinycc import ops as optable
+from tinycc.ops import elementwise
 from tinycc.backend_c import C_TARGETS, GENERIC, TARGETS_DIR, CProgram, _kernel_files, library_sources
 from tinycc.ctarget import RUNNERS
 from tinycc.errors import UnsupportedError
@@ -213,7 +214,7 @@ def dsp_pool_cases(kind, rng):
 def _add_q(rng, mode):
     """Replace an ADD case's rescaling by random extremes (mode 0: TFLite's form, left shift 20 and one
     input's multiplier 0.5, the other's, the output's and the shifts anywhere near the Cortex-M4 fast
-    form's limits; 1: anything the kernel table allows)."""
+    form's limits; 1: anything the kernel table allows), and its linear form by theirs (or none)."""
     def tweak(case):
         p = case.params
         mults = [0, 1, 1 << 30, (1 << 31) - 1, 1518500250, 1073741825, int(rng.integers(0, 1 << 31))]
@@ -225,6 +226,7 @@ def _add_q(rng, mode):
             half = ["m1", "m2", None][int(rng.integers(3))]  # None: both inputs' multipliers 0.5
             for m in ([half] if half else ["m1", "m2"]):
                 p[m], p["s" + m[1]] = 1 << 30, 0
+        p.update(elementwise.add_linear(p, p["act_min"], p["act_max"]))
     return tweak
 
 

@@ -793,7 +793,7 @@ _TABLE = [
            doc="TRANSPOSE perm (0, 2, 3, 1) of float32 NCHW as a 1x1 window (a streamed block's head)"),
     Kernel("add_s8", _bin(1), ADD_GEOM + ACT + ADD_Q + ADD_LIN, check=_add(1),
         doc="ADD int8, broadcast over 6-D: out dense d0..d5, in1 / in2 element strides a0..a5 / b0..b5; lin_*: "
-            "the same ADD as one exact linear form (ops.elementwise.add_linear; the x86-64 versions use it)",
+            "the same ADD as one exact linear form (ops.elementwise.add_linear; lin = 0: none)",
            inplace="output over an input that is not broadcast"),
     Kernel("softmax_s8", _io(1), ("outer", "depth", "mult", "left_shift", "diff_min"), check=_softmax(1),
            doc="SOFTMAX int8 over rows of depth", inplace="output over the input"),
