@@ -1082,8 +1082,8 @@ static ptrdiff_t tc_add_s8_lin_vec16(const tc_fast_add_s8 *p, const int8_t *a, c
     const int whole = n - i >= 64; /* (masked loads and stores cost more) */
     const __m512i va = whole ? _mm512_loadu_si512(a + i) : _mm512_maskz_loadu_epi8(keep, a + i);
     const __m512i vb = whole ? _mm512_loadu_si512(b + i) : _mm512_maskz_loadu_epi8(keep, b + i);
-    /* elements 0..31 and 32..63 as int16; unpacking pairs within 128-bit lanes: x0 and x1 hold elements
-       8L..8L+3 and 8L+4..8L+7 of lane L of the first half, x2 and x3 of the second */
+    /* elements 0..31 (a0, b0) and 32..63 (a1, b1) as int16; the pairs unpacked within 128-bit lanes: the
+       low unpack holds elements 8L..8L+3 of lane L, the high one 8L+4..8L+7 */
     const __m512i a0 = _mm512_cvtepi8_epi16(_mm512_castsi512_si256(va)), b0 = _mm512_cvtepi8_epi16(_mm512_castsi512_si256(vb));
     const __m512i a1 = _mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(va, 1));
     const __m512i b1 = _mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(vb, 1));

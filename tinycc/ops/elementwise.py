@@ -190,13 +190,12 @@ def _lower(op, graph):
     p = broadcast_params(a.shape, b.shape, y.shape)
     ip, fp = act_params(op.options.activation, y)
     p.update(ip)
-    if y.dtype == np.int16:
+    if y.dtype in (np.int8, np.int16):
         p.update(add_params(a, b, y))
-        return [KernelCall("add_s16", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
-    if y.dtype == np.int8:
-        p.update(add_params(a, b, y))
-        p.update(add_linear(p, p["act_min"], p["act_max"]))
-        return [KernelCall("add_s8", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
+        if y.dtype == np.int8:
+            p.update(add_linear(p, p["act_min"], p["act_max"]))
+        return [KernelCall("add_s8" if y.dtype == np.int8 else "add_s16", [op.inputs[0], op.inputs[1], op.outputs[0]],
+                           p, fp)]
     return [KernelCall("add_f32", [op.inputs[0], op.inputs[1], op.outputs[0]], p, fp)]
 
 
